@@ -1,0 +1,53 @@
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "conv/converter/rate_store.hpp"
+#include "conv/http/access_log.hpp"
+#include "conv/http/handler.hpp"
+#include "conv/http/metrics.hpp"
+
+namespace conv::converter {
+
+// The converter role's routes:
+//   GET /convertepradolareuro/<valor>   the original API, byte for byte
+//   GET /v1/convert, /v1/rates, /v1/currencies   exact-decimal API
+//   GET /healthz (alive), /readyz (rates loaded, not draining), /metrics (Prometheus)
+// GET and HEAD everywhere; OPTIONS answers 204 with Allow; other methods 405.
+class ConverterHandler : public http::Handler {
+ public:
+  enum Route : std::uint16_t { none, legacy, convert, rates, currencies, healthz, readyz, metrics };
+  static std::vector<std::string> route_names();
+
+  // All three must outlive the handler.
+  ConverterHandler(const RateStore& store, const http::Metrics& metrics,
+                   const http::AccessLog& log);
+
+  void handle(const http::Request& request, const http::RequestInfo& info,
+              http::Responder responder) override;
+
+  // The whole routing, without I/O: what `handle` sends.
+  http::Response respond(const http::Request& request) const;
+
+  // From now on /readyz answers 503 (graceful shutdown has begun).
+  void set_draining() { draining_.store(true, std::memory_order_relaxed); }
+
+  // Reload outcomes, for /metrics.
+  void count_reload(bool ok);
+
+ private:
+  http::Response route(std::string_view path,
+                       const std::vector<std::pair<std::string, std::string>>& query) const;
+  http::Response render_metrics() const;
+
+  const RateStore& store_;
+  const http::Metrics& metrics_;
+  const http::AccessLog& log_;
+  std::atomic<bool> draining_{false};
+  std::atomic<std::uint64_t> reloads_ok_{0};
+  std::atomic<std::uint64_t> reloads_failed_{0};
+};
+
+}  // namespace conv::converter

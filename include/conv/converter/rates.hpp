@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "conv/converter/decimal.hpp"
+
+namespace conv::converter {
+
+// A configuration error; the message names the offending field ("quotes.USD: ...").
+class RatesError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Exchange rates as exact decimals, quoted against one base currency:
+// quotes["USD"] = 5.10 means one US dollar costs 5.10 units of the base (BRL). The base is
+// quoted too, at exactly 1, so every known currency has a quote.
+struct RateTable {
+  std::string base;
+  std::string as_of;             // "YYYY-MM-DD"
+  std::int64_t as_of_epoch = 0;  // as_of at 00:00 UTC, in seconds since the epoch
+  std::string source;
+  std::map<std::string, Decimal, std::less<>> quotes;
+
+  // The legacy route divides in binary floating point, as the original did: BRL per USD and
+  // per EUR as doubles. Set when the base is BRL and both are quoted.
+  struct Legacy {
+    double dolar;
+    double euro;
+  };
+  std::optional<Legacy> legacy;
+
+  const Decimal* quote(std::string_view code) const;
+};
+
+// Parses and validates the rates file format (see README, "Rates file"):
+//   {"base":"BRL","as_of":"2024-10-03","source":"...","quotes":{"USD":"5.10","EUR":"5.60"}}
+// Throws RatesError.
+RateTable parse_rates(std::string_view json);
+
+// Reads and parses a file. Throws RatesError, naming the file.
+RateTable load_rates_file(const std::string& path);
+
+// The original system's fixed rates: 5.10 BRL per USD, 5.60 BRL per EUR.
+RateTable original_rates();
+
+}  // namespace conv::converter

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include "conv/http/server_options.hpp"
+
+namespace conv::converter {
+
+struct ConverterConfig {
+  http::ServerOptions server;
+  std::string rates_path;        // empty: the original's built-in rates
+  std::string name;              // X-Served-By
+  std::string access_log = "-";  // "-", "off" or a path
+};
+
+// Runs the converter role until SIGTERM/SIGINT. Returns the process exit code: 0 after a
+// graceful stop, 2 for a bad rates file or access log path, 1 if the port cannot be bound.
+int run_converter(const ConverterConfig& config);
+
+}  // namespace conv::converter

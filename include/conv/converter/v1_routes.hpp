@@ -1,0 +1,34 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "conv/converter/rates.hpp"
+#include "conv/http/response.hpp"
+
+namespace conv::converter {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// The versioned API. Amounts are exact decimals end to end and travel as JSON strings.
+//
+// GET /v1/convert?amount=15.00&from=BRL&to=USD,EUR[&rounding=half_even]
+//   amount: required, > 0, at most kMaxAmount, at most kMaxAmountScale decimal places.
+//   from: defaults to the rates' base; to: defaults to every other currency.
+//   Each result is amount * quote(from) / quote(to), rounded once to the target currency's
+//   ISO 4217 minor units (half away from zero unless rounding=half_even).
+http::Response v1_convert(const QueryParams& query, const RateTable& rates);
+
+// GET /v1/rates[?base=USD]: units of each currency one unit of `base` buys, rounded to
+// kRateDecimals places (display only; conversions use the exact quotes), and the exact quotes.
+http::Response v1_rates(const QueryParams& query, const RateTable& rates);
+
+// GET /v1/currencies: the currencies the rates cover, with names and minor units.
+http::Response v1_currencies(const QueryParams& query, const RateTable& rates);
+
+inline constexpr std::string_view kMaxAmount = "1000000000000";  // one trillion
+inline constexpr unsigned kMaxAmountScale = 18;
+inline constexpr unsigned kRateDecimals = 10;
+
+}  // namespace conv::converter

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace conv::http {
+
+// The access log: one line per request, nginx "combined" plus timings.
+//
+// Threads never write to the log file themselves. Each appends its lines to its own buffer
+// (a per-thread mutex that only the writer thread ever contends for) and a background writer
+// thread drains the buffers every `flush_interval` and writes them with one write(2) each.
+// If the sink cannot keep up, a thread's buffer stops growing at `max_buffer` bytes and
+// further lines are counted as dropped instead of stalling requests.
+class AccessLog {
+ public:
+  // `spec` is "-" (stdout), "off" (no log) or a file path (appended to, created 0644).
+  // Throws std::system_error if the file cannot be opened.
+  static std::unique_ptr<AccessLog> open(const std::string& spec);
+
+  ~AccessLog();  // flushes everything and stops the writer
+  AccessLog(const AccessLog&) = delete;
+  AccessLog& operator=(const AccessLog&) = delete;
+
+  bool enabled() const { return fd_ >= 0; }
+
+  // Appends one line (without its newline). Never blocks on I/O.
+  void write(std::string_view line);
+
+  // Writes out everything buffered so far; returns once it is written.
+  void flush();
+
+  // Reopens the file (after log rotation). No-op for stdout and "off".
+  void reopen();
+
+  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Buffer;
+  AccessLog(int fd, std::string path, bool owns_fd);
+  Buffer& local_buffer();
+  void run_writer();
+  void drain_all();
+
+  int fd_;
+  std::string path_;
+  bool owns_fd_;
+  std::uint64_t id_;
+  std::atomic<std::uint64_t> dropped_{0};
+
+  std::mutex buffers_mutex_;  // membership of `buffers_`; taken once per thread
+  std::vector<std::unique_ptr<Buffer>> buffers_;
+
+  std::mutex writer_mutex_;  // serialises drains (writer thread and flush())
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+// Builds a combined-format line:
+//   127.0.0.1 - - [27/Nov/2026:11:20:28 +0000] "GET / HTTP/1.1" 200 80 "-" "curl/8" "-" rt=0.000
+// Values are escaped as nginx does (\" \\ and \xHH for bytes outside printable ASCII).
+struct AccessLogEntry {
+  std::string_view remote_addr;
+  std::string_view request_line;  // "GET / HTTP/1.1", or empty for "-"
+  unsigned status = 0;
+  std::uint64_t body_bytes = 0;
+  std::string_view referer;
+  std::string_view user_agent;
+  std::string_view forwarded_for;
+  double request_time = 0;
+  std::string_view extra;  // appended after a space when not empty (role-specific fields)
+};
+void format_access_line(std::string& out, const AccessLogEntry& entry);
+
+}  // namespace conv::http

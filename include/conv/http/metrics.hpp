@@ -1,0 +1,51 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace conv::http {
+
+// Request counters and a latency histogram by route and status, in the Prometheus text
+// format. Each thread records into its own slot (relaxed atomics, written by one thread),
+// so recording never contends; rendering sums the slots.
+class Metrics {
+ public:
+  // Histogram bucket upper bounds, in seconds.
+  static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                      0.01,   0.025,   0.05,   0.1,   0.5,    1.0};
+
+  // `prefix` names the metric family ("conv_http"); `routes[0]` is the label of requests that
+  // matched no route.
+  Metrics(std::string prefix, std::vector<std::string> routes);
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  void request_started();
+  void request_finished(unsigned route, unsigned status, double seconds);
+  void request_abandoned();  // started, never answered (the client went away)
+  void connection_opened();
+  void connection_closed();
+
+  // Appends this registry's series to `out`.
+  void render(std::string& out) const;
+
+  const std::vector<std::string>& routes() const { return routes_; }
+
+ private:
+  struct Slot;
+  Slot& local_slot();
+
+  std::string prefix_;
+  std::vector<std::string> routes_;
+  std::uint64_t id_;
+  mutable std::mutex slots_mutex_;  // guards `slots_` membership only, never the request path
+  std::vector<std::unique_ptr<Slot>> slots_;
+};
+
+}  // namespace conv::http

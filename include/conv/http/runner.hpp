@@ -1,0 +1,27 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "conv/http/server.hpp"
+
+namespace conv::http {
+
+// What a role does on the process signals it cares about. Each runs on the main thread.
+struct SignalHooks {
+  std::function<void()> reload;       // SIGHUP
+  std::function<void()> reopen_logs;  // SIGUSR1
+  std::function<void()> draining;     // first SIGTERM/SIGINT, before the server drains
+};
+
+// Runs a bound server until it is told to stop, on the calling (main) thread:
+//   SIGTERM/SIGINT: graceful shutdown (stop accepting, finish requests in flight, close idle
+//     connections); if that takes longer than `drain_timeout`, or a second signal comes, the
+//     rest is dropped. Either way the function returns 0.
+//   SIGHUP, SIGUSR1: the hooks.
+// `role` prefixes the lines it writes to stderr ("conv converter").
+int run_until_stopped(Server& server, std::chrono::milliseconds drain_timeout,
+                      const std::string& role, SignalHooks hooks);
+
+}  // namespace conv::http

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <chrono>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conv/http/access_log.hpp"
+#include "conv/http/handler.hpp"
+#include "conv/http/metrics.hpp"
+#include "conv/http/server_options.hpp"
+
+namespace conv::http::detail {
+
+class Session;
+
+// What every connection of one server shares. Read-only after start, but for the atomics.
+struct ServerShared {
+  ServerOptions options;
+  Handler& handler;
+  Metrics& metrics;
+  AccessLog& log;
+  ResponseIdentity identity;
+  std::chrono::milliseconds timer_tick;  // the shortest of the timeouts
+  std::atomic<bool> draining{false};
+  std::atomic<std::size_t> connections{0};
+};
+
+// The open connections of one listener, so that shutdown can reach the idle ones. Touched when
+// a connection opens or closes, never per request.
+class ConnectionRegistry {
+ public:
+  using Handle = std::list<std::weak_ptr<Session>>::iterator;
+  Handle add(std::weak_ptr<Session> session);
+  void remove(Handle handle);
+  std::vector<std::shared_ptr<Session>> snapshot();
+
+ private:
+  std::mutex mutex_;
+  std::list<std::weak_ptr<Session>> sessions_;
+};
+
+// One client connection: reads requests, hands each to the handler, writes the responses in
+// order, and enforces the limits and timeouts. Runs on one executor (a thread's io_context or
+// a strand), so it needs no locking.
+//
+// Steps: start -> do_read -> on_read -> parse -> dispatch -> complete -> on_write -> do_read,
+// or -> close (lingering: half-close, drain what the client still sends, then close).
+class Session : public std::enable_shared_from_this<Session>, public ResponseSink {
+ public:
+  Session(boost::asio::ip::tcp::socket socket, ServerShared& shared, ConnectionRegistry& registry);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void start();
+  // Graceful shutdown: close now if idle between requests, else after the current response.
+  void drain();
+
+  void complete(Response&& response) override;
+  boost::asio::any_io_executor executor() const override;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+  enum class Phase { idle, header, body, handling, writing, lingering, closed };
+
+  void new_parser();
+  void do_read();
+  void on_read(boost::system::error_code ec, std::size_t n);
+  bool parse();  // true once a request is dispatched or failed
+  void on_header_done();
+  void send_continue();
+  void begin_request_metrics();
+  void dispatch();
+  void fail(unsigned status, std::string_view code, std::string_view message);
+  void on_write(boost::system::error_code ec);
+  void log_and_count(const Response& response, std::size_t body_bytes);
+  void set_deadline(Clock::time_point deadline);
+  void arm_timer(Clock::time_point now);
+  void on_timer(boost::system::error_code ec);
+  void on_timeout();
+  void begin_lingering_close();
+  void do_linger();
+  void close();
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::any_io_executor executor_;
+  boost::asio::steady_timer timer_;
+  ServerShared& shared_;
+  ConnectionRegistry& registry_;
+  ConnectionRegistry::Handle registry_handle_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<Parser> parser_;
+  Phase phase_ = Phase::idle;
+  Clock::time_point request_start_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool timer_armed_ = false;
+  bool keep_alive_ = false;
+  bool head_only_ = false;
+  bool continue_pending_ = false;
+  bool in_flight_ = false;  // counted in the in-flight gauge
+  std::string out_;         // the serialised response being written
+  Response response_;       // kept for the access log until the write completes
+  std::string remote_addr_;
+  boost::asio::ip::tcp::endpoint remote_;
+};
+
+// Answers a connection over the cap with 503 and closes it, without reading the request.
+void reject_connection(boost::asio::ip::tcp::socket socket, const ResponseIdentity& identity);
+
+}  // namespace conv::http::detail

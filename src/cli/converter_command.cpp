@@ -1,0 +1,28 @@
+#include "conv/cli/converter_command.hpp"
+
+#include <iostream>
+
+#include "conv/cli/app.hpp"
+#include "conv/converter/role.hpp"
+
+namespace conv::cli {
+
+ConverterCommand::ConverterCommand(CLI::App& app)
+    : cmd_(app.add_subcommand("converter", "Serve the currency-conversion API")) {
+  flags_.add_to(*cmd_, 5000);
+  cmd_->add_option("--rates", rates_,
+                   "Rates file (JSON, see README); default: the original's 5.10 BRL/USD and "
+                   "5.60 BRL/EUR. SIGHUP reloads it");
+}
+
+int ConverterCommand::run() {
+  if (auto error = flags_.finish()) return usage_error("conv converter", *error);
+  converter::ConverterConfig config;
+  config.server = flags_.server;
+  config.rates_path = rates_;
+  config.name = flags_.name;
+  config.access_log = flags_.access_log;
+  return converter::run_converter(config);
+}
+
+}  // namespace conv::cli

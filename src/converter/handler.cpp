@@ -1,0 +1,122 @@
+#include "conv/converter/handler.hpp"
+
+#include <boost/beast/http/verb.hpp>
+
+#include "conv/converter/legacy_route.hpp"
+#include "conv/converter/v1_routes.hpp"
+#include "conv/http/error_response.hpp"
+#include "conv/http/target.hpp"
+
+namespace conv::converter {
+
+namespace verb = boost::beast::http;
+
+namespace {
+
+constexpr std::string_view kAllow = "GET, HEAD, OPTIONS";
+
+http::Response text_response(std::string body) {
+  http::Response r;
+  r.content_type = "application/json";
+  r.body = std::move(body);
+  return r;
+}
+
+http::Response with_route(http::Response r, ConverterHandler::Route route) {
+  r.route = route;
+  return r;
+}
+
+}  // namespace
+
+std::vector<std::string> ConverterHandler::route_names() {
+  return {"none", "legacy", "convert", "rates", "currencies", "healthz", "readyz", "metrics"};
+}
+
+ConverterHandler::ConverterHandler(const RateStore& store, const http::Metrics& metrics,
+                                   const http::AccessLog& log)
+    : store_(store), metrics_(metrics), log_(log) {}
+
+void ConverterHandler::handle(const http::Request& request, const http::RequestInfo&,
+                              http::Responder responder) {
+  responder.send(respond(request));
+}
+
+void ConverterHandler::count_reload(bool ok) {
+  (ok ? reloads_ok_ : reloads_failed_).fetch_add(1, std::memory_order_relaxed);
+}
+
+http::Response ConverterHandler::respond(const http::Request& request) const {
+  const auto method = request.method();
+  const auto target = http::parse_target(request.target());
+  if (!target) {
+    return http::error_response(400, "bad_target",
+                                "the request target is not a valid origin-form path");
+  }
+  if (method == verb::verb::options) {
+    http::Response r;
+    r.status = 204;
+    r.content_type.clear();
+    r.headers.emplace_back("Allow", kAllow);
+    return r;
+  }
+  if (method != verb::verb::get && method != verb::verb::head) {
+    http::Response r = http::error_response(
+        405, "method_not_allowed",
+        "method " + std::string(request.method_string()) + " is not allowed; use GET");
+    r.headers.emplace_back("Allow", kAllow);
+    return r;
+  }
+  return route(target->path, target->query);
+}
+
+http::Response ConverterHandler::route(
+    std::string_view path, const std::vector<std::pair<std::string, std::string>>& query) const {
+  if (path.starts_with(kLegacyPrefix)) {
+    const std::string_view valor = path.substr(kLegacyPrefix.size());
+    if (valor.find('/') != std::string_view::npos) {
+      return http::error_response(404, "not_found", "no route for " + std::string(path));
+    }
+    return with_route(legacy_convert(valor, store_.current()), legacy);
+  }
+  if (path == "/v1/convert") return with_route(v1_convert(query, store_.current()), convert);
+  if (path == "/v1/rates") return with_route(v1_rates(query, store_.current()), rates);
+  if (path == "/v1/currencies") {
+    return with_route(v1_currencies(query, store_.current()), currencies);
+  }
+  if (path == "/healthz") return with_route(text_response("{\"status\":\"ok\"}\n"), healthz);
+  if (path == "/readyz") {
+    if (draining_.load(std::memory_order_relaxed)) {
+      return with_route(http::error_response(503, "draining", "shutting down"), readyz);
+    }
+    if (!store_.snapshot()) {
+      return with_route(http::error_response(503, "rates_not_loaded", "no rates loaded"), readyz);
+    }
+    return with_route(text_response("{\"status\":\"ready\"}\n"), readyz);
+  }
+  if (path == "/metrics") return with_route(render_metrics(), metrics);
+  return http::error_response(404, "not_found", "no route for " + std::string(path));
+}
+
+http::Response ConverterHandler::render_metrics() const {
+  http::Response r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  metrics_.render(r.body);
+  const auto table = store_.snapshot();
+  if (table) {
+    r.body += "# HELP conv_rates_as_of_timestamp_seconds The as_of date of the rates in force.\n";
+    r.body += "# TYPE conv_rates_as_of_timestamp_seconds gauge\n";
+    r.body += "conv_rates_as_of_timestamp_seconds " + std::to_string(table->as_of_epoch) + "\n";
+  }
+  r.body += "# HELP conv_rates_reloads_total Rates reloads (SIGHUP), by result.\n";
+  r.body += "# TYPE conv_rates_reloads_total counter\n";
+  r.body += "conv_rates_reloads_total{result=\"ok\"} " + std::to_string(reloads_ok_.load()) + "\n";
+  r.body +=
+      "conv_rates_reloads_total{result=\"error\"} " + std::to_string(reloads_failed_.load()) + "\n";
+  r.body += "# HELP conv_access_log_dropped_total Access log lines dropped (sink too slow).\n";
+  r.body += "# TYPE conv_access_log_dropped_total counter\n";
+  r.body += "conv_access_log_dropped_total " + std::to_string(log_.dropped()) + "\n";
+  return r;
+}
+
+}  // namespace conv::converter

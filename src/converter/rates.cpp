@@ -1,0 +1,150 @@
+#include "conv/converter/rates.hpp"
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "conv/converter/currency.hpp"
+
+namespace conv::converter {
+
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kOriginalRates = R"json({
+  "base": "BRL",
+  "as_of": "2024-10-03",
+  "source": "fixed rates of the original Flask API (TAXA_DOLAR, TAXA_EURO)",
+  "quotes": {"USD": "5.10", "EUR": "5.60"}
+})json";
+
+[[noreturn]] void fail(std::string_view field, std::string_view what) {
+  throw RatesError(std::string(field) + ": " + std::string(what));
+}
+
+bool is_currency_code(std::string_view s) {
+  return s.size() == 3 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+// "YYYY-MM-DD" to seconds since the epoch; nothing if it is not a real date.
+std::optional<std::int64_t> parse_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  auto num = [&](std::size_t pos, std::size_t len) -> int {
+    int v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
+  if (y < 1970 || m < 1 || m > 12 || d < 1) return std::nullopt;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  const int max_day = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+  if (d > max_day) return std::nullopt;
+  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) * 86400;
+}
+
+std::string_view require_string(const json::object& obj, std::string_view key) {
+  const json::value* v = obj.if_contains(key);
+  if (!v) fail(key, "required");
+  if (!v->is_string()) fail(key, "expected a string");
+  return v->get_string();
+}
+
+}  // namespace
+
+const Decimal* RateTable::quote(std::string_view code) const {
+  auto it = quotes.find(code);
+  return it == quotes.end() ? nullptr : &it->second;
+}
+
+RateTable parse_rates(std::string_view text) {
+  boost::system::error_code ec;
+  json::value root = json::parse(text, ec);
+  if (ec) throw RatesError("not valid JSON: " + ec.message());
+  if (!root.is_object()) throw RatesError("expected a JSON object at the top level");
+  const json::object& obj = root.get_object();
+
+  for (const auto& kv : obj) {
+    const std::string_view key = kv.key();
+    if (key != "base" && key != "as_of" && key != "source" && key != "quotes") {
+      fail(key, "unknown key (expected base, as_of, source, quotes)");
+    }
+  }
+
+  RateTable t;
+  t.base = require_string(obj, "base");
+  if (!is_currency_code(t.base)) fail("base", "expected an ISO 4217 code such as \"BRL\"");
+  if (!find_currency(t.base)) fail("base", "unknown ISO 4217 currency \"" + t.base + "\"");
+
+  t.as_of = require_string(obj, "as_of");
+  const auto epoch = parse_date(t.as_of);
+  if (!epoch) fail("as_of", "expected a date such as \"2024-10-03\"");
+  t.as_of_epoch = *epoch;
+
+  t.source = require_string(obj, "source");
+
+  const json::value* quotes = obj.if_contains("quotes");
+  if (!quotes) fail("quotes", "required");
+  if (!quotes->is_object() || quotes->get_object().empty()) {
+    fail("quotes", "expected a non-empty object such as {\"USD\": \"5.10\"}");
+  }
+  for (const auto& kv : quotes->get_object()) {
+    const std::string code(kv.key());
+    const std::string field = "quotes." + code;
+    if (!is_currency_code(code)) fail(field, "expected an ISO 4217 code such as \"USD\"");
+    if (!find_currency(code)) fail(field, "unknown ISO 4217 currency");
+    if (code == t.base) fail(field, "the base currency is not quoted against itself");
+    if (!kv.value().is_string()) {
+      fail(field, "expected a decimal string such as \"5.10\" (numbers would lose precision)");
+    }
+    auto d = Decimal::parse(kv.value().get_string(), 40);
+    if (!d || d->sign() <= 0) fail(field, "expected a positive decimal string such as \"5.10\"");
+    t.quotes.emplace(code, std::move(*d));
+  }
+  t.quotes.emplace(t.base, Decimal(1, 0));
+  const Decimal* usd = t.quote("USD");
+  const Decimal* eur = t.quote("EUR");
+  if (t.base == "BRL" && usd && eur) {
+    // strtod rounds correctly, so "5.10" becomes the same double as Python's literal 5.10.
+    t.legacy = RateTable::Legacy{std::strtod(usd->to_string().c_str(), nullptr),
+                                 std::strtod(eur->to_string().c_str(), nullptr)};
+  }
+  return t;
+}
+
+RateTable load_rates_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw RatesError(path + ": cannot open the file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  try {
+    return parse_rates(ss.str());
+  } catch (const RatesError& e) {
+    throw RatesError(path + ": " + e.what());
+  }
+}
+
+RateTable original_rates() {
+  return parse_rates(kOriginalRates);
+}
+
+}  // namespace conv::converter

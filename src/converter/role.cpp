@@ -1,0 +1,66 @@
+#include "conv/converter/role.hpp"
+
+#include <iostream>
+#include <system_error>
+
+#include "conv/converter/handler.hpp"
+#include "conv/converter/rate_store.hpp"
+#include "conv/http/runner.hpp"
+#include "conv/http/server.hpp"
+
+namespace conv::converter {
+
+int run_converter(const ConverterConfig& config) {
+  const std::string role = "conv converter";
+  RateStore store(config.rates_path);
+  try {
+    store.load();
+  } catch (const RatesError& e) {
+    std::cerr << role << ": bad rates file: " << e.what() << "\n";
+    return 2;
+  }
+
+  std::unique_ptr<http::AccessLog> log;
+  try {
+    log = http::AccessLog::open(config.access_log);
+  } catch (const std::system_error& e) {
+    std::cerr << role << ": --access-log: " << e.what() << "\n";
+    return 2;
+  }
+
+  http::Metrics metrics("conv_http", ConverterHandler::route_names());
+  ConverterHandler handler(store, metrics, *log);
+  http::Server server(config.server, handler, metrics, *log, {config.name});
+  try {
+    server.bind();
+  } catch (const std::system_error& e) {
+    std::cerr << role << ": " << e.what() << "\n";
+    return 1;
+  }
+
+  const auto ep = server.local_endpoint();
+  const auto table = store.snapshot();
+  std::cerr << role << ": listening on " << ep.address().to_string() << ":" << ep.port()
+            << " (name " << config.name << ", " << config.server.threads << " thread(s), rates "
+            << (config.rates_path.empty() ? "built-in" : config.rates_path) << " as of "
+            << table->as_of << ")\n";
+
+  http::SignalHooks hooks;
+  hooks.reload = [&] {
+    if (auto error = store.reload()) {
+      handler.count_reload(false);
+      std::cerr << role << ": SIGHUP: rates not reloaded, keeping those as of "
+                << store.snapshot()->as_of << ": " << *error << "\n";
+    } else {
+      handler.count_reload(true);
+      std::cerr << role << ": SIGHUP: rates reloaded, as of " << store.snapshot()->as_of << "\n";
+    }
+  };
+  hooks.reopen_logs = [&] { log->reopen(); };
+  hooks.draining = [&] { handler.set_draining(); };
+  const int rc = http::run_until_stopped(server, config.server.drain_timeout, role, hooks);
+  log->flush();
+  return rc;
+}
+
+}  // namespace conv::converter

@@ -1,0 +1,196 @@
+#include "conv/http/access_log.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <system_error>
+
+#include "conv/http/clock.hpp"
+
+namespace conv::http {
+
+namespace {
+
+constexpr std::size_t kMaxBuffer = 4 * 1024 * 1024;
+constexpr std::chrono::milliseconds kFlushInterval{100};
+
+std::atomic<std::uint64_t> next_log_id{1};
+
+int open_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw std::system_error(errno, std::generic_category(), "cannot open access log " + path);
+  }
+  return fd;
+}
+
+void write_all(int fd, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;  // the sink is gone (closed pipe, full disk): nothing sensible left to do
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// nginx's escaping of logged variables: '"', '\' and bytes outside printable ASCII as \xHH.
+void append_escaped(std::string& out, std::string_view v) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (const char ch : v) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+}
+
+void append_quoted_or_dash(std::string& out, std::string_view v) {
+  out += '"';
+  if (v.empty()) {
+    out += '-';
+  } else {
+    append_escaped(out, v);
+  }
+  out += '"';
+}
+
+}  // namespace
+
+struct AccessLog::Buffer {
+  std::mutex mutex;
+  std::string data;
+};
+
+std::unique_ptr<AccessLog> AccessLog::open(const std::string& spec) {
+  if (spec == "off") return std::unique_ptr<AccessLog>(new AccessLog(-1, {}, false));
+  if (spec == "-" || spec.empty()) {
+    return std::unique_ptr<AccessLog>(new AccessLog(STDOUT_FILENO, {}, false));
+  }
+  return std::unique_ptr<AccessLog>(new AccessLog(open_file(spec), spec, true));
+}
+
+AccessLog::AccessLog(int fd, std::string path, bool owns_fd)
+    : fd_(fd), path_(std::move(path)), owns_fd_(owns_fd), id_(next_log_id.fetch_add(1)) {
+  if (fd_ >= 0) writer_ = std::thread([this] { run_writer(); });
+}
+
+AccessLog::~AccessLog() {
+  if (writer_.joinable()) {
+    {
+      std::lock_guard lock(wake_mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    writer_.join();
+  }
+  drain_all();
+  if (owns_fd_ && fd_ >= 0) ::close(fd_);
+}
+
+AccessLog::Buffer& AccessLog::local_buffer() {
+  struct Cache {
+    std::uint64_t id = 0;
+    Buffer* buffer = nullptr;
+  };
+  thread_local Cache cache;
+  if (cache.id == id_) return *cache.buffer;
+  std::lock_guard lock(buffers_mutex_);
+  buffers_.push_back(std::make_unique<Buffer>());
+  cache = {id_, buffers_.back().get()};
+  return *cache.buffer;
+}
+
+void AccessLog::write(std::string_view line) {
+  if (fd_ < 0) return;
+  Buffer& b = local_buffer();
+  std::lock_guard lock(b.mutex);
+  if (b.data.size() + line.size() + 1 > kMaxBuffer) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  b.data.append(line);
+  b.data += '\n';
+}
+
+void AccessLog::drain_all() {
+  if (fd_ < 0) return;
+  std::lock_guard writer_lock(writer_mutex_);
+  std::vector<Buffer*> buffers;
+  {
+    std::lock_guard lock(buffers_mutex_);
+    for (auto& b : buffers_) buffers.push_back(b.get());
+  }
+  std::string chunk;
+  for (Buffer* b : buffers) {
+    {
+      std::lock_guard lock(b->mutex);
+      chunk.swap(b->data);
+    }
+    if (!chunk.empty()) write_all(fd_, chunk);
+    chunk.clear();
+  }
+}
+
+void AccessLog::run_writer() {
+  std::unique_lock lock(wake_mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, kFlushInterval);
+    lock.unlock();
+    drain_all();
+    lock.lock();
+  }
+}
+
+void AccessLog::flush() {
+  drain_all();
+}
+
+void AccessLog::reopen() {
+  if (!owns_fd_ || path_.empty()) return;
+  std::lock_guard writer_lock(writer_mutex_);
+  const int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;  // keep writing to the old file rather than lose lines
+  ::dup2(fd, fd_);
+  ::close(fd);
+}
+
+void format_access_line(std::string& out, const AccessLogEntry& e) {
+  out.append(e.remote_addr.empty() ? std::string_view{"-"} : e.remote_addr);
+  out.append(" - - [");
+  out.append(log_time_now());
+  out.append("] ");
+  append_quoted_or_dash(out, e.request_line);
+  out += ' ';
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, e.status);
+  out.append(buf, r.ptr);
+  out += ' ';
+  r = std::to_chars(buf, buf + sizeof buf, e.body_bytes);
+  out.append(buf, r.ptr);
+  out += ' ';
+  append_quoted_or_dash(out, e.referer);
+  out += ' ';
+  append_quoted_or_dash(out, e.user_agent);
+  out += ' ';
+  append_quoted_or_dash(out, e.forwarded_for);
+  out.append(" rt=");
+  // nginx prints $request_time with millisecond resolution.
+  std::snprintf(buf, sizeof buf, "%.3f", e.request_time);
+  out.append(buf);
+  if (!e.extra.empty()) {
+    out += ' ';
+    out.append(e.extra);
+  }
+}
+
+}  // namespace conv::http

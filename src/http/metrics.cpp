@@ -1,0 +1,174 @@
+#include "conv/http/metrics.hpp"
+
+#include <charconv>
+#include <cstdio>
+
+namespace conv::http {
+
+namespace {
+
+constexpr unsigned kMinStatus = 100;
+constexpr unsigned kMaxStatus = 599;
+constexpr unsigned kStatuses = kMaxStatus - kMinStatus + 1;
+
+std::atomic<std::uint64_t> next_id{1};
+
+using Counter = std::atomic<std::uint64_t>;
+
+// Single-writer increment: the owning thread is the only writer, so a relaxed load and store
+// is enough and costs no locked instruction.
+inline void bump(Counter& c, std::uint64_t by = 1) {
+  c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
+
+void append_double(std::string& out, double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+void append_uint(std::string& out, std::uint64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+}  // namespace
+
+struct Metrics::Slot {
+  explicit Slot(std::size_t routes)
+      : by_status(routes * kStatuses),
+        buckets(routes * (kBuckets.size() + 1)),
+        sum_micros(routes) {}
+  std::vector<Counter> by_status;   // [route][status - 100]
+  std::vector<Counter> buckets;     // [route][bucket], last is +Inf
+  std::vector<Counter> sum_micros;  // [route]
+  // Gauges: a connection or request may start on one thread and end on another (shared
+  // io_context), so these are true atomics and only their sum over slots is meaningful.
+  std::atomic<std::int64_t> in_flight{0};
+  std::atomic<std::int64_t> connections{0};
+};
+
+Metrics::Metrics(std::string prefix, std::vector<std::string> routes)
+    : prefix_(std::move(prefix)), routes_(std::move(routes)), id_(next_id.fetch_add(1)) {
+  if (routes_.empty()) routes_.push_back("none");
+}
+
+Metrics::~Metrics() = default;
+
+Metrics::Slot& Metrics::local_slot() {
+  struct Cache {
+    std::uint64_t id = 0;
+    Slot* slot = nullptr;
+  };
+  thread_local Cache cache;
+  if (cache.id == id_) return *cache.slot;
+  std::lock_guard lock(slots_mutex_);
+  slots_.push_back(std::make_unique<Slot>(routes_.size()));
+  cache = {id_, slots_.back().get()};
+  return *cache.slot;
+}
+
+void Metrics::request_started() {
+  local_slot().in_flight.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::request_abandoned() {
+  local_slot().in_flight.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Metrics::request_finished(unsigned route, unsigned status, double seconds) {
+  Slot& s = local_slot();
+  s.in_flight.fetch_sub(1, std::memory_order_relaxed);
+  if (route >= routes_.size()) route = 0;
+  if (status < kMinStatus || status > kMaxStatus) status = kMaxStatus;
+  bump(s.by_status[route * kStatuses + (status - kMinStatus)]);
+  std::size_t b = 0;
+  while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
+  bump(s.buckets[route * (kBuckets.size() + 1) + b]);
+  bump(s.sum_micros[route], static_cast<std::uint64_t>(seconds * 1e6));
+}
+
+void Metrics::connection_opened() {
+  local_slot().connections.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::connection_closed() {
+  local_slot().connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Metrics::render(std::string& out) const {
+  const std::size_t nroutes = routes_.size();
+  std::vector<std::uint64_t> by_status(nroutes * kStatuses);
+  std::vector<std::uint64_t> buckets(nroutes * (kBuckets.size() + 1));
+  std::vector<std::uint64_t> sums(nroutes);
+  std::int64_t in_flight = 0;
+  std::int64_t connections = 0;
+  {
+    std::lock_guard lock(slots_mutex_);
+    for (const auto& slot : slots_) {
+      for (std::size_t i = 0; i < by_status.size(); ++i) {
+        by_status[i] += slot->by_status[i].load(std::memory_order_relaxed);
+      }
+      for (std::size_t i = 0; i < buckets.size(); ++i) {
+        buckets[i] += slot->buckets[i].load(std::memory_order_relaxed);
+      }
+      for (std::size_t i = 0; i < sums.size(); ++i) {
+        sums[i] += slot->sum_micros[i].load(std::memory_order_relaxed);
+      }
+      in_flight += slot->in_flight.load(std::memory_order_relaxed);
+      connections += slot->connections.load(std::memory_order_relaxed);
+    }
+  }
+
+  const std::string& p = prefix_;
+  out += "# HELP " + p + "_requests_total HTTP requests answered, by route and status.\n";
+  out += "# TYPE " + p + "_requests_total counter\n";
+  for (std::size_t r = 0; r < nroutes; ++r) {
+    for (unsigned s = 0; s < kStatuses; ++s) {
+      const auto n = by_status[r * kStatuses + s];
+      if (n == 0) continue;
+      out += p + "_requests_total{route=\"" + routes_[r] + "\",status=\"";
+      append_uint(out, kMinStatus + s);
+      out += "\"} ";
+      append_uint(out, n);
+      out += '\n';
+    }
+  }
+
+  out += "# HELP " + p +
+         "_request_duration_seconds Time from the first byte of a request to "
+         "the last byte of its response.\n";
+  out += "# TYPE " + p + "_request_duration_seconds histogram\n";
+  for (std::size_t r = 0; r < nroutes; ++r) {
+    std::uint64_t cumulative = 0;
+    const std::string labels = "{route=\"" + routes_[r] + "\"";
+    for (std::size_t b = 0; b <= kBuckets.size(); ++b) {
+      cumulative += buckets[r * (kBuckets.size() + 1) + b];
+      out += p + "_request_duration_seconds_bucket" + labels + ",le=\"";
+      if (b == kBuckets.size()) {
+        out += "+Inf";
+      } else {
+        append_double(out, kBuckets[b]);
+      }
+      out += "\"} ";
+      append_uint(out, cumulative);
+      out += '\n';
+    }
+    out += p + "_request_duration_seconds_sum" + labels + "} ";
+    append_double(out, static_cast<double>(sums[r]) / 1e6);
+    out += '\n';
+    out += p + "_request_duration_seconds_count" + labels + "} ";
+    append_uint(out, cumulative);
+    out += '\n';
+  }
+
+  out += "# HELP " + p + "_requests_in_flight Requests being handled now.\n";
+  out += "# TYPE " + p + "_requests_in_flight gauge\n";
+  out += p + "_requests_in_flight " + std::to_string(in_flight) + "\n";
+  out += "# HELP " + p + "_connections_open Client connections open now.\n";
+  out += "# TYPE " + p + "_connections_open gauge\n";
+  out += p + "_connections_open " + std::to_string(connections) + "\n";
+}
+
+}  // namespace conv::http

@@ -1,0 +1,64 @@
+#include "conv/http/runner.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <iostream>
+
+namespace conv::http {
+
+namespace net = boost::asio;
+using boost::system::error_code;
+
+int run_until_stopped(Server& server, std::chrono::milliseconds drain_timeout,
+                      const std::string& role, SignalHooks hooks) {
+  net::io_context control;
+  net::signal_set signals(control, SIGINT, SIGTERM, SIGHUP);
+  signals.add(SIGUSR1);
+  net::steady_timer drain_timer(control);
+  bool draining = false;
+  bool stopped = false;
+
+  auto finish = [&] {
+    stopped = true;
+    signals.cancel();
+    drain_timer.cancel();
+  };
+
+  std::function<void(error_code, int)> on_signal = [&](error_code ec, int sig) {
+    if (ec || stopped) return;
+    if (sig == SIGHUP) {
+      if (hooks.reload) hooks.reload();
+    } else if (sig == SIGUSR1) {
+      if (hooks.reopen_logs) hooks.reopen_logs();
+    } else if (!draining) {
+      draining = true;
+      std::cerr << role << ": " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ": draining (up to "
+                << drain_timeout.count() << " ms)\n";
+      if (hooks.draining) hooks.draining();
+      server.shutdown();
+      drain_timer.expires_after(drain_timeout);
+      drain_timer.async_wait([&](error_code tec) {
+        if (tec || stopped) return;
+        std::cerr << role << ": drain timeout: dropping " << server.open_connections()
+                  << " connection(s)\n";
+        server.stop();
+      });
+    } else {
+      std::cerr << role << ": second signal: stopping now\n";
+      server.stop();
+    }
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
+
+  server.start([&control, &finish] { net::post(control, finish); });
+  control.run();
+  server.wait();
+  std::cerr << role << ": stopped\n";
+  return 0;
+}
+
+}  // namespace conv::http

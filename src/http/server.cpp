@@ -1,0 +1,205 @@
+#include "conv/http/server.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <iostream>
+#include <system_error>
+
+#include "conv/http/session.hpp"
+
+namespace conv::http {
+
+namespace net = boost::asio;
+using boost::system::error_code;
+using net::ip::tcp;
+
+struct Server::Worker {
+  explicit Worker(net::io_context& c) : ctx(c), retry_timer(c) {}
+  net::io_context& ctx;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  detail::ConnectionRegistry registry;
+  net::steady_timer retry_timer;  // backs off accept() when out of file descriptors
+};
+
+namespace {
+
+tcp::endpoint resolve_listen_endpoint(const std::string& host, std::uint16_t port) {
+  error_code ec;
+  auto address = net::ip::make_address(host, ec);
+  if (!ec) return {address, port};
+  // A name ("localhost"): resolved once, at start-up, before any thread serves requests.
+  net::io_context ctx;
+  tcp::resolver resolver(ctx);
+  auto results = resolver.resolve(host, std::to_string(port), ec);
+  if (ec || results.empty()) {
+    throw std::system_error(ec ? std::error_code(ec) : make_error_code(std::errc::invalid_argument),
+                            "cannot resolve listen host '" + host + "'");
+  }
+  return results.begin()->endpoint();
+}
+
+std::unique_ptr<tcp::acceptor> open_acceptor(net::io_context& ctx, const tcp::endpoint& ep,
+                                             bool reuse_port) {
+  auto acceptor = std::make_unique<tcp::acceptor>(ctx);
+  error_code ec;
+  acceptor->open(ep.protocol(), ec);
+  if (!ec) acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec && reuse_port) {
+    int one = 1;
+    if (::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+      ec.assign(errno, boost::system::system_category());
+    }
+  }
+  if (!ec) acceptor->bind(ep, ec);
+  if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::system_error(std::error_code(ec), "cannot listen on " + ep.address().to_string() +
+                                                     ":" + std::to_string(ep.port()));
+  }
+  return acceptor;
+}
+
+// SO_REUSEPORT would let us share a port with another process that also set it, silently
+// splitting its traffic. Bind once without it first, so that a taken port is an error.
+void ensure_port_free(const tcp::endpoint& ep) {
+  net::io_context ctx;
+  open_acceptor(ctx, ep, false);
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options, Handler& handler, Metrics& metrics, AccessLog& log,
+               ResponseIdentity identity)
+    : options_(std::move(options)) {
+  if (options_.threads == 0) options_.threads = 1;
+  const auto tick = std::min({options_.header_timeout, options_.body_timeout, options_.idle_timeout,
+                              options_.write_timeout});
+  shared_.reset(new detail::ServerShared{options_, handler, metrics, log, std::move(identity),
+                                         std::max(tick, std::chrono::milliseconds(10))});
+}
+
+Server::~Server() {
+  stop();
+  wait();
+  for (auto& w : workers_) w->acceptor.reset();
+  // Handlers still queued in a context own sessions, which unregister from their worker on
+  // destruction: destroy the contexts while the workers still exist.
+  for (auto& w : workers_) w->retry_timer.cancel();
+  contexts_.clear();
+  workers_.clear();
+}
+
+void Server::bind() {
+  const tcp::endpoint ep = resolve_listen_endpoint(options_.host, options_.port);
+  const bool per_thread = options_.io_model == IoModel::per_thread && options_.threads > 1;
+  if (per_thread) {
+    if (ep.port() != 0) ensure_port_free(ep);
+    tcp::endpoint bound = ep;
+    for (unsigned i = 0; i < options_.threads; ++i) {
+      contexts_.push_back(std::make_unique<net::io_context>(1));
+      auto w = std::make_unique<Worker>(*contexts_.back());
+      w->acceptor = open_acceptor(w->ctx, bound, true);
+      if (i == 0) bound = w->acceptor->local_endpoint();  // port 0: the rest join the same port
+      workers_.push_back(std::move(w));
+    }
+  } else {
+    const int hint = options_.threads > 1 ? static_cast<int>(options_.threads) : 1;
+    contexts_.push_back(std::make_unique<net::io_context>(hint));
+    auto w = std::make_unique<Worker>(*contexts_.back());
+    w->acceptor = open_acceptor(w->ctx, ep, false);
+    workers_.push_back(std::move(w));
+  }
+  local_endpoint_ = workers_.front()->acceptor->local_endpoint();
+}
+
+tcp::endpoint Server::local_endpoint() const {
+  return local_endpoint_;
+}
+
+bool Server::draining() const {
+  return shared_->draining.load();
+}
+
+std::size_t Server::open_connections() const {
+  return shared_->connections.load();
+}
+
+void Server::accept_on(Worker& w) {
+  // With one context run by several threads, each connection gets a strand; with a context
+  // per thread, the context's own executor already serialises everything.
+  net::any_io_executor ex = contexts_.size() == 1 && options_.threads > 1
+                                ? net::any_io_executor(net::make_strand(w.ctx))
+                                : net::any_io_executor(w.ctx.get_executor());
+  w.acceptor->async_accept(ex, [this, &w](error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !w.acceptor->is_open()) return;
+    if (ec) {
+      // Out of descriptors (EMFILE/ENFILE) or a transient error: back off briefly rather than
+      // spin, then go on accepting.
+      std::cerr << "conv: accept failed: " << ec.message() << "\n";
+      w.retry_timer.expires_after(std::chrono::milliseconds(100));
+      w.retry_timer.async_wait([this, &w](error_code tec) {
+        if (!tec && w.acceptor->is_open()) accept_on(w);
+      });
+      return;
+    }
+    const auto open = shared_->connections.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (open > options_.max_connections) {
+      shared_->connections.fetch_sub(1, std::memory_order_relaxed);
+      detail::reject_connection(std::move(socket), shared_->identity);
+    } else {
+      std::make_shared<detail::Session>(std::move(socket), *shared_, w.registry)->start();
+    }
+    accept_on(w);
+  });
+}
+
+void Server::start(std::function<void()> on_stopped) {
+  on_stopped_ = std::move(on_stopped);
+  for (auto& w : workers_) {
+    net::post(w->ctx, [this, &w = *w] { accept_on(w); });
+  }
+  running_workers_ = options_.threads;
+  for (unsigned i = 0; i < options_.threads; ++i) {
+    net::io_context& ctx = *contexts_[contexts_.size() == 1 ? 0 : i];
+    threads_.emplace_back([this, &ctx] {
+      try {
+        ctx.run();
+      } catch (const std::exception& e) {
+        std::cerr << "conv: worker stopped by an error: " << e.what() << "\n";
+        stop();
+      }
+      if (running_workers_.fetch_sub(1) == 1 && on_stopped_) on_stopped_();
+    });
+  }
+}
+
+void Server::shutdown() {
+  if (shared_->draining.exchange(true)) return;
+  for (auto& w : workers_) {
+    net::post(w->ctx, [&w = *w] {
+      error_code ignored;
+      w.retry_timer.cancel();
+      if (w.acceptor) w.acceptor->close(ignored);
+      for (auto& session : w.registry.snapshot()) {
+        net::post(session->executor(), [session] { session->drain(); });
+      }
+    });
+  }
+}
+
+void Server::stop() {
+  shared_->draining = true;
+  for (auto& ctx : contexts_) ctx->stop();
+}
+
+void Server::wait() {
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace conv::http

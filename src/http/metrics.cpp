@@ -22,8 +22,8 @@ inline void bump(Counter& c, std::uint64_t by = 1) {
 }
 
 void append_double(std::string& out, double v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
   out.append(buf, end);
 }
 

@@ -290,21 +290,25 @@ void Session::log_and_count(const Response& response, std::size_t body_bytes) {
 }
 
 // ---- timeouts ----
-// One timer per connection, re-armed lazily: setting a deadline is a field write. The timer
-// never sleeps longer than the shortest timeout (`timer_tick`), and every deadline is at
-// least that far away when set, so a new deadline is never earlier than the armed expiry.
-// When the timer fires early it re-arms for what is left.
+// One timer per connection, re-armed lazily: moving a deadline later is a field write. The
+// timer never sleeps longer than the shortest timeout (`timer_tick`); when it fires before the
+// deadline it re-arms for what is left. Only a deadline earlier than the armed expiry (the
+// short lingering close) re-arms it at once; `timer_generation_` tells the cancelled wait
+// that it is stale.
 
 void Session::set_deadline(Clock::time_point deadline) {
   deadline_ = deadline;
-  if (!timer_armed_) arm_timer(Clock::now());
+  if (!timer_armed_ || deadline < timer_expiry_) arm_timer(Clock::now());
 }
 
 void Session::arm_timer(Clock::time_point now) {
-  const auto next = std::min(deadline_, now + shared_.timer_tick);
+  timer_expiry_ = std::min(deadline_, now + shared_.timer_tick);
   timer_armed_ = true;
-  timer_.expires_at(next);
-  timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_timer(ec); });
+  const auto generation = ++timer_generation_;
+  timer_.expires_at(timer_expiry_);
+  timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
+    if (generation == self->timer_generation_) self->on_timer(ec);
+  });
 }
 
 void Session::on_timer(error_code ec) {

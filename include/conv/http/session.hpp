@@ -103,6 +103,8 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseSin
   Phase phase_ = Phase::idle;
   Clock::time_point request_start_;
   Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point timer_expiry_;
+  std::uint64_t timer_generation_ = 0;
   bool timer_armed_ = false;
   bool keep_alive_ = false;
   bool head_only_ = false;

@@ -1,0 +1,117 @@
+#include "conv/converter/handler.hpp"
+
+#include <gtest/gtest.h>
+
+namespace conv::converter {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+class HandlerTest : public ::testing::Test {
+ protected:
+  HandlerTest() : store_(""), metrics_("conv_http", ConverterHandler::route_names()) {
+    store_.load();
+    log_ = http::AccessLog::open("off");
+    handler_ = std::make_unique<ConverterHandler>(store_, metrics_, *log_);
+  }
+
+  http::Response get(std::string target, bhttp::verb method = bhttp::verb::get) {
+    http::Request req{method, target, 11};
+    req.set(bhttp::field::host, "x");
+    return handler_->respond(req);
+  }
+
+  RateStore store_;
+  http::Metrics metrics_;
+  std::unique_ptr<http::AccessLog> log_;
+  std::unique_ptr<ConverterHandler> handler_;
+};
+
+TEST_F(HandlerTest, RoutesTheOriginalPath) {
+  const auto r = get("/convertepradolareuro/15.0");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.route, ConverterHandler::legacy);
+  EXPECT_EQ(r.body.size(), 80u);
+}
+
+TEST_F(HandlerTest, DecodesThePathAndIgnoresTheQueryOnTheOriginalRoute) {
+  EXPECT_EQ(get("/convertepradolareuro/15%2E0").body, get("/convertepradolareuro/15.0").body);
+  EXPECT_EQ(get("/convertepradolareuro/15.0?x=1").body, get("/convertepradolareuro/15.0").body);
+}
+
+TEST_F(HandlerTest, UnknownPathsAre404Json) {
+  for (const char* t : {"/", "/nope", "/convertepradolareuro", "/convertepradolareuro/1.0/x",
+                        "/v1/convert/", "/V1/rates"}) {
+    const auto r = get(t);
+    EXPECT_EQ(r.status, 404u) << t;
+    EXPECT_EQ(r.body.rfind("{\"error\":{\"status\":404,\"code\":\"not_found\"", 0), 0u) << r.body;
+  }
+}
+
+TEST_F(HandlerTest, EmptyAmountOnTheOriginalRouteIs400) {
+  const auto r = get("/convertepradolareuro/");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_NE(r.body.find("invalid_amount"), std::string::npos);
+}
+
+TEST_F(HandlerTest, BadTargetsAre400) {
+  EXPECT_EQ(get("/convertepradolareuro/1%2").status, 400u);
+  EXPECT_EQ(get("/convertepradolareuro/1%00").status, 400u);
+  EXPECT_EQ(get("http://example.com/healthz").status, 400u);
+  EXPECT_EQ(get("*").status, 400u);
+}
+
+TEST_F(HandlerTest, MethodsOtherThanGetHeadOptionsAre405WithAllow) {
+  for (auto m : {bhttp::verb::post, bhttp::verb::put, bhttp::verb::delete_, bhttp::verb::patch}) {
+    const auto r = get("/convertepradolareuro/15.0", m);
+    EXPECT_EQ(r.status, 405u);
+    ASSERT_EQ(r.headers.size(), 1u);
+    EXPECT_EQ(r.headers[0].first, "Allow");
+    EXPECT_EQ(r.headers[0].second, "GET, HEAD, OPTIONS");
+    EXPECT_NE(r.body.find("method_not_allowed"), std::string::npos);
+  }
+  EXPECT_EQ(get("/convertepradolareuro/15.0", bhttp::verb::head).status, 200u);
+  const auto opt = get("/v1/rates", bhttp::verb::options);
+  EXPECT_EQ(opt.status, 204u);
+  EXPECT_TRUE(opt.body.empty());
+}
+
+TEST_F(HandlerTest, V1RoutesParseTheQuery) {
+  const auto r = get("/v1/convert?amount=15.00&from=BRL&to=USD%2CEUR");
+  EXPECT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.route, ConverterHandler::convert);
+  EXPECT_NE(r.body.find("\"USD\":\"2.94\""), std::string::npos) << r.body;
+  EXPECT_EQ(get("/v1/rates").route, ConverterHandler::rates);
+  EXPECT_EQ(get("/v1/currencies").route, ConverterHandler::currencies);
+}
+
+TEST_F(HandlerTest, HealthAndReadiness) {
+  EXPECT_EQ(get("/healthz").status, 200u);
+  EXPECT_EQ(get("/readyz").status, 200u);
+  handler_->set_draining();
+  EXPECT_EQ(get("/healthz").status, 200u);
+  const auto r = get("/readyz");
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_NE(r.body.find("draining"), std::string::npos);
+}
+
+TEST_F(HandlerTest, MetricsAreInPrometheusTextFormat) {
+  metrics_.request_started();
+  metrics_.request_finished(ConverterHandler::legacy, 200, 0.0003);
+  handler_->count_reload(false);
+  const auto r = get("/metrics");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(r.body.find("conv_http_requests_total{route=\"legacy\",status=\"200\"} 1\n"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(
+      r.body.find("conv_http_request_duration_seconds_bucket{route=\"legacy\",le=\"0.0005\"} 1\n"),
+      std::string::npos);
+  EXPECT_NE(r.body.find("conv_http_requests_in_flight 0\n"), std::string::npos);
+  EXPECT_NE(r.body.find("conv_rates_as_of_timestamp_seconds 1727913600\n"), std::string::npos);
+  EXPECT_NE(r.body.find("conv_rates_reloads_total{result=\"error\"} 1\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace conv::converter

@@ -1,0 +1,147 @@
+#include "conv/converter/v1_routes.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace conv::converter {
+namespace {
+
+namespace json = boost::json;
+
+const RateTable& rates() {
+  static const RateTable t =
+      parse_rates(R"({"base":"BRL","as_of":"2024-10-03","source":"test",)"
+                  R"("quotes":{"USD":"5.10","EUR":"5.60","JPY":"0.0345","KWD":"16.6"}})");
+  return t;
+}
+
+json::value body_of(const http::Response& r) {
+  return json::parse(r.body);
+}
+
+std::string error_code_of(const http::Response& r) {
+  return std::string(body_of(r).at("error").at("code").as_string());
+}
+
+TEST(V1Convert, ConvertsExactlyAndRoundsToMinorUnits) {
+  const auto r = v1_convert({{"amount", "15.00"}, {"from", "BRL"}, {"to", "USD,EUR"}}, rates());
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const auto b = body_of(r);
+  EXPECT_EQ(b.at("amount"), "15.00");
+  EXPECT_EQ(b.at("from"), "BRL");
+  EXPECT_EQ(b.at("as_of"), "2024-10-03");
+  EXPECT_EQ(b.at("rounding"), "half_away_from_zero");
+  EXPECT_EQ(b.at("results").at("USD"), "2.94");
+  EXPECT_EQ(b.at("results").at("EUR"), "2.68");
+  // Requested order is kept.
+  EXPECT_LT(r.body.find("\"USD\""), r.body.find("\"EUR\""));
+}
+
+TEST(V1Convert, CrossRatesGoThroughTheBaseWithoutInverting) {
+  // 100 USD -> EUR = 100 * 5.10 / 5.60 = 91.0714...
+  const auto r = v1_convert({{"amount", "100"}, {"from", "USD"}, {"to", "EUR"}}, rates());
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(body_of(r).at("results").at("EUR"), "91.07");
+  // 1000 JPY -> BRL = 34.5 exactly.
+  const auto j = v1_convert({{"amount", "1000"}, {"from", "jpy"}, {"to", "BRL"}}, rates());
+  EXPECT_EQ(body_of(j).at("results").at("BRL"), "34.50");
+}
+
+TEST(V1Convert, UsesEachCurrencysMinorUnits) {
+  const auto r = v1_convert({{"amount", "100"}, {"to", "JPY,KWD"}}, rates());
+  ASSERT_EQ(r.status, 200u) << r.body;
+  // 100 / 0.0345 = 2898.55... -> 2899 (JPY has 0 decimals); 100 / 16.6 = 6.0240963... -> 6.024
+  EXPECT_EQ(body_of(r).at("results").at("JPY"), "2899");
+  EXPECT_EQ(body_of(r).at("results").at("KWD"), "6.024");
+}
+
+TEST(V1Convert, RoundingModeIsSelectable) {
+  // 0.051 BRL / 5.10 = 0.01 exactly; 0.0255 / 5.10 = 0.005 exactly: a true half.
+  const auto away = v1_convert({{"amount", "0.0255"}, {"to", "USD"}}, rates());
+  const auto even =
+      v1_convert({{"amount", "0.0255"}, {"to", "USD"}, {"rounding", "half_even"}}, rates());
+  EXPECT_EQ(body_of(away).at("results").at("USD"), "0.01");
+  EXPECT_EQ(body_of(even).at("results").at("USD"), "0.00");
+  EXPECT_EQ(body_of(even).at("rounding"), "half_even");
+}
+
+TEST(V1Convert, DefaultsToTheBaseAndEveryOtherCurrency) {
+  const auto r = v1_convert({{"amount", "10"}}, rates());
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const auto body = body_of(r);
+  const auto& results = body.at("results").as_object();
+  EXPECT_EQ(results.size(), 4u);
+  EXPECT_FALSE(results.contains("BRL"));
+}
+
+TEST(V1Convert, RefusesBadInputWithNamedErrors) {
+  struct Case {
+    QueryParams query;
+    const char* code;
+  };
+  const Case cases[] = {
+      {{}, "missing_parameter"},
+      {{{"amount", ""}}, "missing_parameter"},
+      {{{"amount", "abc"}}, "invalid_amount"},
+      {{{"amount", "1e5"}}, "invalid_amount"},
+      {{{"amount", "-5"}}, "invalid_amount"},
+      {{{"amount", "0"}}, "invalid_amount"},
+      {{{"amount", "0.000"}}, "invalid_amount"},
+      {{{"amount", "1000000000000.01"}}, "amount_out_of_range"},
+      {{{"amount", "0.1234567890123456789"}}, "invalid_amount"},
+      {{{"amount", "1"}, {"to", "XYZ"}}, "unknown_currency"},
+      {{{"amount", "1"}, {"to", "GBP"}}, "unknown_currency"},  // known to ISO, not quoted
+      {{{"amount", "1"}, {"from", "XYZ"}}, "unknown_currency"},
+      {{{"amount", "1"}, {"to", "BRL"}}, "same_currency"},
+      {{{"amount", "1"}, {"from", "USD"}, {"to", "usd"}}, "same_currency"},
+      {{{"amount", "1"}, {"to", "USD,USD"}}, "duplicate_currency"},
+      {{{"amount", "1"}, {"to", "USD,"}}, "invalid_currency"},
+      {{{"amount", "1"}, {"rounding", "up"}}, "invalid_rounding"},
+      {{{"amount", "1"}, {"amout", "1"}}, "unknown_parameter"},
+      {{{"amount", "1"}, {"amount", "2"}}, "duplicate_parameter"},
+  };
+  for (const auto& c : cases) {
+    const auto r = v1_convert(c.query, rates());
+    EXPECT_EQ(r.status, 400u) << r.body;
+    EXPECT_EQ(error_code_of(r), c.code) << r.body;
+  }
+  const auto max = v1_convert({{"amount", "1000000000000"}, {"to", "USD"}}, rates());
+  EXPECT_EQ(max.status, 200u) << max.body;
+}
+
+TEST(V1Rates, ShowsRatesForTheBaseAndTheExactQuotes) {
+  const auto r = v1_rates({}, rates());
+  ASSERT_EQ(r.status, 200u);
+  const auto b = body_of(r);
+  EXPECT_EQ(b.at("base"), "BRL");
+  EXPECT_EQ(b.at("as_of"), "2024-10-03");
+  EXPECT_EQ(b.at("source"), "test");
+  EXPECT_EQ(b.at("rates").at("USD"), "0.1960784314");  // 1 / 5.10
+  EXPECT_EQ(b.at("quotes").at("USD"), "5.10");
+}
+
+TEST(V1Rates, CrossRatesForAnotherBase) {
+  const auto r = v1_rates({{"base", "USD"}}, rates());
+  ASSERT_EQ(r.status, 200u);
+  const auto b = body_of(r);
+  EXPECT_EQ(b.at("base"), "USD");
+  EXPECT_EQ(b.at("rates").at("EUR"), "0.9107142857");  // 5.10 / 5.60
+  EXPECT_EQ(b.at("rates").at("BRL"), "5.1000000000");
+  EXPECT_FALSE(b.at("rates").as_object().contains("USD"));
+  EXPECT_EQ(error_code_of(v1_rates({{"base", "XXX"}}, rates())), "unknown_currency");
+  EXPECT_EQ(error_code_of(v1_rates({{"x", "1"}}, rates())), "unknown_parameter");
+}
+
+TEST(V1Currencies, ListsTheQuotedCurrencies) {
+  const auto r = v1_currencies({}, rates());
+  ASSERT_EQ(r.status, 200u);
+  const auto b = body_of(r);
+  EXPECT_EQ(b.at("currencies").as_object().size(), 5u);
+  EXPECT_EQ(b.at("currencies").at("KWD").at("minor_units"), 3);
+  EXPECT_EQ(b.at("currencies").at("JPY").at("name"), "Japanese yen");
+  EXPECT_EQ(error_code_of(v1_currencies({{"x", "1"}}, rates())), "unknown_parameter");
+}
+
+}  // namespace
+}  // namespace conv::converter

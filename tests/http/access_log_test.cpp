@@ -1,0 +1,94 @@
+#include "conv/http/access_log.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace conv::http {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(AccessLogLine, IsNginxCombinedPlusRequestTime) {
+  std::string line;
+  format_access_line(line, {"127.0.0.1", "GET /convertepradolareuro/15.0 HTTP/1.1", 200, 80, "",
+                            "PostmanRuntime/7.42.0", "", 0.0004, ""});
+  const std::regex combined(
+      R"(127\.0\.0\.1 - - \[\d\d/[A-Z][a-z][a-z]/\d{4}:\d\d:\d\d:\d\d \+0000\] )"
+      R"("GET /convertepradolareuro/15\.0 HTTP/1\.1" 200 80 "-" "PostmanRuntime/7\.42\.0" "-" rt=0\.000)");
+  EXPECT_TRUE(std::regex_match(line, combined)) << line;
+}
+
+TEST(AccessLogLine, EscapesLikeNginxAndAppendsRoleFields) {
+  std::string line;
+  format_access_line(line, {"::1", "", 400, 0, "a\"b", "x\\y\n\x80", "10.0.0.1", 1.23456,
+                            "ua=\"127.0.0.1:5001\""});
+  EXPECT_NE(line.find("] \"-\" 400 0 \"a\\x22b\" \"x\\x5Cy\\x0A\\x80\" \"10.0.0.1\" rt=1.235 "
+                      "ua=\"127.0.0.1:5001\""),
+            std::string::npos)
+      << line;
+}
+
+TEST(AccessLog, OffWritesNothing) {
+  auto log = AccessLog::open("off");
+  EXPECT_FALSE(log->enabled());
+  log->write("x");
+  log->flush();
+}
+
+TEST(AccessLog, UnopenablePathThrows) {
+  EXPECT_THROW(AccessLog::open("/nonexistent-dir/access.log"), std::system_error);
+}
+
+// Lines from many threads all arrive, whole, one per line.
+TEST(AccessLog, ThreadsNeverInterleaveOrLoseLines) {
+  char tmpl[] = "/tmp/conv-log-XXXXXX";
+  const int fd = ::mkstemp(tmpl);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  const std::string path = tmpl;
+  {
+    auto log = AccessLog::open(path);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&log, t] {
+        for (int i = 0; i < 5000; ++i) {
+          log->write("thread " + std::to_string(t) + " line " + std::to_string(i) + " " +
+                     std::string(40, 'x'));
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    log->flush();
+    EXPECT_EQ(log->dropped(), 0u);
+  }
+  std::istringstream in(read_file(path));
+  std::string line;
+  int lines = 0;
+  std::vector<int> next(4, 0);
+  const std::regex shape(R"(thread (\d) line (\d+) x{40})");
+  while (std::getline(in, line)) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(line, m, shape)) << line;
+    const int t = std::stoi(m[1]);
+    EXPECT_EQ(std::stoi(m[2]), next[t]) << "lines of one thread stay in order";
+    next[t] = std::stoi(m[2]) + 1;
+    ++lines;
+  }
+  EXPECT_EQ(lines, 20000);
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace conv::http

@@ -14,6 +14,19 @@ void configure_app(CLI::App& app) {
 }
 
 std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
+  // CLI11 reports a mistyped command as a missing one; name it instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string known;
+    bool found = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      known += (known.empty() ? "" : ", ") + sub->get_name();
+      found = found || sub->get_name() == argv[1];
+    }
+    if (!found) {
+      return usage_error(
+          "conv", "unknown command '" + std::string(argv[1]) + "' (commands: " + known + ")");
+    }
+  }
   try {
     app.parse(argc, argv);
     return std::nullopt;

@@ -1,0 +1,90 @@
+# Shared helpers of the benchmark scripts.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+BENCH_PIDS=()
+BENCH_DIR=$(mktemp -d /tmp/conv-bench.XXXXXX)
+
+bench_cleanup() {
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${BENCH_PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$BENCH_DIR"
+}
+trap bench_cleanup EXIT
+
+# Installs Debian packages that are missing, without starting their services.
+bench_install() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  echo "installing ${missing[*]}" >&2
+  local policy=/usr/sbin/policy-rc.d created=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  ((created)) && rm -f "$policy"
+  return 0
+}
+
+# free_port: an unused loopback TCP port.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL: polls until URL answers (10 s at most).
+wait_http() {
+  local i
+  for ((i = 0; i < 200; i++)); do
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 0.05
+  done
+  echo "not answering: $1" >&2
+  return 1
+}
+
+# rss_kb PID...: resident memory of these processes and all their descendants, in KiB.
+rss_kb() {
+  local total=0 pid kids rss
+  for pid in "$@"; do
+    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    total=$((total + ${rss:-0}))
+    kids=$(pgrep -P "$pid" || true)
+    if [[ -n $kids ]]; then
+      # shellcheck disable=SC2086
+      total=$((total + $(rss_kb $kids)))
+    fi
+  done
+  echo "$total"
+}
+
+# run_wrk NAME URL: loads URL and prints "NAME req/s p50 p99" (latencies in ms).
+run_wrk() {
+  local name=$1 url=$2 out
+  out=$(taskset -c "$CLIENT_CPU" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
+  local rps p50 p99
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  local non2xx
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  [[ -z $non2xx ]] || echo "warning: $name had $non2xx non-2xx responses" >&2
+  echo "$name $rps $(to_ms "$p50") $(to_ms "$p99")"
+}
+
+# to_ms 1.23ms|456.00us|1.2s -> milliseconds
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+    else print v }'
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The command line as people and scripts meet it: help, version, and one-line errors with
+# exit code 2 for anything wrong.
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/smoke/lib.sh
+source "$here/../smoke/lib.sh"
+
+# expect_usage_error WHAT ARGS...: exit code 2, exactly one line on stderr, nothing on stdout.
+expect_usage_error() {
+  local what=$1 rc=0
+  shift
+  "$CONV" "$@" >"$WORK/out" 2>"$WORK/err" </dev/null || rc=$?
+  [[ $rc == 2 ]] || fail "$what: exit code $rc, want 2 ($(cat "$WORK/err"))"
+  [[ $(wc -l <"$WORK/err") == 1 ]] || fail "$what: stderr is not one line: $(cat "$WORK/err")"
+  [[ ! -s $WORK/out ]] || fail "$what: wrote to stdout"
+  grep -qi 'terminate\|abort\|what()' "$WORK/err" && fail "$what: looks like a crash"
+  pass "$what -> $(cat "$WORK/err")"
+}
+
+"$CONV" --help >"$WORK/out"
+grep -q converter "$WORK/out" || fail "--help does not list the converter"
+"$CONV" converter --help >"$WORK/out"
+grep -q -- '--rates' "$WORK/out" || fail "converter --help does not list --rates"
+grep -q -- '--access-log' "$WORK/out" || fail "converter --help does not list --access-log"
+pass "--help"
+[[ $("$CONV" --version) =~ ^conv\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version: $("$CONV" --version)"
+pass "--version"
+
+expect_usage_error "no subcommand"
+expect_usage_error "unknown subcommand" frobnicate
+expect_usage_error "unknown flag" converter --bogus
+expect_usage_error "port out of range" converter --port 70000
+expect_usage_error "port not a number" converter --port http
+expect_usage_error "zero threads" converter --threads 0
+expect_usage_error "bad io model" converter --io-model fibers
+expect_usage_error "negative timeout" converter --header-timeout -1
+expect_usage_error "missing flag value" converter --port
+expect_usage_error "bad name" converter --name "$(printf 'a\tb')"
+expect_usage_error "missing rates file" converter --rates "$WORK/none.json"
+echo '{"base":"BRL","as_of":"2024-10-03","source":"x","quotes":{"USD":5.1}}' >"$WORK/bad.json"
+expect_usage_error "bad rates file" converter --rates "$WORK/bad.json"
+grep -q 'quotes.USD' "$WORK/err" || fail "bad rates message does not name the field"
+expect_usage_error "unwritable access log" converter --access-log /nonexistent-dir/a.log
+
+# A port that is taken is a runtime error (1), not a usage error, and says which address.
+start_conv first converter --access-log off
+rc=0
+"$CONV" converter --host 127.0.0.1 --port "$PORT_first" --access-log off 2>"$WORK/err" || rc=$?
+[[ $rc == 1 ]] || fail "port in use: exit $rc"
+grep -q "cannot listen on 127.0.0.1:$PORT_first" "$WORK/err" || fail "port in use: $(cat "$WORK/err")"
+pass "a taken port is refused, even with SO_REUSEPORT listeners"
+echo "cli: all passed"

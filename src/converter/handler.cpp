@@ -37,8 +37,8 @@ ConverterHandler::ConverterHandler(const RateStore& store, const http::Metrics& 
                                    const http::AccessLog& log)
     : store_(store), metrics_(metrics), log_(log) {}
 
-void ConverterHandler::handle(const http::Request& request, const http::RequestInfo&,
-                              http::Responder responder) {
+void ConverterHandler::handle(const http::RequestHeader& request, std::string_view,
+                              const http::RequestInfo&, http::Responder responder) {
   responder.send(respond(request));
 }
 
@@ -46,7 +46,7 @@ void ConverterHandler::count_reload(bool ok) {
   (ok ? reloads_ok_ : reloads_failed_).fetch_add(1, std::memory_order_relaxed);
 }
 
-http::Response ConverterHandler::respond(const http::Request& request) const {
+http::Response ConverterHandler::respond(const http::RequestHeader& request) const {
   const auto method = request.method();
   const auto target = http::parse_target(request.target());
   if (!target) {

@@ -1,5 +1,6 @@
 #include "conv/http/session.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
@@ -7,6 +8,7 @@
 #include <exception>
 
 #include "conv/http/error_response.hpp"
+#include "conv/http/request_validator.hpp"
 
 namespace conv::http::detail {
 
@@ -19,7 +21,7 @@ namespace {
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::chrono::seconds kLingerTime{2};
 
-std::string request_line(const Request& req) {
+std::string request_line(const RequestHeader& req) {
   std::string line;
   line.reserve(req.target().size() + 20);
   line.append(req.method_string());
@@ -30,7 +32,7 @@ std::string request_line(const Request& req) {
 }
 
 template <typename Name>
-std::string_view field_or_empty(const Request& req, Name name) {
+std::string_view field_or_empty(const RequestHeader& req, Name name) {
   auto it = req.find(name);
   return it == req.end() ? std::string_view{} : std::string_view{it->value()};
 }
@@ -69,10 +71,11 @@ Session::Session(net::ip::tcp::socket socket, ServerShared& shared, ConnectionRe
       registry_(registry) {
   error_code ec;
   remote_ = socket_.remote_endpoint(ec);
-  if (!ec)
+  if (!ec) {
     remote_addr_ = remote_.address().to_string();
-  else
+  } else {
     remote_addr_ = "-";
+  }
   socket_.set_option(net::ip::tcp::no_delay(true), ec);
   shared_.metrics.connection_opened();
 }
@@ -108,7 +111,9 @@ void Session::new_parser() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
   parser_->body_limit(shared_.options.max_body_bytes);
-  parser_->eager(true);
+  header_offset_ = 0;
+  body_.clear();
+  streamed_ = false;
   phase_ = Phase::idle;
 }
 
@@ -141,51 +146,100 @@ bool Session::parse() {
     request_start_ = Clock::now();
     set_deadline(request_start_ + shared_.options.header_timeout);
   }
-  while (buffer_.size() > 0) {
+  if (phase_ == Phase::header) {
+    if (buffer_.size() == header_offset_) return false;
     error_code ec;
-    const std::size_t used = parser_->put(buffer_.data(), ec);
-    buffer_.consume(used);
-    if (ec == bhttp::error::need_more) break;
+    // The header stays in the buffer until it is complete (Beast may take the request line
+    // first), so that the validator sees the raw block as received.
+    const auto data = buffer_.data();
+    header_offset_ +=
+        parser_->put(net::buffer(static_cast<const char*>(data.data()) + header_offset_,
+                                 data.size() - header_offset_),
+                     ec);
+    if (ec == bhttp::error::need_more) return false;
     if (ec == bhttp::error::header_limit) {
       fail(431, "header_too_large", "request header block exceeds the limit");
       return true;
     }
-    if (ec == bhttp::error::body_limit) {
-      fail(413, "body_too_large", "request body exceeds the limit");
-      return true;
-    }
-    if (ec) {
-      fail(400, "bad_request", "malformed request: " + ec.message());
-      return true;
-    }
-    if (phase_ == Phase::header && parser_->is_header_done()) {
-      on_header_done();
-      if (phase_ != Phase::body) return true;  // refused
-    }
-    if (parser_->is_done()) {
+    if (ec) return fail_body(ec);  // a declared body over the limit (413), or malformed (400)
+    const std::string_view raw(static_cast<const char*>(buffer_.data().data()), header_offset_);
+    const bool ok = on_header_done(raw);
+    buffer_.consume(header_offset_);
+    header_offset_ = 0;
+    parser_->eager(true);  // from here on, parse as much body as each buffer allows
+    if (!ok) return true;
+    if (streamed_) {
       dispatch();
       return true;
     }
-    if (continue_pending_) {
-      send_continue();
-      return true;
-    }
-    if (used == 0) break;
   }
-  return false;
+  // Phase::body, buffered: collect the body into body_.
+  while (!parser_->is_done()) {
+    if (buffer_.size() == 0) {
+      if (continue_pending_) {
+        send_continue();
+        return true;
+      }
+      return false;
+    }
+    const std::size_t old = body_.size();
+    const std::size_t chunk = std::max<std::size_t>(buffer_.size(), 4096);
+    body_.resize(old + chunk);
+    error_code ec;
+    const std::size_t got = parse_body_into(body_.data() + old, chunk, ec);
+    body_.resize(old + got);
+    if (ec) return fail_body(ec);
+  }
+  dispatch();
+  return true;
 }
 
-void Session::on_header_done() {
-  const Request& req = parser_->get();
-  if (req.version() == 11 && req.count(bhttp::field::host) != 1) {
-    fail(400, "bad_request", "an HTTP/1.1 request needs exactly one Host header");
-    return;
+bool Session::on_header_done(std::string_view raw_header) {
+  const RequestHeader& req = parser_->get().base();
+  if (auto problem = validate_request(raw_header, req)) {
+    fail(400, "bad_request", *problem);
+    return false;
   }
   phase_ = Phase::body;
   set_deadline(Clock::now() + shared_.options.body_timeout);
+  streamed_ = shared_.handler.body_mode() == Handler::BodyMode::streamed;
   continue_pending_ =
       !parser_->is_done() && req.version() == 11 &&
       boost::beast::iequals(field_or_empty(req, bhttp::field::expect), "100-continue");
+  return true;
+}
+
+// Moves request body bytes from the read buffer, through the parser (which removes chunked
+// framing and enforces the body limit), into [data, data + size). Returns how many it wrote;
+// `ec` is set only for a real error.
+std::size_t Session::parse_body_into(char* data, std::size_t size, error_code& ec) {
+  auto& body = parser_->get().body();
+  body.data = data;
+  body.size = size;
+  body.more = true;
+  while (buffer_.size() > 0 && !parser_->is_done() && body.size > 0) {
+    const std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == bhttp::error::need_buffer || ec == bhttp::error::need_more) {
+      ec = {};
+      break;
+    }
+    if (ec) break;
+    if (used == 0) break;
+  }
+  const std::size_t produced = size - body.size;
+  body.data = nullptr;
+  body.size = 0;
+  return produced;
+}
+
+bool Session::fail_body(error_code ec) {
+  if (ec == bhttp::error::body_limit) {
+    fail(413, "body_too_large", "request body exceeds the limit");
+  } else {
+    fail(400, "bad_request", "malformed request body: " + ec.message());
+  }
+  return true;
 }
 
 void Session::send_continue() {
@@ -194,34 +248,38 @@ void Session::send_continue() {
   continue_pending_ = false;
   net::async_write(socket_, net::buffer(kContinue),
                    [self = shared_from_this()](error_code ec, std::size_t) {
-                     if (self->phase_ != Phase::body) return;
+                     if (self->phase_ == Phase::closed) return;
                      if (ec) {
                        self->close();
                        return;
                      }
-                     self->do_read();
+                     if (self->streamed_) {
+                       self->continue_streamed_read();
+                     } else {
+                       self->do_read();
+                     }
                    });
+}
+
+void Session::begin_request_metrics() {
+  in_flight_ = true;
+  shared_.metrics.request_started();
 }
 
 void Session::dispatch() {
   phase_ = Phase::handling;
   set_deadline(Clock::time_point::max());
-  const Request& req = parser_->get();
+  const RequestHeader& req = parser_->get().base();
   head_only_ = req.method() == bhttp::verb::head;
   begin_request_metrics();
   try {
-    shared_.handler.handle(req, RequestInfo{remote_, request_start_},
+    shared_.handler.handle(req, body_, RequestInfo{remote_, request_start_},
                            Responder(shared_from_this()));
   } catch (const std::exception& e) {
     if (phase_ == Phase::handling) {
       complete(error_response(500, "internal_error", "the server failed to handle the request"));
     }
   }
-}
-
-void Session::begin_request_metrics() {
-  in_flight_ = true;
-  shared_.metrics.request_started();
 }
 
 void Session::fail(unsigned status, std::string_view code, std::string_view message) {
@@ -234,14 +292,23 @@ void Session::fail(unsigned status, std::string_view code, std::string_view mess
   complete(std::move(r));
 }
 
+bool Session::client_keep_alive() const {
+  return parser_ && parser_->is_header_done() && parser_->get().keep_alive() &&
+         !shared_.draining.load(std::memory_order_relaxed);
+}
+
+bool Session::body_complete() const {
+  return parser_ && parser_->is_done();
+}
+
 void Session::complete(Response&& response) {
   if (phase_ != Phase::handling) return;  // closed meanwhile, or answered twice
   phase_ = Phase::writing;
   response_ = std::move(response);
-  const bool parsed = parser_ && parser_->is_done();
+  const bool parsed = parser_ && parser_->is_header_done();
   const unsigned version = parsed ? parser_->get().version() : 11;
-  keep_alive_ = parsed && parser_->get().keep_alive() && !response_.close &&
-                !shared_.draining.load(std::memory_order_relaxed);
+  // A request whose body was not read to its end leaves the connection unusable.
+  keep_alive_ = client_keep_alive() && parser_->is_done() && !response_.close;
   out_.clear();
   serialize_response(out_, response_, shared_.identity, version, keep_alive_, head_only_);
   set_deadline(Clock::now() + shared_.options.write_timeout);
@@ -251,12 +318,17 @@ void Session::complete(Response&& response) {
 
 void Session::on_write(error_code ec) {
   if (phase_ == Phase::closed) return;
-  log_and_count(response_, head_only_ ? 0 : response_.body.size());
+  log_and_count(response_.status, head_only_ ? 0 : response_.body.size(), response_.route,
+                response_.log_extra);
   if (ec) {
     close();
     return;
   }
-  if (!keep_alive_) {
+  end_exchange(keep_alive_);
+}
+
+void Session::end_exchange(bool keep_alive) {
+  if (!keep_alive) {
     begin_lingering_close();
     return;
   }
@@ -265,26 +337,102 @@ void Session::on_write(error_code ec) {
   do_read();
 }
 
-void Session::log_and_count(const Response& response, std::size_t body_bytes) {
+// ---- streamed exchanges ----
+
+void Session::read_body(net::mutable_buffer into, ReadHandler handler) {
+  if (phase_ == Phase::closed) {
+    net::post(executor_, [h = std::move(handler)] { h(net::error::operation_aborted, 0); });
+    return;
+  }
+  pending_read_ = into;
+  pending_read_handler_ = std::move(handler);
+  continue_streamed_read();
+}
+
+void Session::continue_streamed_read() {
+  if (!pending_read_handler_) return;
+  error_code ec;
+  std::size_t got = 0;
+  if (!parser_->is_done()) {
+    got = parse_body_into(static_cast<char*>(pending_read_.data()), pending_read_.size(), ec);
+  }
+  if (ec || got > 0 || parser_->is_done()) {
+    if (ec == bhttp::error::body_limit) ec = net::error::message_size;
+    set_deadline(Clock::time_point::max());
+    net::post(executor_, [h = std::move(pending_read_handler_), ec, got] { h(ec, got); });
+    pending_read_handler_ = nullptr;
+    return;
+  }
+  if (continue_pending_) {
+    send_continue();
+    return;
+  }
+  set_deadline(Clock::now() + shared_.options.body_timeout);
+  socket_read_active_ = true;
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
+                          [self = shared_from_this()](error_code rec, std::size_t n) {
+                            self->socket_read_active_ = false;
+                            if (!self->pending_read_handler_) return;
+                            if (!rec && self->phase_ == Phase::closed) {
+                              rec = net::error::operation_aborted;
+                            }
+                            if (rec) {
+                              auto h = std::move(self->pending_read_handler_);
+                              self->pending_read_handler_ = nullptr;
+                              h(rec, 0);
+                              return;
+                            }
+                            self->buffer_.commit(n);
+                            self->continue_streamed_read();
+                          });
+}
+
+void Session::write(net::const_buffer data, WriteHandler handler) {
+  if (phase_ == Phase::closed) {
+    net::post(executor_, [h = std::move(handler)] { h(net::error::operation_aborted); });
+    return;
+  }
+  set_deadline(Clock::now() + shared_.options.write_timeout);
+  net::async_write(socket_, data,
+                   [self = shared_from_this(), h = std::move(handler)](error_code ec, std::size_t) {
+                     if (!self->pending_read_handler_) self->set_deadline(Clock::time_point::max());
+                     h(ec);
+                   });
+}
+
+void Session::finish(StreamedResult&& result) {
+  if (phase_ == Phase::closed) {
+    log_and_count(result.status, result.body_bytes, result.route, result.log_extra);
+    return;
+  }
+  if (phase_ != Phase::handling) return;
+  log_and_count(result.status, result.body_bytes, result.route, result.log_extra);
+  end_exchange(result.keep_alive && client_keep_alive() && parser_->is_done() &&
+               !socket_read_active_);
+}
+
+void Session::log_and_count(unsigned status, std::size_t body_bytes, std::uint16_t route,
+                            std::string_view log_extra) {
   const auto now = Clock::now();
   const double seconds = std::chrono::duration<double>(now - request_start_).count();
-  in_flight_ = false;
-  shared_.metrics.request_finished(response.route, response.status, seconds);
+  if (in_flight_) {
+    in_flight_ = false;
+    shared_.metrics.request_finished(route, status, seconds);
+  }
   if (!shared_.log.enabled()) return;
   const bool parsed = parser_ && parser_->is_header_done();
   std::string line;
   line.reserve(256);
   if (parsed) {
-    const Request& req = parser_->get();
+    const RequestHeader& req = parser_->get().base();
     const std::string rl = request_line(req);
-    format_access_line(line, {remote_addr_, rl, response.status, body_bytes,
-                              field_or_empty(req, bhttp::field::referer),
-                              field_or_empty(req, bhttp::field::user_agent),
-                              field_or_empty(req, "X-Forwarded-For"), seconds, response.log_extra});
-  } else {
     format_access_line(
-        line,
-        {remote_addr_, {}, response.status, body_bytes, {}, {}, {}, seconds, response.log_extra});
+        line, {remote_addr_, rl, status, body_bytes, field_or_empty(req, bhttp::field::referer),
+               field_or_empty(req, bhttp::field::user_agent),
+               field_or_empty(req, "X-Forwarded-For"), seconds, log_extra});
+  } else {
+    format_access_line(line,
+                       {remote_addr_, {}, status, body_bytes, {}, {}, {}, seconds, log_extra});
   }
   shared_.log.write(line);
 }
@@ -373,6 +521,11 @@ void Session::close() {
   if (phase_ == Phase::closed) return;
   // A handler may still hold the responder; its answer will find the connection closed.
   phase_ = Phase::closed;
+  if (pending_read_handler_ && !socket_read_active_) {
+    net::post(executor_,
+              [h = std::move(pending_read_handler_)] { h(net::error::operation_aborted, 0); });
+    pending_read_handler_ = nullptr;
+  }
   error_code ignored;
   timer_.cancel();
   socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);

@@ -16,7 +16,10 @@ class HandlerTest : public ::testing::Test {
   }
 
   http::Response get(std::string target, bhttp::verb method = bhttp::verb::get) {
-    http::Request req{method, target, 11};
+    http::RequestHeader req;
+    req.method(method);
+    req.target(target);
+    req.version(11);
     req.set(bhttp::field::host, "x");
     return handler_->respond(req);
   }

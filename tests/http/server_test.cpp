@@ -21,13 +21,14 @@ using namespace std::chrono_literals;
 // executor); "/throw" throws.
 class TestHandler : public Handler {
  public:
-  void handle(const Request& req, const RequestInfo&, Responder responder) override {
+  void handle(const RequestHeader& req, std::string_view body, const RequestInfo&,
+              Responder responder) override {
     const auto target = parse_target(req.target());
     if (target && target->path == "/throw") throw std::runtime_error("boom");
     Response r;
     r.content_type = "text/plain";
     r.body = std::string(req.method_string()) + " " + std::string(req.target()) + " " +
-             std::to_string(req.body().size());
+             std::to_string(body.size());
     if (target && target->path == "/slow") {
       slow_started.fetch_add(1);
       const int ms = std::stoi(target->query.at(0).second);

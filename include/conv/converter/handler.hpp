@@ -25,11 +25,11 @@ class ConverterHandler : public http::Handler {
   ConverterHandler(const RateStore& store, const http::Metrics& metrics,
                    const http::AccessLog& log);
 
-  void handle(const http::Request& request, const http::RequestInfo& info,
-              http::Responder responder) override;
+  void handle(const http::RequestHeader& request, std::string_view body,
+              const http::RequestInfo& info, http::Responder responder) override;
 
   // The whole routing, without I/O: what `handle` sends.
-  http::Response respond(const http::Request& request) const;
+  http::Response respond(const http::RequestHeader& request) const;
 
   // From now on /readyz answers 503 (graceful shutdown has begun).
   void set_draining() { draining_.store(true, std::memory_order_relaxed); }

@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <chrono>
 #include <list>
@@ -52,8 +53,9 @@ class ConnectionRegistry {
 // order, and enforces the limits and timeouts. Runs on one executor (a thread's io_context or
 // a strand), so it needs no locking.
 //
-// Steps: start -> do_read -> on_read -> parse -> dispatch -> complete -> on_write -> do_read,
-// or -> close (lingering: half-close, drain what the client still sends, then close).
+// Steps: start -> do_read -> on_read -> parse (header, validation, buffered body) -> dispatch
+// -> complete | streamed reads and writes -> finish -> do_read, or -> close (lingering:
+// half-close, drain what the client still sends, then close).
 class Session : public std::enable_shared_from_this<Session>, public ResponseSink {
  public:
   Session(boost::asio::ip::tcp::socket socket, ServerShared& shared, ConnectionRegistry& registry);
@@ -65,25 +67,36 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseSin
   // Graceful shutdown: close now if idle between requests, else after the current response.
   void drain();
 
+  // ResponseSink
   void complete(Response&& response) override;
   boost::asio::any_io_executor executor() const override;
+  void read_body(boost::asio::mutable_buffer into, ReadHandler handler) override;
+  bool body_complete() const override;
+  bool client_keep_alive() const override;
+  void write(boost::asio::const_buffer data, WriteHandler handler) override;
+  void finish(StreamedResult&& result) override;
 
  private:
   using Clock = std::chrono::steady_clock;
-  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+  using Parser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
   enum class Phase { idle, header, body, handling, writing, lingering, closed };
 
   void new_parser();
   void do_read();
   void on_read(boost::system::error_code ec, std::size_t n);
   bool parse();  // true once a request is dispatched or failed
-  void on_header_done();
+  bool on_header_done(std::string_view raw_header);
+  std::size_t parse_body_into(char* data, std::size_t size, boost::system::error_code& ec);
+  bool fail_body(boost::system::error_code ec);
+  void continue_streamed_read();
   void send_continue();
   void begin_request_metrics();
   void dispatch();
   void fail(unsigned status, std::string_view code, std::string_view message);
   void on_write(boost::system::error_code ec);
-  void log_and_count(const Response& response, std::size_t body_bytes);
+  void end_exchange(bool keep_alive);
+  void log_and_count(unsigned status, std::size_t body_bytes, std::uint16_t route,
+                     std::string_view log_extra);
   void set_deadline(Clock::time_point deadline);
   void arm_timer(Clock::time_point now);
   void on_timer(boost::system::error_code ec);
@@ -100,6 +113,9 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseSin
   ConnectionRegistry::Handle registry_handle_;
   boost::beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
+  std::string body_;               // the buffered request body
+  std::size_t header_offset_ = 0;  // header bytes the parser has taken, still in buffer_
+  bool streamed_ = false;
   Phase phase_ = Phase::idle;
   Clock::time_point request_start_;
   Clock::time_point deadline_ = Clock::time_point::max();
@@ -110,8 +126,12 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseSin
   bool head_only_ = false;
   bool continue_pending_ = false;
   bool in_flight_ = false;  // counted in the in-flight gauge
-  std::string out_;         // the serialised response being written
-  Response response_;       // kept for the access log until the write completes
+  // A streamed read waiting for bytes from the socket.
+  boost::asio::mutable_buffer pending_read_;
+  ReadHandler pending_read_handler_;
+  bool socket_read_active_ = false;
+  std::string out_;    // the serialised response being written
+  Response response_;  // kept for the access log until the write completes
   std::string remote_addr_;
   boost::asio::ip::tcp::endpoint remote_;
 };

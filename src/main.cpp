@@ -1,13 +1,16 @@
 // conv: one executable, two roles. This file only wires the command line to them.
 #include "conv/cli/app.hpp"
+#include "conv/cli/balancer_command.hpp"
 #include "conv/cli/converter_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app;
   conv::cli::configure_app(app);
   conv::cli::ConverterCommand converter(app);
+  conv::cli::BalancerCommand balancer(app);
 
   if (auto exit_code = conv::cli::parse_command_line(app, argc, argv)) return *exit_code;
   if (converter.selected()) return converter.run();
+  if (balancer.selected()) return balancer.run();
   return conv::cli::kUsageExit;
 }

@@ -31,6 +31,7 @@ bool valid_header_value(const std::string& s) {
 }  // namespace
 
 void ServerFlags::add_to(CLI::App& cmd, std::uint16_t default_port) {
+  cmd_ = &cmd;
   server.port = default_port;
   server.threads = std::max(1u, std::thread::hardware_concurrency());
   cmd.add_option("--host", server.host, "Address (or name) to listen on")->capture_default_str();
@@ -89,6 +90,24 @@ std::optional<std::string> ServerFlags::finish() {
   server.write_timeout = to_ms(write_timeout);
   server.drain_timeout = to_ms(drain_timeout);
   return std::nullopt;
+}
+
+void ServerFlags::override_given(http::ServerOptions& t, std::string& t_name,
+                                 std::string& t_access_log) const {
+  if (given("--host")) t.host = server.host;
+  if (given("--port")) t.port = server.port;
+  if (given("--threads")) t.threads = server.threads;
+  if (given("--io-model")) t.io_model = server.io_model;
+  if (given("--max-header-bytes")) t.max_header_bytes = server.max_header_bytes;
+  if (given("--max-body-bytes")) t.max_body_bytes = server.max_body_bytes;
+  if (given("--max-connections")) t.max_connections = server.max_connections;
+  if (given("--header-timeout")) t.header_timeout = server.header_timeout;
+  if (given("--body-timeout")) t.body_timeout = server.body_timeout;
+  if (given("--idle-timeout")) t.idle_timeout = server.idle_timeout;
+  if (given("--write-timeout")) t.write_timeout = server.write_timeout;
+  if (given("--drain-timeout")) t.drain_timeout = server.drain_timeout;
+  if (given("--name") || t_name.empty()) t_name = name;
+  if (given("--access-log")) t_access_log = access_log;
 }
 
 }  // namespace conv::cli

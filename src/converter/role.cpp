@@ -58,7 +58,8 @@ int run_converter(const ConverterConfig& config) {
   };
   hooks.reopen_logs = [&] { log->reopen(); };
   hooks.draining = [&] { handler.set_draining(); };
-  const int rc = http::run_until_stopped(server, config.server.drain_timeout, role, hooks);
+  boost::asio::io_context control;
+  const int rc = http::run_until_stopped(server, control, config.server.drain_timeout, role, hooks);
   log->flush();
   return rc;
 }

@@ -12,9 +12,9 @@ namespace conv::http {
 namespace net = boost::asio;
 using boost::system::error_code;
 
-int run_until_stopped(Server& server, std::chrono::milliseconds drain_timeout,
-                      const std::string& role, SignalHooks hooks) {
-  net::io_context control;
+int run_until_stopped(Server& server, net::io_context& control,
+                      std::chrono::milliseconds drain_timeout, const std::string& role,
+                      SignalHooks hooks) {
   net::signal_set signals(control, SIGINT, SIGTERM, SIGHUP);
   signals.add(SIGUSR1);
   net::steady_timer drain_timer(control);
@@ -25,6 +25,7 @@ int run_until_stopped(Server& server, std::chrono::milliseconds drain_timeout,
     stopped = true;
     signals.cancel();
     drain_timer.cancel();
+    control.stop();  // the role's background work ends with the server
   };
 
   std::function<void(error_code, int)> on_signal = [&](error_code ec, int sig) {

@@ -25,6 +25,15 @@ struct ServerFlags {
 
   // After parsing: fills `server` and the defaults, or says which flag is wrong.
   std::optional<std::string> finish();
+
+  // After finish(): copies into `target` only the settings given on the command line, so
+  // that flags override a config file and the file's values stand otherwise.
+  void override_given(http::ServerOptions& target, std::string& target_name,
+                      std::string& target_access_log) const;
+
+ private:
+  CLI::App* cmd_ = nullptr;
+  bool given(const char* flag) const { return cmd_ && cmd_->count(flag) > 0; }
 };
 
 }  // namespace conv::cli

@@ -1,21 +1,16 @@
 #pragma once
 
-#include <atomic>
-#include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "conv/converter/rates.hpp"
+#include "conv/util/published.hpp"
 
 namespace conv::converter {
 
-// The rate table in force, replaceable while requests run (SIGHUP reload).
-//
-// Readers call current() on the request path: one atomic load of a generation number, and a
-// lock only the first time a thread sees a new generation (once per reload per thread). The
-// table it returns stays valid until the same thread calls current() again.
+// The rate table in force, replaceable while requests run (SIGHUP reload). Readers on the
+// request path go through util::Published: no lock but once per reload per thread.
 class RateStore {
  public:
   // `path` empty: the original's built-in rates, and reload() has nothing to read.
@@ -27,19 +22,16 @@ class RateStore {
   // Re-reads the file; on error keeps the table in force and returns why.
   std::optional<std::string> reload();
 
-  const RateTable& current() const;
-  std::shared_ptr<const RateTable> snapshot() const;
+  // The table in force; load() must have succeeded. Valid until this thread calls current()
+  // again.
+  const RateTable& current() const { return *table_.current(); }
+  std::shared_ptr<const RateTable> snapshot() const { return table_.snapshot(); }
 
   const std::string& path() const { return path_; }
 
  private:
-  void publish(std::shared_ptr<const RateTable> table);
-
   std::string path_;
-  mutable std::mutex mutex_;
-  std::shared_ptr<const RateTable> table_;
-  std::atomic<std::uint64_t> generation_{0};
-  std::uint64_t id_;
+  util::Published<RateTable> table_;
 };
 
 }  // namespace conv::converter

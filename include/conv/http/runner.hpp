@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -15,13 +16,15 @@ struct SignalHooks {
   std::function<void()> draining;     // first SIGTERM/SIGINT, before the server drains
 };
 
-// Runs a bound server until it is told to stop, on the calling (main) thread:
+// Runs a bound server until it is told to stop, running `control` (the role's own
+// background work: health checks, resolution) on the calling (main) thread:
 //   SIGTERM/SIGINT: graceful shutdown (stop accepting, finish requests in flight, close idle
 //     connections); if that takes longer than `drain_timeout`, or a second signal comes, the
 //     rest is dropped. Either way the function returns 0.
 //   SIGHUP, SIGUSR1: the hooks.
 // `role` prefixes the lines it writes to stderr ("conv converter").
-int run_until_stopped(Server& server, std::chrono::milliseconds drain_timeout,
-                      const std::string& role, SignalHooks hooks);
+int run_until_stopped(Server& server, boost::asio::io_context& control,
+                      std::chrono::milliseconds drain_timeout, const std::string& role,
+                      SignalHooks hooks);
 
 }  // namespace conv::http

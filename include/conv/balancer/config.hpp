@@ -1,0 +1,72 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conv/http/server_options.hpp"
+
+namespace conv::balancer {
+
+// A configuration error; the message names the field ("upstreams[1].address: ...").
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct HostPort {
+  std::string host;  // a name or an address (IPv6 without brackets)
+  std::uint16_t port = 0;
+  std::string text() const;  // "host:port", "[::1]:port"
+};
+
+// "api1:5000", "127.0.0.1:5001", "[::1]:5001". Nothing if malformed or port not 1-65535.
+std::optional<HostPort> parse_host_port(std::string_view text);
+
+struct UpstreamConfig {
+  HostPort address;
+  unsigned weight = 1;     // 1-100; smooth weighted round-robin
+  unsigned max_fails = 1;  // passive health: consecutive failures that take it out...
+  std::chrono::milliseconds fail_timeout{10'000};  // ...for this long (nginx semantics)
+};
+
+struct HealthCheckConfig {
+  bool enabled = true;
+  std::string path = "/healthz";
+  std::chrono::milliseconds interval{1000};
+  std::chrono::milliseconds timeout{1000};
+  unsigned fails = 2;   // consecutive failed checks that mark an upstream down
+  unsigned passes = 1;  // consecutive passed checks that bring it back
+};
+
+struct BalancerConfig {
+  http::ServerOptions server;  // listen address, threads, client limits and timeouts
+  std::string name;            // X-Served-By of the balancer's own answers (default: host name)
+  std::string access_log = "-";
+  std::vector<UpstreamConfig> upstreams;
+  std::chrono::milliseconds connect_timeout{1000};
+  std::chrono::milliseconds response_timeout{30'000};  // for the response header, and between
+                                                       // body reads
+  unsigned tries = 3;                                  // attempts per request, first included
+  std::chrono::milliseconds retry_timeout{5000};       // no new attempt after this
+  unsigned pool_max_idle = 32;  // idle keep-alive connections per upstream and thread
+  std::chrono::milliseconds pool_idle_timeout{30'000};
+  HealthCheckConfig health;
+  std::string admin_prefix = "/_conv";  // the balancer's own endpoints; never forwarded
+};
+
+// The defaults of a balancer: port 5000, 100 MiB request bodies (streamed, never held).
+BalancerConfig default_config();
+
+// Parses the JSON config file format (README, "Balancer config") over `base`. Throws
+// ConfigError naming the field.
+BalancerConfig parse_config(std::string_view json, BalancerConfig base = default_config());
+
+// Reads and parses a file. Throws ConfigError, naming the file.
+BalancerConfig load_config_file(const std::string& path, BalancerConfig base = default_config());
+
+}  // namespace conv::balancer

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "conv/http/handler.hpp"
+
+namespace conv::balancer {
+
+using ResponseHeader = boost::beast::http::response_header<>;
+
+// How a message body is framed on the wire.
+enum class Framing {
+  none,     // no body
+  length,   // Content-Length
+  chunked,  // Transfer-Encoding: chunked
+  close,    // until the connection closes (responses to HTTP/1.0 clients only)
+};
+
+// The hop-by-hop headers a proxy must not forward (RFC 9110 7.6.1), and which it re-frames.
+bool is_hop_by_hop(std::string_view name);
+
+struct ForwardedFor {
+  std::string_view client_address;  // the peer's IP address
+  std::string_view proto = "http";
+  std::string_view via = "1.1 conv";
+};
+
+// The request head sent upstream: method, target and HTTP/1.1; Host and end-to-end headers
+// preserved; hop-by-hop headers and every header named in Connection removed; Expect removed
+// (the balancer answers 100-continue itself); X-Forwarded-For appended to, X-Forwarded-Proto
+// and X-Forwarded-Host set, Via appended to; exactly one framing header, computed here.
+std::string upstream_request_head(const http::RequestHeader& request, const ForwardedFor& fwd,
+                                  Framing framing, std::uint64_t length);
+
+// How the request body travels upstream: as the client framed it (a length or chunked).
+Framing request_framing(const http::RequestHeader& request, std::uint64_t& length);
+
+// Checks an upstream response head. Returns why it is unusable (then the client gets 502).
+std::optional<std::string> check_upstream_response(const ResponseHeader& response);
+
+// The response head sent to the client: the upstream's status and end-to-end headers,
+// hop-by-hop ones removed, Via appended to, exactly one framing header, and Connection as
+// `keep_alive` and the client's HTTP version need.
+std::string client_response_head(const ResponseHeader& response, unsigned client_version,
+                                 Framing framing, std::uint64_t length, bool keep_alive,
+                                 std::string_view via);
+
+// Chunked framing of one piece of body: "1a\r\n" before it (and "\r\n" after it).
+std::string chunk_header(std::size_t size);
+inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
+
+}  // namespace conv::balancer

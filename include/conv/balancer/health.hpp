@@ -1,0 +1,51 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <vector>
+
+#include "conv/balancer/config.hpp"
+#include "conv/balancer/round_robin.hpp"
+#include "conv/balancer/upstream.hpp"
+
+namespace conv::balancer {
+
+// Runs on the main thread's io_context, never on the request path:
+//  - resolves upstream names asynchronously; an upstream that does not resolve yet is down,
+//    and resolution is retried every interval;
+//  - active checks: GET <path> every interval; `fails` consecutive failures mark an upstream
+//    down, `passes` consecutive passes bring it back (a pass also ends a passive cool-down);
+//  - refreshes the round-robin round when availability changed (passive cool-downs end).
+// Logs every state change on stderr.
+class HealthChecker {
+ public:
+  HealthChecker(boost::asio::io_context& ctx, const BalancerConfig& config,
+                std::vector<std::unique_ptr<Upstream>>& upstreams, RoundRobin& round_robin);
+  ~HealthChecker();
+  HealthChecker(const HealthChecker&) = delete;
+  HealthChecker& operator=(const HealthChecker&) = delete;
+
+  void start();
+  void stop();
+
+ private:
+  struct Probe;
+  void tick();
+  void check(std::size_t i);
+  void resolve(std::size_t i);
+  void verdict(std::size_t i, bool pass, const std::string& why);
+
+  boost::asio::io_context& ctx_;
+  const BalancerConfig& config_;
+  std::vector<std::unique_ptr<Upstream>>& upstreams_;
+  RoundRobin& round_robin_;
+  boost::asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point next_round_{};
+  std::vector<unsigned> passes_;
+  std::vector<unsigned> fails_;
+  std::vector<bool> busy_;  // a probe or a resolution is under way
+  std::shared_ptr<bool> alive_;
+};
+
+}  // namespace conv::balancer

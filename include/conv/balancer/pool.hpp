@@ -1,0 +1,58 @@
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace conv::balancer {
+
+// A connection to an upstream, with the bytes read from it but not yet parsed.
+struct UpstreamConnection {
+  explicit UpstreamConnection(boost::asio::ip::tcp::socket s) : socket(std::move(s)) {}
+  boost::asio::ip::tcp::socket socket;
+  boost::beast::flat_buffer buffer;
+  std::chrono::steady_clock::time_point idle_since;
+};
+
+// Idle keep-alive connections to each upstream, for one thread: no locking. At most
+// `max_idle` per upstream; older than `idle_timeout` or closed by the upstream meanwhile
+// (checked with a non-blocking peek when taken) and they are dropped.
+class ConnectionPool {
+ public:
+  ConnectionPool(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout);
+  std::unique_ptr<UpstreamConnection> take(std::size_t upstream,
+                                           std::chrono::steady_clock::time_point now);
+  void put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
+           std::chrono::steady_clock::time_point now);
+  std::size_t idle(std::size_t upstream) const { return idle_[upstream].size(); }
+  void clear();
+
+ private:
+  std::vector<std::deque<std::unique_ptr<UpstreamConnection>>> idle_;
+  unsigned max_idle_;
+  std::chrono::milliseconds idle_timeout_;
+};
+
+// One ConnectionPool per thread, created on first use. clear_all() must run while no thread
+// uses them and before the io_contexts of their sockets are destroyed.
+class PoolSet {
+ public:
+  PoolSet(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout);
+  ConnectionPool& local();
+  void clear_all();
+
+ private:
+  std::size_t upstreams_;
+  unsigned max_idle_;
+  std::chrono::milliseconds idle_timeout_;
+  std::uint64_t id_;
+  mutable std::mutex mutex_;  // membership of pools_; once per thread
+  std::vector<std::unique_ptr<ConnectionPool>> pools_;
+};
+
+}  // namespace conv::balancer

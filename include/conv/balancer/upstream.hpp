@@ -1,0 +1,66 @@
+#pragma once
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "conv/balancer/config.hpp"
+
+namespace conv::balancer {
+
+// One upstream server and what the balancer knows of it: where it is (resolved address) and
+// whether it may be sent requests (active checks, passive failures). Shared by all threads:
+// the request path reads only atomics; the endpoint, which changes only when resolution
+// does, is read under a per-upstream lock when a new connection is opened.
+class Upstream {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Upstream(UpstreamConfig config, std::size_t index);
+  Upstream(const Upstream&) = delete;
+  Upstream& operator=(const Upstream&) = delete;
+
+  const UpstreamConfig& config() const { return config_; }
+  std::size_t index() const { return index_; }
+  const std::string& name() const { return name_; }  // "host:port" as configured
+
+  // Resolution.
+  void set_endpoint(const boost::asio::ip::tcp::endpoint& ep);
+  std::optional<boost::asio::ip::tcp::endpoint> endpoint() const;
+  bool resolved() const { return resolved_.load(std::memory_order_acquire); }
+
+  // May it get requests now? Resolved, not failed by active checks, not in a passive
+  // cool-down.
+  bool available(Clock::time_point now) const;
+
+  // Passive health, from real traffic. A failure is a connect error, a timeout, a reset or a
+  // malformed response. Returns true when this failure took the upstream out (max_fails
+  // consecutive failures: out for fail_timeout).
+  bool report_failure(Clock::time_point now);
+  void report_success();
+
+  // Active health: the checker's verdict. A passing check also ends a passive cool-down.
+  void set_checked_healthy(bool healthy);
+  bool checked_healthy() const { return checked_healthy_.load(std::memory_order_acquire); }
+
+  // Counters for /metrics.
+  std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> failures{0};
+
+ private:
+  UpstreamConfig config_;
+  std::size_t index_;
+  std::string name_;
+  mutable std::mutex endpoint_mutex_;
+  std::optional<boost::asio::ip::tcp::endpoint> endpoint_;
+  std::atomic<bool> resolved_{false};
+  std::atomic<bool> checked_healthy_{true};
+  std::atomic<unsigned> consecutive_failures_{0};
+  std::atomic<std::int64_t> down_until_{0};  // steady clock ticks; 0: not down
+};
+
+}  // namespace conv::balancer

@@ -1,0 +1,290 @@
+#include "conv/balancer/config.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+
+namespace conv::balancer {
+
+namespace {
+
+namespace json = boost::json;
+
+[[noreturn]] void fail(const std::string& field, const std::string& what) {
+  throw ConfigError(field + ": " + what);
+}
+
+void reject_unknown(const json::object& obj, const std::string& where,
+                    std::initializer_list<std::string_view> known) {
+  for (const auto& kv : obj) {
+    bool ok = false;
+    for (auto k : known) ok = ok || kv.key() == k;
+    if (ok) continue;
+    std::string list;
+    for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    fail(where.empty() ? std::string(kv.key()) : where + "." + std::string(kv.key()),
+         "unknown key (expected " + list + ")");
+  }
+}
+
+const json::object& object_at(const json::value& v, const std::string& field) {
+  if (!v.is_object()) fail(field, "expected an object");
+  return v.get_object();
+}
+
+// A number of seconds, > 0 (or >= 0 when zero is allowed), as milliseconds.
+std::chrono::milliseconds seconds_at(const json::value& v, const std::string& field,
+                                     bool allow_zero = false) {
+  double s = 0;
+  if (v.is_int64()) {
+    s = static_cast<double>(v.get_int64());
+  } else if (v.is_uint64()) {
+    s = static_cast<double>(v.get_uint64());
+  } else if (v.is_double()) {
+    s = v.get_double();
+  } else {
+    fail(field, "expected a number of seconds");
+  }
+  if (!std::isfinite(s) || s < 0 || (!allow_zero && s == 0) || s > 86400) {
+    fail(field, std::string("expected a number of seconds ") + (allow_zero ? ">= 0" : "> 0") +
+                    " and at most 86400");
+  }
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(s * 1000)));
+}
+
+std::uint64_t uint_at(const json::value& v, const std::string& field, std::uint64_t min,
+                      std::uint64_t max) {
+  std::uint64_t n = 0;
+  if (v.is_int64() && v.get_int64() >= 0) {
+    n = static_cast<std::uint64_t>(v.get_int64());
+  } else if (v.is_uint64()) {
+    n = v.get_uint64();
+  } else {
+    fail(field, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  if (n < min || n > max) {
+    fail(field, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return n;
+}
+
+std::string string_at(const json::value& v, const std::string& field) {
+  if (!v.is_string()) fail(field, "expected a string");
+  return std::string(v.get_string());
+}
+
+bool bool_at(const json::value& v, const std::string& field) {
+  if (!v.is_bool()) fail(field, "expected true or false");
+  return v.get_bool();
+}
+
+HostPort host_port_at(const json::value& v, const std::string& field) {
+  if (!v.is_string()) fail(field, "expected HOST:PORT");
+  auto hp = parse_host_port(v.get_string());
+  if (!hp) fail(field, "expected HOST:PORT");
+  return *hp;
+}
+
+UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
+  UpstreamConfig u;
+  if (v.is_string()) {
+    u.address = host_port_at(v, field);
+    return u;
+  }
+  const auto& o = object_at(v, field);
+  reject_unknown(o, field, {"address", "weight", "max_fails", "fail_timeout"});
+  const json::value* addr = o.if_contains("address");
+  if (!addr) fail(field + ".address", "required");
+  u.address = host_port_at(*addr, field + ".address");
+  if (auto* w = o.if_contains("weight")) u.weight = uint_at(*w, field + ".weight", 1, 100);
+  if (auto* m = o.if_contains("max_fails")) {
+    u.max_fails = uint_at(*m, field + ".max_fails", 0, 1000);
+  }
+  if (auto* t = o.if_contains("fail_timeout")) {
+    u.fail_timeout = seconds_at(*t, field + ".fail_timeout");
+  }
+  return u;
+}
+
+void apply_timeouts(const json::object& o, BalancerConfig& c) {
+  const std::string w = "timeouts";
+  reject_unknown(o, w,
+                 {"connect", "response", "header", "body", "idle", "write", "drain", "retry"});
+  if (auto* v = o.if_contains("connect")) c.connect_timeout = seconds_at(*v, w + ".connect");
+  if (auto* v = o.if_contains("response")) c.response_timeout = seconds_at(*v, w + ".response");
+  if (auto* v = o.if_contains("header")) c.server.header_timeout = seconds_at(*v, w + ".header");
+  if (auto* v = o.if_contains("body")) c.server.body_timeout = seconds_at(*v, w + ".body");
+  if (auto* v = o.if_contains("idle")) c.server.idle_timeout = seconds_at(*v, w + ".idle");
+  if (auto* v = o.if_contains("write")) c.server.write_timeout = seconds_at(*v, w + ".write");
+  if (auto* v = o.if_contains("drain")) {
+    c.server.drain_timeout = seconds_at(*v, w + ".drain", true);
+  }
+  if (auto* v = o.if_contains("retry")) c.retry_timeout = seconds_at(*v, w + ".retry");
+}
+
+void apply_health(const json::value& v, BalancerConfig& c) {
+  const std::string w = "health_check";
+  if (v.is_null()) {
+    c.health.enabled = false;
+    return;
+  }
+  const auto& o = object_at(v, w);
+  reject_unknown(o, w, {"enabled", "path", "interval", "timeout", "fails", "passes"});
+  if (auto* x = o.if_contains("enabled")) c.health.enabled = bool_at(*x, w + ".enabled");
+  if (auto* x = o.if_contains("path")) {
+    c.health.path = string_at(*x, w + ".path");
+    if (c.health.path.empty() || c.health.path[0] != '/' ||
+        c.health.path.find_first_of(" \r\n\t") != std::string::npos) {
+      fail(w + ".path", "expected a path such as \"/healthz\"");
+    }
+  }
+  if (auto* x = o.if_contains("interval")) c.health.interval = seconds_at(*x, w + ".interval");
+  if (auto* x = o.if_contains("timeout")) c.health.timeout = seconds_at(*x, w + ".timeout");
+  if (auto* x = o.if_contains("fails")) c.health.fails = uint_at(*x, w + ".fails", 1, 100);
+  if (auto* x = o.if_contains("passes")) c.health.passes = uint_at(*x, w + ".passes", 1, 100);
+}
+
+}  // namespace
+
+std::string HostPort::text() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::optional<HostPort> parse_host_port(std::string_view text) {
+  HostPort hp;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return std::nullopt;
+    }
+    hp.host = std::string(text.substr(1, close - 1));
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    hp.host = std::string(text.substr(0, colon));
+    port = text.substr(colon + 1);
+    if (hp.host.find(':') != std::string::npos) return std::nullopt;  // IPv6 needs brackets
+  }
+  if (hp.host.empty() || port.empty() || port.size() > 5) return std::nullopt;
+  for (char c : hp.host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == '_' || c == ':';
+    if (!ok) return std::nullopt;
+  }
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+    return std::nullopt;
+  }
+  hp.port = static_cast<std::uint16_t>(value);
+  return hp;
+}
+
+BalancerConfig default_config() {
+  BalancerConfig c;
+  c.server.port = 5000;
+  c.server.max_body_bytes = 100ull * 1024 * 1024;
+  return c;
+}
+
+BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
+  boost::system::error_code ec;
+  json::value root = json::parse(text, ec);
+  if (ec) throw ConfigError("not valid JSON: " + ec.message());
+  if (!root.is_object()) throw ConfigError("expected a JSON object at the top level");
+  const auto& o = root.get_object();
+  reject_unknown(o, "",
+                 {"listen", "threads", "name", "access_log", "upstreams", "timeouts", "retries",
+                  "health_check", "pool", "limits", "admin_prefix"});
+
+  if (auto* v = o.if_contains("listen")) {
+    const HostPort hp = [&] {
+      if (v->is_string()) {
+        // Port 0 is allowed here (an ephemeral port), unlike for upstreams.
+        std::string s(v->get_string());
+        if (s.size() > 2 && s.substr(s.size() - 2) == ":0") {
+          auto probe = parse_host_port(s.substr(0, s.size() - 2) + ":1");
+          if (probe) return HostPort{probe->host, 0};
+        }
+      }
+      return host_port_at(*v, "listen");
+    }();
+    c.server.host = hp.host;
+    c.server.port = hp.port;
+  }
+  if (auto* v = o.if_contains("threads")) {
+    c.server.threads = static_cast<unsigned>(uint_at(*v, "threads", 1, 256));
+  }
+  if (auto* v = o.if_contains("name")) c.name = string_at(*v, "name");
+  if (auto* v = o.if_contains("access_log")) c.access_log = string_at(*v, "access_log");
+  if (auto* v = o.if_contains("admin_prefix")) {
+    c.admin_prefix = string_at(*v, "admin_prefix");
+    if (c.admin_prefix.size() < 2 || c.admin_prefix[0] != '/' || c.admin_prefix.back() == '/') {
+      fail("admin_prefix", "expected a path such as \"/_conv\"");
+    }
+  }
+  if (auto* v = o.if_contains("upstreams")) {
+    if (!v->is_array()) fail("upstreams", "expected an array of upstreams");
+    c.upstreams.clear();
+    const auto& arr = v->get_array();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      c.upstreams.push_back(upstream_at(arr[i], "upstreams[" + std::to_string(i) + "]"));
+    }
+    if (c.upstreams.empty()) fail("upstreams", "at least one upstream is needed");
+  }
+  if (auto* v = o.if_contains("timeouts")) apply_timeouts(object_at(*v, "timeouts"), c);
+  if (auto* v = o.if_contains("retries")) {
+    const auto& r = object_at(*v, "retries");
+    reject_unknown(r, "retries", {"tries", "timeout"});
+    if (auto* x = r.if_contains("tries")) {
+      c.tries = static_cast<unsigned>(uint_at(*x, "retries.tries", 1, 20));
+    }
+    if (auto* x = r.if_contains("timeout")) c.retry_timeout = seconds_at(*x, "retries.timeout");
+  }
+  if (auto* v = o.if_contains("health_check")) apply_health(*v, c);
+  if (auto* v = o.if_contains("pool")) {
+    const auto& p = object_at(*v, "pool");
+    reject_unknown(p, "pool", {"max_idle_per_upstream", "idle_timeout"});
+    if (auto* x = p.if_contains("max_idle_per_upstream")) {
+      c.pool_max_idle = static_cast<unsigned>(uint_at(*x, "pool.max_idle_per_upstream", 0, 10000));
+    }
+    if (auto* x = p.if_contains("idle_timeout")) {
+      c.pool_idle_timeout = seconds_at(*x, "pool.idle_timeout");
+    }
+  }
+  if (auto* v = o.if_contains("limits")) {
+    const auto& l = object_at(*v, "limits");
+    reject_unknown(l, "limits", {"max_header_bytes", "max_body_bytes", "max_connections"});
+    if (auto* x = l.if_contains("max_header_bytes")) {
+      c.server.max_header_bytes = uint_at(*x, "limits.max_header_bytes", 1024, 1 << 20);
+    }
+    if (auto* x = l.if_contains("max_body_bytes")) {
+      c.server.max_body_bytes = uint_at(*x, "limits.max_body_bytes", 0, 1ull << 40);
+    }
+    if (auto* x = l.if_contains("max_connections")) {
+      c.server.max_connections = uint_at(*x, "limits.max_connections", 1, 1 << 20);
+    }
+  }
+  return c;
+}
+
+BalancerConfig load_config_file(const std::string& path, BalancerConfig base) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot open the file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  try {
+    return parse_config(ss.str(), std::move(base));
+  } catch (const ConfigError& e) {
+    throw ConfigError(path + ": " + e.what());
+  }
+}
+
+}  // namespace conv::balancer

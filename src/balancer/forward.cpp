@@ -1,0 +1,193 @@
+#include "conv/balancer/forward.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+#include <charconv>
+#include <vector>
+
+namespace conv::balancer {
+
+namespace bhttp = boost::beast::http;
+using boost::beast::iequals;
+
+namespace {
+
+// Tokens listed in every Connection header: those headers are hop-by-hop for this message.
+template <typename Fields>
+std::vector<std::string> connection_tokens(const Fields& fields) {
+  std::vector<std::string> tokens;
+  for (const auto& f : fields) {
+    if (f.name() != bhttp::field::connection) continue;
+    std::string_view v = f.value();
+    while (!v.empty()) {
+      const auto comma = v.find(',');
+      std::string_view t = v.substr(0, comma);
+      while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+      while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+      if (!t.empty()) tokens.emplace_back(t);
+      if (comma == std::string_view::npos) break;
+      v.remove_prefix(comma + 1);
+    }
+  }
+  return tokens;
+}
+
+bool listed(const std::vector<std::string>& tokens, std::string_view name) {
+  for (const auto& t : tokens) {
+    if (iequals(t, name)) return true;
+  }
+  return false;
+}
+
+// Joins every value of a header (several lines, or one comma list) with ", ".
+template <typename Fields>
+std::string joined(const Fields& fields, std::string_view name) {
+  std::string out;
+  for (const auto& f : fields) {
+    if (!iequals(f.name_string(), name)) continue;
+    if (!out.empty()) out += ", ";
+    out.append(f.value());
+  }
+  return out;
+}
+
+void header(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+void framing_header(std::string& out, Framing framing, std::uint64_t length) {
+  if (framing == Framing::length) {
+    char buf[24];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, length);
+    header(out, "Content-Length", std::string_view(buf, static_cast<std::size_t>(end - buf)));
+  } else if (framing == Framing::chunked) {
+    header(out, "Transfer-Encoding", "chunked");
+  }
+}
+
+bool printable(std::string_view s) {
+  for (char c : s) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_hop_by_hop(std::string_view name) {
+  for (std::string_view h :
+       {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
+        "Upgrade", "Proxy-Authorization", "Proxy-Authenticate", "Content-Length"}) {
+    if (iequals(name, h)) return true;
+  }
+  return false;
+}
+
+Framing request_framing(const http::RequestHeader& request, std::uint64_t& length) {
+  length = 0;
+  if (request.count(bhttp::field::transfer_encoding) > 0) return Framing::chunked;
+  const auto cl = request.find(bhttp::field::content_length);
+  if (cl == request.end()) return Framing::none;
+  const std::string_view v = cl->value();
+  std::from_chars(v.data(), v.data() + v.size(), length);  // digits only: validated before
+  return Framing::length;
+}
+
+std::string upstream_request_head(const http::RequestHeader& request, const ForwardedFor& fwd,
+                                  Framing framing, std::uint64_t length) {
+  const auto tokens = connection_tokens(request);
+  std::string out;
+  out.reserve(512);
+  out.append(request.method_string());
+  out += ' ';
+  out.append(request.target());
+  out.append(" HTTP/1.1\r\n");
+  for (const auto& f : request) {
+    const std::string_view name = f.name_string();
+    if (is_hop_by_hop(name) || listed(tokens, name)) continue;
+    switch (f.name()) {
+      case bhttp::field::expect:
+      case bhttp::field::via:
+        continue;
+      default:
+        break;
+    }
+    if (iequals(name, "X-Forwarded-For") || iequals(name, "X-Forwarded-Proto") ||
+        iequals(name, "X-Forwarded-Host")) {
+      continue;
+    }
+    header(out, name, f.value());
+  }
+  std::string xff = joined(request, "X-Forwarded-For");
+  if (!xff.empty()) xff += ", ";
+  xff.append(fwd.client_address);
+  header(out, "X-Forwarded-For", xff);
+  header(out, "X-Forwarded-Proto", fwd.proto);
+  const auto host = request.find(bhttp::field::host);
+  if (host != request.end()) header(out, "X-Forwarded-Host", host->value());
+  std::string via = joined(request, "Via");
+  if (!via.empty()) via += ", ";
+  via.append(fwd.via);
+  header(out, "Via", via);
+  framing_header(out, framing, length);
+  out.append("\r\n");
+  return out;
+}
+
+std::optional<std::string> check_upstream_response(const ResponseHeader& response) {
+  const auto lengths = response.count(bhttp::field::content_length);
+  const auto encodings = response.count(bhttp::field::transfer_encoding);
+  if (lengths > 0 && encodings > 0) return "both Content-Length and Transfer-Encoding";
+  if (lengths > 1) return "more than one Content-Length";
+  if (encodings > 1 ||
+      (encodings == 1 && !iequals(response[bhttp::field::transfer_encoding], "chunked"))) {
+    return "a Transfer-Encoding other than chunked";
+  }
+  if (!printable(response.reason())) return "an invalid reason phrase";
+  return std::nullopt;
+}
+
+std::string client_response_head(const ResponseHeader& response, unsigned client_version,
+                                 Framing framing, std::uint64_t length, bool keep_alive,
+                                 std::string_view via) {
+  const auto tokens = connection_tokens(response);
+  std::string out;
+  out.reserve(512);
+  out.append(client_version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  char buf[8];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, response.result_int());
+  out.append(buf, end);
+  out += ' ';
+  std::string_view reason = response.reason();
+  if (reason.empty()) reason = bhttp::obsolete_reason(response.result());
+  out.append(reason);
+  out.append("\r\n");
+  for (const auto& f : response) {
+    const std::string_view name = f.name_string();
+    if (is_hop_by_hop(name) || listed(tokens, name) || f.name() == bhttp::field::via) continue;
+    header(out, name, f.value());
+  }
+  std::string v = joined(response, "Via");
+  if (!v.empty()) v += ", ";
+  v.append(via);
+  header(out, "Via", v);
+  framing_header(out, framing, length);
+  if (!keep_alive && client_version != 10) header(out, "Connection", "close");
+  if (keep_alive && client_version == 10) header(out, "Connection", "keep-alive");
+  out.append("\r\n");
+  return out;
+}
+
+std::string chunk_header(std::size_t size) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, size, 16);
+  std::string out(buf, end);
+  out.append("\r\n");
+  return out;
+}
+
+}  // namespace conv::balancer

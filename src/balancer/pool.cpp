@@ -1,0 +1,75 @@
+#include "conv/balancer/pool.hpp"
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <cerrno>
+
+namespace conv::balancer {
+
+namespace {
+
+std::atomic<std::uint64_t> next_pool_set_id{1};
+
+// An idle connection must have nothing to read: EOF or stray bytes mean the upstream closed
+// it or broke the protocol.
+bool still_open(boost::asio::ip::tcp::socket& s) {
+  char c;
+  const ssize_t n = ::recv(s.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+}  // namespace
+
+ConnectionPool::ConnectionPool(std::size_t upstreams, unsigned max_idle,
+                               std::chrono::milliseconds idle_timeout)
+    : idle_(upstreams), max_idle_(max_idle), idle_timeout_(idle_timeout) {}
+
+std::unique_ptr<UpstreamConnection> ConnectionPool::take(
+    std::size_t upstream, std::chrono::steady_clock::time_point now) {
+  auto& list = idle_[upstream];
+  while (!list.empty()) {
+    auto conn = std::move(list.back());  // the most recently used: the warmest
+    list.pop_back();
+    if (now - conn->idle_since < idle_timeout_ && still_open(conn->socket)) return conn;
+  }
+  return nullptr;
+}
+
+void ConnectionPool::put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
+                         std::chrono::steady_clock::time_point now) {
+  auto& list = idle_[upstream];
+  if (list.size() >= max_idle_ || conn->buffer.size() != 0) return;  // dropped: closes it
+  conn->idle_since = now;
+  list.push_back(std::move(conn));
+}
+
+void ConnectionPool::clear() {
+  for (auto& list : idle_) list.clear();
+}
+
+PoolSet::PoolSet(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout)
+    : upstreams_(upstreams),
+      max_idle_(max_idle),
+      idle_timeout_(idle_timeout),
+      id_(next_pool_set_id.fetch_add(1)) {}
+
+ConnectionPool& PoolSet::local() {
+  struct Cache {
+    std::uint64_t id = 0;
+    ConnectionPool* pool = nullptr;
+  };
+  thread_local Cache cache;
+  if (cache.id == id_) return *cache.pool;
+  std::lock_guard lock(mutex_);
+  pools_.push_back(std::make_unique<ConnectionPool>(upstreams_, max_idle_, idle_timeout_));
+  cache = {id_, pools_.back().get()};
+  return *cache.pool;
+}
+
+void PoolSet::clear_all() {
+  std::lock_guard lock(mutex_);
+  for (auto& p : pools_) p->clear();
+}
+
+}  // namespace conv::balancer

@@ -1,0 +1,522 @@
+// One proxied exchange, step by step, on the client connection's executor:
+//
+//   start -> attempt (pick an upstream; a pooled connection or connect) -> send_head
+//     -> relay_request_body (streamed, re-framed) -> read_response_head
+//     -> write_client_head -> relay_response_body (streamed, re-framed) -> finish
+//
+// Failures before any response byte: connect errors (any method: nothing was sent) and
+// resets or EOF of an idempotent request without a body are retried on the next upstream,
+// at most `tries` attempts within `retry_timeout`. Each failure counts against the
+// upstream's passive health. No upstream available: 503. Connect or response timeout: 504.
+// Refused, reset, malformed response: 502. Once the response head went to the client, a
+// failure can only cut the connection (the client sees a truncated body).
+#include "conv/balancer/proxy.hpp"
+
+#include <array>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/execution/context.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <charconv>
+#include <cstdio>
+#include <optional>
+
+#include "conv/balancer/forward.hpp"
+#include "conv/http/error_response.hpp"
+
+namespace conv::balancer {
+
+namespace {
+
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kBodyChunk = 64 * 1024;
+constexpr std::uint32_t kUpstreamHeaderLimit = 64 * 1024;
+
+bool idempotent(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get:
+    case bhttp::verb::head:
+    case bhttp::verb::options:
+    case bhttp::verb::put:
+    case bhttp::verb::delete_:
+    case bhttp::verb::trace:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class Exchange : public std::enable_shared_from_this<Exchange> {
+ public:
+  Exchange(ProxyContext& ctx, const http::RequestHeader& request, const http::RequestInfo& info,
+           http::Responder responder)
+      : ctx_(ctx),
+        request_(request),
+        info_(info),
+        responder_(std::move(responder)),
+        executor_(responder_.executor()),
+        timer_(executor_) {}
+
+  void start() {
+    const std::string_view target = request_.target();
+    const bool origin_form = !target.empty() && target.front() == '/';
+    const bool asterisk = target == "*" && request_.method() == bhttp::verb::options;
+    if (!origin_form && !asterisk) {
+      send_error(400, "bad_target", "the request target must be a path (origin-form)");
+      return;
+    }
+    framing_ = request_framing(request_, length_);
+    retry_deadline_ = Clock::now() + ctx_.config.retry_timeout;
+    client_address_ = info_.remote.address().to_string();
+    attempt();
+  }
+
+ private:
+  // Completion handlers keep the exchange alive and run on its executor.
+  template <typename F>
+  auto bind(F f) {
+    return net::bind_executor(executor_,
+                              [self = shared_from_this(), f](auto... args) { f(*self, args...); });
+  }
+
+  // ---- choosing an upstream and a connection ----
+
+  void attempt() {
+    const auto now = Clock::now();
+    upstream_ = nullptr;
+    for (std::size_t k = 0; k < ctx_.upstreams.size(); ++k) {
+      Upstream* u = ctx_.round_robin.pick(now);
+      if (!u) break;
+      if (std::find(tried_.begin(), tried_.end(), u->index()) == tried_.end()) {
+        upstream_ = u;
+        break;
+      }
+    }
+    if (!upstream_) {
+      if (tried_.empty()) {
+        send_error(503, "no_upstream", "no healthy upstream is available");
+      } else {
+        send_error(last_status_, last_status_ == 504 ? "upstream_timeout" : "bad_gateway",
+                   last_error_);
+      }
+      return;
+    }
+    tried_.push_back(upstream_->index());
+    upstream_->requests.fetch_add(1, std::memory_order_relaxed);
+    attempt_start_ = now;
+    conn_ = ctx_.pools.local().take(upstream_->index(), now);
+    if (conn_) {
+      reused_ = true;
+      send_head();
+      return;
+    }
+    reused_ = false;
+    const auto ep = upstream_->endpoint();
+    if (!ep) {
+      upstream_failed(502, "upstream address is not resolved", true);
+      return;
+    }
+    // Upstream sockets use the plain io_context executor so that a pooled connection can
+    // serve any client connection; every handler is bound to this exchange's executor.
+    auto& io = net::query(executor_, net::execution::context_as<net::execution_context&>);
+    conn_ = std::make_unique<UpstreamConnection>(
+        net::ip::tcp::socket(static_cast<net::io_context&>(io)));
+    arm(ctx_.config.connect_timeout);
+    conn_->socket.async_connect(*ep, bind([](Exchange& x, error_code ec) { x.on_connect(ec); }));
+  }
+
+  void on_connect(error_code ec) {
+    if (disarm() || ec) {
+      upstream_failed(timed_out_ ? 504 : 502,
+                      timed_out_ ? "connecting to the upstream timed out"
+                                 : "cannot connect to the upstream: " + ec.message(),
+                      true);
+      return;
+    }
+    error_code ignored;
+    conn_->socket.set_option(net::ip::tcp::no_delay(true), ignored);
+    send_head();
+  }
+
+  // ---- the request ----
+
+  void send_head() {
+    if (head_.empty()) {
+      head_ =
+          upstream_request_head(request_, {client_address_, "http", "1.1 conv"}, framing_, length_);
+    }
+    arm(ctx_.config.response_timeout);
+    net::async_write(conn_->socket, net::buffer(head_),
+                     bind([](Exchange& x, error_code ec, std::size_t) { x.on_head_sent(ec); }));
+  }
+
+  void on_head_sent(error_code ec) {
+    if (disarm() || ec) {
+      // Nothing of the body went out: safe to retry on another upstream.
+      upstream_failed(timed_out_ ? 504 : 502, "sending the request failed", !body_started_,
+                      !reused_ || timed_out_);
+      return;
+    }
+    if (framing_ == Framing::none) {
+      read_response_head();
+      return;
+    }
+    relay_request_body();
+  }
+
+  void relay_request_body() {
+    responder_.read_body(net::buffer(buffer_), bind([](Exchange& x, error_code ec, std::size_t n) {
+                           x.on_client_body(ec, n);
+                         }));
+  }
+
+  void on_client_body(error_code ec, std::size_t n) {
+    if (ec) {
+      drop_connection();
+      if (ec == net::error::message_size) {
+        send_error(413, "body_too_large", "request body exceeds the limit");
+      } else {
+        client_gone(400);
+      }
+      return;
+    }
+    body_started_ = true;
+    if (n == 0) {
+      if (framing_ == Framing::chunked) {
+        write_upstream({net::buffer(kLastChunk)}, [](Exchange& x) { x.read_response_head(); });
+      } else {
+        read_response_head();
+      }
+      return;
+    }
+    if (framing_ == Framing::chunked) {
+      chunk_head_ = chunk_header(n);
+      write_upstream(
+          {net::buffer(chunk_head_), net::buffer(buffer_.data(), n), net::buffer("\r\n", 2)},
+          [](Exchange& x) { x.relay_request_body(); });
+    } else {
+      write_upstream({net::buffer(buffer_.data(), n)}, [](Exchange& x) { x.relay_request_body(); });
+    }
+  }
+
+  // Writes up to three buffers upstream, then goes on with `next`.
+  void write_upstream(std::initializer_list<net::const_buffer> list, void (*next)(Exchange&)) {
+    std::size_t i = 0;
+    write_bufs_ = {};
+    for (auto b : list) write_bufs_[i++] = b;
+    arm(ctx_.config.response_timeout);
+    net::async_write(
+        conn_->socket, write_bufs_, bind([next](Exchange& x, error_code ec, std::size_t) {
+          if (x.disarm() || ec) {
+            // Part of the body is gone: no retry (never for a POST whose body
+            // was sent).
+            x.upstream_failed(x.timed_out_ ? 504 : 502, "sending the request body failed", false);
+            return;
+          }
+          next(x);
+        }));
+  }
+
+  // ---- the response ----
+
+  void read_response_head() {
+    parser_.emplace();
+    parser_->header_limit(kUpstreamHeaderLimit);
+    parser_->body_limit(boost::none);
+    if (request_.method() == bhttp::verb::head) parser_->skip(true);
+    arm(ctx_.config.response_timeout);
+    bhttp::async_read_header(
+        conn_->socket, conn_->buffer, *parser_,
+        bind([](Exchange& x, error_code ec, std::size_t) { x.on_response_head(ec); }));
+  }
+
+  void on_response_head(error_code ec) {
+    if (disarm()) {
+      upstream_failed(504, "the upstream did not answer in time", false);
+      return;
+    }
+    if (ec) {
+      // Nothing came back at all (a stale keep-alive connection, or an upstream that died):
+      // an idempotent request without a body can go to the next upstream.
+      const bool nothing = !parser_->got_some();
+      const bool retry = nothing && idempotent(request_.method()) && !body_started_;
+      upstream_failed(502,
+                      nothing ? "the upstream closed the connection without answering"
+                              : "the upstream sent a malformed response: " + ec.message(),
+                      retry, !(nothing && reused_));
+      return;
+    }
+    const auto& res = parser_->get();
+    const unsigned status = res.result_int();
+    if (status >= 100 && status < 200) {
+      if (status == 101) {
+        upstream_failed(502, "the upstream switched protocols, which is not supported", false);
+        return;
+      }
+      read_response_head();  // an interim response: the real one follows
+      return;
+    }
+    if (auto problem = check_upstream_response(res.base())) {
+      upstream_failed(502, "the upstream sent an unusable response: " + *problem, false);
+      return;
+    }
+    status_ = status;
+    record_attempt(std::to_string(status));
+
+    const bool no_body = request_.method() == bhttp::verb::head || status == 204 || status == 304;
+    const auto declared = parser_->content_length();  // of a HEAD response too
+    const bool has_length = res.count(bhttp::field::content_length) > 0;
+    std::uint64_t length = 0;
+    if (has_length) {
+      const std::string_view v = res[bhttp::field::content_length];
+      std::from_chars(v.data(), v.data() + v.size(), length);
+    } else if (declared) {
+      length = *declared;
+    }
+    if (no_body) {
+      client_framing_ = has_length ? Framing::length : Framing::none;
+      relay_body_ = false;
+    } else if (has_length) {
+      client_framing_ = Framing::length;
+    } else {
+      // Chunked, or delimited by the upstream closing: re-chunk for HTTP/1.1 clients, or
+      // delimit by closing for HTTP/1.0 ones.
+      client_framing_ = request_.version() == 11 ? Framing::chunked : Framing::close;
+    }
+    client_keep_alive_ = responder_.client_keep_alive() && client_framing_ != Framing::close;
+    client_head_ = client_response_head(res.base(), request_.version(), client_framing_, length,
+                                        client_keep_alive_, "1.1 conv");
+    head_written_ = true;
+    responder_.write(net::buffer(client_head_), bind([](Exchange& x, error_code wec) {
+                       if (wec) {
+                         x.drop_connection();
+                         x.client_gone(x.status_);
+                         return;
+                       }
+                       x.relay_response_body();
+                     }));
+  }
+
+  void relay_response_body() {
+    if (!relay_body_ || parser_->is_done()) {
+      finish_response();
+      return;
+    }
+    auto& body = parser_->get().body();
+    body.data = buffer_.data();
+    body.size = buffer_.size();
+    arm(ctx_.config.response_timeout);
+    bhttp::async_read_some(
+        conn_->socket, conn_->buffer, *parser_,
+        bind([](Exchange& x, error_code ec, std::size_t) { x.on_upstream_body(ec); }));
+  }
+
+  void on_upstream_body(error_code ec) {
+    const bool timed_out = disarm();
+    const std::size_t got = buffer_.size() - parser_->get().body().size;
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (timed_out || ec) {
+      // Too late for an error response: cut the client connection so that it sees the
+      // response is incomplete.
+      report_failure();
+      drop_connection();
+      client_gone(status_);
+      return;
+    }
+    if (got == 0) {
+      relay_response_body();
+      return;
+    }
+    body_bytes_ += got;
+    if (client_framing_ == Framing::chunked) {
+      chunk_head_ = chunk_header(got);
+      out_ = chunk_head_;
+      out_.append(buffer_.data(), got);
+      out_.append("\r\n");
+    } else {
+      out_.assign(buffer_.data(), got);
+    }
+    responder_.write(net::buffer(out_), bind([](Exchange& x, error_code wec) {
+                       if (wec) {
+                         x.drop_connection();
+                         x.client_gone(x.status_);
+                         return;
+                       }
+                       x.relay_response_body();
+                     }));
+  }
+
+  void finish_response() {
+    upstream_->report_success();
+    // The connection can serve another request if the upstream keeps it open and both
+    // messages were read and written to their ends.
+    if (parser_->get().keep_alive() && parser_->is_done() && conn_) {
+      ctx_.pools.local().put(upstream_->index(), std::move(conn_), Clock::now());
+    }
+    conn_.reset();
+    if (client_framing_ == Framing::chunked && relay_body_) {
+      responder_.write(net::buffer(kLastChunk), bind([](Exchange& x, error_code ec) {
+                         x.finish_client(!ec && x.client_keep_alive_);
+                       }));
+      return;
+    }
+    finish_client(client_keep_alive_);
+  }
+
+  // ---- endings ----
+
+  void finish_client(bool keep_alive) {
+    responder_.finish({status_, body_bytes_, keep_alive, ctx_.route, log_extra()});
+  }
+
+  void client_gone(unsigned status) {
+    if (status == 0) status = 499;  // nginx's code for a client that went away
+    responder_.finish({status, body_bytes_, false, ctx_.route, log_extra()});
+  }
+
+  void report_failure() {
+    if (upstream_->report_failure(Clock::now())) {
+      std::fprintf(stderr, "conv balancer: upstream %s taken out for %lld ms after %u failure(s)\n",
+                   upstream_->name().c_str(),
+                   static_cast<long long>(upstream_->config().fail_timeout.count()),
+                   upstream_->config().max_fails);
+    }
+    ctx_.round_robin.refresh(Clock::now());
+  }
+
+  // `upstream_fault`: false for a pooled connection the upstream had closed before we used it,
+  // which says nothing about the upstream's health.
+  void upstream_failed(unsigned status, std::string message, bool retryable,
+                       bool upstream_fault = true) {
+    record_attempt(std::to_string(status));
+    if (upstream_fault) report_failure();
+    drop_connection();
+    last_status_ = status;
+    last_error_ = std::move(message);
+    if (retryable && tried_.size() < ctx_.config.tries && Clock::now() < retry_deadline_) {
+      attempt();
+      return;
+    }
+    send_error(status, status == 504 ? "upstream_timeout" : "bad_gateway", last_error_);
+  }
+
+  void send_error(unsigned status, std::string_view code, std::string_view message) {
+    if (head_written_) {
+      client_gone(status_);
+      return;
+    }
+    http::Response r = http::error_response(status, code, message);
+    r.route = ctx_.route;
+    r.log_extra = log_extra();
+    responder_.send(std::move(r));
+  }
+
+  void drop_connection() {
+    if (!conn_) return;
+    error_code ignored;
+    conn_->socket.close(ignored);
+    conn_.reset();
+  }
+
+  void record_attempt(std::string status) {
+    if (!upstream_) return;
+    const double seconds = std::chrono::duration<double>(Clock::now() - attempt_start_).count();
+    char t[32];
+    std::snprintf(t, sizeof t, "%.3f", seconds);
+    auto add = [](std::string& list, std::string_view item) {
+      if (!list.empty()) list += ", ";
+      list.append(item);
+    };
+    add(log_addr_, upstream_->name());
+    add(log_status_, status);
+    add(log_time_, t);
+  }
+
+  // nginx's $upstream_addr $upstream_status $upstream_response_time, one entry per attempt.
+  std::string log_extra() const {
+    auto q = [](const std::string& s) { return "\"" + (s.empty() ? std::string("-") : s) + "\""; };
+    return "ua=" + q(log_addr_) + " us=" + q(log_status_) + " urt=" + q(log_time_);
+  }
+
+  // ---- timeouts: one timer, one operation at a time ----
+
+  void arm(std::chrono::milliseconds timeout) {
+    timed_out_ = false;
+    const auto generation = ++timer_generation_;
+    timer_.expires_after(timeout);
+    timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
+      if (ec || generation != self->timer_generation_) return;
+      self->timed_out_ = true;
+      if (self->conn_) {
+        error_code ignored;
+        self->conn_->socket.cancel(ignored);
+      }
+    });
+  }
+
+  // Ends the timed operation; true if it timed out.
+  bool disarm() {
+    ++timer_generation_;
+    timer_.cancel();
+    return timed_out_;
+  }
+
+  ProxyContext& ctx_;
+  const http::RequestHeader& request_;
+  http::RequestInfo info_;
+  http::Responder responder_;
+  net::any_io_executor executor_;
+  net::steady_timer timer_;
+  std::uint64_t timer_generation_ = 0;
+  bool timed_out_ = false;
+
+  Framing framing_ = Framing::none;
+  std::uint64_t length_ = 0;
+  Clock::time_point retry_deadline_;
+  std::string client_address_;
+  std::vector<std::size_t> tried_;
+  Upstream* upstream_ = nullptr;
+  std::unique_ptr<UpstreamConnection> conn_;
+  bool reused_ = false;
+  Clock::time_point attempt_start_;
+  unsigned last_status_ = 502;
+  std::string last_error_;
+
+  std::string head_;
+  std::string chunk_head_;
+  std::array<net::const_buffer, 3> write_bufs_{};
+  bool body_started_ = false;
+  std::array<char, kBodyChunk> buffer_{};
+
+  std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_;
+  unsigned status_ = 0;
+  bool relay_body_ = true;
+  Framing client_framing_ = Framing::none;
+  bool client_keep_alive_ = false;
+  bool head_written_ = false;
+  std::string client_head_;
+  std::string out_;
+  std::uint64_t body_bytes_ = 0;
+
+  std::string log_addr_;
+  std::string log_status_;
+  std::string log_time_;
+};
+
+}  // namespace
+
+void proxy_request(ProxyContext& context, const http::RequestHeader& request,
+                   const http::RequestInfo& info, http::Responder responder) {
+  std::make_shared<Exchange>(context, request, info, std::move(responder))->start();
+}
+
+}  // namespace conv::balancer

@@ -66,6 +66,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
         executor_(responder_.executor()),
         timer_(executor_) {}
 
+  // Completion handlers keep the exchange alive and run on its executor.
+  template <typename F>
+  auto bind(F f) {
+    return net::bind_executor(executor_,
+                              [self = shared_from_this(), f](auto... args) { f(*self, args...); });
+  }
+
   void start() {
     const std::string_view target = request_.target();
     const bool origin_form = !target.empty() && target.front() == '/';
@@ -77,17 +84,34 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     framing_ = request_framing(request_, length_);
     retry_deadline_ = Clock::now() + ctx_.config.retry_timeout;
     client_address_ = info_.remote.address().to_string();
-    attempt();
+    if (framing_ == Framing::none) {
+      attempt();
+      return;
+    }
+    // Read the first piece of the body before any upstream hears of the request, so that a
+    // body that is malformed from its start (a bad chunk size) is refused here with nothing
+    // forwarded. A body that breaks later is cut off mid-stream: the upstream never sees a
+    // complete message, so nothing can be smuggled through it.
+    responder_.read_body(net::buffer(buffer_), bind([](Exchange& x, error_code ec, std::size_t n) {
+                           if (ec) {
+                             x.refuse_body(ec);
+                             return;
+                           }
+                           x.prefetched_ = n;
+                           x.attempt();
+                         }));
+  }
+
+  void refuse_body(error_code ec) {
+    drop_connection();
+    if (ec == net::error::message_size) {
+      send_error(413, "body_too_large", "request body exceeds the limit");
+    } else {
+      send_error(400, "bad_request", "malformed or incomplete request body");
+    }
   }
 
  private:
-  // Completion handlers keep the exchange alive and run on its executor.
-  template <typename F>
-  auto bind(F f) {
-    return net::bind_executor(executor_,
-                              [self = shared_from_this(), f](auto... args) { f(*self, args...); });
-  }
-
   // ---- choosing an upstream and a connection ----
 
   void attempt() {
@@ -170,7 +194,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       read_response_head();
       return;
     }
-    relay_request_body();
+    on_client_body({}, prefetched_);  // the piece read before connecting goes first
   }
 
   void relay_request_body() {
@@ -181,12 +205,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   void on_client_body(error_code ec, std::size_t n) {
     if (ec) {
-      drop_connection();
-      if (ec == net::error::message_size) {
-        send_error(413, "body_too_large", "request body exceeds the limit");
-      } else {
-        client_gone(400);
-      }
+      refuse_body(ec);
       return;
     }
     body_started_ = true;
@@ -494,7 +513,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   std::string head_;
   std::string chunk_head_;
   std::array<net::const_buffer, 3> write_bufs_{};
-  bool body_started_ = false;
+  bool body_started_ = false;   // body bytes went upstream: the request cannot be replayed
+  std::size_t prefetched_ = 0;  // body bytes read before connecting, in buffer_
   std::array<char, kBodyChunk> buffer_{};
 
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_;

@@ -183,12 +183,15 @@ bool Session::parse() {
       return false;
     }
     const std::size_t old = body_.size();
-    const std::size_t chunk = std::max<std::size_t>(buffer_.size(), 4096);
+    const std::size_t buffered = buffer_.size();
+    const std::size_t chunk = std::max<std::size_t>(buffered, 4096);
     body_.resize(old + chunk);
     error_code ec;
     const std::size_t got = parse_body_into(body_.data() + old, chunk, ec);
     body_.resize(old + got);
     if (ec) return fail_body(ec);
+    // A partial chunk header: the parser took nothing and needs more input.
+    if (got == 0 && buffer_.size() == buffered && !parser_->is_done()) return false;
   }
   dispatch();
   return true;

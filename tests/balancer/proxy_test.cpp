@@ -1,0 +1,457 @@
+// The balancer in-process, in front of real upstream servers on loopback: the core's own
+// Server with a test handler, or a raw socket upstream that records what it receives and
+// answers scripted bytes.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/steady_timer.hpp>
+#include <thread>
+
+#include "../http/test_client.hpp"
+#include "conv/balancer/handler.hpp"
+#include "conv/http/server.hpp"
+#include "conv/http/target.hpp"
+
+namespace conv::balancer {
+namespace {
+
+using conv::testing::get_request;
+using conv::testing::TestClient;
+using namespace std::chrono_literals;
+
+std::uint64_t fnv1a(std::string_view data) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : data) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+// An upstream: answers "<method> <target> <body size> <body hash>"; /headers answers the
+// request's header lines; /slow?ms=N answers after N ms; /big?n=N answers N bytes.
+class UpstreamHandler : public http::Handler {
+ public:
+  void handle(const http::RequestHeader& req, std::string_view body, const http::RequestInfo&,
+              http::Responder responder) override {
+    requests.fetch_add(1);
+    const auto t = http::parse_target(req.target());
+    http::Response r;
+    r.content_type = "text/plain";
+    if (t && t->path == "/headers") {
+      for (const auto& f : req) {
+        r.body += std::string(f.name_string()) + ": " + std::string(f.value()) + "\n";
+      }
+    } else if (t && t->path == "/big") {
+      const auto n = std::stoul(t->query.at(0).second);
+      r.body.resize(n);
+      for (std::size_t i = 0; i < n; ++i) r.body[i] = static_cast<char>('a' + i % 26);
+    } else {
+      r.body = std::string(req.method_string()) + " " + std::string(req.target()) + " " +
+               std::to_string(body.size()) + " " + std::to_string(fnv1a(body));
+    }
+    if (t && t->path == "/slow") {
+      auto timer = std::make_shared<boost::asio::steady_timer>(responder.executor());
+      timer->expires_after(std::chrono::milliseconds(std::stoi(t->query.at(0).second)));
+      timer->async_wait([timer, r = std::move(r), responder = std::move(responder)](
+                            boost::system::error_code) mutable { responder.send(std::move(r)); });
+      return;
+    }
+    responder.send(std::move(r));
+  }
+  std::atomic<int> requests{0};
+};
+
+struct TestUpstream {
+  explicit TestUpstream(std::string name) {
+    http::ServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.threads = 1;
+    o.max_body_bytes = 16 * 1024 * 1024;
+    server =
+        std::make_unique<http::Server>(o, handler, metrics, *log, http::ResponseIdentity{name});
+    server->bind();
+    port = server->local_endpoint().port();
+    server->start();
+  }
+  ~TestUpstream() { stop(); }
+  void stop() {
+    if (!server) return;
+    server->stop();
+    server->wait();
+    server.reset();
+  }
+  UpstreamHandler handler;
+  http::Metrics metrics{"u", {"none"}};
+  std::unique_ptr<http::AccessLog> log = http::AccessLog::open("off");
+  std::unique_ptr<http::Server> server;
+  std::uint16_t port = 0;
+};
+
+// A raw upstream: records every byte received; answers each connection with `reply` once the
+// request head has arrived, then closes.
+class RawUpstream {
+ public:
+  explicit RawUpstream(std::string reply) : reply_(std::move(reply)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd_, 16);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~RawUpstream() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::atomic<int> connections{0};
+  std::uint16_t port = 0;
+  std::string received() {
+    std::lock_guard l(m_);
+    return received_;
+  }
+
+ private:
+  void run() {
+    while (!stop_) {
+      const int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      connections.fetch_add(1);
+      timeval tv{2, 0};
+      ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      std::string got;
+      char buf[65536];
+      while (got.find("\r\n\r\n") == std::string::npos) {
+        const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+      }
+      {
+        std::lock_guard l(m_);
+        received_ += got;
+      }
+      ::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+      ::shutdown(c, SHUT_WR);
+      while (::recv(c, buf, sizeof buf, 0) > 0) {
+      }
+      ::close(c);
+    }
+  }
+  std::string reply_;
+  int fd_ = -1;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  std::mutex m_;
+  std::string received_;
+};
+
+std::uint16_t closed_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+class BalancerTest : public ::testing::Test {
+ protected:
+  void start(std::vector<std::uint16_t> ports, BalancerConfig c = default_config()) {
+    c.server.host = "127.0.0.1";
+    c.server.port = 0;
+    c.server.threads = 2;
+    c.name = "lb";
+    c.health.enabled = false;
+    c.upstreams.clear();
+    for (auto p : ports) {
+      UpstreamConfig u;
+      u.address = {"127.0.0.1", p};
+      c.upstreams.push_back(u);
+    }
+    config_ = c;
+    handler_ = std::make_unique<BalancerHandler>(config_, metrics_, *log_);
+    for (auto& u : handler_->upstreams()) {
+      u->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), u->config().address.port});
+    }
+    handler_->round_robin().refresh(Upstream::Clock::now());
+    server_ = std::make_unique<http::Server>(config_.server, *handler_, metrics_, *log_,
+                                             http::ResponseIdentity{"lb"});
+    server_->bind();
+    port_ = server_->local_endpoint().port();
+    server_->start();
+  }
+
+  void TearDown() override {
+    if (!server_) return;
+    server_->stop();
+    server_->wait();
+    handler_->close_pools();
+    server_.reset();
+  }
+
+  std::optional<conv::testing::TestResponse> get(const std::string& target) {
+    TestClient c(port_);
+    if (!c.send(get_request(target))) return std::nullopt;
+    return c.read_response();
+  }
+
+  BalancerConfig config_;
+  http::Metrics metrics_{"b", BalancerHandler::route_names()};
+  std::unique_ptr<http::AccessLog> log_ = http::AccessLog::open("off");
+  std::unique_ptr<BalancerHandler> handler_;
+  std::unique_ptr<http::Server> server_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(BalancerTest, RotatesStrictlyOverNewAndKeptAliveConnections) {
+  TestUpstream a("api1"), b("api2"), c("api3");
+  start({a.port, b.port, c.port});
+  std::vector<std::string> seen;
+  for (int i = 0; i < 9; ++i) {
+    auto r = get("/x");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->result_int(), 200);
+    seen.emplace_back((*r)["X-Served-By"]);
+  }
+  TestClient keep(port_);
+  for (int i = 0; i < 9; ++i) {
+    ASSERT_TRUE(keep.send(get_request("/y")));
+    auto r = keep.read_response();
+    ASSERT_TRUE(r);
+    seen.emplace_back((*r)["X-Served-By"]);
+  }
+  for (std::size_t i = 3; i < seen.size(); ++i) EXPECT_EQ(seen[i], seen[i - 3]) << i;
+  EXPECT_NE(seen[0], seen[1]);
+  EXPECT_NE(seen[1], seen[2]);
+  EXPECT_NE(seen[0], seen[2]);
+}
+
+TEST_F(BalancerTest, StreamsA3MiBUploadIntact) {
+  TestUpstream a("api1");
+  start({a.port});
+  std::string body(3 * 1024 * 1024, '\0');
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>((i * 7919) % 251);
+  TestClient c(port_);
+  ASSERT_TRUE(c.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                     std::to_string(body.size()) + "\r\n\r\n" + body));
+  auto r = c.read_response(10'000ms);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 200);
+  EXPECT_EQ(r->body(),
+            "POST /upload " + std::to_string(body.size()) + " " + std::to_string(fnv1a(body)));
+}
+
+TEST_F(BalancerTest, StreamsAChunkedUploadIntact) {
+  TestUpstream a("api1");
+  start({a.port});
+  std::string wire, body;
+  for (int i = 0; i < 50; ++i) {
+    const std::string piece(1000 + i * 37, static_cast<char>('a' + i % 26));
+    body += piece;
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", piece.size());
+    wire += std::string(size) + "\r\n" + piece + "\r\n";
+  }
+  wire += "0\r\n\r\n";
+  TestClient c(port_);
+  ASSERT_TRUE(c.send("PUT /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + wire));
+  auto r = c.read_response(10'000ms);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body(), "PUT /c " + std::to_string(body.size()) + " " + std::to_string(fnv1a(body)));
+  // The connection stays usable.
+  ASSERT_TRUE(c.send(get_request("/after")));
+  EXPECT_TRUE(c.read_response());
+}
+
+TEST_F(BalancerTest, StreamsLargeResponsesBack) {
+  TestUpstream a("api1");
+  start({a.port});
+  auto r = get("/big?n=5000000");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body().size(), 5000000u);
+  EXPECT_EQ(r->body().substr(0, 5), "abcde");
+}
+
+TEST_F(BalancerTest, RechunksAChunkedUpstreamResponse) {
+  std::string chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Served-By: raw\r\n\r\n";
+  std::string expect;
+  for (int i = 0; i < 40; ++i) {
+    const std::string piece(70000, static_cast<char>('A' + i % 26));
+    expect += piece;
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", piece.size());
+    chunked += std::string(size) + "\r\n" + piece + "\r\n";
+  }
+  chunked += "0\r\n\r\n";
+  RawUpstream raw(chunked);
+  start({raw.port});
+  auto r = get("/stream");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 200);
+  EXPECT_EQ((*r)["Transfer-Encoding"], "chunked");
+  EXPECT_EQ(r->body().size(), expect.size());
+  EXPECT_TRUE(r->body() == expect);
+}
+
+TEST_F(BalancerTest, AllUpstreamsDownAnswers503Fast) {
+  start({closed_port(), closed_port()});
+  auto first = get("/x");  // both refuse: tried, failed, taken out
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->result_int(), 502);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = get("/x");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 503);
+  EXPECT_NE(r->body().find("no_upstream"), std::string::npos);
+  EXPECT_EQ((*r)["X-Served-By"], "lb");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 500ms);
+}
+
+TEST_F(BalancerTest, RetriesOnTheNextUpstreamWhenOneRefuses) {
+  TestUpstream live("api2");
+  start({closed_port(), live.port});
+  for (int i = 0; i < 4; ++i) {
+    auto r = get("/x");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->result_int(), 200);
+    EXPECT_EQ((*r)["X-Served-By"], "api2");
+  }
+  // A POST is retried too when nothing was sent (the connect failed).
+  BalancerTest::TearDown();
+  TestUpstream live2("api3");
+  start({closed_port(), live2.port});
+  TestClient c(port_);
+  ASSERT_TRUE(c.send("POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 200);
+  EXPECT_EQ(r->body().substr(0, 9), "POST /p 3");
+}
+
+TEST_F(BalancerTest, SlowUpstreamGets504WithinTheResponseTimeout) {
+  TestUpstream slow("api1");
+  BalancerConfig c = default_config();
+  c.response_timeout = 300ms;
+  start({slow.port}, c);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = get("/slow?ms=3000");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 504);
+  EXPECT_NE(r->body().find("upstream_timeout"), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2000ms);
+}
+
+TEST_F(BalancerTest, MalformedUpstreamResponseIs502) {
+  RawUpstream raw("HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\nhi");
+  start({raw.port});
+  auto r = get("/x");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 502);
+  EXPECT_NE(r->body().find("bad_gateway"), std::string::npos);
+  EXPECT_EQ(r->body().find("2OO"), std::string::npos);
+}
+
+TEST_F(BalancerTest, SmugglingVectorsGet400AndNeverReachTheUpstream) {
+  RawUpstream raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  start({raw.port});
+  const std::string h = "POST / HTTP/1.1\r\nHost: a\r\n";
+  const std::vector<std::string> vectors = {
+      h + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      h + "Content-Length: 4\r\nContent-Length: 5\r\n\r\nabcde",
+      h + "Content-Length: 4, 5\r\n\r\nabcde",
+      h + "Content-Length: +4\r\n\r\nabcd",
+      h + "Content-Length: 0x10\r\n\r\n",
+      h + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
+      h + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n",
+      h + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      h + "Content-Length : 4\r\n\r\nabcd",
+      h + "Transfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n",
+      h + "Transfer-Encoding: chunked\r\n\r\nfffffffffffffffffffff\r\nx\r\n0\r\n\r\n",
+      h + "Transfer-Encoding: chunked\r\n\r\nzz\r\nx\r\n0\r\n\r\n",
+      h + std::string("X-A: b\0c\r\n\r\n", 12),
+      h + "X-A: b\rc\r\n\r\n",
+      "GET / HTTP/1.1\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+  };
+  for (const auto& v : vectors) {
+    TestClient c(port_);
+    ASSERT_TRUE(c.send(v));
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << v;
+    EXPECT_EQ(r->result_int(), 400) << v;
+    EXPECT_TRUE(c.closed_within(3000ms)) << v;
+  }
+  EXPECT_EQ(raw.connections.load(), 0) << raw.received();
+}
+
+TEST_F(BalancerTest, HopByHopHeadersStayHereAndForwardingHeadersAreAdded) {
+  TestUpstream a("api1");
+  start({a.port});
+  TestClient c(port_);
+  ASSERT_TRUE(
+      c.send("GET /headers HTTP/1.1\r\nHost: shop\r\nConnection: X-Secret\r\n"
+             "X-Secret: 1\r\nKeep-Alive: 5\r\nTE: trailers\r\nUpgrade: h2c\r\n"
+             "Proxy-Authorization: x\r\nX-Forwarded-For: 9.9.9.9\r\nAccept: */*\r\n\r\n"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  const std::string& got = r->body();
+  for (const char* gone : {"X-Secret", "Keep-Alive", "TE:", "Upgrade", "Proxy-Authorization"}) {
+    EXPECT_EQ(got.find(gone), std::string::npos) << gone << "\n" << got;
+  }
+  EXPECT_NE(got.find("Host: shop\n"), std::string::npos) << got;
+  EXPECT_NE(got.find("Accept: */*\n"), std::string::npos);
+  EXPECT_NE(got.find("X-Forwarded-For: 9.9.9.9, 127.0.0.1\n"), std::string::npos) << got;
+  EXPECT_NE(got.find("X-Forwarded-Proto: http\n"), std::string::npos);
+  EXPECT_NE(got.find("X-Forwarded-Host: shop\n"), std::string::npos);
+  EXPECT_NE(got.find("Via: 1.1 conv\n"), std::string::npos);
+  EXPECT_EQ((*r)["Via"], "1.1 conv");
+}
+
+TEST_F(BalancerTest, AdminPathIsAnsweredHereAndNeverForwarded) {
+  TestUpstream a("api1");
+  start({a.port});
+  for (const char* path : {"/_conv/healthz", "/_conv/readyz", "/_conv/metrics"}) {
+    auto r = get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->result_int(), 200) << path;
+    EXPECT_EQ((*r)["X-Served-By"], "lb");
+  }
+  EXPECT_EQ(get("/_conv/nope")->result_int(), 404);
+  EXPECT_EQ(a.handler.requests.load(), 0);
+  EXPECT_EQ(get("/_convx")->result_int(), 200);  // not the prefix: forwarded
+  EXPECT_EQ(a.handler.requests.load(), 1);
+  auto m = get("/_conv/metrics");
+  EXPECT_NE(m->body().find("conv_upstream_requests_total{upstream=\"127.0.0.1:" +
+                           std::to_string(a.port) + "\"} 1"),
+            std::string::npos)
+      << m->body();
+}
+
+TEST_F(BalancerTest, HeadAndErrorsFromUpstreamPassThrough) {
+  TestUpstream a("api1");
+  start({a.port});
+  TestClient c(port_);
+  ASSERT_TRUE(c.send("HEAD /x HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto r = c.read_response(5000ms, true);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 200);
+  EXPECT_FALSE((*r)["Content-Length"].empty());
+  ASSERT_TRUE(c.send(get_request("/after")));
+  auto next = c.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body().substr(0, 10), "GET /after");
+}
+
+}  // namespace
+}  // namespace conv::balancer

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The original topology on one machine, in the foreground: two converters (api1 on 5001,
+# api2 on 5002) behind the balancer on port 5000 (configs/balancer.local.json). Ctrl-C (or
+# SIGTERM) drains and stops all three; if one of them dies, the others are stopped too.
+# Usage: scripts/run-local.sh [path/to/conv]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+conv=${1:-./build/conv}
+pids=()
+
+stop_all() {
+  trap - INT TERM EXIT
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap stop_all INT TERM EXIT
+
+"$conv" converter --host 127.0.0.1 --port 5001 --name api1 --rates configs/rates.json &
+pids+=($!)
+"$conv" converter --host 127.0.0.1 --port 5002 --name api2 --rates configs/rates.json &
+pids+=($!)
+"$conv" balancer --config configs/balancer.local.json &
+pids+=($!)
+echo "conv: balancer on http://localhost:5000 -> api1 (5001), api2 (5002); Ctrl-C stops" >&2
+# Wait until any one exits, then stop the rest.
+wait -n "${pids[@]}" || true

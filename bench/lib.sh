@@ -48,6 +48,8 @@ wait_http() {
     sleep 0.05
   done
   echo "not answering: $1" >&2
+  curl -sS -D - "$1" >&2 || true
+  tail -5 "$BENCH_DIR"/*.err >&2 2>/dev/null || true
   return 1
 }
 

@@ -4,6 +4,9 @@
 # SIGTERM) drains and stops all three; if one of them dies, the others are stopped too.
 # Usage: scripts/run-local.sh [path/to/conv]
 set -euo pipefail
+# Job control gives each server its own process group, so a terminal's Ctrl-C reaches only
+# this script, which then asks each server once to drain (a second signal would cut it short).
+set -m
 cd "$(dirname "$0")/.."
 conv=${1:-./build/conv}
 pids=()

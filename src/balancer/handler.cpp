@@ -36,7 +36,7 @@ BalancerHandler::BalancerHandler(const BalancerConfig& config, const http::Metri
       upstreams_(make_upstreams(config)),
       round_robin_(upstreams_),
       pools_(upstreams_.size(), config.pool_max_idle, config.pool_idle_timeout),
-      proxy_{config_, upstreams_, round_robin_, pools_, proxy} {}
+      proxy_{config_, upstreams_, round_robin_, pools_, proxy, log.enabled()} {}
 
 void BalancerHandler::handle(const http::RequestHeader& request, std::string_view,
                              const http::RequestInfo& info, http::Responder responder) {

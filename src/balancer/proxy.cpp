@@ -12,6 +12,7 @@
 // failure can only cut the connection (the client sees a truncated body).
 #include "conv/balancer/proxy.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/execution/context.hpp>
@@ -92,6 +93,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     // body that is malformed from its start (a bad chunk size) is refused here with nothing
     // forwarded. A body that breaks later is cut off mid-stream: the upstream never sees a
     // complete message, so nothing can be smuggled through it.
+    size_buffer(framing_ == Framing::length ? length_ : kBodyChunk);
     responder_.read_body(net::buffer(buffer_), bind([](Exchange& x, error_code ec, std::size_t n) {
                            if (ec) {
                              x.refuse_body(ec);
@@ -100,6 +102,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
                            x.prefetched_ = n;
                            x.attempt();
                          }));
+  }
+
+  // Small bodies get small buffers: most answers here are 80 bytes, and a buffer per
+  // exchange of 64 KiB would be most of the balancer's memory at 1000 connections.
+  void size_buffer(std::uint64_t wanted) {
+    const auto n = static_cast<std::size_t>(std::clamp<std::uint64_t>(wanted, 1, kBodyChunk));
+    if (buffer_.size() < n) buffer_.resize(n);
   }
 
   void refuse_body(error_code ec) {
@@ -311,10 +320,25 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       // delimit by closing for HTTP/1.0 ones.
       client_framing_ = request_.version() == 11 ? Framing::chunked : Framing::close;
     }
+    response_length_ = length;
     client_keep_alive_ = responder_.client_keep_alive() && client_framing_ != Framing::close;
     client_head_ = client_response_head(res.base(), request_.version(), client_framing_, length,
                                         client_keep_alive_, "1.1 conv");
     head_written_ = true;
+    // Whatever of the body came with the head goes out with it, in one write: most answers
+    // are small enough to arrive whole in the upstream's first segment.
+    if (relay_body_ && !parser_->is_done()) {
+      size_buffer(client_framing_ == Framing::length ? response_length_ : kBodyChunk);
+      error_code ec;
+      const std::size_t got = take_buffered_body(ec);
+      if (ec) {
+        report_failure();
+        drop_connection();
+        client_gone(status_);
+        return;
+      }
+      append_body_piece(client_head_, got);
+    }
     responder_.write(net::buffer(client_head_), bind([](Exchange& x, error_code wec) {
                        if (wec) {
                          x.drop_connection();
@@ -325,10 +349,52 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
                      }));
   }
 
+  // Parses response body bytes already read from the upstream into buffer_; returns how many.
+  std::size_t take_buffered_body(error_code& ec) {
+    auto& body = parser_->get().body();
+    body.data = buffer_.data();
+    body.size = buffer_.size();
+    while (conn_->buffer.size() > 0 && !parser_->is_done() && body.size > 0) {
+      const std::size_t used = parser_->put(conn_->buffer.data(), ec);
+      conn_->buffer.consume(used);
+      if (ec == bhttp::error::need_buffer || ec == bhttp::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (ec || used == 0) break;
+    }
+    const std::size_t got = buffer_.size() - body.size;
+    body.data = nullptr;
+    body.size = 0;
+    return got;
+  }
+
+  // Appends `got` bytes of buffer_ to `out`, framed for the client, and the last chunk if the
+  // upstream's message is complete.
+  void append_body_piece(std::string& out, std::size_t got) {
+    body_bytes_ += got;
+    if (client_framing_ == Framing::chunked) {
+      if (got > 0) {
+        out += chunk_header(got);
+        out.append(buffer_.data(), got);
+        out.append("\r\n");
+      }
+      if (parser_->is_done()) {
+        out.append(kLastChunk);
+        last_chunk_sent_ = true;
+      }
+    } else {
+      out.append(buffer_.data(), got);
+    }
+  }
+
   void relay_response_body() {
     if (!relay_body_ || parser_->is_done()) {
       finish_response();
       return;
+    }
+    if (buffer_.empty()) {
+      size_buffer(client_framing_ == Framing::length ? response_length_ : kBodyChunk);
     }
     auto& body = parser_->get().body();
     body.data = buffer_.data();
@@ -355,15 +421,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       relay_response_body();
       return;
     }
-    body_bytes_ += got;
-    if (client_framing_ == Framing::chunked) {
-      chunk_head_ = chunk_header(got);
-      out_ = chunk_head_;
-      out_.append(buffer_.data(), got);
-      out_.append("\r\n");
-    } else {
-      out_.assign(buffer_.data(), got);
-    }
+    out_.clear();
+    append_body_piece(out_, got);
     responder_.write(net::buffer(out_), bind([](Exchange& x, error_code wec) {
                        if (wec) {
                          x.drop_connection();
@@ -382,7 +441,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       ctx_.pools.local().put(upstream_->index(), std::move(conn_), Clock::now());
     }
     conn_.reset();
-    if (client_framing_ == Framing::chunked && relay_body_) {
+    if (client_framing_ == Framing::chunked && relay_body_ && !last_chunk_sent_) {
       responder_.write(net::buffer(kLastChunk), bind([](Exchange& x, error_code ec) {
                          x.finish_client(!ec && x.client_keep_alive_);
                        }));
@@ -394,10 +453,12 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   // ---- endings ----
 
   void finish_client(bool keep_alive) {
+    stop_timer();
     responder_.finish({status_, body_bytes_, keep_alive, ctx_.route, log_extra()});
   }
 
   void client_gone(unsigned status) {
+    stop_timer();
     if (status == 0) status = 499;  // nginx's code for a client that went away
     responder_.finish({status, body_bytes_, false, ctx_.route, log_extra()});
   }
@@ -433,6 +494,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       client_gone(status_);
       return;
     }
+    stop_timer();
     http::Response r = http::error_response(status, code, message);
     r.route = ctx_.route;
     r.log_extra = log_extra();
@@ -447,7 +509,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   }
 
   void record_attempt(std::string status) {
-    if (!upstream_) return;
+    if (!upstream_ || !ctx_.log_enabled) return;
     const double seconds = std::chrono::duration<double>(Clock::now() - attempt_start_).count();
     char t[32];
     std::snprintf(t, sizeof t, "%.3f", seconds);
@@ -462,18 +524,41 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   // nginx's $upstream_addr $upstream_status $upstream_response_time, one entry per attempt.
   std::string log_extra() const {
+    if (!ctx_.log_enabled) return {};
     auto q = [](const std::string& s) { return "\"" + (s.empty() ? std::string("-") : s) + "\""; };
     return "ua=" + q(log_addr_) + " us=" + q(log_status_) + " urt=" + q(log_time_);
   }
 
-  // ---- timeouts: one timer, one operation at a time ----
+  // ---- timeouts ----
+  // One timer per exchange, armed lazily as the session's is: arm() and disarm() only move
+  // a deadline; the timer is rescheduled only when it fires early, or when a deadline is set
+  // earlier than its expiry. It is cancelled once, when the exchange ends.
 
   void arm(std::chrono::milliseconds timeout) {
     timed_out_ = false;
+    deadline_ = Clock::now() + timeout;
+    if (!timer_armed_ || deadline_ < timer_expiry_) schedule_timer(deadline_);
+  }
+
+  // Ends the timed operation; true if it timed out.
+  bool disarm() {
+    deadline_ = Clock::time_point::max();
+    return timed_out_;
+  }
+
+  void schedule_timer(Clock::time_point at) {
+    timer_armed_ = true;
+    timer_expiry_ = at;
     const auto generation = ++timer_generation_;
-    timer_.expires_after(timeout);
+    timer_.expires_at(at);
     timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
       if (ec || generation != self->timer_generation_) return;
+      self->timer_armed_ = false;
+      if (self->deadline_ == Clock::time_point::max()) return;  // nothing timed now
+      if (Clock::now() < self->deadline_) {
+        self->schedule_timer(self->deadline_);
+        return;
+      }
       self->timed_out_ = true;
       if (self->conn_) {
         error_code ignored;
@@ -482,11 +567,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     });
   }
 
-  // Ends the timed operation; true if it timed out.
-  bool disarm() {
-    ++timer_generation_;
-    timer_.cancel();
-    return timed_out_;
+  void stop_timer() {
+    deadline_ = Clock::time_point::max();
+    if (timer_armed_) {
+      ++timer_generation_;
+      timer_.cancel();
+      timer_armed_ = false;
+    }
   }
 
   ProxyContext& ctx_;
@@ -496,6 +583,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   net::any_io_executor executor_;
   net::steady_timer timer_;
   std::uint64_t timer_generation_ = 0;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point timer_expiry_;
+  bool timer_armed_ = false;
   bool timed_out_ = false;
 
   Framing framing_ = Framing::none;
@@ -515,7 +605,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   std::array<net::const_buffer, 3> write_bufs_{};
   bool body_started_ = false;   // body bytes went upstream: the request cannot be replayed
   std::size_t prefetched_ = 0;  // body bytes read before connecting, in buffer_
-  std::array<char, kBodyChunk> buffer_{};
+  std::vector<char> buffer_;    // sized on first use: at most kBodyChunk
 
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_;
   unsigned status_ = 0;
@@ -526,6 +616,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   std::string client_head_;
   std::string out_;
   std::uint64_t body_bytes_ = 0;
+  std::uint64_t response_length_ = 0;
+  bool last_chunk_sent_ = false;
 
   std::string log_addr_;
   std::string log_status_;

@@ -343,6 +343,10 @@ void Session::end_exchange(bool keep_alive) {
 // ---- streamed exchanges ----
 
 void Session::read_body(net::mutable_buffer into, ReadHandler handler) {
+  if (into.size() == 0) {  // would read without ever delivering a byte
+    net::post(executor_, [h = std::move(handler)] { h(net::error::invalid_argument, 0); });
+    return;
+  }
   if (phase_ == Phase::closed) {
     net::post(executor_, [h = std::move(handler)] { h(net::error::operation_aborted, 0); });
     return;

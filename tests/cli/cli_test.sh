@@ -22,12 +22,17 @@ grep -q converter "$WORK/out" || fail "--help does not list the converter"
 "$CONV" converter --help >"$WORK/out"
 grep -q -- '--rates' "$WORK/out" || fail "converter --help does not list --rates"
 grep -q -- '--access-log' "$WORK/out" || fail "converter --help does not list --access-log"
+"$CONV" balancer --help >"$WORK/out"
+grep -q -- '--upstream' "$WORK/out" || fail "balancer --help does not list --upstream"
+grep -q -- '--check' "$WORK/out" || fail "balancer --help does not list --check"
 pass "--help"
 [[ $("$CONV" --version) =~ ^conv\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version: $("$CONV" --version)"
 pass "--version"
 
 expect_usage_error "no subcommand"
 expect_usage_error "unknown subcommand" frobnicate
+expect_usage_error "balancer without upstreams" balancer
+expect_usage_error "balancer bad flag" balancer --upstream a:1 --threads x
 expect_usage_error "unknown flag" converter --bogus
 expect_usage_error "port out of range" converter --port 70000
 expect_usage_error "port not a number" converter --port http

@@ -19,6 +19,7 @@ struct ProxyContext {
   RoundRobin& round_robin;
   PoolSet& pools;
   std::uint16_t route;  // the metrics route of proxied requests
+  bool log_enabled;     // build the access log's upstream fields
 };
 
 // Forwards one request to an upstream and streams the response back (see proxy.cpp for the

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Loads three balancers in one run, over the same two upstreams (nginx, one worker each,
+# answering the converter's 80-byte body): conv balancer, nginx (upstream keepalive,
+# proxy_http_version 1.1) and HAProxy (balance roundrobin, http-reuse always), each with 1
+# and 2 threads/workers, at 50 and 1000 connections. Then the whole original stack (two
+# gunicorn+Flask behind nginx) against the whole new one (two conv converters behind conv
+# balancer). Prints req/s, p50, p99, errors and RSS side by side.
+#
+# Usage: bench/balancer.sh [duration=10s]
+#   CONTENDERS="conv nginx haproxy" THREADS="1 2" CONNS="50 1000" STACKS=1 narrow a run.
+# Nothing is pinned: the balancer, its upstreams and wrk share this machine's CPUs alike for
+# every contender, so compare the ratios within one run.
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
+
+DURATION=${1:-10s}
+CONTENDERS=${CONTENDERS:-conv nginx haproxy}
+THREAD_COUNTS=${THREADS:-1 2}
+CONN_COUNTS=${CONNS:-50 1000}
+STACKS=${STACKS:-1}
+WRK_THREADS=2
+CLIENT_CPU=0-$(($(nproc) - 1))
+CONV=${CONV:-$here/../build/conv}
+URL_PATH=/convertepradolareuro/15.0
+BODY='{"conversao":{"dolar":2.9411764705882355,"euro":2.678571428571429,"real":15.0}}'
+
+bench_install nginx haproxy wrk python3-flask gunicorn curl python3
+[[ -x $CONV ]] || { echo "build conv first: $CONV" >&2; exit 1; }
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+nginx_conf() {  # nginx_conf DIR WORKERS BODY_OR_EMPTY UPSTREAM_PORTS...
+  local dir=$1 workers=$2 port=$3 mode=$4
+  shift 4
+  mkdir -p "$dir"
+  {
+    echo "worker_processes $workers; daemon off; pid $dir/nginx.pid; error_log $dir/error.log warn;"
+    echo "worker_rlimit_nofile 65536;"
+    echo "events { worker_connections 8192; }"
+    echo "http { access_log off; keepalive_requests 1000000000;"
+    for t in client_body proxy fastcgi uwsgi scgi; do echo "${t}_temp_path $dir;"; done
+    if [[ $mode == return ]]; then
+      echo "server { listen 127.0.0.1:$port; location / { default_type application/json; return 200 '$BODY\n'; } }"
+    else
+      echo "upstream backend {"
+      for p in "$@"; do echo "  server 127.0.0.1:$p;"; done
+      echo "  keepalive 128; keepalive_requests 1000000000; }"
+      echo "server { listen 127.0.0.1:$port; location / { proxy_pass http://backend;"
+      echo "  proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+    fi
+    echo "}"
+  } >"$dir/nginx.conf"
+}
+
+start_nginx() {  # start_nginx DIR: starts nginx in the foreground mode, sets NGINX_PID
+  nginx -c "$1/nginx.conf" -e "$1/error.log" </dev/null >/dev/null 2>&1 &
+  NGINX_PID=$!
+  BENCH_PIDS+=("$NGINX_PID")
+}
+
+haproxy_conf() {  # haproxy_conf FILE THREADS PORT UPSTREAM_PORTS...
+  local file=$1 threads=$2 port=$3
+  shift 3
+  {
+    echo "global"
+    echo "  nbthread $threads"
+    echo "  maxconn 8000"
+    echo "defaults"
+    echo "  mode http"
+    echo "  timeout connect 1s"
+    echo "  timeout client 30s"
+    echo "  timeout server 30s"
+    echo "  option http-keep-alive"
+    echo "frontend fe"
+    echo "  bind 127.0.0.1:$port"
+    echo "  maxconn 8000"
+    echo "  default_backend be"
+    echo "backend be"
+    echo "  balance roundrobin"
+    echo "  http-reuse always"
+    local i=0
+    for p in "$@"; do
+      i=$((i + 1))
+      echo "  server s$i 127.0.0.1:$p maxconn 10000"
+    done
+  } >"$file"
+}
+
+# The two upstreams every balancer shares.
+up1=$(free_port)
+up2=$(free_port)
+for p in "$up1" "$up2"; do
+  nginx_conf "$BENCH_DIR/up$p" 1 "$p" return
+  start_nginx "$BENCH_DIR/up$p"
+done
+for p in "$up1" "$up2"; do wait_http "http://127.0.0.1:$p$URL_PATH"; done
+
+# measure NAME URL PID: warm-up, load, and one result line.
+results=()
+measure() {
+  echo "bench: $1, $4 connections" >&2
+  local name=$1 url=$2 pid=$3 conns=$4 out rps p50 p99 errs non2xx
+  wrk -t"$WRK_THREADS" -c"$conns" -d2s "$url" >/dev/null 2>&1 || true
+  out=$(wrk -t"$WRK_THREADS" -c"$conns" -d"$DURATION" --latency "$url" 2>&1)
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+  errs=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  results+=("$name|$conns|$rps|$p50|$p99|$((${errs:-0} + ${non2xx:-0}))|$(rss_kb "$pid")")
+}
+
+wants() { [[ " $CONTENDERS " == *" $1 "* ]]; }
+
+for threads in $THREAD_COUNTS; do
+  if wants conv; then
+  port=$(free_port)
+  "$CONV" balancer --host 127.0.0.1 --port "$port" --threads "$threads" --access-log off \
+    --max-connections 20000 -u "127.0.0.1:$up1" -u "127.0.0.1:$up2" 2>"$BENCH_DIR/conv.err" &
+  pid=$!
+  BENCH_PIDS+=("$pid")
+  wait_http "http://127.0.0.1:$port$URL_PATH"
+  for conns in $CONN_COUNTS; do measure "conv balancer --threads $threads" "http://127.0.0.1:$port$URL_PATH" "$pid" "$conns"; done
+  kill -TERM "$pid"; wait "$pid" || true
+  fi
+
+  if wants nginx; then
+  port=$(free_port)
+  nginx_conf "$BENCH_DIR/lb-nginx-$threads" "$threads" "$port" proxy "$up1" "$up2"
+  start_nginx "$BENCH_DIR/lb-nginx-$threads"
+  pid=$NGINX_PID
+  wait_http "http://127.0.0.1:$port$URL_PATH"
+  for conns in $CONN_COUNTS; do measure "nginx $(nginx -v 2>&1 | sed 's/.*\///'), $threads worker(s)" "http://127.0.0.1:$port$URL_PATH" "$pid" "$conns"; done
+  kill -TERM "$pid"; wait "$pid" || true
+  fi
+
+  if wants haproxy; then
+  port=$(free_port)
+  haproxy_conf "$BENCH_DIR/haproxy-$threads.cfg" "$threads" "$port" "$up1" "$up2"
+  haproxy -f "$BENCH_DIR/haproxy-$threads.cfg" -db 2>"$BENCH_DIR/haproxy.err" &
+  pid=$!
+  BENCH_PIDS+=("$pid")
+  wait_http "http://127.0.0.1:$port$URL_PATH"
+  for conns in $CONN_COUNTS; do measure "HAProxy $(haproxy -v | awk 'NR==1 {print $3}'), $threads thread(s)" "http://127.0.0.1:$port$URL_PATH" "$pid" "$conns"; done
+  kill -TERM "$pid"; wait "$pid" || true
+  fi
+done
+
+if ((STACKS)); then
+# Whole stacks: the original (two gunicorn -w 4 behind nginx, worker_processes auto) and the
+# new one (two conv converters behind conv balancer, default threads).
+g1=$(free_port); g2=$(free_port)
+for p in "$g1" "$g2"; do
+  (cd "$here/original" && exec gunicorn -w 4 -b "127.0.0.1:$p" --log-level warning app:app) \
+    2>>"$BENCH_DIR/gunicorn.err" &
+  BENCH_PIDS+=("$!")
+done
+port=$(free_port)
+nginx_conf "$BENCH_DIR/orig" auto "$port" proxy "$g1" "$g2"
+sed -i 's/keepalive 128; keepalive_requests 1000000000; //' "$BENCH_DIR/orig/nginx.conf"
+start_nginx "$BENCH_DIR/orig"
+orig_pid=$NGINX_PID
+wait_http "http://127.0.0.1:$port$URL_PATH"
+measure "original stack: nginx + 2 x gunicorn -w 4 (Flask)" "http://127.0.0.1:$port$URL_PATH" "$orig_pid" 50
+
+c1=$(free_port); c2=$(free_port); port=$(free_port)
+for p in "$c1" "$c2"; do
+  "$CONV" converter --host 127.0.0.1 --port "$p" --access-log off 2>/dev/null &
+  BENCH_PIDS+=("$!")
+done
+"$CONV" balancer --host 127.0.0.1 --port "$port" --access-log off -u "127.0.0.1:$c1" \
+  -u "127.0.0.1:$c2" 2>/dev/null &
+new_pid=$!
+BENCH_PIDS+=("$new_pid")
+wait_http "http://127.0.0.1:$port$URL_PATH"
+measure "new stack: conv balancer + 2 x conv converter" "http://127.0.0.1:$port$URL_PATH" "$new_pid" 50
+fi
+
+echo "# $(date -u +%FT%TZ) $(nproc) CPUs, nothing pinned; wrk -t$WRK_THREADS -d$DURATION --latency;" \
+  "upstreams: 2 x nginx return 200 (1 worker); RSS of the balancer alone (stacks: the front)"
+printf '| balancer | conns | req/s | p50 ms | p99 ms | errors | RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|\n'
+for r in "${results[@]}"; do
+  IFS='|' read -r name conns rps p50 p99 errs rss <<<"$r"
+  awk -v n="$name" -v c="$conns" -v r="$rps" -v a="$p50" -v b="$p99" -v e="$errs" -v m="$rss" \
+    'BEGIN { printf "| %s | %d | %.0f | %.2f | %.2f | %d | %.1f |\n", n, c, r, a, b, e, m / 1024 }'
+done

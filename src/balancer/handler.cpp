@@ -91,7 +91,7 @@ http::Response BalancerHandler::render_metrics() const {
   b += "# TYPE conv_upstream_requests_total counter\n";
   for (const auto& u : upstreams_) {
     b += "conv_upstream_requests_total{upstream=\"" + u->name() + "\"} " +
-         std::to_string(u->requests.load()) + "\n";
+         std::to_string(pools_.attempts(u->index())) + "\n";
   }
   b += "# HELP conv_upstream_failures_total Failed attempts (connect, timeout, reset, bad "
        "response).\n";

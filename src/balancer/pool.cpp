@@ -10,6 +10,7 @@ namespace conv::balancer {
 namespace {
 
 std::atomic<std::uint64_t> next_pool_set_id{1};
+constexpr std::chrono::milliseconds kTrustIdle{1000};
 
 // An idle connection must have nothing to read: EOF or stray bytes mean the upstream closed
 // it or broke the protocol.
@@ -23,7 +24,12 @@ bool still_open(boost::asio::ip::tcp::socket& s) {
 
 ConnectionPool::ConnectionPool(std::size_t upstreams, unsigned max_idle,
                                std::chrono::milliseconds idle_timeout)
-    : idle_(upstreams), max_idle_(max_idle), idle_timeout_(idle_timeout) {}
+    : idle_(upstreams), attempts_(upstreams), max_idle_(max_idle), idle_timeout_(idle_timeout) {}
+
+void ConnectionPool::count_attempt(std::size_t upstream) {
+  auto& c = attempts_[upstream];
+  c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // one writer
+}
 
 std::unique_ptr<UpstreamConnection> ConnectionPool::take(
     std::size_t upstream, std::chrono::steady_clock::time_point now) {
@@ -31,7 +37,10 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::take(
   while (!list.empty()) {
     auto conn = std::move(list.back());  // the most recently used: the warmest
     list.pop_back();
-    if (now - conn->idle_since < idle_timeout_ && still_open(conn->socket)) return conn;
+    if (now - conn->idle_since >= idle_timeout_) continue;
+    // A connection idle for a moment is reused as is (a close that races with the reuse is
+    // an empty answer, retried like any other); an older one is checked first.
+    if (now - conn->idle_since < kTrustIdle || still_open(conn->socket)) return conn;
   }
   return nullptr;
 }
@@ -65,6 +74,13 @@ ConnectionPool& PoolSet::local() {
   pools_.push_back(std::make_unique<ConnectionPool>(upstreams_, max_idle_, idle_timeout_));
   cache = {id_, pools_.back().get()};
   return *cache.pool;
+}
+
+std::uint64_t PoolSet::attempts(std::size_t upstream) const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t n = 0;
+  for (const auto& p : pools_) n += p->attempts(upstream);
+  return n;
 }
 
 void PoolSet::clear_all() {

@@ -144,9 +144,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       return;
     }
     tried_.push_back(upstream_->index());
-    upstream_->requests.fetch_add(1, std::memory_order_relaxed);
     attempt_start_ = now;
-    conn_ = ctx_.pools.local().take(upstream_->index(), now);
+    ConnectionPool& pool = ctx_.pools.local();
+    pool.count_attempt(upstream_->index());
+    conn_ = pool.take(upstream_->index(), now);
     if (conn_) {
       reused_ = true;
       send_head();

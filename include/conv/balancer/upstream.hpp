@@ -47,8 +47,7 @@ class Upstream {
   void set_checked_healthy(bool healthy);
   bool checked_healthy() const { return checked_healthy_.load(std::memory_order_acquire); }
 
-  // Counters for /metrics.
-  std::atomic<std::uint64_t> requests{0};
+  // Failed attempts, for /metrics (attempts are counted per thread by the pool).
   std::atomic<std::uint64_t> failures{0};
 
  private:

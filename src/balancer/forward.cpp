@@ -79,12 +79,25 @@ bool printable(std::string_view s) {
 }  // namespace
 
 bool is_hop_by_hop(std::string_view name) {
-  for (std::string_view h :
-       {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
-        "Upgrade", "Proxy-Authorization", "Proxy-Authenticate", "Content-Length"}) {
-    if (iequals(name, h)) return true;
+  return is_hop_by_hop(bhttp::string_to_field(name), name);
+}
+
+bool is_hop_by_hop(bhttp::field f, std::string_view) {
+  switch (f) {
+    case bhttp::field::connection:
+    case bhttp::field::keep_alive:
+    case bhttp::field::proxy_connection:
+    case bhttp::field::te:
+    case bhttp::field::trailer:
+    case bhttp::field::transfer_encoding:
+    case bhttp::field::upgrade:
+    case bhttp::field::proxy_authorization:
+    case bhttp::field::proxy_authenticate:
+    case bhttp::field::content_length:
+      return true;
+    default:
+      return false;  // Beast knows every hop-by-hop header by name
   }
-  return false;
 }
 
 Framing request_framing(const http::RequestHeader& request, std::uint64_t& length) {
@@ -108,7 +121,7 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
   out.append(" HTTP/1.1\r\n");
   for (const auto& f : request) {
     const std::string_view name = f.name_string();
-    if (is_hop_by_hop(name) || listed(tokens, name)) continue;
+    if (is_hop_by_hop(f.name(), name) || listed(tokens, name)) continue;
     switch (f.name()) {
       case bhttp::field::expect:
       case bhttp::field::via:
@@ -168,7 +181,9 @@ std::string client_response_head(const ResponseHeader& response, unsigned client
   out.append("\r\n");
   for (const auto& f : response) {
     const std::string_view name = f.name_string();
-    if (is_hop_by_hop(name) || listed(tokens, name) || f.name() == bhttp::field::via) continue;
+    if (is_hop_by_hop(f.name(), name) || listed(tokens, name) || f.name() == bhttp::field::via) {
+      continue;
+    }
     header(out, name, f.value());
   }
   std::string v = joined(response, "Via");

@@ -84,7 +84,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     }
     framing_ = request_framing(request_, length_);
     retry_deadline_ = Clock::now() + ctx_.config.retry_timeout;
-    client_address_ = info_.remote.address().to_string();
+    client_address_ = info_.remote_address;
     if (framing_ == Framing::none) {
       attempt();
       return;
@@ -129,13 +129,14 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     for (std::size_t k = 0; k < ctx_.upstreams.size(); ++k) {
       Upstream* u = ctx_.round_robin.pick(now);
       if (!u) break;
-      if (std::find(tried_.begin(), tried_.end(), u->index()) == tried_.end()) {
+      if (std::find(tried_.begin(), tried_.begin() + tries_, u->index()) ==
+          tried_.begin() + tries_) {
         upstream_ = u;
         break;
       }
     }
     if (!upstream_) {
-      if (tried_.empty()) {
+      if (tries_ == 0) {
         send_error(503, "no_upstream", "no healthy upstream is available");
       } else {
         send_error(last_status_, last_status_ == 504 ? "upstream_timeout" : "bad_gateway",
@@ -143,7 +144,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       }
       return;
     }
-    tried_.push_back(upstream_->index());
+    tried_[tries_++] = upstream_->index();
     attempt_start_ = now;
     ConnectionPool& pool = ctx_.pools.local();
     pool.count_attempt(upstream_->index());
@@ -483,7 +484,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     drop_connection();
     last_status_ = status;
     last_error_ = std::move(message);
-    if (retryable && tried_.size() < ctx_.config.tries && Clock::now() < retry_deadline_) {
+    if (retryable && tries_ < ctx_.config.tries && tries_ < tried_.size() &&
+        Clock::now() < retry_deadline_) {
       attempt();
       return;
     }
@@ -592,8 +594,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   Framing framing_ = Framing::none;
   std::uint64_t length_ = 0;
   Clock::time_point retry_deadline_;
-  std::string client_address_;
-  std::vector<std::size_t> tried_;
+  std::string_view client_address_;      // the session's, valid for the exchange
+  std::array<std::size_t, 20> tried_{};  // retries.tries is at most 20
+  std::size_t tries_ = 0;
   Upstream* upstream_ = nullptr;
   std::unique_ptr<UpstreamConnection> conn_;
   bool reused_ = false;

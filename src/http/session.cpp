@@ -276,7 +276,7 @@ void Session::dispatch() {
   head_only_ = req.method() == bhttp::verb::head;
   begin_request_metrics();
   try {
-    shared_.handler.handle(req, body_, RequestInfo{remote_, request_start_},
+    shared_.handler.handle(req, body_, RequestInfo{remote_, request_start_, remote_addr_},
                            Responder(shared_from_this()));
   } catch (const std::exception& e) {
     if (phase_ == Phase::handling) {

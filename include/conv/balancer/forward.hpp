@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/beast/http/field.hpp>
 #include <boost/beast/http/message.hpp>
 #include <cstdint>
 #include <optional>
@@ -22,6 +23,7 @@ enum class Framing {
 
 // The hop-by-hop headers a proxy must not forward (RFC 9110 7.6.1), and which it re-frames.
 bool is_hop_by_hop(std::string_view name);
+bool is_hop_by_hop(boost::beast::http::field f, std::string_view name);
 
 struct ForwardedFor {
   std::string_view client_address;  // the peer's IP address

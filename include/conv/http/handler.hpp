@@ -19,6 +19,7 @@ using RequestHeader = boost::beast::http::request_header<>;
 struct RequestInfo {
   boost::asio::ip::tcp::endpoint remote;
   std::chrono::steady_clock::time_point start;
+  std::string_view remote_address;  // `remote`'s address as text, formatted once per connection
 };
 
 // How a streamed exchange ended, for the access log, the metrics and the connection.

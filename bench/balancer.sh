@@ -7,7 +7,9 @@
 # balancer). Prints req/s, p50, p99, errors and RSS side by side.
 #
 # Usage: bench/balancer.sh [duration=10s]
-#   CONTENDERS="conv nginx haproxy" THREADS="1 2" CONNS="50 1000" STACKS=1 narrow a run.
+#   CONTENDERS="conv nginx haproxy" THREADS="1 2" CONNS="50 1000" STACKS=1 narrow a run;
+#   ROUNDS=3 repeats the balancer matrix, alternating contenders, and reports each row's
+#   median run (this machine is shared and noisy: single runs vary by 10% and more).
 # Nothing is pinned: the balancer, its upstreams and wrk share this machine's CPUs alike for
 # every contender, so compare the ratios within one run.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +21,7 @@ CONTENDERS=${CONTENDERS:-conv nginx haproxy}
 THREAD_COUNTS=${THREADS:-1 2}
 CONN_COUNTS=${CONNS:-50 1000}
 STACKS=${STACKS:-1}
+ROUNDS=${ROUNDS:-1}
 WRK_THREADS=2
 CLIENT_CPU=0-$(($(nproc) - 1))
 CONV=${CONV:-$here/../build/conv}
@@ -112,6 +115,7 @@ measure() {
 
 wants() { [[ " $CONTENDERS " == *" $1 "* ]]; }
 
+for ((round = 1; round <= ROUNDS; round++)); do
 for threads in $THREAD_COUNTS; do
   if wants conv; then
   port=$(free_port)
@@ -145,6 +149,7 @@ for threads in $THREAD_COUNTS; do
   kill -TERM "$pid"; wait "$pid" || true
   fi
 done
+done
 
 if ((STACKS)); then
 # Whole stacks: the original (two gunicorn -w 4 behind nginx, worker_processes auto) and the
@@ -177,10 +182,21 @@ measure "new stack: conv balancer + 2 x conv converter" "http://127.0.0.1:$port$
 fi
 
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, nothing pinned; wrk -t$WRK_THREADS -d$DURATION --latency;" \
-  "upstreams: 2 x nginx return 200 (1 worker); RSS of the balancer alone (stacks: the front)"
+  "upstreams: 2 x nginx return 200 (1 worker); RSS of the balancer alone (stacks: the front);" \
+  "median of $ROUNDS round(s)"
 printf '| balancer | conns | req/s | p50 ms | p99 ms | errors | RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|\n'
-for r in "${results[@]}"; do
-  IFS='|' read -r name conns rps p50 p99 errs rss <<<"$r"
-  awk -v n="$name" -v c="$conns" -v r="$rps" -v a="$p50" -v b="$p99" -v e="$errs" -v m="$rss" \
-    'BEGIN { printf "| %s | %d | %.0f | %.2f | %.2f | %d | %.1f |\n", n, c, r, a, b, e, m / 1024 }'
-done
+# One row per contender and connection count, in first-seen order: the median run by req/s.
+printf '%s\n' "${results[@]}" | awk -F'|' '
+  { key = $1 "|" $2; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+    runs[key, ++count[key]] = $0 }
+  END {
+    for (i = 1; i <= n; i++) {
+      key = order[i]; m = count[key]
+      for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) {
+        split(runs[key, a], x, "|"); split(runs[key, b], y, "|")
+        if (y[3] + 0 < x[3] + 0) { t = runs[key, a]; runs[key, a] = runs[key, b]; runs[key, b] = t }
+      }
+      split(runs[key, int((m + 1) / 2)], f, "|")
+      printf "| %s | %d | %.0f | %.2f | %.2f | %d | %.1f |\n", f[1], f[2], f[3], f[4], f[5], f[6], f[7] / 1024
+    }
+  }'

@@ -53,7 +53,7 @@ struct BalancerConfig {
                                                        // body reads
   unsigned tries = 3;                                  // attempts per request, first included
   std::chrono::milliseconds retry_timeout{5000};       // no new attempt after this
-  unsigned pool_max_idle = 256;  // idle keep-alive connections per upstream and thread
+  unsigned pool_max_idle = 1024;  // idle keep-alive connections per upstream and thread
   std::chrono::milliseconds pool_idle_timeout{30'000};
   HealthCheckConfig health;
   std::string admin_prefix = "/_conv";  // the balancer's own endpoints; never forwarded

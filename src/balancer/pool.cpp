@@ -9,7 +9,6 @@ namespace conv::balancer {
 
 namespace {
 
-std::atomic<std::uint64_t> next_pool_set_id{1};
 constexpr std::chrono::milliseconds kTrustIdle{1000};
 
 // An idle connection must have nothing to read: EOF or stray bytes mean the upstream closed
@@ -58,34 +57,21 @@ void ConnectionPool::clear() {
 }
 
 PoolSet::PoolSet(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout)
-    : upstreams_(upstreams),
-      max_idle_(max_idle),
-      idle_timeout_(idle_timeout),
-      id_(next_pool_set_id.fetch_add(1)) {}
+    : upstreams_(upstreams), max_idle_(max_idle), idle_timeout_(idle_timeout) {}
 
 ConnectionPool& PoolSet::local() {
-  struct Cache {
-    std::uint64_t id = 0;
-    ConnectionPool* pool = nullptr;
-  };
-  thread_local Cache cache;
-  if (cache.id == id_) return *cache.pool;
-  std::lock_guard lock(mutex_);
-  pools_.push_back(std::make_unique<ConnectionPool>(upstreams_, max_idle_, idle_timeout_));
-  cache = {id_, pools_.back().get()};
-  return *cache.pool;
+  return pools_.local(
+      [this] { return std::make_unique<ConnectionPool>(upstreams_, max_idle_, idle_timeout_); });
 }
 
 std::uint64_t PoolSet::attempts(std::size_t upstream) const {
-  std::lock_guard lock(mutex_);
   std::uint64_t n = 0;
-  for (const auto& p : pools_) n += p->attempts(upstream);
+  pools_.for_each([&](const ConnectionPool& p) { n += p.attempts(upstream); });
   return n;
 }
 
 void PoolSet::clear_all() {
-  std::lock_guard lock(mutex_);
-  for (auto& p : pools_) p->clear();
+  pools_.for_each([](ConnectionPool& p) { p.clear(); });
 }
 
 }  // namespace conv::balancer

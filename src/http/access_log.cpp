@@ -17,8 +17,6 @@ namespace {
 constexpr std::size_t kMaxBuffer = 4 * 1024 * 1024;
 constexpr std::chrono::milliseconds kFlushInterval{100};
 
-std::atomic<std::uint64_t> next_log_id{1};
-
 int open_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
@@ -80,7 +78,7 @@ std::unique_ptr<AccessLog> AccessLog::open(const std::string& spec) {
 }
 
 AccessLog::AccessLog(int fd, std::string path, bool owns_fd)
-    : fd_(fd), path_(std::move(path)), owns_fd_(owns_fd), id_(next_log_id.fetch_add(1)) {
+    : fd_(fd), path_(std::move(path)), owns_fd_(owns_fd) {
   if (fd_ >= 0) writer_ = std::thread([this] { run_writer(); });
 }
 
@@ -98,16 +96,7 @@ AccessLog::~AccessLog() {
 }
 
 AccessLog::Buffer& AccessLog::local_buffer() {
-  struct Cache {
-    std::uint64_t id = 0;
-    Buffer* buffer = nullptr;
-  };
-  thread_local Cache cache;
-  if (cache.id == id_) return *cache.buffer;
-  std::lock_guard lock(buffers_mutex_);
-  buffers_.push_back(std::make_unique<Buffer>());
-  cache = {id_, buffers_.back().get()};
-  return *cache.buffer;
+  return buffers_.local([] { return std::make_unique<Buffer>(); });
 }
 
 void AccessLog::write(std::string_view line) {
@@ -125,11 +114,9 @@ void AccessLog::write(std::string_view line) {
 void AccessLog::drain_all() {
   if (fd_ < 0) return;
   std::lock_guard writer_lock(writer_mutex_);
+  // Collect the buffers first: a thread registering its buffer must not wait for our I/O.
   std::vector<Buffer*> buffers;
-  {
-    std::lock_guard lock(buffers_mutex_);
-    for (auto& b : buffers_) buffers.push_back(b.get());
-  }
+  buffers_.for_each([&](Buffer& b) { buffers.push_back(&b); });
   std::string chunk;
   for (Buffer* b : buffers) {
     {

@@ -11,8 +11,6 @@ constexpr unsigned kMinStatus = 100;
 constexpr unsigned kMaxStatus = 599;
 constexpr unsigned kStatuses = kMaxStatus - kMinStatus + 1;
 
-std::atomic<std::uint64_t> next_id{1};
-
 using Counter = std::atomic<std::uint64_t>;
 
 // Single-writer increment: the owning thread is the only writer, so a relaxed load and store
@@ -50,23 +48,14 @@ struct Metrics::Slot {
 };
 
 Metrics::Metrics(std::string prefix, std::vector<std::string> routes)
-    : prefix_(std::move(prefix)), routes_(std::move(routes)), id_(next_id.fetch_add(1)) {
+    : prefix_(std::move(prefix)), routes_(std::move(routes)) {
   if (routes_.empty()) routes_.push_back("none");
 }
 
 Metrics::~Metrics() = default;
 
 Metrics::Slot& Metrics::local_slot() {
-  struct Cache {
-    std::uint64_t id = 0;
-    Slot* slot = nullptr;
-  };
-  thread_local Cache cache;
-  if (cache.id == id_) return *cache.slot;
-  std::lock_guard lock(slots_mutex_);
-  slots_.push_back(std::make_unique<Slot>(routes_.size()));
-  cache = {id_, slots_.back().get()};
-  return *cache.slot;
+  return slots_.local([this] { return std::make_unique<Slot>(routes_.size()); });
 }
 
 void Metrics::request_started() {
@@ -104,22 +93,19 @@ void Metrics::render(std::string& out) const {
   std::vector<std::uint64_t> sums(nroutes);
   std::int64_t in_flight = 0;
   std::int64_t connections = 0;
-  {
-    std::lock_guard lock(slots_mutex_);
-    for (const auto& slot : slots_) {
-      for (std::size_t i = 0; i < by_status.size(); ++i) {
-        by_status[i] += slot->by_status[i].load(std::memory_order_relaxed);
-      }
-      for (std::size_t i = 0; i < buckets.size(); ++i) {
-        buckets[i] += slot->buckets[i].load(std::memory_order_relaxed);
-      }
-      for (std::size_t i = 0; i < sums.size(); ++i) {
-        sums[i] += slot->sum_micros[i].load(std::memory_order_relaxed);
-      }
-      in_flight += slot->in_flight.load(std::memory_order_relaxed);
-      connections += slot->connections.load(std::memory_order_relaxed);
+  slots_.for_each([&](const Slot& slot) {
+    for (std::size_t i = 0; i < by_status.size(); ++i) {
+      by_status[i] += slot.by_status[i].load(std::memory_order_relaxed);
     }
-  }
+    for (std::size_t i = 0; i < buckets.size(); ++i) {
+      buckets[i] += slot.buckets[i].load(std::memory_order_relaxed);
+    }
+    for (std::size_t i = 0; i < sums.size(); ++i) {
+      sums[i] += slot.sum_micros[i].load(std::memory_order_relaxed);
+    }
+    in_flight += slot.in_flight.load(std::memory_order_relaxed);
+    connections += slot.connections.load(std::memory_order_relaxed);
+  });
 
   const std::string& p = prefix_;
   out += "# HELP " + p + "_requests_total HTTP requests answered, by route and status.\n";

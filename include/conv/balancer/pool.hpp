@@ -10,6 +10,8 @@
 #include <mutex>
 #include <vector>
 
+#include "conv/util/per_thread.hpp"
+
 namespace conv::balancer {
 
 // A connection to an upstream, with the bytes read from it but not yet parsed.
@@ -58,9 +60,7 @@ class PoolSet {
   std::size_t upstreams_;
   unsigned max_idle_;
   std::chrono::milliseconds idle_timeout_;
-  std::uint64_t id_;
-  mutable std::mutex mutex_;  // membership of pools_; once per thread
-  std::vector<std::unique_ptr<ConnectionPool>> pools_;
+  util::PerThread<ConnectionPool> pools_;
 };
 
 }  // namespace conv::balancer

@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "conv/util/per_thread.hpp"
+
 namespace conv::http {
 
 // The access log: one line per request, nginx "combined" plus timings.
@@ -52,11 +54,8 @@ class AccessLog {
   int fd_;
   std::string path_;
   bool owns_fd_;
-  std::uint64_t id_;
   std::atomic<std::uint64_t> dropped_{0};
-
-  std::mutex buffers_mutex_;  // membership of `buffers_`; taken once per thread
-  std::vector<std::unique_ptr<Buffer>> buffers_;
+  util::PerThread<Buffer> buffers_;
 
   std::mutex writer_mutex_;  // serialises drains (writer thread and flush())
   std::mutex wake_mutex_;

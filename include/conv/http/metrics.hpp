@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "conv/util/per_thread.hpp"
+
 namespace conv::http {
 
 // Request counters and a latency histogram by route and status, in the Prometheus text
@@ -43,9 +45,7 @@ class Metrics {
 
   std::string prefix_;
   std::vector<std::string> routes_;
-  std::uint64_t id_;
-  mutable std::mutex slots_mutex_;  // guards `slots_` membership only, never the request path
-  std::vector<std::unique_ptr<Slot>> slots_;
+  util::PerThread<Slot> slots_;
 };
 
 }  // namespace conv::http

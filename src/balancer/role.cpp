@@ -12,28 +12,17 @@ namespace conv::balancer {
 
 int run_balancer(const BalancerConfig& config) {
   const std::string role = "conv balancer";
-  std::unique_ptr<http::AccessLog> log;
-  try {
-    log = http::AccessLog::open(config.access_log);
-  } catch (const std::system_error& e) {
-    std::cerr << role << ": access_log: " << e.what() << "\n";
-    return 2;
-  }
+  const auto log = http::open_access_log(role, config.access_log);
+  if (!log) return 2;
   http::Metrics metrics("conv_http", BalancerHandler::route_names());
   BalancerHandler handler(config, metrics, *log);
   int rc = 0;
   {
     http::Server server(config.server, handler, metrics, *log, {config.name});
-    try {
-      server.bind();
-    } catch (const std::system_error& e) {
-      std::cerr << role << ": " << e.what() << "\n";
-      return 1;
-    }
-    const auto ep = server.local_endpoint();
-    std::cerr << role << ": listening on " << ep.address().to_string() << ":" << ep.port()
-              << " (name " << config.name << ", " << config.server.threads << " thread(s), "
-              << config.upstreams.size() << " upstream(s):";
+    if (!http::bind_server(server, role)) return 1;
+    std::cerr << http::listening_line(server, role) << " (name " << config.name << ", "
+              << config.server.threads << " thread(s), " << config.upstreams.size()
+              << " upstream(s):";
     for (const auto& u : config.upstreams) std::cerr << " " << u.address.text();
     std::cerr << ")\n";
 

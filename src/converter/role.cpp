@@ -20,28 +20,17 @@ int run_converter(const ConverterConfig& config) {
     return 2;
   }
 
-  std::unique_ptr<http::AccessLog> log;
-  try {
-    log = http::AccessLog::open(config.access_log);
-  } catch (const std::system_error& e) {
-    std::cerr << role << ": --access-log: " << e.what() << "\n";
-    return 2;
-  }
+  const auto log = http::open_access_log(role, config.access_log);
+  if (!log) return 2;
 
   http::Metrics metrics("conv_http", ConverterHandler::route_names());
   ConverterHandler handler(store, metrics, *log);
   http::Server server(config.server, handler, metrics, *log, {config.name});
-  try {
-    server.bind();
-  } catch (const std::system_error& e) {
-    std::cerr << role << ": " << e.what() << "\n";
-    return 1;
-  }
+  if (!http::bind_server(server, role)) return 1;
 
-  const auto ep = server.local_endpoint();
   const auto table = store.snapshot();
-  std::cerr << role << ": listening on " << ep.address().to_string() << ":" << ep.port()
-            << " (name " << config.name << ", " << config.server.threads << " thread(s), rates "
+  std::cerr << http::listening_line(server, role) << " (name " << config.name << ", "
+            << config.server.threads << " thread(s), rates "
             << (config.rates_path.empty() ? "built-in" : config.rates_path) << " as of "
             << table->as_of << ")\n";
 

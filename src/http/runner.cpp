@@ -6,11 +6,36 @@
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <iostream>
+#include <system_error>
 
 namespace conv::http {
 
 namespace net = boost::asio;
 using boost::system::error_code;
+
+std::unique_ptr<AccessLog> open_access_log(const std::string& role, const std::string& spec) {
+  try {
+    return AccessLog::open(spec);
+  } catch (const std::system_error& e) {
+    std::cerr << role << ": access log: " << e.what() << "\n";
+    return nullptr;
+  }
+}
+
+bool bind_server(Server& server, const std::string& role) {
+  try {
+    server.bind();
+    return true;
+  } catch (const std::system_error& e) {
+    std::cerr << role << ": " << e.what() << "\n";
+    return false;
+  }
+}
+
+std::string listening_line(const Server& server, const std::string& role) {
+  const auto ep = server.local_endpoint();
+  return role + ": listening on " + ep.address().to_string() + ":" + std::to_string(ep.port());
+}
 
 int run_until_stopped(Server& server, net::io_context& control,
                       std::chrono::milliseconds drain_timeout, const std::string& role,

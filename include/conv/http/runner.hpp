@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "conv/http/server.hpp"
@@ -15,6 +16,14 @@ struct SignalHooks {
   std::function<void()> reopen_logs;  // SIGUSR1
   std::function<void()> draining;     // first SIGTERM/SIGINT, before the server drains
 };
+
+// Start-up steps both roles share. Each says on stderr, prefixed by `role`, what went wrong.
+// Opens the access log ("-", "off" or a path); null if it cannot be opened.
+std::unique_ptr<AccessLog> open_access_log(const std::string& role, const std::string& spec);
+// Binds the server's listeners; false if it cannot.
+bool bind_server(Server& server, const std::string& role);
+// "<role>: listening on ADDR:PORT", the line scripts wait for (they read the port from it).
+std::string listening_line(const Server& server, const std::string& role);
 
 // Runs a bound server until it is told to stop, running `control` (the role's own
 // background work: health checks, resolution) on the calling (main) thread:

@@ -17,11 +17,14 @@ using boost::system::error_code;
 using net::ip::tcp;
 
 struct Server::Worker {
-  explicit Worker(net::io_context& c) : ctx(c), retry_timer(c) {}
+  explicit Worker(net::io_context& c)
+      : ctx(c), retry_timer(std::make_unique<net::steady_timer>(c)) {}
   net::io_context& ctx;
+  // The acceptor and the timer belong to `ctx` and must go before it; the registry must
+  // outlive it (sessions still queued in it unregister when destroyed).
   std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<net::steady_timer> retry_timer;  // backs off accept() when out of descriptors
   detail::ConnectionRegistry registry;
-  net::steady_timer retry_timer;  // backs off accept() when out of file descriptors
 };
 
 namespace {
@@ -84,10 +87,12 @@ Server::Server(ServerOptions options, Handler& handler, Metrics& metrics, Access
 Server::~Server() {
   stop();
   wait();
-  for (auto& w : workers_) w->acceptor.reset();
+  for (auto& w : workers_) {
+    w->acceptor.reset();
+    w->retry_timer.reset();
+  }
   // Handlers still queued in a context own sessions, which unregister from their worker on
   // destruction: destroy the contexts while the workers still exist.
-  for (auto& w : workers_) w->retry_timer.cancel();
   contexts_.clear();
   workers_.clear();
 }
@@ -139,8 +144,8 @@ void Server::accept_on(Worker& w) {
       // Out of descriptors (EMFILE/ENFILE) or a transient error: back off briefly rather than
       // spin, then go on accepting.
       std::cerr << "conv: accept failed: " << ec.message() << "\n";
-      w.retry_timer.expires_after(std::chrono::milliseconds(100));
-      w.retry_timer.async_wait([this, &w](error_code tec) {
+      w.retry_timer->expires_after(std::chrono::milliseconds(100));
+      w.retry_timer->async_wait([this, &w](error_code tec) {
         if (!tec && w.acceptor->is_open()) accept_on(w);
       });
       return;
@@ -181,7 +186,7 @@ void Server::shutdown() {
   for (auto& w : workers_) {
     net::post(w->ctx, [&w = *w] {
       error_code ignored;
-      w.retry_timer.cancel();
+      w.retry_timer->cancel();
       if (w.acceptor) w.acceptor->close(ignored);
       for (auto& session : w.registry.snapshot()) {
         net::post(session->executor(), [session] { session->drain(); });

@@ -33,7 +33,6 @@ class ConnectionPool {
                                            std::chrono::steady_clock::time_point now);
   void put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
            std::chrono::steady_clock::time_point now);
-  std::size_t idle(std::size_t upstream) const { return idle_[upstream].size(); }
   void clear();
   void count_attempt(std::size_t upstream);
   std::uint64_t attempts(std::size_t upstream) const {

@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <string>
+
+#include "golden.hpp"
 
 namespace conv::converter {
 namespace {
@@ -25,20 +26,13 @@ TEST(LegacyRoute, AnswersTheOriginalsEightyBytes) {
 
 // Each golden line holds a value and the body Flask's jsonify gave for it.
 TEST(LegacyRoute, MatchesFlaskOnGoldenVectors) {
-  std::ifstream in(CONV_TEST_DATA_DIR "/legacy_bodies.tsv");
-  ASSERT_TRUE(in) << "missing golden file";
-  std::string line;
-  int checked = 0;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto tab = line.find('\t');
-    const std::string valor = line.substr(0, tab);
+  const auto rows = conv::testing::read_golden(CONV_TEST_DATA_DIR "/legacy_bodies.tsv");
+  ASSERT_GT(rows.size(), 500u) << "missing or malformed golden file";
+  for (const auto& [valor, body] : rows) {
     const http::Response r = legacy_convert(valor, rates());
     EXPECT_EQ(r.status, 200u) << valor;
-    EXPECT_EQ(r.body, line.substr(tab + 1) + "\n") << valor;
-    ++checked;
+    EXPECT_EQ(r.body, body + "\n") << valor;
   }
-  EXPECT_GT(checked, 500);
 }
 
 TEST(LegacyRoute, AcceptsIntegersAsAnExtension) {

@@ -6,9 +6,10 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
 #include <random>
 #include <string>
+
+#include "golden.hpp"
 
 namespace conv::converter {
 namespace {
@@ -41,20 +42,12 @@ TEST(PythonFloat, UsesShortestRoundTripDigits) {
 
 // Every line of the golden file: the bits of a double and CPython's repr() of it.
 TEST(PythonFloat, MatchesCPythonOnGoldenVectors) {
-  std::ifstream in(CONV_TEST_DATA_DIR "/python_repr.tsv");
-  ASSERT_TRUE(in) << "missing golden file";
-  std::string line;
-  int checked = 0;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto tab = line.find('\t');
-    ASSERT_NE(tab, std::string::npos) << line;
-    const std::uint64_t bits = std::stoull(line.substr(0, tab), nullptr, 16);
-    const double x = std::bit_cast<double>(bits);
-    EXPECT_EQ(python_float(x), line.substr(tab + 1)) << "bits " << line.substr(0, tab);
-    ++checked;
+  const auto rows = conv::testing::read_golden(CONV_TEST_DATA_DIR "/python_repr.tsv");
+  ASSERT_GT(rows.size(), 5000u) << "missing or malformed golden file";
+  for (const auto& [hex_bits, repr] : rows) {
+    const double x = std::bit_cast<double>(std::stoull(hex_bits, nullptr, 16));
+    EXPECT_EQ(python_float(x), repr) << "bits " << hex_bits;
   }
-  EXPECT_GT(checked, 5000);
 }
 
 // What we write reads back as the same double, for random bit patterns.

@@ -10,6 +10,7 @@ packages=(
   libcli11-dev
   googletest libgtest-dev
   curl ca-certificates
+  procps
 )
 
 missing=()

@@ -78,11 +78,7 @@ bool printable(std::string_view s) {
 
 }  // namespace
 
-bool is_hop_by_hop(std::string_view name) {
-  return is_hop_by_hop(bhttp::string_to_field(name), name);
-}
-
-bool is_hop_by_hop(bhttp::field f, std::string_view) {
+bool is_hop_by_hop(bhttp::field f) {
   switch (f) {
     case bhttp::field::connection:
     case bhttp::field::keep_alive:
@@ -121,7 +117,7 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
   out.append(" HTTP/1.1\r\n");
   for (const auto& f : request) {
     const std::string_view name = f.name_string();
-    if (is_hop_by_hop(f.name(), name) || listed(tokens, name)) continue;
+    if (is_hop_by_hop(f.name()) || listed(tokens, name)) continue;
     switch (f.name()) {
       case bhttp::field::expect:
       case bhttp::field::via:
@@ -181,7 +177,7 @@ std::string client_response_head(const ResponseHeader& response, unsigned client
   out.append("\r\n");
   for (const auto& f : response) {
     const std::string_view name = f.name_string();
-    if (is_hop_by_hop(f.name(), name) || listed(tokens, name) || f.name() == bhttp::field::via) {
+    if (is_hop_by_hop(f.name()) || listed(tokens, name) || f.name() == bhttp::field::via) {
       continue;
     }
     header(out, name, f.value());

@@ -21,9 +21,9 @@ enum class Framing {
   close,    // until the connection closes (responses to HTTP/1.0 clients only)
 };
 
-// The hop-by-hop headers a proxy must not forward (RFC 9110 7.6.1), and which it re-frames.
-bool is_hop_by_hop(std::string_view name);
-bool is_hop_by_hop(boost::beast::http::field f, std::string_view name);
+// The hop-by-hop headers a proxy must not forward (RFC 9110 7.6.1), and the framing headers
+// it computes itself. Beast knows each of them by name, so the field enum decides.
+bool is_hop_by_hop(boost::beast::http::field f);
 
 struct ForwardedFor {
   std::string_view client_address;  // the peer's IP address

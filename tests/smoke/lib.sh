@@ -32,7 +32,10 @@ pass() { echo "ok: $*"; }
 start_conv() {
   local name=$1
   shift
-  "$CONV" "$@" --host 127.0.0.1 --port 0 2>"$WORK/$name.err" &
+  # Create the file first: the child opens it only after the fork, and reading it before
+  # then would fail the whole test under set -e (seen on a loaded machine).
+  : >"$WORK/$name.err"
+  "$CONV" "$@" --host 127.0.0.1 --port 0 2>>"$WORK/$name.err" &
   local pid=$!
   PIDS+=("$pid")
   local port="" i

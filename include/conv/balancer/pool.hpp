@@ -20,6 +20,7 @@ struct UpstreamConnection {
   boost::asio::ip::tcp::socket socket;
   boost::beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
+  std::uint64_t generation = 0;  // the upstream's address generation it was opened under
 };
 
 // Idle keep-alive connections to each upstream, for one thread: no locking. At most
@@ -29,7 +30,9 @@ struct UpstreamConnection {
 class ConnectionPool {
  public:
   ConnectionPool(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout);
-  std::unique_ptr<UpstreamConnection> take(std::size_t upstream,
+  // An idle connection to `upstream` opened under `generation` (older ones went to an address
+  // the upstream no longer has, and are dropped).
+  std::unique_ptr<UpstreamConnection> take(std::size_t upstream, std::uint64_t generation,
                                            std::chrono::steady_clock::time_point now);
   void put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
            std::chrono::steady_clock::time_point now);

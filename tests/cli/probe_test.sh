@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
 # `conv probe`, the container health check, against a real converter on loopback: a 2xx exits
 # 0, a 404 or nothing listening exits 1 with one line on stderr, a bad URL exits 2.
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
 # Discovery by name ("resolve": "all"), end to end through the system resolver: a name with
 # several addresses is that many upstreams, and the balancer follows the name as addresses
 # come and go, with no restart (compose --scale, a Kubernetes headless Service).

@@ -55,6 +55,7 @@ start_conv_at() {
   printf -v "PORT_$name" '%s' "$port"
 }
 
+# shellcheck disable=SC2034  # EXIT_CODE is read by the callers
 # wait_exit PID SECONDS: waits (polling) for our child PID to exit and sets EXIT_CODE to its
 # exit code, or to "timeout". (Not in a $(...) subshell: only this shell can reap it.)
 wait_exit() {

@@ -60,7 +60,6 @@ void HealthChecker::start() {
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     if (!groups_[g].slots.empty()) discover(g);
   }
-  next_round_ = std::chrono::steady_clock::now() + config_.health.interval;
   tick();
 }
 

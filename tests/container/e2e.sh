@@ -33,18 +33,8 @@ skip() {
 # --- can this machine run containers at all? -------------------------------------------
 [[ $(id -u) == 0 ]] || skip "needs root (podman, debootstrap)"
 command -v apt-get >/dev/null || skip "not a Debian machine (apt-get missing)"
-packages=(podman runc docker-compose debootstrap golang-github-containernetworking-plugin-dnsname
-  containernetworking-plugins iptables curl)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  say "installing ${missing[*]}"
-  { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
-    >/tmp/conv-e2e-apt.log 2>&1 || skip "cannot install ${missing[*]} (see /tmp/conv-e2e-apt.log)"
-fi
+./scripts/install-deps.sh --containers >/tmp/conv-e2e-apt.log 2>&1 ||
+  skip "cannot install podman, runc, docker-compose, debootstrap (see /tmp/conv-e2e-apt.log)"
 
 mkdir -p "$CACHE"
 export CONTAINERS_CONF=$CACHE/containers.conf

@@ -44,8 +44,11 @@ HealthChecker::HealthChecker(net::io_context& ctx, const BalancerConfig& config,
       epoch_(upstreams.size(), 0),
       groups_(config.upstreams.size()),
       alive_(std::make_shared<bool>(true)) {
+  // Names are discovered (an IP address needs no resolution and never changes).
   for (const auto& u : upstreams_) {
-    if (u->config().resolve_all) groups_[u->group()].slots.push_back(u->index());
+    error_code ec;
+    net::ip::make_address(u->config().address.host, ec);
+    if (ec) groups_[u->group()].slots.push_back(u->index());
   }
 }
 
@@ -54,9 +57,12 @@ HealthChecker::~HealthChecker() {
 }
 
 void HealthChecker::start() {
-  for (std::size_t i = 0; i < upstreams_.size(); ++i) {
-    if (!upstreams_[i]->config().resolve_all) resolve(i);
+  for (auto& u : upstreams_) {
+    error_code ec;
+    const auto ip = net::ip::make_address(u->config().address.host, ec);
+    if (!ec) u->set_endpoint({ip, u->config().address.port});
   }
+  round_robin_.refresh(std::chrono::steady_clock::now());
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     if (!groups_[g].slots.empty()) discover(g);
   }
@@ -79,50 +85,13 @@ void HealthChecker::tick() {
       if (!groups_[g].slots.empty() && !groups_[g].busy) discover(g);
     }
     for (std::size_t i = 0; i < upstreams_.size(); ++i) {
-      if (busy_[i]) continue;
-      if (!upstreams_[i]->resolved()) {
-        if (!upstreams_[i]->config().resolve_all) resolve(i);
-      } else if (config_.health.enabled) {
-        check(i);
-      }
+      if (!busy_[i] && upstreams_[i]->resolved() && config_.health.enabled) check(i);
     }
   }
   timer_.expires_after(std::min(config_.health.interval, std::chrono::milliseconds(250)));
   timer_.async_wait([this, alive = alive_](error_code ec) {
     if (!ec && *alive) tick();
   });
-}
-
-void HealthChecker::resolve(std::size_t i) {
-  Upstream& u = *upstreams_[i];
-  const auto& addr = u.config().address;
-  error_code ec;
-  const auto ip = net::ip::make_address(addr.host, ec);
-  if (!ec) {
-    u.set_endpoint({ip, addr.port});
-    round_robin_.refresh(std::chrono::steady_clock::now());
-    return;
-  }
-  busy_[i] = true;
-  auto resolver = std::make_shared<net::ip::tcp::resolver>(ctx_);
-  resolver->async_resolve(addr.host, std::to_string(addr.port),
-                          [this, i, resolver, alive = alive_](
-                              error_code rec, net::ip::tcp::resolver::results_type results) {
-                            if (!*alive) return;
-                            busy_[i] = false;
-                            Upstream& up = *upstreams_[i];
-                            if (rec || results.empty()) {
-                              std::cerr << "conv balancer: upstream " << up.name()
-                                        << " does not resolve ("
-                                        << (rec ? rec.message() : "no address")
-                                        << "); it stays down\n";
-                              return;
-                            }
-                            up.set_endpoint(results.begin()->endpoint());
-                            std::cerr << "conv balancer: upstream " << up.name() << " resolved to "
-                                      << results.begin()->endpoint() << "\n";
-                            round_robin_.refresh(std::chrono::steady_clock::now());
-                          });
 }
 
 void HealthChecker::discover(std::size_t g) {

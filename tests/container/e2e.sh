@@ -70,9 +70,12 @@ if ! podman image exists docker.io/library/debian:bookworm ||
       /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1)
     debootstrap --variant=minbase bookworm "$CACHE/rootfs.tmp" "${mirror:-http://deb.debian.org/debian}" \
       >"$CACHE/debootstrap.log" 2>&1 || skip "debootstrap failed (see $CACHE/debootstrap.log)"
-    rm -rf "$CACHE/rootfs.tmp/var/cache/apt/archives"/*.deb "$CACHE/rootfs.tmp/var/lib/apt/lists"/*
     mv "$CACHE/rootfs.tmp" "$CACHE/rootfs-bookworm"
   fi
+  # As Debian's images: no downloaded packages, package lists or apt caches.
+  for dir in "$CACHE/rootfs-bookworm" "$CACHE/rootfs-bookworm-slim"; do
+    rm -rf "$dir/var/cache/apt"/*.bin "$dir/var/cache/apt/archives"/*.deb "$dir/var/lib/apt/lists"/*_*
+  done
   if [[ ! -f $CACHE/rootfs-bookworm-slim/etc/debian_version ]]; then
     # As Debian's slim images: no documentation, manual pages or translations.
     rm -rf "$CACHE/slim.tmp"

@@ -100,4 +100,27 @@ poll_until 10 none || fail "no addresses: $(served 2)"
 set_addresses 127.0.0.4
 poll_until 10 rotates_over r4 || fail "one address: $(served 3)"
 pass "no address: 503; one address again: served"
+
+# The default, "resolve": "first", follows a name whose address changes (a container that
+# restarted with a new address), with no restart of the balancer.
+kill -TERM "$PID_lb"
+wait_exit "$PID_lb" 15
+set_addresses 127.0.0.2
+cat >"$WORK/first.json" <<JSON
+{"upstreams": ["$name:$PORT_r2"], "access_log": "off", "threads": 1,
+ "health_check": {"path": "/readyz", "interval": 0.2, "timeout": 1, "fails": 1, "passes": 1}}
+JSON
+start_conv lb balancer --config "$WORK/first.json"
+base="http://127.0.0.1:$PORT_lb"
+poll_until 10 rotates_over r2 || fail "first: $(served 3)"
+set_addresses 127.0.0.3
+poll_until 10 rotates_over r3 || fail "first, address changed: $(served 3)"
+# 127.0.0.2 sorts first, but the name still has .3: it stays (checked over a second, several
+# re-resolutions at 0.2 s).
+set_addresses 127.0.0.3 127.0.0.2
+end=$((SECONDS + 2))
+while ((SECONDS < end)); do
+  rotates_over r3 || fail "first moved off an address the name still has: $(served 3)"
+done
+pass "resolve first: follows a changed address, keeps one the name still has"
 echo "discovery: all passed"

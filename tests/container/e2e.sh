@@ -128,8 +128,9 @@ teardown() {
 fail() {
   echo "FAIL: $*" >&2
   compose ps >&2 2>/dev/null || true
-  compose logs --tail 30 >&2 2>/dev/null || true
-  compose_scale logs --tail 30 >&2 2>/dev/null || true
+  # The services' own lines (start, health, discovery), without the access log.
+  { compose logs --no-color; compose_scale logs --no-color; } 2>/dev/null | grep -v '" rt=' | tail -60 >&2
+  compose_scale ps >&2 2>/dev/null || true
   exit 1
 }
 pass() { say "ok: $*"; }
@@ -169,7 +170,8 @@ rotates() {
   local n=$1 got i
   read -r -a got <<<"$(served $((3 * n)))"
   ((${#got[@]} == 3 * n)) || return 1
-  [[ $(printf '%s\n' "${got[@]}" | sort -u | grep -c '^[^0-9]') == "$n" ]] || return 1
+  # (Names are container IDs when not given: hex, maybe all digits, but never 3 long.)
+  [[ $(printf '%s\n' "${got[@]}" | sort -u | grep -cvx '[0-9][0-9][0-9]') == "$n" ]] || return 1
   for ((i = n; i < 3 * n; i++)); do [[ ${got[i]} == "${got[i - n]}" ]] || return 1; done
 }
 # poll SECONDS COMMAND...: retries COMMAND until it succeeds or time runs out.

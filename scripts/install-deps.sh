@@ -2,6 +2,10 @@
 # Installs exactly what conv needs to build and test on Debian 12 (bookworm).
 # Idempotent and non-interactive: packages already present are skipped.
 # Never installs libboost-dev / libboost-all-dev (1.74), which conflict with 1.81.
+#   --ci          also the tools of .ci/run's static checks: clang-format, the shell linter,
+#                 python3-yaml (Kubernetes manifests), docker-compose v1 (compose files)
+#   --containers  also what tests/container/e2e.sh runs containers with: podman, runc,
+#                 docker-compose, debootstrap, the CNI plugins with dnsname (names in DNS)
 set -euo pipefail
 
 packages=(
@@ -12,6 +16,19 @@ packages=(
   curl ca-certificates
   procps
 )
+for arg in "$@"; do
+  case $arg in
+    --ci) packages+=(clang-format shellcheck python3 python3-yaml docker-compose) ;;
+    --containers)
+      packages+=(podman runc docker-compose debootstrap containernetworking-plugins
+        golang-github-containernetworking-plugin-dnsname iptables)
+      ;;
+    *)
+      echo "install-deps: unknown option $arg (expected --ci, --containers)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -96,7 +96,8 @@ UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
     return u;
   }
   const auto& o = object_at(v, field);
-  reject_unknown(o, field, {"address", "weight", "max_fails", "fail_timeout"});
+  reject_unknown(o, field,
+                 {"address", "weight", "max_fails", "fail_timeout", "resolve", "max_addresses"});
   const json::value* addr = o.if_contains("address");
   if (!addr) fail(field + ".address", "required");
   u.address = host_port_at(*addr, field + ".address");
@@ -106,6 +107,15 @@ UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
   }
   if (auto* t = o.if_contains("fail_timeout")) {
     u.fail_timeout = seconds_at(*t, field + ".fail_timeout");
+  }
+  if (auto* r = o.if_contains("resolve")) {
+    const std::string mode = r->is_string() ? std::string(r->get_string()) : "";
+    if (mode != "first" && mode != "all") fail(field + ".resolve", "expected \"first\" or \"all\"");
+    u.resolve_all = mode == "all";
+  }
+  if (auto* m = o.if_contains("max_addresses")) {
+    if (!u.resolve_all) fail(field + ".max_addresses", "only with \"resolve\": \"all\"");
+    u.max_addresses = uint_at(*m, field + ".max_addresses", 1, 256);
   }
   return u;
 }

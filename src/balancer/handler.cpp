@@ -7,14 +7,6 @@ namespace conv::balancer {
 
 namespace {
 
-std::vector<std::unique_ptr<Upstream>> make_upstreams(const BalancerConfig& config) {
-  std::vector<std::unique_ptr<Upstream>> out;
-  for (std::size_t i = 0; i < config.upstreams.size(); ++i) {
-    out.push_back(std::make_unique<Upstream>(config.upstreams[i], i));
-  }
-  return out;
-}
-
 http::Response json(std::string body, std::uint16_t route) {
   http::Response r;
   r.body = std::move(body);
@@ -33,7 +25,7 @@ BalancerHandler::BalancerHandler(const BalancerConfig& config, const http::Metri
     : config_(config),
       metrics_(metrics),
       log_(log),
-      upstreams_(make_upstreams(config)),
+      upstreams_(make_upstreams(config.upstreams)),
       round_robin_(upstreams_),
       pools_(upstreams_.size(), config.pool_max_idle, config.pool_idle_timeout),
       proxy_{config_, upstreams_, round_robin_, pools_, proxy, log.enabled()} {}

@@ -9,6 +9,8 @@
 #include <boost/beast/http/read.hpp>
 #include <iostream>
 
+#include "conv/balancer/discovery.hpp"
+
 namespace conv::balancer {
 
 namespace net = boost::asio;
@@ -39,14 +41,31 @@ HealthChecker::HealthChecker(net::io_context& ctx, const BalancerConfig& config,
       passes_(upstreams.size(), 0),
       fails_(upstreams.size(), 0),
       busy_(upstreams.size(), false),
-      alive_(std::make_shared<bool>(true)) {}
+      epoch_(upstreams.size(), 0),
+      groups_(config.upstreams.size()),
+      alive_(std::make_shared<bool>(true)) {
+  // Names are discovered (an IP address needs no resolution and never changes).
+  for (const auto& u : upstreams_) {
+    error_code ec;
+    net::ip::make_address(u->config().address.host, ec);
+    if (ec) groups_[u->group()].slots.push_back(u->index());
+  }
+}
 
 HealthChecker::~HealthChecker() {
   stop();
 }
 
 void HealthChecker::start() {
-  for (std::size_t i = 0; i < upstreams_.size(); ++i) resolve(i);
+  for (auto& u : upstreams_) {
+    error_code ec;
+    const auto ip = net::ip::make_address(u->config().address.host, ec);
+    if (!ec) u->set_endpoint({ip, u->config().address.port});
+  }
+  round_robin_.refresh(std::chrono::steady_clock::now());
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    if (!groups_[g].slots.empty()) discover(g);
+  }
   tick();
 }
 
@@ -62,13 +81,11 @@ void HealthChecker::tick() {
   round_robin_.refresh(now);
   if (now >= next_round_) {
     next_round_ = now + config_.health.interval;
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+      if (!groups_[g].slots.empty() && !groups_[g].busy) discover(g);
+    }
     for (std::size_t i = 0; i < upstreams_.size(); ++i) {
-      if (busy_[i]) continue;
-      if (!upstreams_[i]->resolved()) {
-        resolve(i);
-      } else if (config_.health.enabled) {
-        check(i);
-      }
+      if (!busy_[i] && upstreams_[i]->resolved() && config_.health.enabled) check(i);
     }
   }
   timer_.expires_after(std::min(config_.health.interval, std::chrono::milliseconds(250)));
@@ -77,36 +94,68 @@ void HealthChecker::tick() {
   });
 }
 
-void HealthChecker::resolve(std::size_t i) {
-  Upstream& u = *upstreams_[i];
-  const auto& addr = u.config().address;
-  error_code ec;
-  const auto ip = net::ip::make_address(addr.host, ec);
-  if (!ec) {
-    u.set_endpoint({ip, addr.port});
-    round_robin_.refresh(std::chrono::steady_clock::now());
-    return;
-  }
-  busy_[i] = true;
+void HealthChecker::discover(std::size_t g) {
+  const auto& addr = upstreams_[groups_[g].slots.front()]->config().address;
+  groups_[g].busy = true;
   auto resolver = std::make_shared<net::ip::tcp::resolver>(ctx_);
   resolver->async_resolve(addr.host, std::to_string(addr.port),
-                          [this, i, resolver, alive = alive_](
-                              error_code rec, net::ip::tcp::resolver::results_type results) {
+                          [this, g, resolver, alive = alive_](
+                              error_code ec, net::ip::tcp::resolver::results_type results) {
                             if (!*alive) return;
-                            busy_[i] = false;
-                            Upstream& up = *upstreams_[i];
-                            if (rec || results.empty()) {
-                              std::cerr << "conv balancer: upstream " << up.name()
-                                        << " does not resolve ("
-                                        << (rec ? rec.message() : "no address")
-                                        << "); it stays down\n";
+                            groups_[g].busy = false;
+                            const Upstream& first = *upstreams_[groups_[g].slots.front()];
+                            if (ec && ec != net::error::host_not_found) {
+                              // A DNS hiccup (timeout, SERVFAIL) says nothing about the replicas:
+                              // keep them.
+                              std::cerr << "conv balancer: upstream "
+                                        << first.config().address.text()
+                                        << " does not resolve now (" << ec.message()
+                                        << "); keeping its addresses\n";
                               return;
                             }
-                            up.set_endpoint(results.begin()->endpoint());
-                            std::cerr << "conv balancer: upstream " << up.name() << " resolved to "
-                                      << results.begin()->endpoint() << "\n";
-                            round_robin_.refresh(std::chrono::steady_clock::now());
+                            // No such name (a service scaled to zero): no addresses, every slot
+                            // leaves.
+                            std::vector<net::ip::tcp::endpoint> resolved;
+                            for (const auto& r : results) resolved.push_back(r.endpoint());
+                            apply_discovery(g, resolved);
                           });
+}
+
+void HealthChecker::apply_discovery(std::size_t g,
+                                    const std::vector<net::ip::tcp::endpoint>& resolved) {
+  Group& group = groups_[g];
+  std::vector<std::optional<net::ip::tcp::endpoint>> current;
+  for (std::size_t i : group.slots) current.push_back(upstreams_[i]->endpoint());
+  const SlotPlan plan = plan_slots(current, resolved);
+  bool changed = false;
+  for (std::size_t k = 0; k < group.slots.size(); ++k) {
+    if (plan.slots[k] == current[k]) continue;
+    const std::size_t i = group.slots[k];
+    Upstream& u = *upstreams_[i];
+    changed = true;
+    ++epoch_[i];
+    passes_[i] = 0;
+    fails_[i] = 0;
+    // A new replica may still be starting: with active checks on, it waits for a pass.
+    u.assign(plan.slots[k], !config_.health.enabled);
+    if (current[k])
+      std::cerr << "conv balancer: upstream " << u.name() << " (" << *current[k] << ") is gone\n";
+    if (plan.slots[k]) {
+      std::cerr << "conv balancer: upstream " << u.name() << " discovered at " << *plan.slots[k]
+                << (config_.health.enabled ? " (joins when a health check passes)" : "") << "\n";
+      if (config_.health.enabled && !busy_[i]) check(i);
+    }
+  }
+  if (plan.left_out != group.left_out) {
+    group.left_out = plan.left_out;
+    if (plan.left_out > 0) {
+      std::cerr << "conv balancer: upstream "
+                << upstreams_[group.slots.front()]->config().address.text() << ": " << plan.left_out
+                << " address(es) beyond max_addresses (" << group.slots.size()
+                << ") are not used\n";
+    }
+  }
+  if (changed) round_robin_.refresh(std::chrono::steady_clock::now());
 }
 
 void HealthChecker::check(std::size_t i) {
@@ -115,16 +164,17 @@ void HealthChecker::check(std::size_t i) {
   if (!ep) return;
   busy_[i] = true;
   auto probe = std::make_shared<Probe>(ctx_, config_.health.timeout);
-  probe->request = "GET " + config_.health.path + " HTTP/1.1\r\nHost: " + u.name() +
+  probe->request = "GET " + config_.health.path +
+                   " HTTP/1.1\r\nHost: " + u.config().address.text() +
                    "\r\nUser-Agent: conv-health-check\r\nConnection: close\r\n\r\n";
   probe->parser.skip(true);
-  auto done = [this, i, probe, alive = alive_](bool pass, std::string why) {
+  auto done = [this, i, probe, epoch = epoch_[i], alive = alive_](bool pass, std::string why) {
     if (!*alive) return;
     probe->timer.cancel();
     error_code ignored;
     probe->socket.close(ignored);
     busy_[i] = false;
-    verdict(i, pass, why);
+    if (epoch == epoch_[i]) verdict(i, pass, why);  // else: it probed a former address
   };
   probe->timer.async_wait([probe](error_code ec) {
     if (ec) return;

@@ -148,7 +148,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     attempt_start_ = now;
     ConnectionPool& pool = ctx_.pools.local();
     pool.count_attempt(upstream_->index());
-    conn_ = pool.take(upstream_->index(), now);
+    const std::uint64_t generation = upstream_->generation();  // before the address
+    conn_ = pool.take(upstream_->index(), generation, now);
     if (conn_) {
       reused_ = true;
       send_head();
@@ -165,6 +166,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     auto& io = net::query(executor_, net::execution::context_as<net::execution_context&>);
     conn_ = std::make_unique<UpstreamConnection>(
         net::ip::tcp::socket(static_cast<net::io_context&>(io)));
+    conn_->generation = generation;
     arm(ctx_.config.connect_timeout);
     conn_->socket.async_connect(*ep, bind([](Exchange& x, error_code ec) { x.on_connect(ec); }));
   }

@@ -2,8 +2,24 @@
 
 namespace conv::balancer {
 
-Upstream::Upstream(UpstreamConfig config, std::size_t index)
-    : config_(std::move(config)), index_(index), name_(config_.address.text()) {}
+Upstream::Upstream(UpstreamConfig config, std::size_t index, std::size_t group, std::string name)
+    : config_(std::move(config)), index_(index), group_(group), name_(std::move(name)) {}
+
+std::vector<std::unique_ptr<Upstream>> make_upstreams(const std::vector<UpstreamConfig>& config) {
+  std::vector<std::unique_ptr<Upstream>> out;
+  for (std::size_t g = 0; g < config.size(); ++g) {
+    const std::string name = config[g].address.text();
+    if (!config[g].resolve_all) {
+      out.push_back(std::make_unique<Upstream>(config[g], out.size(), g, name));
+      continue;
+    }
+    for (unsigned slot = 1; slot <= config[g].max_addresses; ++slot) {
+      out.push_back(
+          std::make_unique<Upstream>(config[g], out.size(), g, name + "#" + std::to_string(slot)));
+    }
+  }
+  return out;
+}
 
 void Upstream::set_endpoint(const boost::asio::ip::tcp::endpoint& ep) {
   {
@@ -11,6 +27,18 @@ void Upstream::set_endpoint(const boost::asio::ip::tcp::endpoint& ep) {
     endpoint_ = ep;
   }
   resolved_.store(true, std::memory_order_release);
+}
+
+void Upstream::assign(const std::optional<boost::asio::ip::tcp::endpoint>& ep, bool healthy) {
+  // Out of the rotation first, so no request sees the new address with the old health.
+  resolved_.store(false, std::memory_order_release);
+  checked_healthy_.store(healthy, std::memory_order_release);
+  consecutive_failures_.store(0, std::memory_order_release);
+  down_until_.store(0, std::memory_order_release);
+  std::lock_guard lock(endpoint_mutex_);
+  endpoint_ = ep;
+  generation_.fetch_add(1, std::memory_order_acq_rel);  // after the address (see generation())
+  if (ep) resolved_.store(true, std::memory_order_release);
 }
 
 std::optional<boost::asio::ip::tcp::endpoint> Upstream::endpoint() const {

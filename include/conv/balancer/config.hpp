@@ -32,6 +32,12 @@ struct UpstreamConfig {
   unsigned weight = 1;     // 1-100; smooth weighted round-robin
   unsigned max_fails = 1;  // passive health: consecutive failures that take it out...
   std::chrono::milliseconds fail_timeout{10'000};  // ...for this long (nginx semantics)
+  // A name is re-resolved every health-check interval. "resolve": "first" (false): one of its
+  // addresses (kept while the name still has it), so a restarted container's new address is
+  // followed. "all" (true): every address is an upstream of its own (at most max_addresses):
+  // replicas behind one name (compose --scale, a Kubernetes headless Service).
+  bool resolve_all = false;
+  unsigned max_addresses = 16;  // with resolve_all: 1-256
 };
 
 struct HealthCheckConfig {

@@ -25,6 +25,7 @@ struct UpstreamConnection {
   http::DrainAwareStream<boost::asio::ip::tcp::socket> stream{socket};  // reads go through it
   boost::beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
+  std::uint64_t generation = 0;  // the upstream's address generation it was opened under
 };
 
 // Idle keep-alive connections to each upstream, for one thread: no locking. At most
@@ -34,7 +35,9 @@ struct UpstreamConnection {
 class ConnectionPool {
  public:
   ConnectionPool(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout);
-  std::unique_ptr<UpstreamConnection> take(std::size_t upstream,
+  // An idle connection to `upstream` opened under `generation` (older ones went to an address
+  // the upstream no longer has, and are dropped).
+  std::unique_ptr<UpstreamConnection> take(std::size_t upstream, std::uint64_t generation,
                                            std::chrono::steady_clock::time_point now);
   void put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
            std::chrono::steady_clock::time_point now);

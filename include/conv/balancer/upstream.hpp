@@ -4,9 +4,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "conv/balancer/config.hpp"
 
@@ -20,16 +22,27 @@ class Upstream {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Upstream(UpstreamConfig config, std::size_t index);
+  // `group`: the index of its entry in the config's upstreams. An entry with "resolve": "all"
+  // is max_addresses upstreams, its slots, named "host:port#1"...; the others are one each.
+  Upstream(UpstreamConfig config, std::size_t index, std::size_t group, std::string name);
+  Upstream(UpstreamConfig config, std::size_t index)  // one upstream per entry
+      : Upstream(config, index, index, config.address.text()) {}
   Upstream(const Upstream&) = delete;
   Upstream& operator=(const Upstream&) = delete;
 
   const UpstreamConfig& config() const { return config_; }
   std::size_t index() const { return index_; }
-  const std::string& name() const { return name_; }  // "host:port" as configured
+  std::size_t group() const { return group_; }
+  const std::string& name() const { return name_; }  // "host:port" as configured (#slot)
 
   // Resolution.
   void set_endpoint(const boost::asio::ip::tcp::endpoint& ep);
+  // Discovery: gives a slot a new address (or none: it leaves the rotation) with fresh health
+  // state; `healthy` says whether it may get requests before its first health check passes.
+  void assign(const std::optional<boost::asio::ip::tcp::endpoint>& ep, bool healthy);
+  // Changes with every assign(): a pooled connection made under another generation goes to a
+  // former address. Read it before endpoint(): then a new generation implies the new address.
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   std::optional<boost::asio::ip::tcp::endpoint> endpoint() const;
   bool resolved() const { return resolved_.load(std::memory_order_acquire); }
 
@@ -53,13 +66,19 @@ class Upstream {
  private:
   UpstreamConfig config_;
   std::size_t index_;
+  std::size_t group_;
   std::string name_;
   mutable std::mutex endpoint_mutex_;
   std::optional<boost::asio::ip::tcp::endpoint> endpoint_;
   std::atomic<bool> resolved_{false};
+  std::atomic<std::uint64_t> generation_{0};
   std::atomic<bool> checked_healthy_{true};
   std::atomic<unsigned> consecutive_failures_{0};
   std::atomic<std::int64_t> down_until_{0};  // steady clock ticks; 0: not down
 };
+
+// The upstreams of a config, in order: one per entry, max_addresses slots per "resolve": "all"
+// entry (unresolved, so down, until discovery gives them addresses).
+std::vector<std::unique_ptr<Upstream>> make_upstreams(const std::vector<UpstreamConfig>& config);
 
 }  // namespace conv::balancer

@@ -126,6 +126,17 @@ void Session::do_read() {
       [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); });
 }
 
+// RFC 9112 2.2: a server SHOULD ignore empty lines before a request line (some clients send
+// an extra CRLF after a body). Between requests only; the keep-alive deadline still runs, so
+// a peer sending nothing but line ends is closed when it expires.
+void Session::skip_empty_lines() {
+  const auto data = buffer_.data();
+  const auto* p = static_cast<const char*>(data.data());
+  std::size_t n = 0;
+  while (n < data.size() && (p[n] == '\r' || p[n] == '\n')) ++n;
+  buffer_.consume(n);
+}
+
 void Session::on_read(error_code ec, std::size_t n) {
   // A read is outstanding only while a request is being received; anything else (a timeout
   // answering 408, a close) has moved on and this completion is stale.
@@ -142,6 +153,7 @@ void Session::on_read(error_code ec, std::size_t n) {
 }
 
 bool Session::parse() {
+  if (phase_ == Phase::idle) skip_empty_lines();
   if (phase_ == Phase::idle && buffer_.size() > 0) {
     phase_ = Phase::header;
     request_start_ = Clock::now();

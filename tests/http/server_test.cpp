@@ -115,6 +115,17 @@ TEST_P(ServerTest, AnswersPipelinedRequestsInOrder) {
   }
 }
 
+TEST_P(ServerTest, IgnoresEmptyLinesBetweenPipelinedRequests) {
+  start();
+  TestClient c(port_);
+  ASSERT_TRUE(c.send("\r\n" + get_request("/a") + "\r\n\r\n" + get_request("/b")));
+  for (const char* want : {"GET /a 0", "GET /b 0"}) {
+    auto r = c.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body(), want);
+  }
+}
+
 TEST_P(ServerTest, ReadsBodiesWithLengthAndChunked) {
   start();
   TestClient c(port_);

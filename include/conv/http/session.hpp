@@ -84,6 +84,7 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseSin
   void new_parser();
   void do_read();
   void on_read(boost::system::error_code ec, std::size_t n);
+  void skip_empty_lines();
   bool parse();  // true once a request is dispatched or failed
   bool on_header_done(std::string_view raw_header);
   std::size_t parse_body_into(char* data, std::size_t size, boost::system::error_code& ec);

@@ -1,0 +1,91 @@
+// Shared by the session fuzzers: the real core (Session, Beast's parser, the validator, the
+// limits, the response writer, the access log) on one io_context run by the fuzzer's thread,
+// so each input is handled deterministically. A client socket on loopback writes the input,
+// half-closes, and reads everything the server answers until the server closes.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "conv/http/access_log.hpp"
+#include "conv/http/handler.hpp"
+#include "conv/http/metrics.hpp"
+#include "conv/http/session.hpp"
+
+namespace conv::fuzz {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+inline http::ServerOptions fuzz_server_options() {
+  http::ServerOptions o;
+  o.max_header_bytes = 4096;  // small limits, so that inputs reach them
+  o.max_body_bytes = 4096;
+  // Timeouts never fire for an input: the client half-closes at once. Kept short so that a
+  // session that waits for nothing shows up as a hang (see run()).
+  o.header_timeout = o.body_timeout = o.idle_timeout = o.write_timeout =
+      std::chrono::milliseconds(2000);
+  return o;
+}
+
+class SessionHarness {
+ public:
+  SessionHarness(http::Handler& handler, http::Metrics& metrics,
+                 http::ServerOptions options = fuzz_server_options())
+      : shared_{options, handler, metrics, *log_, {"fuzz"}, std::chrono::milliseconds(100)} {}
+
+  net::io_context& context() { return ioc_; }
+
+  // Handles one connection that sends `input` and half-closes; returns what came back.
+  std::string run(std::string_view input) {
+    tcp::socket client(ioc_);
+    client.connect(acceptor_.local_endpoint());
+    tcp::socket server = acceptor_.accept();
+    shared_.connections.fetch_add(1);
+    std::make_shared<http::detail::Session>(std::move(server), shared_, registry_)->start();
+
+    std::string received;
+    bool written = false, read_done = false;
+    net::async_write(client, net::buffer(input.data(), input.size()),
+                     [&](boost::system::error_code ec, std::size_t) {
+                       written = true;
+                       boost::system::error_code ignored;
+                       if (!ec) client.shutdown(tcp::socket::shutdown_send, ignored);
+                     });
+    net::async_read(client, net::dynamic_buffer(received),
+                    [&](boost::system::error_code, std::size_t) { read_done = true; });
+    ioc_.restart();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!(written && read_done && shared_.connections.load() == 0)) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        std::fprintf(stderr, "fuzz: the connection did not end within 10 s (hang)\n");
+        std::abort();
+      }
+      ioc_.run_one_for(std::chrono::milliseconds(100));
+    }
+    return received;
+  }
+
+ private:
+  net::io_context ioc_{1};
+  tcp::acceptor acceptor_{ioc_, {net::ip::make_address("127.0.0.1"), 0}};
+  // A real log file, so that every line is formatted and escaped; /dev/null keeps it small.
+  std::unique_ptr<http::AccessLog> log_ = http::AccessLog::open("/dev/null");
+  http::detail::ServerShared shared_;
+  http::detail::ConnectionRegistry registry_;
+};
+
+// Every response starts with a status line; the first one always does.
+inline void check_responses(std::string_view input, std::string_view received) {
+  if (!input.empty() && !received.empty() && !received.starts_with("HTTP/1.")) std::abort();
+}
+
+}  // namespace conv::fuzz

@@ -148,6 +148,10 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
 }
 
 std::optional<std::string> check_upstream_response(const ResponseHeader& response) {
+  // Beast reads any three digits; "000" would be relayed as the status line "HTTP/1.1 0".
+  if (response.result_int() < 100 || response.result_int() > 599) {
+    return "a status code outside 100-599";
+  }
   const auto lengths = response.count(bhttp::field::content_length);
   const auto encodings = response.count(bhttp::field::transfer_encoding);
   if (lengths > 0 && encodings > 0) return "both Content-Length and Transfer-Encoding";

@@ -123,6 +123,19 @@ TEST(Forward, RefusesAmbiguousUpstreamResponses) {
       check_upstream_response(parse_response("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")));
 }
 
+// Found by tests/fuzz/upstream_response: Beast accepts any three digits as a status.
+TEST(Forward, RefusesStatusCodesOutside100To599) {
+  for (const char* line :
+       {"HTTP/1.1 000 OK", "HTTP/1.1 099 X", "HTTP/1.1 600 X", "HTTP/1.0 999 X"}) {
+    const auto res = parse_response(std::string(line) + "\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_TRUE(check_upstream_response(res)) << line;
+  }
+  for (const char* line : {"HTTP/1.1 100 Continue", "HTTP/1.1 599 X"}) {
+    const auto res = parse_response(std::string(line) + "\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_FALSE(check_upstream_response(res)) << line;
+  }
+}
+
 TEST(Forward, ChunkHeaderIsHex) {
   EXPECT_EQ(chunk_header(26), "1a\r\n");
   EXPECT_EQ(chunk_header(65536), "10000\r\n");

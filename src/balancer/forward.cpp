@@ -137,7 +137,13 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
   header(out, "X-Forwarded-For", xff);
   header(out, "X-Forwarded-Proto", fwd.proto);
   const auto host = request.find(bhttp::field::host);
-  if (host != request.end()) header(out, "X-Forwarded-Host", host->value());
+  if (host != request.end()) {
+    header(out, "X-Forwarded-Host", host->value());
+  } else {
+    // An HTTP/1.0 client may omit Host, but what goes upstream is HTTP/1.1, which must have
+    // one: empty, as RFC 9112 3.2 says for a target without an authority.
+    header(out, "Host", "");
+  }
   std::string via = joined(request, "Via");
   if (!via.empty()) via += ", ";
   via.append(fwd.via);

@@ -5,6 +5,8 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include "conv/http/request_validator.hpp"
+
 namespace conv::balancer {
 namespace {
 
@@ -46,6 +48,17 @@ TEST(Forward, RemovesHopByHopAndConnectionListedHeaders) {
     EXPECT_EQ(head.find(gone), std::string::npos) << gone << " in\n" << head;
   }
   EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
+}
+
+// Found by tests/fuzz/request_head: an HTTP/1.0 request without Host went upstream as an
+// HTTP/1.1 one without Host, which a strict upstream (conv converter among them) refuses.
+TEST(Forward, GivesAnHttp10RequestWithoutHostAnEmptyHost) {
+  const auto req = parse_request("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  const std::string head = upstream_request_head(req, {"10.1.2.3"}, Framing::none, 0);
+  EXPECT_TRUE(has_line(head, "Host: ")) << head;
+  const auto forwarded = parse_request(head);
+  EXPECT_EQ(forwarded.count(bhttp::field::host), 1u);
+  EXPECT_EQ(http::validate_request(head, forwarded), std::nullopt) << head;
 }
 
 TEST(Forward, AddsForwardingHeaders) {

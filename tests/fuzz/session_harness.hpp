@@ -83,8 +83,12 @@ class SessionHarness {
   http::detail::ConnectionRegistry registry_;
 };
 
-// Every response starts with a status line; the first one always does.
+// The first answer starts with a status line. CONV_FUZZ_PRINT=1 prints what came back (to
+// see what a reproducer does: fuzz_x -runs=1 FILE).
 inline void check_responses(std::string_view input, std::string_view received) {
+  static const bool print = std::getenv("CONV_FUZZ_PRINT") != nullptr;
+  if (print)
+    std::fprintf(stderr, "--- answer:\n%.*s\n---\n", int(received.size()), received.data());
   if (!input.empty() && !received.empty() && !received.starts_with("HTTP/1.")) std::abort();
 }
 

@@ -69,7 +69,7 @@ struct Balancer {
     auto c = conv::balancer::default_config();
     c.name = "lb";
     c.health.enabled = false;
-    c.response_timeout = std::chrono::milliseconds(2000);
+    c.response_timeout = conv::fuzz::kTimeout;
     c.upstreams.clear();
     for (int i = 0; i < 2; ++i) {  // two, so that retries happen
       conv::balancer::UpstreamConfig u;

@@ -27,12 +27,13 @@ fail() {
 
 pass() { echo "ok: $*"; }
 
-# start_conv NAME ARGS...: runs "conv ARGS --port 0" in the background with stderr in
-# $WORK/NAME.err, waits until it listens, and sets PID_<NAME> and PORT_<NAME>.
-start_conv() {
+# start_listener NAME COMMAND...: runs COMMAND in the background with stderr in $WORK/NAME.err,
+# waits until it prints "listening on 127.0.0.1:PORT", and sets PID_<NAME> and PORT_<NAME>.
+start_listener() {
   local name=$1
   shift
-  "$CONV" "$@" --host 127.0.0.1 --port 0 2>"$WORK/$name.err" &
+  : >"$WORK/$name.err"  # exists before the poll below reads it
+  "$@" 2>>"$WORK/$name.err" &
   local pid=$!
   PIDS+=("$pid")
   local port="" i
@@ -45,6 +46,13 @@ start_conv() {
   [[ -n $port ]] || fail "$name did not start listening within 10 s"
   printf -v "PID_$name" '%s' "$pid"
   printf -v "PORT_$name" '%s' "$port"
+}
+
+# start_conv NAME ARGS...: runs "conv ARGS" on a free loopback port (see start_listener).
+start_conv() {
+  local name=$1
+  shift
+  start_listener "$name" "$CONV" "$@" --host 127.0.0.1 --port 0
 }
 
 # wait_exit PID SECONDS: waits (polling) for our child PID to exit and sets EXIT_CODE to its

@@ -41,6 +41,17 @@ load() {
 # tests that send it several requests whatever it does.
 never_out() { echo "{\"address\": \"127.0.0.1:$1\", \"max_fails\": 0}"; }
 
+# behind MODE [EXTRA_JSON]: a fake upstream in MODE and, in front of it, a balancer that never
+# takes it out; sets LB_PORT.
+behind() {
+  local mode=$1 extra=${2:-} port
+  fake "$mode" "$mode"
+  port=PORT_$mode
+  balancer "lb_$mode" ', "health_check": null'"$extra" "$(never_out "${!port}")"
+  port=PORT_lb_$mode
+  LB_PORT=${!port}
+}
+
 lines_over() { [[ $(wc -l <"$1") -gt $2 ]]; }
 
 # --- 1. An upstream killed and restarted during load: no GET fails, and it rejoins while the
@@ -92,13 +103,9 @@ curl -s "http://127.0.0.1:$PORT_lb2/_conv/metrics" |
 pass "hanging upstream: 504 in ${t504}s (timeout 1 s), then ejected: 20 of 20 answered 200 in under 0.5 s"
 
 # --- 3. Garbage and an invalid status line: 502 with the JSON error, never relayed.
-fake garbage garbage
-fake badstatus badstatus
 for f in garbage badstatus; do
-  port=PORT_$f
-  balancer "lb_$f" ', "health_check": null' "$(never_out "${!port}")"
-  lb=PORT_lb_$f
-  c=$(curl -s -o "$WORK/body3" -w '%{http_code}' "http://127.0.0.1:${!lb}/x")
+  behind "$f"
+  c=$(curl -s -o "$WORK/body3" -w '%{http_code}' "http://127.0.0.1:$LB_PORT/x")
   [[ $c == 502 ]] || fail "$f: $c $(cat "$WORK/body3")"
   grep -q '"code":"bad_gateway"' "$WORK/body3" || fail "$f: body $(cat "$WORK/body3")"
   pass "$f upstream: 502 bad_gateway"
@@ -107,17 +114,13 @@ done
 # --- 4. An upstream that closes halfway through the body: the client sees the connection
 #        closed before the declared end, never a complete-looking response (Content-Length
 #        kept; a chunked body never gets its last chunk).
-fake halfbody halfbody
-fake halfchunk halfchunk
 for f in halfbody halfchunk; do
-  port=PORT_$f
-  balancer "lb_$f" ', "health_check": null' "$(never_out "${!port}")"
-  lb=PORT_lb_$f
+  behind "$f"
   rc=0
-  curl -s -o "$WORK/body4" "http://127.0.0.1:${!lb}/x" || rc=$?
+  curl -s -o "$WORK/body4" "http://127.0.0.1:$LB_PORT/x" || rc=$?
   [[ $rc == 18 ]] || fail "$f: curl exit $rc (18: transfer closed short), $(wc -c <"$WORK/body4") bytes"
   # Raw bytes: the connection ends, and a chunked body has no terminating 0-chunk.
-  python3 - "${!lb}" "$f" <<'PY' || fail "$f: raw check"
+  python3 - "$LB_PORT" "$f" <<'PY' || fail "$f: raw check"
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 s.sendall(b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -139,9 +142,8 @@ PY
 done
 
 # --- 5. An upstream that answers byte by byte: the whole response arrives intact.
-fake trickle trickle
-balancer lb_trickle ', "health_check": null, "timeouts": {"response": 2}' "$(never_out "$PORT_trickle")"
-body=$(curl -s --max-time 20 "http://127.0.0.1:$PORT_lb_trickle/x")
+behind trickle ', "timeouts": {"response": 2}'
+body=$(curl -s --max-time 20 "http://127.0.0.1:$LB_PORT/x")
 [[ $body == "$(printf '0123456789%.0s' 1 2 3 4)" ]] || fail "trickled response: '$body'"
 pass "byte-by-byte upstream: 200 and the 40-byte body intact"
 

@@ -49,8 +49,13 @@ class SessionHarness {
   // Handles one connection that sends `input` and half-closes; returns what came back.
   std::string run(std::string_view input) {
     tcp::socket client(ioc_);
-    client.connect(acceptor_.local_endpoint());
-    tcp::socket server = acceptor_.accept();
+    tcp::socket server(ioc_);
+    // Blocking calls: libFuzzer's timeout alarm (SIGALRM) may interrupt them; retry then.
+    retry_interrupted([&](boost::system::error_code& ec) {
+      client.close(ec);
+      client.connect(acceptor_.local_endpoint(), ec);
+    });
+    retry_interrupted([&](boost::system::error_code& ec) { acceptor_.accept(server, ec); });
     shared_.connections.fetch_add(1);
     std::make_shared<http::detail::Session>(std::move(server), shared_, registry_)->start();
 
@@ -77,6 +82,19 @@ class SessionHarness {
   }
 
  private:
+  template <typename Call>
+  static void retry_interrupted(Call call) {
+    boost::system::error_code ec;
+    for (int i = 0; i < 100; ++i) {
+      call(ec);
+      if (ec != net::error::interrupted) break;
+    }
+    if (ec) {
+      std::fprintf(stderr, "fuzz: loopback connection failed: %s\n", ec.message().c_str());
+      std::abort();
+    }
+  }
+
   net::io_context ioc_{1};
   tcp::acceptor acceptor_{ioc_, {net::ip::make_address("127.0.0.1"), 0}};
   // A real log file, so that every line is formatted and escaped; /dev/null keeps it small.

@@ -83,6 +83,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
 
   void new_parser();
   void do_read();
+  void read_socket();
   void on_read(boost::system::error_code ec, std::size_t n);
   bool parse();  // true once a request is dispatched or failed
   bool on_header_done(std::string_view raw_header);

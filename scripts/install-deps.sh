@@ -2,8 +2,10 @@
 # Installs exactly what conv needs to build and test on Debian 12 (bookworm).
 # Idempotent and non-interactive: packages already present are skipped.
 # Never installs libboost-dev / libboost-all-dev (1.74), which conflict with 1.81.
+#   (no option)   build and run every test (g++; no clang needed)
 #   --ci          also the tools of .ci/run's static checks: clang-format, the shell linter,
 #                 python3-yaml (Kubernetes manifests), docker-compose v1 (compose files)
+#   --fuzz        also clang-14 and libFuzzer (libclang-rt-14-dev), for the `fuzz` preset
 #   --containers  also what tests/container/e2e.sh runs containers with: podman, runc,
 #                 docker-compose, debootstrap, the CNI plugins with dnsname (names in DNS)
 set -euo pipefail
@@ -15,16 +17,18 @@ packages=(
   googletest libgtest-dev
   curl ca-certificates
   procps
+  python3
 )
 for arg in "$@"; do
   case $arg in
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;  # the fuzz preset: clang, libFuzzer
     --ci) packages+=(clang-format shellcheck python3 python3-yaml docker-compose) ;;
     --containers)
       packages+=(podman runc docker-compose debootstrap containernetworking-plugins
         golang-github-containernetworking-plugin-dnsname iptables)
       ;;
     *)
-      echo "install-deps: unknown option $arg (expected --ci, --containers)" >&2
+      echo "install-deps: unknown option $arg (expected --ci, --containers, --fuzz)" >&2
       exit 2
       ;;
   esac

@@ -137,7 +137,13 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
   header(out, "X-Forwarded-For", xff);
   header(out, "X-Forwarded-Proto", fwd.proto);
   const auto host = request.find(bhttp::field::host);
-  if (host != request.end()) header(out, "X-Forwarded-Host", host->value());
+  if (host != request.end()) {
+    header(out, "X-Forwarded-Host", host->value());
+  } else {
+    // An HTTP/1.0 client may omit Host, but what goes upstream is HTTP/1.1, which must have
+    // one: empty, as RFC 9112 3.2 says for a target without an authority.
+    header(out, "Host", "");
+  }
   std::string via = joined(request, "Via");
   if (!via.empty()) via += ", ";
   via.append(fwd.via);
@@ -148,6 +154,10 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
 }
 
 std::optional<std::string> check_upstream_response(const ResponseHeader& response) {
+  // Beast reads any three digits; "000" would be relayed as the status line "HTTP/1.1 0".
+  if (response.result_int() < 100 || response.result_int() > 599) {
+    return "a status code outside 100-599";
+  }
   const auto lengths = response.count(bhttp::field::content_length);
   const auto encodings = response.count(bhttp::field::transfer_encoding);
   if (lengths > 0 && encodings > 0) return "both Content-Length and Transfer-Encoding";

@@ -441,7 +441,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     upstream_->report_success();
     // The connection can serve another request if the upstream keeps it open and both
     // messages were read and written to their ends.
-    if (parser_->get().keep_alive() && parser_->is_done() && conn_) {
+    if (parser_->keep_alive() && parser_->is_done() && conn_) {
       ctx_.pools.local().put(upstream_->index(), std::move(conn_), Clock::now());
     }
     conn_.reset();

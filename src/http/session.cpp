@@ -121,6 +121,10 @@ void Session::new_parser() {
 void Session::do_read() {
   // Pipelined requests may already be buffered.
   if (buffer_.size() > 0 && parse()) return;
+  read_socket();
+}
+
+void Session::read_socket() {
   socket_.async_read_some(
       DrainAwareBuffer(buffer_.prepare(kReadChunk)),
       [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); });
@@ -149,7 +153,9 @@ void Session::on_read(error_code ec, std::size_t n) {
   }
   buffer_.commit(n);
   if (parse()) return;
-  do_read();
+  // Not do_read(): parse() has just seen these bytes, and Beast's parser must not be handed a
+  // final chunk it asked more for without more (it asserts on "0\r\n" fed twice).
+  read_socket();
 }
 
 bool Session::parse() {

@@ -5,6 +5,8 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include "conv/http/request_validator.hpp"
+
 namespace conv::balancer {
 namespace {
 
@@ -46,6 +48,17 @@ TEST(Forward, RemovesHopByHopAndConnectionListedHeaders) {
     EXPECT_EQ(head.find(gone), std::string::npos) << gone << " in\n" << head;
   }
   EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
+}
+
+// Found by tests/fuzz/request_head: an HTTP/1.0 request without Host went upstream as an
+// HTTP/1.1 one without Host, which a strict upstream (conv converter among them) refuses.
+TEST(Forward, GivesAnHttp10RequestWithoutHostAnEmptyHost) {
+  const auto req = parse_request("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  const std::string head = upstream_request_head(req, {"10.1.2.3"}, Framing::none, 0);
+  EXPECT_TRUE(has_line(head, "Host: ")) << head;
+  const auto forwarded = parse_request(head);
+  EXPECT_EQ(forwarded.count(bhttp::field::host), 1u);
+  EXPECT_EQ(http::validate_request(head, forwarded), std::nullopt) << head;
 }
 
 TEST(Forward, AddsForwardingHeaders) {
@@ -121,6 +134,19 @@ TEST(Forward, RefusesAmbiguousUpstreamResponses) {
       parse_response("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")));
   EXPECT_FALSE(
       check_upstream_response(parse_response("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")));
+}
+
+// Found by tests/fuzz/upstream_response: Beast accepts any three digits as a status.
+TEST(Forward, RefusesStatusCodesOutside100To599) {
+  for (const char* line :
+       {"HTTP/1.1 000 OK", "HTTP/1.1 099 X", "HTTP/1.1 600 X", "HTTP/1.0 999 X"}) {
+    const auto res = parse_response(std::string(line) + "\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_TRUE(check_upstream_response(res)) << line;
+  }
+  for (const char* line : {"HTTP/1.1 100 Continue", "HTTP/1.1 599 X"}) {
+    const auto res = parse_response(std::string(line) + "\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_FALSE(check_upstream_response(res)) << line;
+  }
 }
 
 TEST(Forward, ChunkHeaderIsHex) {

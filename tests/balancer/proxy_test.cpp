@@ -361,6 +361,25 @@ TEST_F(BalancerTest, MalformedUpstreamResponseIs502) {
   EXPECT_EQ(r->body().find("2OO"), std::string::npos);
 }
 
+// Found by tests/fuzz/balancer_session: a response delimited by the upstream closing (no
+// length, not chunked) said "keep-alive", and its connection went back to the pool; the next
+// request on it waited for an answer that never came (504).
+TEST_F(BalancerTest, ConnectionOfAResponseEndedByCloseIsNeverReused) {
+  RawUpstream raw("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\n\r\nuntil close");
+  auto c = default_config();
+  c.response_timeout = 2s;
+  start({raw.port}, c);
+  TestClient client(port_);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client.send(get_request("/x")));
+    auto r = client.read_response();
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->result_int(), 200) << i;
+    EXPECT_EQ(r->body(), "until close") << i;
+  }
+  EXPECT_EQ(raw.connections.load(), 3);
+}
+
 TEST_F(BalancerTest, SmugglingVectorsGet400AndNeverReachTheUpstream) {
   RawUpstream raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
   start({raw.port});

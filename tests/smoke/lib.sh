@@ -27,25 +27,25 @@ fail() {
 
 pass() { echo "ok: $*"; }
 
-# start_conv NAME ARGS...: runs "conv ARGS --port 0" in the background with stderr in
-# $WORK/NAME.err, waits until it listens, and sets PID_<NAME> and PORT_<NAME>.
-start_conv() {
+# start_listener NAME COMMAND...: runs COMMAND in the background with stderr in $WORK/NAME.err,
+# waits until it prints "listening on 127.0.0.1:PORT", and sets PID_<NAME> and PORT_<NAME>.
+start_listener() {
   local name=$1
   shift
-  start_conv_at "$name" 127.0.0.1 0 "$@"
+  start_listening_on "$name" 127.0.0.1 "$@"
 }
 
-# start_conv_at NAME ADDRESS PORT ARGS...: the same on a given loopback address and port.
-start_conv_at() {
-  local name=$1 host=$2 want_port=$3
-  shift 3
-  "$CONV" "$@" --host "$host" --port "$want_port" 2>"$WORK/$name.err" &
+# start_listening_on NAME HOST COMMAND...: the same, for "listening on HOST:PORT".
+start_listening_on() {
+  local name=$1 host=$2
+  shift 2
+  : >"$WORK/$name.err"  # exists before the poll below reads it
+  "$@" 2>>"$WORK/$name.err" &
   local pid=$!
   PIDS+=("$pid")
   local port="" i
   for ((i = 0; i < 200; i++)); do
-    # (The shell may not have created the file yet: not an error, just not listening yet.)
-    port=$(sed -n "s/.*listening on ${host//./\\.}:\([0-9]*\).*/\1/p" "$WORK/$name.err" 2>/dev/null || true)
+    port=$(sed -n "s/.*listening on ${host//./\\.}:\([0-9]*\).*/\1/p" "$WORK/$name.err")
     [[ -n $port ]] && break
     kill -0 "$pid" 2>/dev/null || fail "$name exited at start"
     sleep 0.05
@@ -53,6 +53,20 @@ start_conv_at() {
   [[ -n $port ]] || fail "$name did not start listening within 10 s"
   printf -v "PID_$name" '%s' "$pid"
   printf -v "PORT_$name" '%s' "$port"
+}
+
+# start_conv NAME ARGS...: runs "conv ARGS" on a free loopback port (see start_listener).
+start_conv() {
+  local name=$1
+  shift
+  start_listener "$name" "$CONV" "$@" --host 127.0.0.1 --port 0
+}
+
+# start_conv_at NAME ADDRESS PORT ARGS...: the same on a given loopback address and port.
+start_conv_at() {
+  local name=$1 host=$2 want_port=$3
+  shift 3
+  start_listening_on "$name" "$host" "$CONV" "$@" --host "$host" --port "$want_port"
 }
 
 # shellcheck disable=SC2034  # EXIT_CODE is read by the callers

@@ -41,7 +41,8 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
 // How the request body travels upstream: as the client framed it (a length or chunked).
 Framing request_framing(const http::RequestHeader& request, std::uint64_t& length);
 
-// Checks an upstream response head. Returns why it is unusable (then the client gets 502).
+// Checks an upstream response head: one unambiguous framing, a status code in 100-599, a
+// printable reason. Returns why it is unusable (then the client gets 502).
 std::optional<std::string> check_upstream_response(const ResponseHeader& response);
 
 // The response head sent to the client: the upstream's status and end-to-end headers,

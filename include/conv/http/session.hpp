@@ -56,7 +56,7 @@ class ConnectionRegistry {
 // Steps: start -> do_read -> on_read -> parse (header, validation, buffered body) -> dispatch
 // -> complete | streamed reads and writes -> finish -> do_read, or -> close (lingering:
 // half-close, drain what the client still sends, then close).
-class Session : public std::enable_shared_from_this<Session>, public ResponseSink {
+class Session final : public std::enable_shared_from_this<Session>, public ResponseSink {
  public:
   Session(boost::asio::ip::tcp::socket socket, ServerShared& shared, ConnectionRegistry& registry);
   ~Session();
@@ -83,6 +83,7 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseSin
 
   void new_parser();
   void do_read();
+  void read_socket();
   void on_read(boost::system::error_code ec, std::size_t n);
   void skip_empty_lines();
   bool parse();  // true once a request is dispatched or failed

@@ -267,7 +267,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     if (request_.method() == bhttp::verb::head) parser_->skip(true);
     arm(ctx_.config.response_timeout);
     bhttp::async_read_header(
-        conn_->stream, conn_->buffer, *parser_,
+        conn_->socket, conn_->buffer, *parser_,
         bind([](Exchange& x, error_code ec, std::size_t) { x.on_response_head(ec); }));
   }
 
@@ -405,7 +405,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     body.size = buffer_.size();
     arm(ctx_.config.response_timeout);
     bhttp::async_read_some(
-        conn_->stream, conn_->buffer, *parser_,
+        conn_->socket, conn_->buffer, *parser_,
         bind([](Exchange& x, error_code ec, std::size_t) { x.on_upstream_body(ec); }));
   }
 

@@ -7,7 +7,6 @@
 #include <boost/beast/http/field.hpp>
 #include <exception>
 
-#include "conv/http/drain_aware_read.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/http/request_validator.hpp"
 
@@ -126,7 +125,7 @@ void Session::do_read() {
 
 void Session::read_socket() {
   socket_.async_read_some(
-      DrainAwareBuffer(buffer_.prepare(kReadChunk)),
+      buffer_.prepare(kReadChunk),
       [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); });
 }
 
@@ -395,7 +394,7 @@ void Session::continue_streamed_read() {
   }
   set_deadline(Clock::now() + shared_.options.body_timeout);
   socket_read_active_ = true;
-  socket_.async_read_some(DrainAwareBuffer(buffer_.prepare(kReadChunk)),
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
                           [self = shared_from_this()](error_code rec, std::size_t n) {
                             self->socket_read_active_ = false;
                             if (!self->pending_read_handler_) return;
@@ -531,7 +530,7 @@ void Session::begin_lingering_close() {
 }
 
 void Session::do_linger() {
-  socket_.async_read_some(DrainAwareBuffer(buffer_.prepare(kReadChunk)),
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
                           [self = shared_from_this()](error_code ec, std::size_t n) {
                             if (self->phase_ == Phase::closed) return;
                             self->buffer_.clear();

@@ -10,19 +10,14 @@
 #include <mutex>
 #include <vector>
 
-#include "conv/http/drain_aware_read.hpp"
 #include "conv/util/per_thread.hpp"
 
 namespace conv::balancer {
 
 // A connection to an upstream, with the bytes read from it but not yet parsed.
-// Not movable: `stream` refers to `socket`.
 struct UpstreamConnection {
   explicit UpstreamConnection(boost::asio::ip::tcp::socket s) : socket(std::move(s)) {}
-  UpstreamConnection(const UpstreamConnection&) = delete;
-  UpstreamConnection& operator=(const UpstreamConnection&) = delete;
   boost::asio::ip::tcp::socket socket;
-  http::DrainAwareStream<boost::asio::ip::tcp::socket> stream{socket};  // reads go through it
   boost::beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
   std::uint64_t generation = 0;  // the upstream's address generation it was opened under

@@ -29,16 +29,15 @@ struct HealthChecker::Probe : std::enable_shared_from_this<Probe> {
 };
 
 HealthChecker::HealthChecker(net::io_context& ctx, const BalancerConfig& config,
-                             std::vector<std::unique_ptr<Upstream>>& upstreams,
-                             RoundRobin& round_robin)
+                             UpstreamTable& upstreams, Selector& selector)
     : ctx_(ctx),
       config_(config),
       upstreams_(upstreams),
-      round_robin_(round_robin),
+      selector_(selector),
       timer_(ctx),
-      passes_(upstreams.size(), 0),
-      fails_(upstreams.size(), 0),
-      busy_(upstreams.size(), false),
+      passes_(UpstreamTable::kCapacity, 0),
+      fails_(UpstreamTable::kCapacity, 0),
+      busy_(UpstreamTable::kCapacity, false),
       alive_(std::make_shared<bool>(true)) {}
 
 HealthChecker::~HealthChecker() {
@@ -50,6 +49,10 @@ void HealthChecker::start() {
   tick();
 }
 
+void HealthChecker::added(std::size_t i) {
+  if (!busy_[i] && !upstreams_[i].resolved()) resolve(i);
+}
+
 void HealthChecker::stop() {
   *alive_ = false;
   timer_.cancel();
@@ -59,12 +62,13 @@ void HealthChecker::tick() {
   if (!*alive_) return;
   const auto now = std::chrono::steady_clock::now();
   // Passive cool-downs end on their own: a short tick notices that promptly.
-  round_robin_.refresh(now);
+  selector_.refresh(now);
   if (now >= next_round_) {
     next_round_ = now + config_.health.interval;
     for (std::size_t i = 0; i < upstreams_.size(); ++i) {
-      if (busy_[i]) continue;
-      if (!upstreams_[i]->resolved()) {
+      const AdminState s = upstreams_[i].admin_state();
+      if (busy_[i] || s == AdminState::disabled || s == AdminState::removed) continue;
+      if (!upstreams_[i].resolved()) {
         resolve(i);
       } else if (config_.health.enabled) {
         check(i);
@@ -78,13 +82,13 @@ void HealthChecker::tick() {
 }
 
 void HealthChecker::resolve(std::size_t i) {
-  Upstream& u = *upstreams_[i];
+  Upstream& u = upstreams_[i];
   const auto& addr = u.config().address;
   error_code ec;
   const auto ip = net::ip::make_address(addr.host, ec);
   if (!ec) {
     u.set_endpoint({ip, addr.port});
-    round_robin_.refresh(std::chrono::steady_clock::now());
+    selector_.refresh(std::chrono::steady_clock::now());
     return;
   }
   busy_[i] = true;
@@ -94,7 +98,7 @@ void HealthChecker::resolve(std::size_t i) {
                               error_code rec, net::ip::tcp::resolver::results_type results) {
                             if (!*alive) return;
                             busy_[i] = false;
-                            Upstream& up = *upstreams_[i];
+                            Upstream& up = upstreams_[i];
                             if (rec || results.empty()) {
                               std::cerr << "conv balancer: upstream " << up.name()
                                         << " does not resolve ("
@@ -105,12 +109,12 @@ void HealthChecker::resolve(std::size_t i) {
                             up.set_endpoint(results.begin()->endpoint());
                             std::cerr << "conv balancer: upstream " << up.name() << " resolved to "
                                       << results.begin()->endpoint() << "\n";
-                            round_robin_.refresh(std::chrono::steady_clock::now());
+                            selector_.refresh(std::chrono::steady_clock::now());
                           });
 }
 
 void HealthChecker::check(std::size_t i) {
-  Upstream& u = *upstreams_[i];
+  Upstream& u = upstreams_[i];
   const auto ep = u.endpoint();
   if (!ep) return;
   busy_[i] = true;
@@ -158,7 +162,8 @@ void HealthChecker::check(std::size_t i) {
 }
 
 void HealthChecker::verdict(std::size_t i, bool pass, const std::string& why) {
-  Upstream& u = *upstreams_[i];
+  Upstream& u = upstreams_[i];
+  u.set_last_check((pass ? "pass: " : "fail: ") + why);
   if (pass) {
     fails_[i] = 0;
     if (++passes_[i] >= config_.health.passes && !u.checked_healthy()) {
@@ -173,7 +178,7 @@ void HealthChecker::verdict(std::size_t i, bool pass, const std::string& why) {
                 << ")\n";
     }
   }
-  round_robin_.refresh(std::chrono::steady_clock::now());
+  selector_.refresh(std::chrono::steady_clock::now());
 }
 
 }  // namespace conv::balancer

@@ -80,7 +80,8 @@ TEST(BalancerConfig, ErrorsNameTheField) {
   EXPECT_EQ(error_of(R"({"upstreams": [{"address": "a:1", "weight": 0}]})"),
             "upstreams[0].weight: expected an integer from 1 to 100");
   EXPECT_EQ(error_of(R"({"upstreams": [{"address": "a:1", "wieght": 2}]})"),
-            "upstreams[0].wieght: unknown key (expected address, weight, max_fails, fail_timeout)");
+            "upstreams[0].wieght: unknown key (expected address, weight, max_fails, fail_timeout, "
+            "max_conns)");
   EXPECT_EQ(error_of(R"({"upstreams": []})"), "upstreams: at least one upstream is needed");
   EXPECT_EQ(error_of(R"({"upstreams": "a:1"})"), "upstreams: expected an array of upstreams");
   EXPECT_EQ(error_of(R"({"timeouts": {"connect": 0}})"),

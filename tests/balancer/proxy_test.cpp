@@ -183,7 +183,7 @@ class BalancerTest : public ::testing::Test {
     for (auto& u : handler_->upstreams()) {
       u->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), u->config().address.port});
     }
-    handler_->round_robin().refresh(Upstream::Clock::now());
+    handler_->selector().refresh(Upstream::Clock::now());
     server_ = std::make_unique<http::Server>(config_.server, *handler_, metrics_, *log_,
                                              http::ResponseIdentity{"lb"});
     server_->bind();

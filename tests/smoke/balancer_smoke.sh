@@ -14,6 +14,7 @@ cat >"$WORK/balancer.json" <<JSON
   "listen": "127.0.0.1:0",
   "threads": 2,
   "name": "lb",
+  "admin": "127.0.0.1:0",
   "access_log": "$WORK/access.log",
   "upstreams": ["127.0.0.1:$PORT_api1", "127.0.0.1:$PORT_api2", "127.0.0.1:$PORT_api3"],
   "health_check": {"interval": 0.2, "timeout": 0.5, "fails": 1, "passes": 1}

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "conv/balancer/config.hpp"
-#include "conv/balancer/round_robin.hpp"
-#include "conv/balancer/upstream.hpp"
+#include "conv/balancer/selector.hpp"
+#include "conv/balancer/upstream_table.hpp"
 
 namespace conv::balancer {
 
@@ -16,18 +16,22 @@ namespace conv::balancer {
 //    and resolution is retried every interval;
 //  - active checks: GET <path> every interval; `fails` consecutive failures mark an upstream
 //    down, `passes` consecutive passes bring it back (a pass also ends a passive cool-down);
-//  - refreshes the round-robin round when availability changed (passive cool-downs end).
-// Logs every state change on stderr.
+//  - refreshes the selector when availability changed (passive cool-downs and ejections end,
+//    slow start ramps).
+// Disabled and removed upstreams are not checked. `config` is read on every tick, so a reload
+// (on the same thread) takes effect at the next one. Logs every state change on stderr.
 class HealthChecker {
  public:
   HealthChecker(boost::asio::io_context& ctx, const BalancerConfig& config,
-                std::vector<std::unique_ptr<Upstream>>& upstreams, RoundRobin& round_robin);
+                UpstreamTable& upstreams, Selector& selector);
   ~HealthChecker();
   HealthChecker(const HealthChecker&) = delete;
   HealthChecker& operator=(const HealthChecker&) = delete;
 
   void start();
   void stop();
+  // An upstream was added (a reload): resolve it now rather than at the next interval.
+  void added(std::size_t i);
 
  private:
   struct Probe;
@@ -38,10 +42,11 @@ class HealthChecker {
 
   boost::asio::io_context& ctx_;
   const BalancerConfig& config_;
-  std::vector<std::unique_ptr<Upstream>>& upstreams_;
-  RoundRobin& round_robin_;
+  UpstreamTable& upstreams_;
+  Selector& selector_;
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point next_round_{};
+  // By upstream index, for every index the table can hold.
   std::vector<unsigned> passes_;
   std::vector<unsigned> fails_;
   std::vector<bool> busy_;  // a probe or a resolution is under way

@@ -32,7 +32,9 @@ pass() { echo "ok: $*"; }
 start_conv() {
   local name=$1
   shift
-  "$CONV" "$@" --host 127.0.0.1 --port 0 2>"$WORK/$name.err" &
+  # Created here, not by the child's redirection, which may come after our first read.
+  : >"$WORK/$name.err"
+  "$CONV" "$@" --host 127.0.0.1 --port 0 2>>"$WORK/$name.err" &
   local pid=$!
   PIDS+=("$pid")
   local port="" i

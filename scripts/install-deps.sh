@@ -2,6 +2,8 @@
 # Installs exactly what conv needs to build and test on Debian 12 (bookworm).
 # Idempotent and non-interactive: packages already present are skipped.
 # Never installs libboost-dev / libboost-all-dev (1.74), which conflict with 1.81.
+# --with-browser also installs chromium (large), for the status page's browser test, which
+# is skipped without it.
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,9 @@ packages=(
   curl ca-certificates
   procps
 )
+if [[ ${1:-} == --with-browser ]]; then
+  packages+=(chromium fonts-dejavu-core)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

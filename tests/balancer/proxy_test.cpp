@@ -8,10 +8,12 @@
 
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
+#include <set>
 #include <thread>
 
 #include "../http/test_client.hpp"
 #include "conv/balancer/handler.hpp"
+#include "conv/balancer/stats.hpp"
 #include "conv/http/server.hpp"
 #include "conv/http/target.hpp"
 
@@ -436,6 +438,43 @@ TEST_F(BalancerTest, AdminPathIsAnsweredHereAndNeverForwarded) {
                            std::to_string(a.port) + "\"} 1"),
             std::string::npos)
       << m->body();
+}
+
+TEST_F(BalancerTest, HashPolicyKeepsEachSessionOnOneUpstream) {
+  TestUpstream a("api1"), b("api2"), c("api3");
+  BalancerConfig cfg = default_config();
+  cfg.policy.kind = PolicyKind::hash;
+  cfg.policy.key = {HashKey::cookie, "sid"};
+  start({a.port, b.port, c.port}, cfg);
+  std::set<std::string> used;
+  for (int user = 0; user < 12; ++user) {
+    std::string first;
+    for (int i = 0; i < 4; ++i) {
+      TestClient client(port_);
+      ASSERT_TRUE(
+          client.send(get_request("/x", "Cookie: sid=user" + std::to_string(user) + "\r\n")));
+      auto r = client.read_response();
+      ASSERT_TRUE(r);
+      const std::string by((*r)["X-Served-By"]);
+      if (i == 0) first = by;
+      EXPECT_EQ(by, first) << "user " << user << " moved";
+    }
+    used.insert(first);
+  }
+  EXPECT_EQ(used.size(), 3u);  // 12 sessions over 3 upstreams: each gets some
+}
+
+TEST_F(BalancerTest, ADrainedUpstreamGetsNoRequestsAndCountersFollowTraffic) {
+  TestUpstream a("api1"), b("api2");
+  start({a.port, b.port});
+  handler_->upstreams()[0].set_admin_state(AdminState::draining);
+  handler_->selector().refresh(Upstream::Clock::now());
+  for (int i = 0; i < 6; ++i) EXPECT_EQ((*get("/x"))["X-Served-By"], "api2");
+  EXPECT_EQ(a.handler.requests.load(), 0);
+  const auto totals = sum_counters(handler_->pools(), 2);
+  EXPECT_EQ(totals[1].attempts, 6u);
+  EXPECT_EQ(totals[1].responses[1], 6u);               // 2xx
+  EXPECT_EQ(handler_->upstreams()[1].in_flight(), 0);  // every request released its slot
 }
 
 TEST_F(BalancerTest, HeadAndErrorsFromUpstreamPassThrough) {

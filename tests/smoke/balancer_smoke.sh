@@ -107,6 +107,8 @@ expect2() {
 }
 expect2 "no upstreams"
 expect2 "bad --upstream" --upstream api1
+expect2 "bad --admin" --upstream a:1 --admin nowhere
+grep -q -- "--admin 'nowhere': expected HOST:PORT or off" "$WORK/err" || fail "--admin message"
 echo '{"upstreams": ["a:1", "b"]}' >"$WORK/bad.json"
 expect2 "bad upstream address" --check --config "$WORK/bad.json"
 grep -q 'upstreams\[1\]: expected HOST:PORT' "$WORK/err" || fail "message does not name the field"

@@ -102,6 +102,11 @@ std::vector<std::string> Reloader::apply(const BalancerConfig& next) {
     }
   }
   handler_.settings().apply(next);
+  if (!next.health.enabled && current_.health.enabled) {
+    // No checker will bring a failed upstream back any more: as at a start without checks.
+    for (const auto& u : table) u->set_checked_healthy(true);
+    notes.push_back("active health checks turned off");
+  }
 
   BalancerConfig merged = next;  // the reloadable parts of `next`, the rest as running
   merged.server = current_.server;

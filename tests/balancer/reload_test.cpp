@@ -91,6 +91,16 @@ TEST_F(ReloadTest, ABadFileKeepsTheOldConfiguration) {
   EXPECT_EQ(handler_->selector().available_count(), 2u);
 }
 
+TEST_F(ReloadTest, TurningHealthChecksOffBringsBackWhatTheyHadFailed) {
+  current_.health.enabled = true;
+  handler_->upstreams()[1].set_checked_healthy(false);
+  next_ = current_;
+  next_.health.enabled = false;
+  EXPECT_EQ(reloader_->reload(), "");
+  EXPECT_TRUE(handler_->upstreams()[1].checked_healthy());
+  EXPECT_EQ(handler_->selector().available_count(), 2u);
+}
+
 TEST_F(ReloadTest, AnAdminDrainSurvivesAReload) {
   handler_->upstreams()[0].set_admin_state(AdminState::draining);
   next_ = current_;

@@ -479,6 +479,34 @@ TEST_F(BalancerTest, ADrainedUpstreamGetsNoRequestsAndCountersFollowTraffic) {
   EXPECT_EQ(handler_->upstreams()[1].in_flight(), 0);  // every request released its slot
 }
 
+TEST_F(BalancerTest, AnUpstreamAnswering5xxIsEjectedAfterConsecutiveErrors) {
+  RawUpstream bad(
+      "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  TestUpstream good("api2");
+  BalancerConfig cfg = default_config();
+  cfg.outlier.consecutive_5xx = 2;
+  start({bad.port, good.port}, cfg);
+  int errors = 0;
+  for (int i = 0; i < 10; ++i) errors += get("/x")->result_int() == 500 ? 1 : 0;
+  EXPECT_EQ(errors, 2);  // relayed as they came, then no more requests for it
+  EXPECT_EQ(bad.connections.load(), 2);
+  EXPECT_EQ(handler_->upstreams()[0].state(Upstream::Clock::now()), "ejected");
+}
+
+TEST_F(BalancerTest, ASpentRetryBudgetAnswersTheFailureInsteadOfRetrying) {
+  TestUpstream good("api2");
+  BalancerConfig cfg = default_config();
+  cfg.retry_budget.ratio = 0.01;  // of 1 request in flight: no retry at all
+  cfg.retry_budget.min_concurrent = 0;
+  start({closed_port(), good.port}, cfg);
+  auto r = get("/x");  // round-robin starts with the refusing upstream
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 502);
+  EXPECT_EQ(good.handler.requests.load(), 0);
+  EXPECT_EQ(handler_->retry_budget().denied(), 1u);
+  EXPECT_EQ(handler_->retry_budget().active(), 0);
+}
+
 TEST_F(BalancerTest, HeadAndErrorsFromUpstreamPassThrough) {
   TestUpstream a("api1");
   start({a.port});

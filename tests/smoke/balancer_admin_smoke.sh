@@ -51,19 +51,26 @@ for a in "$a1" "$a2"; do
     fail "/status does not show $a up: $(cat "$WORK/body")"
 done
 grep -q '"policy":"round_robin"' "$WORK/body" || fail "/status policy: $(cat "$WORK/body")"
-curl -s "$admin/metrics" >"$WORK/metrics"
-for series in "conv_upstream_requests_total{upstream=\"$a1\"} 2" \
-  "conv_upstream_responses_total{upstream=\"$a2\",class=\"2xx\"} 2" \
-  "conv_upstream_response_seconds_count{upstream=\"$a1\"} 2" \
-  "conv_upstream_state{upstream=\"$a1\",state=\"up\"} 1" \
-  "conv_upstream_connect_failures_total{upstream=\"$a1\"} 0" \
-  "conv_upstream_retries_total{upstream=\"$a1\"} 0" \
-  "conv_upstream_active_connections{upstream=\"$a1\"} 0" \
-  "conv_upstream_pooled_connections{upstream=\"$a1\"} " \
-  "conv_http_connections_total " "conv_http_requests_total{route=\"proxy\",status=\"200\"} 4" \
-  "conv_balancer_response_bytes_total $bytes"; do
-  grep -qF "$series" "$WORK/metrics" || fail "/metrics lacks '$series'"
-done
+# The last counters (bytes, in flight) are updated just after a response's last byte went
+# out, so the scrape is polled (bounded) until they show.
+expected_series=("conv_upstream_requests_total{upstream=\"$a1\"} 2"
+  "conv_upstream_responses_total{upstream=\"$a2\",class=\"2xx\"} 2"
+  "conv_upstream_response_seconds_count{upstream=\"$a1\"} 2"
+  "conv_upstream_state{upstream=\"$a1\",state=\"up\"} 1"
+  "conv_upstream_connect_failures_total{upstream=\"$a1\"} 0"
+  "conv_upstream_retries_total{upstream=\"$a1\"} 0"
+  "conv_upstream_active_connections{upstream=\"$a1\"} 0"
+  "conv_upstream_pooled_connections{upstream=\"$a1\"} "
+  "conv_http_connections_total " "conv_http_requests_total{route=\"proxy\",status=\"200\"} 4"
+  "conv_balancer_response_bytes_total $bytes")
+metrics_complete() {
+  local series
+  curl -s "$admin/metrics" >"$WORK/metrics"
+  for series in "${expected_series[@]}"; do
+    grep -qF "$series" "$WORK/metrics" || { MISSING=$series; return 1; }
+  done
+}
+poll_until 5 metrics_complete || fail "/metrics lacks '$MISSING'"
 curl -s -D "$WORK/page.h" "$admin/" -o "$WORK/page.html"
 grep -qi '^content-type: text/html' "$WORK/page.h" || fail "/ is not HTML"
 grep -q 'fetch("/status"' "$WORK/page.html" || fail "/ does not poll /status"

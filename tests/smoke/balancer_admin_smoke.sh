@@ -110,12 +110,12 @@ check_load() {  # check_load N WHAT: every one of N answered 200
 }
 
 # 2. Drain under load: no request fails, and then api1 gets none.
-start_load 3000
+start_load 10000
 poll_until 10 bash -c "(( \$(wc -l <'$WORK/codes') > 300 ))" || fail "load did not start"
 [[ $(code_of -X POST "$admin/upstreams/$a1/drain") == 200 ]] || fail "drain: $(cat "$WORK/body")"
 grep -Eq '"state":"(draining|drained)"' "$WORK/body" || fail "drain answer: $(cat "$WORK/body")"
-(( $(done_count) < 3000 )) || fail "the load ended before the drain: make it longer"
-check_load 3000 "drain under load"
+(( $(done_count) < 10000 )) || fail "the load ended before the drain: make it longer"
+check_load 10000 "drain under load"
 drained() { curl -s "$admin/upstreams/$a1" | grep -q '"state":"drained"'; }
 poll_until 5 drained || fail "api1 never reported drained"
 seq=$(for _ in 1 2 3 4 5 6; do served_by "$base/convertepradolareuro/1.0"; done | tr '\n' ' ')
@@ -123,7 +123,7 @@ seq=$(for _ in 1 2 3 4 5 6; do served_by "$base/convertepradolareuro/1.0"; done 
 [[ $(code_of -X POST "$admin/upstreams/0/enable") == 200 ]] || fail "enable"
 seq=$(for _ in 1 2 3 4; do served_by "$base/convertepradolareuro/1.0"; done | tr '\n' ' ')
 [[ $seq == *api1* && $seq == *api2* ]] || fail "enabled upstream not back in rotation: $seq"
-pass "drain under load: 3000 of 3000 answered 200, then only api2; enable brings api1 back"
+pass "drain under load: 10000 of 10000 answered 200, then only api2; enable brings api1 back"
 
 # 3. Runtime weight: 3 to 1 gives api2 six of every eight requests.
 [[ $(code_of -X POST "$admin/upstreams/$a2/weight?value=3") == 200 ]] || fail "weight"
@@ -141,7 +141,7 @@ configs=(
   "{\"address\": \"$a2\", \"weight\": 3}, \"$a3\"|, \"retries\": {\"tries\": 2}"
   "\"$a2\", \"$a3\""
 )
-start_load 12000
+start_load 24000
 reloaded=0
 for ((k = 0; k < ${#configs[@]}; k++)); do
   target=$(((k + 1) * 1500))
@@ -156,7 +156,7 @@ for ((k = 0; k < ${#configs[@]}; k++)); do
   fi
   reloaded=$((reloaded + 1))
 done
-check_load 12000 "reload under load"
+check_load 24000 "reload under load"
 poll_until 5 bash -c "curl -s '$admin/status' | grep -q '\"reloads\":{\"ok\":5,'" ||
   fail "not 5 reloads: $(curl -s "$admin/status")"
 curl -s "$admin/status" >"$WORK/status"
@@ -165,7 +165,7 @@ seq=$(for _ in 1 2 3 4 5 6; do served_by "$base/convertepradolareuro/1.0"; done 
 [[ $seq == *api3* && $seq != *api1* ]] || fail "after the reloads: $seq"
 grep -q "reload: upstream $a3 added" "$WORK/lb.err" || fail "no 'added' line"
 grep -q "reload: upstream $a1 removed" "$WORK/lb.err" || fail "no 'removed' line"
-pass "$reloaded reloads (POST /reload and SIGHUP) under load: 12000 of 12000 answered 200"
+pass "$reloaded reloads (POST /reload and SIGHUP) under load: 24000 of 24000 answered 200"
 
 # 5. A bad file keeps the old configuration and says why, by either path.
 echo '{"upstreams": ["127.0.0.1:1", "nope"]}' >"$WORK/lb.json"

@@ -43,6 +43,7 @@ nginx_conf() {  # nginx_conf DIR WORKERS BODY_OR_EMPTY UPSTREAM_PORTS...
     echo "http { access_log off; keepalive_requests 1000000000;"
     for t in client_body proxy fastcgi uwsgi scgi; do echo "${t}_temp_path $dir;"; done
     if [[ $mode == return ]]; then
+      # shellcheck disable=SC2028  # the \n is for nginx, which turns it into a newline
       echo "server { listen 127.0.0.1:$port; location / { default_type application/json; return 200 '$BODY\n'; } }"
     else
       echo "upstream backend {"

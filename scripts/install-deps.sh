@@ -2,8 +2,12 @@
 # Installs exactly what conv needs to build and test on Debian 12 (bookworm).
 # Idempotent and non-interactive: packages already present are skipped.
 # Never installs libboost-dev / libboost-all-dev (1.74), which conflict with 1.81.
-# --with-browser also installs chromium (large), for the status page's browser test, which
-# is skipped without it.
+#   --ci          also the tools of .ci/run's static checks: clang-format, the shell linter,
+#                 python3-yaml (Kubernetes manifests), docker-compose v1 (compose files)
+#   --containers  also what tests/container/e2e.sh runs containers with: podman, runc,
+#                 docker-compose, debootstrap, the CNI plugins with dnsname (names in DNS)
+#   --with-browser  also chromium (large), for the status page's browser test, which is
+#                 skipped without it
 set -euo pipefail
 
 packages=(
@@ -14,9 +18,20 @@ packages=(
   curl ca-certificates
   procps
 )
-if [[ ${1:-} == --with-browser ]]; then
-  packages+=(chromium fonts-dejavu-core)
-fi
+for arg in "$@"; do
+  case $arg in
+    --ci) packages+=(clang-format shellcheck python3 python3-yaml docker-compose) ;;
+    --containers)
+      packages+=(podman runc docker-compose debootstrap containernetworking-plugins
+        golang-github-containernetworking-plugin-dnsname iptables)
+      ;;
+    --with-browser) packages+=(chromium fonts-dejavu-core) ;;
+    *)
+      echo "install-deps: unknown option $arg (expected --ci, --containers, --with-browser)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

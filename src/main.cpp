@@ -2,15 +2,18 @@
 #include "conv/cli/app.hpp"
 #include "conv/cli/balancer_command.hpp"
 #include "conv/cli/converter_command.hpp"
+#include "conv/cli/probe_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app;
   conv::cli::configure_app(app);
   conv::cli::ConverterCommand converter(app);
   conv::cli::BalancerCommand balancer(app);
+  conv::cli::ProbeCommand probe(app);
 
   if (auto exit_code = conv::cli::parse_command_line(app, argc, argv)) return *exit_code;
   if (converter.selected()) return converter.run();
   if (balancer.selected()) return balancer.run();
+  if (probe.selected()) return probe.run();
   return conv::cli::kUsageExit;
 }

@@ -96,7 +96,9 @@ UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
     return u;
   }
   const auto& o = object_at(v, field);
-  reject_unknown(o, field, {"address", "weight", "max_fails", "fail_timeout", "max_conns"});
+  reject_unknown(
+      o, field,
+      {"address", "weight", "max_fails", "fail_timeout", "max_conns", "resolve", "max_addresses"});
   const json::value* addr = o.if_contains("address");
   if (!addr) fail(field + ".address", "required");
   u.address = host_port_at(*addr, field + ".address");
@@ -109,6 +111,15 @@ UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
   }
   if (auto* m = o.if_contains("max_conns")) {
     u.max_conns = static_cast<unsigned>(uint_at(*m, field + ".max_conns", 0, 1'000'000));
+  }
+  if (auto* r = o.if_contains("resolve")) {
+    const std::string mode = r->is_string() ? std::string(r->get_string()) : "";
+    if (mode != "first" && mode != "all") fail(field + ".resolve", "expected \"first\" or \"all\"");
+    u.resolve_all = mode == "all";
+  }
+  if (auto* m = o.if_contains("max_addresses")) {
+    if (!u.resolve_all) fail(field + ".max_addresses", "only with \"resolve\": \"all\"");
+    u.max_addresses = uint_at(*m, field + ".max_addresses", 1, 256);
   }
   return u;
 }
@@ -355,6 +366,12 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
       c.upstreams.push_back(upstream_at(arr[i], "upstreams[" + std::to_string(i) + "]"));
     }
     if (c.upstreams.empty()) fail("upstreams", "at least one upstream is needed");
+    std::size_t slots = 0;
+    for (const auto& u : c.upstreams) slots += u.resolve_all ? u.max_addresses : 1;
+    if (slots > kMaxUpstreams) {
+      fail("upstreams", "more than " + std::to_string(kMaxUpstreams) +
+                            " upstreams (each max_addresses slot of \"resolve\": \"all\" counts)");
+    }
   }
   if (auto* v = o.if_contains("timeouts")) apply_timeouts(object_at(*v, "timeouts"), c);
   if (auto* v = o.if_contains("retries")) {

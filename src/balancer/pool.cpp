@@ -44,12 +44,12 @@ void ConnectionPool::set_pooled(std::size_t upstream) {
 }
 
 std::unique_ptr<UpstreamConnection> ConnectionPool::take(
-    std::size_t upstream, std::chrono::steady_clock::time_point now) {
+    std::size_t upstream, std::uint64_t generation, std::chrono::steady_clock::time_point now) {
   auto& list = idle_[upstream];
   while (!list.empty()) {
     auto conn = std::move(list.back());  // the most recently used: the warmest
     list.pop_back();
-    if (now - conn->idle_since >= idle_timeout_) continue;
+    if (now - conn->idle_since >= idle_timeout_ || conn->generation != generation) continue;
     // A connection idle for a moment is reused as is (a close that races with the reuse is
     // an empty answer, retried like any other); an older one is checked first.
     if (now - conn->idle_since < kTrustIdle || still_open(conn->socket)) {

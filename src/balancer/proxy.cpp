@@ -147,7 +147,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     attempt_start_ = now;
     ConnectionPool& pool = ctx_.pools.local();
     pool.count_attempt(upstream_->index(), tries_ > 1);
-    conn_ = pool.take(upstream_->index(), now);
+    const std::uint64_t generation = upstream_->generation();  // before the address
+    conn_ = pool.take(upstream_->index(), generation, now);
     if (conn_) {
       reused_ = true;
       send_head();
@@ -164,6 +165,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     auto& io = net::query(executor_, net::execution::context_as<net::execution_context&>);
     conn_ = std::make_unique<UpstreamConnection>(
         net::ip::tcp::socket(static_cast<net::io_context&>(io)));
+    conn_->generation = generation;
     arm(ctx_.settings.connect_timeout());
     conn_->socket.async_connect(*ep, bind([](Exchange& x, error_code ec) { x.on_connect(ec); }));
   }
@@ -266,7 +268,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     if (request_.method() == bhttp::verb::head) parser_->skip(true);
     arm(ctx_.settings.response_timeout());
     bhttp::async_read_header(
-        conn_->socket, conn_->buffer, *parser_,
+        conn_->stream, conn_->buffer, *parser_,
         bind([](Exchange& x, error_code ec, std::size_t) { x.on_response_head(ec); }));
   }
 
@@ -405,7 +407,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     body.size = buffer_.size();
     arm(ctx_.settings.response_timeout());
     bhttp::async_read_some(
-        conn_->socket, conn_->buffer, *parser_,
+        conn_->stream, conn_->buffer, *parser_,
         bind([](Exchange& x, error_code ec, std::size_t) { x.on_upstream_body(ec); }));
   }
 

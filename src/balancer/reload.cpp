@@ -58,12 +58,11 @@ std::string Reloader::reload() {
     std::cerr << who << "bad config, keeping the old one: " << e.what() << "\n";
     return e.what();
   }
-  std::size_t fresh = 0;
-  for (const auto& u : next.upstreams) fresh += handler_.upstreams().find(u.address.text()) ? 0 : 1;
-  if (handler_.upstreams().size() + fresh > UpstreamTable::kCapacity) {
+  const UpstreamTable& table = handler_.upstreams();
+  if (table.size() + table.missing(next.upstreams) > UpstreamTable::kCapacity) {
     stats_.failed.fetch_add(1);
     const std::string why = "more than " + std::to_string(UpstreamTable::kCapacity) +
-                            " distinct upstream addresses since start; restart to reload";
+                            " distinct upstream names (slots) since start; restart to reload";
     std::cerr << who << why << "\n";
     return why;
   }
@@ -83,23 +82,38 @@ std::vector<std::string> Reloader::apply(const BalancerConfig& next) {
   UpstreamTable& table = handler_.upstreams();
   std::vector<bool> listed(UpstreamTable::kCapacity, false);
   for (const auto& c : next.upstreams) {
+    // An entry's upstreams (the slots of a "resolve": "all" name) come and go together.
     const std::size_t before = table.size();
-    Upstream* u = table.add(c);
-    if (!u) continue;  // capacity was checked by reload()
-    listed[u->index()] = true;
-    if (u->index() >= before) {
-      notes.push_back("upstream " + u->name() + " added");
-      health_.added(u->index());
-    } else if (u->admin_state() == AdminState::removed) {
-      u->set_admin_state(AdminState::active);
-      notes.push_back("upstream " + u->name() + " added back");
+    const auto slots = table.add(c);  // capacity was checked by reload()
+    bool added = false;
+    bool revived = false;
+    for (Upstream* u : slots) {
+      listed[u->index()] = true;
+      added = added || u->index() >= before;
+      if (u->admin_state() == AdminState::removed) {
+        u->set_admin_state(AdminState::active);
+        revived = true;
+      }
     }
+    const std::string what =
+        c.address.text() +
+        (slots.size() > 1 ? " (" + std::to_string(slots.size()) + " slots)" : "");
+    if (added) notes.push_back("upstream " + what + " added");
+    if (revived && !added) notes.push_back("upstream " + what + " added back");
   }
+  // Removed by entry: a name's slots, which go together, make one note.
+  std::vector<std::pair<std::string, std::size_t>> removed;  // entry, slots
   for (std::size_t i = 0; i < table.size(); ++i) {
     if (!listed[i] && table[i].admin_state() != AdminState::removed) {
       table[i].set_admin_state(AdminState::removed);
-      notes.push_back("upstream " + table[i].name() + " removed (requests in flight finish)");
+      const std::string entry = table[i].config().address.text();
+      if (removed.empty() || removed.back().first != entry) removed.emplace_back(entry, 0);
+      ++removed.back().second;
     }
+  }
+  for (const auto& [entry, n] : removed) {
+    const std::string slots = n > 1 ? " (" + std::to_string(n) + " slots)" : "";
+    notes.push_back("upstream " + entry + slots + " removed (requests in flight finish)");
   }
   handler_.settings().apply(next);
   if (!next.health.enabled && current_.health.enabled) {
@@ -117,6 +131,7 @@ std::vector<std::string> Reloader::apply(const BalancerConfig& next) {
   merged.pool_max_idle = current_.pool_max_idle;
   merged.pool_idle_timeout = current_.pool_idle_timeout;
   current_ = std::move(merged);
+  health_.reconfigure();  // discovers new names, sets new addresses, empties the slots gone
   handler_.selector().configure(current_.policy);  // also refreshes: new weights, members
   return notes;
 }

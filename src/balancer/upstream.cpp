@@ -2,6 +2,16 @@
 
 namespace conv::balancer {
 
+std::vector<std::string> slot_names(const UpstreamConfig& config) {
+  const std::string name = config.address.text();
+  if (!config.resolve_all) return {name};
+  std::vector<std::string> out;
+  for (unsigned slot = 1; slot <= config.max_addresses; ++slot) {
+    out.push_back(name + "#" + std::to_string(slot));
+  }
+  return out;
+}
+
 const char* to_string(AdminState s) {
   switch (s) {
     case AdminState::active:
@@ -16,10 +26,10 @@ const char* to_string(AdminState s) {
   return "?";
 }
 
-Upstream::Upstream(UpstreamConfig config, std::size_t index)
+Upstream::Upstream(UpstreamConfig config, std::size_t index, std::string name)
     : config_(std::move(config)),
       index_(index),
-      name_(config_.address.text()),
+      name_(std::move(name)),
       weight_(config_.weight),
       max_fails_(config_.max_fails),
       fail_timeout_ms_(config_.fail_timeout.count()),
@@ -38,6 +48,21 @@ void Upstream::set_endpoint(const boost::asio::ip::tcp::endpoint& ep) {
     endpoint_ = ep;
   }
   resolved_.store(true, std::memory_order_release);
+}
+
+void Upstream::assign(const std::optional<boost::asio::ip::tcp::endpoint>& ep, bool healthy) {
+  // Out of the rotation first, so no request sees the new address with the old health.
+  resolved_.store(false, std::memory_order_release);
+  checked_healthy_.store(healthy, std::memory_order_release);
+  consecutive_failures_.store(0, std::memory_order_release);
+  down_until_.store(0, std::memory_order_release);
+  consecutive_5xx_.store(0, std::memory_order_release);
+  ejected_until_.store(0, std::memory_order_release);
+  std::lock_guard lock(endpoint_mutex_);
+  endpoint_ = ep;
+  last_check_ = "none yet";
+  generation_.fetch_add(1, std::memory_order_acq_rel);  // after the address (see generation())
+  if (ep) resolved_.store(true, std::memory_order_release);
 }
 
 std::optional<boost::asio::ip::tcp::endpoint> Upstream::endpoint() const {

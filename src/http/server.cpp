@@ -29,6 +29,9 @@ struct Server::Worker {
 
 namespace {
 
+// Connections one worker takes from the backlog per readiness event (HAProxy: maxaccept 64).
+constexpr int kAcceptBatch = 64;
+
 tcp::endpoint resolve_listen_endpoint(const std::string& host, std::uint16_t port) {
   error_code ec;
   auto address = net::ip::make_address(host, ec);
@@ -58,6 +61,9 @@ std::unique_ptr<tcp::acceptor> open_acceptor(net::io_context& ctx, const tcp::en
   }
   if (!ec) acceptor->bind(ep, ec);
   if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
+  // Non-blocking, so that after each readiness event the worker can take a batch of
+  // connections with plain accept() until it would block (see Server::accept_on).
+  if (!ec) acceptor->non_blocking(true, ec);
   if (ec) {
     throw std::system_error(std::error_code(ec), "cannot listen on " + ep.address().to_string() +
                                                      ":" + std::to_string(ep.port()));
@@ -138,7 +144,7 @@ void Server::accept_on(Worker& w) {
   net::any_io_executor ex = contexts_.size() == 1 && options_.threads > 1
                                 ? net::any_io_executor(net::make_strand(w.ctx))
                                 : net::any_io_executor(w.ctx.get_executor());
-  w.acceptor->async_accept(ex, [this, &w](error_code ec, tcp::socket socket) {
+  w.acceptor->async_accept(ex, [this, &w, ex](error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !w.acceptor->is_open()) return;
     if (ec) {
       // Out of descriptors (EMFILE/ENFILE) or a transient error: back off briefly rather than
@@ -150,15 +156,29 @@ void Server::accept_on(Worker& w) {
       });
       return;
     }
-    const auto open = shared_->connections.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (open > options_.max_connections) {
-      shared_->connections.fetch_sub(1, std::memory_order_relaxed);
-      detail::reject_connection(std::move(socket), shared_->identity);
-    } else {
-      std::make_shared<detail::Session>(std::move(socket), *shared_, w.registry)->start();
+    admit(w, std::move(socket));
+    // Take what else is waiting in the backlog now, up to a bound, as HAProxy (maxaccept) and
+    // nginx (multi_accept) can: one accept per event loop turn leaves the first request of a
+    // burst of new connections queued behind thousands of requests on established ones.
+    for (int i = 1; i < kAcceptBatch; ++i) {
+      tcp::socket more(ex);
+      error_code aec;
+      w.acceptor->accept(more, aec);
+      if (aec) break;  // would_block, or an error that the next async_accept reports
+      admit(w, std::move(more));
     }
     accept_on(w);
   });
+}
+
+void Server::admit(Worker& w, tcp::socket socket) {
+  const auto open = shared_->connections.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (open > options_.max_connections) {
+    shared_->connections.fetch_sub(1, std::memory_order_relaxed);
+    detail::reject_connection(std::move(socket), shared_->identity);
+  } else {
+    std::make_shared<detail::Session>(std::move(socket), *shared_, w.registry)->start();
+  }
 }
 
 void Server::start(std::function<void()> on_stopped) {

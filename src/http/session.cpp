@@ -7,6 +7,7 @@
 #include <boost/beast/http/field.hpp>
 #include <exception>
 
+#include "conv/http/drain_aware_read.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/http/request_validator.hpp"
 
@@ -121,7 +122,7 @@ void Session::do_read() {
   // Pipelined requests may already be buffered.
   if (buffer_.size() > 0 && parse()) return;
   socket_.async_read_some(
-      buffer_.prepare(kReadChunk),
+      DrainAwareBuffer(buffer_.prepare(kReadChunk)),
       [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); });
 }
 
@@ -376,7 +377,7 @@ void Session::continue_streamed_read() {
   }
   set_deadline(Clock::now() + shared_.options.body_timeout);
   socket_read_active_ = true;
-  socket_.async_read_some(buffer_.prepare(kReadChunk),
+  socket_.async_read_some(DrainAwareBuffer(buffer_.prepare(kReadChunk)),
                           [self = shared_from_this()](error_code rec, std::size_t n) {
                             self->socket_read_active_ = false;
                             if (!self->pending_read_handler_) return;
@@ -512,7 +513,7 @@ void Session::begin_lingering_close() {
 }
 
 void Session::do_linger() {
-  socket_.async_read_some(buffer_.prepare(kReadChunk),
+  socket_.async_read_some(DrainAwareBuffer(buffer_.prepare(kReadChunk)),
                           [self = shared_from_this()](error_code ec, std::size_t n) {
                             if (self->phase_ == Phase::closed) return;
                             self->buffer_.clear();

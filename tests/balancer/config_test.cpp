@@ -83,7 +83,7 @@ TEST(BalancerConfig, ErrorsNameTheField) {
             "upstreams[0].weight: expected an integer from 1 to 100");
   EXPECT_EQ(error_of(R"({"upstreams": [{"address": "a:1", "wieght": 2}]})"),
             "upstreams[0].wieght: unknown key (expected address, weight, max_fails, fail_timeout, "
-            "max_conns)");
+            "max_conns, resolve, max_addresses)");
   EXPECT_EQ(error_of(R"({"upstreams": []})"), "upstreams: at least one upstream is needed");
   EXPECT_EQ(error_of(R"({"upstreams": "a:1"})"), "upstreams: expected an array of upstreams");
   EXPECT_EQ(error_of(R"({"timeouts": {"connect": 0}})"),
@@ -149,6 +149,35 @@ TEST(PolicyConfig, ErrorsNameTheField) {
   EXPECT_EQ(error_of(R"({"admin": "nowhere"})"), "admin: expected HOST:PORT");
   EXPECT_EQ(error_of(R"({"outlier_detection": {"consecutive": 1}})"),
             "outlier_detection.consecutive: unknown key (expected consecutive_5xx, ejection_time)");
+}
+
+}  // namespace
+}  // namespace conv::balancer
+
+namespace conv::balancer {
+namespace {
+
+TEST(BalancerConfig, AnUpstreamNameCanStandForAllItsAddresses) {
+  const auto c = parse_config(R"({"upstreams": [
+    "api1:5000", {"address": "api:5000", "resolve": "all", "max_addresses": 4},
+    {"address": "api3:5000", "resolve": "first"}, {"address": "api4:5000", "resolve": "all"}]})");
+  ASSERT_EQ(c.upstreams.size(), 4u);
+  EXPECT_FALSE(c.upstreams[0].resolve_all);
+  EXPECT_TRUE(c.upstreams[1].resolve_all);
+  EXPECT_EQ(c.upstreams[1].max_addresses, 4u);
+  EXPECT_FALSE(c.upstreams[2].resolve_all);
+  EXPECT_TRUE(c.upstreams[3].resolve_all);
+  EXPECT_EQ(c.upstreams[3].max_addresses, 16u);
+
+  EXPECT_EQ(error_of(R"({"upstreams": [{"address": "a:1", "resolve": "every"}]})"),
+            "upstreams[0].resolve: expected \"first\" or \"all\"");
+  EXPECT_EQ(error_of(R"({"upstreams": [{"address": "a:1", "resolve": true}]})"),
+            "upstreams[0].resolve: expected \"first\" or \"all\"");
+  EXPECT_EQ(error_of(R"({"upstreams": [{"address": "a:1", "max_addresses": 3}]})"),
+            "upstreams[0].max_addresses: only with \"resolve\": \"all\"");
+  EXPECT_EQ(
+      error_of(R"({"upstreams": [{"address": "a:1", "resolve": "all", "max_addresses": 0}]})"),
+      "upstreams[0].max_addresses: expected an integer from 1 to 256");
 }
 
 }  // namespace

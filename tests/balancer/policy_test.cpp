@@ -22,7 +22,7 @@ std::unique_ptr<UpstreamTable> table_of(std::vector<unsigned> weights, unsigned 
     c.address = {"127.0.0.1", static_cast<std::uint16_t>(5001 + i)};
     c.weight = weights[i];
     c.max_conns = max_conns;
-    t->add(c)->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), c.address.port});
+    t->add(c).front()->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), c.address.port});
   }
   return t;
 }
@@ -161,7 +161,7 @@ TEST(ConsistentHash, AnUpstreamJoiningTakesAboutItsShareFromTheOthers) {
   const auto before = owners(s, 20000);
   UpstreamConfig c;
   c.address = {"127.0.0.1", 5005};
-  t->add(c)->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), 5005});
+  t->add(c).front()->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), 5005});
   s.refresh(Clock::now());
   const auto after = owners(s, 20000);
   int moved = 0;

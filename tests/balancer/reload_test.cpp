@@ -110,3 +110,41 @@ TEST_F(ReloadTest, AnAdminDrainSurvivesAReload) {
 
 }  // namespace
 }  // namespace conv::balancer
+
+namespace conv::balancer {
+namespace {
+
+// A "resolve": "all" entry is its slots: added, filled by discovery and removed together.
+TEST_F(ReloadTest, AnEntrysSlotsComeAndGoTogetherAndOnlyResolvedOnesArePicked) {
+  UpstreamConfig all = up(5009);
+  all.resolve_all = true;
+  all.max_addresses = 3;
+  next_ = current_;
+  next_.upstreams = {up(5001), all};
+  EXPECT_EQ(reloader_->reload(), "");
+  auto& t = handler_->upstreams();
+  ASSERT_EQ(t.size(), 5u);
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(t[2 + k].name(), "127.0.0.1:5009#" + std::to_string(k + 1));
+    EXPECT_FALSE(t[2 + k].resolved());
+  }
+  EXPECT_EQ(handler_->selector().available_count(), 1u);  // 5001 only: empty slots are skipped
+  // Discovery (the name here is an address: one answer) fills the first slot.
+  for (int i = 0; i < 500 && !t[2].resolved(); ++i) ctx_.run_for(10ms);
+  ASSERT_TRUE(t[2].resolved());
+  EXPECT_EQ(t[2].endpoint()->port(), 5009);
+  EXPECT_FALSE(t[3].resolved());
+  handler_->selector().refresh(Upstream::Clock::now());
+  EXPECT_EQ(handler_->selector().available_count(), 2u);
+
+  next_.upstreams = {up(5001)};
+  EXPECT_EQ(reloader_->reload(), "");
+  for (std::size_t k = 2; k < 5; ++k) EXPECT_EQ(t[k].admin_state(), AdminState::removed);
+  EXPECT_FALSE(t[2].resolved());  // a removed name's slots lose their addresses
+  EXPECT_EQ(handler_->selector().available_count(), 1u);
+  const auto notes = reloader_->apply(next_);  // nothing changes again
+  EXPECT_TRUE(notes.empty());
+}
+
+}  // namespace
+}  // namespace conv::balancer

@@ -26,7 +26,8 @@ Ups make(std::vector<unsigned> weights) {
     UpstreamConfig c;
     c.address = {"127.0.0.1", static_cast<std::uint16_t>(5001 + i)};
     c.weight = weights[i];
-    out.table->add(c)->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), c.address.port});
+    out.table->add(c).front()->set_endpoint(
+        {boost::asio::ip::make_address("127.0.0.1"), c.address.port});
   }
   return out;
 }

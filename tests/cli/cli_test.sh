@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
 # The command line as people and scripts meet it: help, version, and one-line errors with
 # exit code 2 for anything wrong.
 here=$(cd "$(dirname "$0")" && pwd)

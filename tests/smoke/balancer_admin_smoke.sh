@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
 # Real processes on loopback: three converters, a balancer with its admin port. The admin
 # endpoints and their errors, a runtime drain under load, weights, and hot reload (POST
 # /reload and SIGHUP) under load with zero failed requests, a bad file keeping the old config.

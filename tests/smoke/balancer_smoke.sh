@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
 # Real processes on loopback: three `conv converter --name apiN` behind `conv balancer`.
 # Rotation, a converter killed under concurrent load (no GET may fail), its return, all
 # upstreams down, SIGTERM, and the balancer's CLI and config errors.
@@ -30,7 +31,9 @@ base="http://127.0.0.1:$PORT_lb"
 served_by() { curl -s -D - -o /dev/null "$@" | tr -d '\r' | sed -n 's/^X-Served-By: //p'; }
 seq_new=""
 for _ in $(seq 1 9); do seq_new+="$(served_by "$base/convertepradolareuro/15.0") "; done
-seq_keep=$(curl -s -D - -o /dev/null $(printf "$base/convertepradolareuro/15.0 %.0s" {1..9}) |
+keep_urls=()
+for _ in $(seq 1 9); do keep_urls+=("$base/convertepradolareuro/15.0"); done
+seq_keep=$(curl -s -D - -o /dev/null "${keep_urls[@]}" |
   tr -d '\r' | sed -n 's/^X-Served-By: //p' | tr '\n' ' ')
 for s in "$seq_new" "$seq_keep"; do
   read -ra names <<<"$s"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
 # End to end: the real conv converter, checked with curl the way a user would.
 # Usage: CONV=build/conv tests/smoke/converter_smoke.sh
 here=$(cd "$(dirname "$0")" && pwd)

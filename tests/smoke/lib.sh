@@ -32,14 +32,22 @@ pass() { echo "ok: $*"; }
 start_conv() {
   local name=$1
   shift
+  start_conv_at "$name" 127.0.0.1 0 "$@"
+}
+
+# start_conv_at NAME ADDRESS PORT ARGS...: the same on a given loopback address and port.
+start_conv_at() {
+  local name=$1 host=$2 want_port=$3
+  shift 3
   # Created here, not by the child's redirection, which may come after our first read.
   : >"$WORK/$name.err"
-  "$CONV" "$@" --host 127.0.0.1 --port 0 2>>"$WORK/$name.err" &
+  "$CONV" "$@" --host "$host" --port "$want_port" 2>>"$WORK/$name.err" &
   local pid=$!
   PIDS+=("$pid")
   local port="" i
   for ((i = 0; i < 200; i++)); do
-    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/$name.err")
+    # (The shell may not have created the file yet: not an error, just not listening yet.)
+    port=$(sed -n "s/.*listening on ${host//./\\.}:\([0-9]*\).*/\1/p" "$WORK/$name.err" 2>/dev/null || true)
     [[ -n $port ]] && break
     kill -0 "$pid" 2>/dev/null || fail "$name exited at start"
     sleep 0.05
@@ -49,6 +57,7 @@ start_conv() {
   printf -v "PORT_$name" '%s' "$port"
 }
 
+# shellcheck disable=SC2034  # EXIT_CODE is read by the callers
 # wait_exit PID SECONDS: waits (polling) for our child PID to exit and sets EXIT_CODE to its
 # exit code, or to "timeout". (Not in a $(...) subshell: only this shell can reap it.)
 wait_exit() {

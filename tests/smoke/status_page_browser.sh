@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
 # The admin port's status page in a real browser: Debian's chromium, headless, loads the page
 # while traffic flows, runs its script (which fetches /status), and we assert on the rendered
 # DOM: every upstream with its state. A screenshot is kept in $ARTIFACTS/status-page.png.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -28,12 +29,22 @@ struct HostPort {
 // (0-65535 with `allow_port_zero`, for addresses to listen on).
 std::optional<HostPort> parse_host_port(std::string_view text, bool allow_port_zero = false);
 
+// Upstreams in one config at most, each address slot of a "resolve": "all" entry counted.
+constexpr std::size_t kMaxUpstreams = 256;
+
 struct UpstreamConfig {
   HostPort address;
   unsigned weight = 1;     // 1-100; smooth weighted round-robin
   unsigned max_fails = 1;  // passive health: consecutive failures that take it out...
   std::chrono::milliseconds fail_timeout{10'000};  // ...for this long (nginx semantics)
-  unsigned max_conns = 0;                          // requests in flight to it at most (0: no cap)
+  unsigned max_conns =
+      0;  // requests in flight to it (to each address of a name) at most (0: no cap)
+  // A name is re-resolved every health-check interval. "resolve": "first" (false): one of its
+  // addresses (kept while the name still has it), so a restarted container's new address is
+  // followed. "all" (true): every address is an upstream of its own (at most max_addresses):
+  // replicas behind one name (compose --scale, a Kubernetes headless Service).
+  bool resolve_all = false;
+  unsigned max_addresses = 16;  // with resolve_all: 1-256
 };
 
 // How an upstream is chosen for each request.

@@ -10,16 +10,22 @@
 #include <mutex>
 #include <vector>
 
+#include "conv/http/drain_aware_read.hpp"
 #include "conv/util/per_thread.hpp"
 
 namespace conv::balancer {
 
 // A connection to an upstream, with the bytes read from it but not yet parsed.
+// Not movable: `stream` refers to `socket`.
 struct UpstreamConnection {
   explicit UpstreamConnection(boost::asio::ip::tcp::socket s) : socket(std::move(s)) {}
+  UpstreamConnection(const UpstreamConnection&) = delete;
+  UpstreamConnection& operator=(const UpstreamConnection&) = delete;
   boost::asio::ip::tcp::socket socket;
+  http::DrainAwareStream<boost::asio::ip::tcp::socket> stream{socket};  // reads go through it
   boost::beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
+  std::uint64_t generation = 0;  // the upstream's address generation it was opened under
 };
 
 // One thread's counters for one upstream, for /metrics and /status. Written by that thread
@@ -54,7 +60,9 @@ struct UpstreamCounters {
 class ConnectionPool {
  public:
   ConnectionPool(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout);
-  std::unique_ptr<UpstreamConnection> take(std::size_t upstream,
+  // An idle connection to `upstream` opened under `generation` (older ones went to an address
+  // the upstream no longer has, and are dropped).
+  std::unique_ptr<UpstreamConnection> take(std::size_t upstream, std::uint64_t generation,
                                            std::chrono::steady_clock::time_point now);
   void put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
            std::chrono::steady_clock::time_point now);

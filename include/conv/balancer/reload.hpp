@@ -21,7 +21,9 @@ using ConfigLoader = std::function<BalancerConfig()>;
 //   - upstreams new to the file are added (resolved and checked at once), those gone from it
 //     are marked removed (no new requests; those in flight finish), those kept get their new
 //     weight, max_fails, fail_timeout and max_conns; a drain or disable set through the admin
-//     API stays;
+//     API stays. An entry's upstreams are its slots (slot_names): a name's "resolve" or
+//     max_addresses changing adds and removes slots accordingly, and the slots of a name gone
+//     from the file lose their addresses (discovered afresh if it comes back);
 //   - connect, response and retry timeouts, tries, the retry budget, outlier detection, the
 //     policy and slow start, and health-check settings take effect for the next request or
 //     check;

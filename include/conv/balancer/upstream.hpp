@@ -4,9 +4,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "conv/balancer/config.hpp"
 
@@ -31,7 +33,8 @@ class Upstream {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Upstream(UpstreamConfig config, std::size_t index);
+  // `name`: one of slot_names(config).
+  Upstream(UpstreamConfig config, std::size_t index, std::string name);
   Upstream(const Upstream&) = delete;
   Upstream& operator=(const Upstream&) = delete;
 
@@ -39,7 +42,7 @@ class Upstream {
   // values of what a reload or the admin API changes are the accessors below.
   const UpstreamConfig& config() const { return config_; }
   std::size_t index() const { return index_; }
-  const std::string& name() const { return name_; }  // "host:port" as configured
+  const std::string& name() const { return name_; }  // "host:port" as configured (#slot)
 
   // Settings a reload or the admin API may change at any time, from any thread.
   void apply(const UpstreamConfig& c);  // weight, max_fails, fail_timeout, max_conns
@@ -55,6 +58,14 @@ class Upstream {
 
   // Resolution.
   void set_endpoint(const boost::asio::ip::tcp::endpoint& ep);
+  // Discovery: gives a slot a new address (or none: it leaves the rotation) with fresh health
+  // state (checks, passive failures, outlier ejection, last check; the admin state, weight and
+  // requests in flight stay with the slot); `healthy` says whether it may get requests before
+  // its first health check passes.
+  void assign(const std::optional<boost::asio::ip::tcp::endpoint>& ep, bool healthy);
+  // Changes with every assign(): a pooled connection made under another generation goes to a
+  // former address. Read it before endpoint(): then a new generation implies the new address.
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   std::optional<boost::asio::ip::tcp::endpoint> endpoint() const;
   bool resolved() const { return resolved_.load(std::memory_order_acquire); }
 
@@ -109,6 +120,7 @@ class Upstream {
   std::optional<boost::asio::ip::tcp::endpoint> endpoint_;
   std::string last_check_ = "none yet";
   std::atomic<bool> resolved_{false};
+  std::atomic<std::uint64_t> generation_{0};
   std::atomic<bool> checked_healthy_{true};
   std::atomic<unsigned> consecutive_failures_{0};
   std::atomic<unsigned> consecutive_5xx_{0};
@@ -118,5 +130,10 @@ class Upstream {
   alignas(64) std::atomic<std::int64_t> in_flight_{0};
   char pad_[64 - sizeof(std::atomic<std::int64_t>)] = {};
 };
+
+// The names of a config entry's upstreams: "host:port", or for "resolve": "all" its
+// max_addresses slots "host:port#1"... (unresolved, so down, until discovery gives them
+// addresses). An entry's upstreams are added, removed and revived together.
+std::vector<std::string> slot_names(const UpstreamConfig& config);
 
 }  // namespace conv::balancer

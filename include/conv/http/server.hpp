@@ -54,6 +54,7 @@ class Server {
  private:
   struct Worker;
   void accept_on(Worker& worker);
+  void admit(Worker& worker, boost::asio::ip::tcp::socket socket);
 
   ServerOptions options_;
   std::unique_ptr<detail::ServerShared> shared_;

@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# The real container test: `docker-compose up --build` of compose.yaml, run by podman (no
+# Docker engine runs on our machines), then the original route through port 5000, strict
+# round-robin over api1 and api2 (X-Served-By), no GET lost while an API stops, and discovery
+# of every replica of a scaled service (compose.scale.yaml). Tears everything down.
+#
+# What it takes on Debian 12, as root (installed here if missing): podman, runc,
+# docker-compose (v1), debootstrap, the CNI dnsname plugin (container names in DNS). Caveats
+# of this kind of machine, handled here: crun fails on its hybrid cgroups and the sandbox
+# cannot raise rlimits, so CONTAINERS_CONF selects runc and lowers the default ulimits; no
+# registry is reachable, so the base images are debootstrapped from Debian's packages and
+# imported as debian:bookworm and debian:bookworm-slim (cached in $CONV_E2E_CACHE, with the
+# podman storage, so reruns are fast); health checks do not run by themselves without
+# systemd, so this script runs them (see compose.e2e.yaml).
+#
+# Exit: 0 passed, 77 skipped (prints "SKIP: reason": the machine cannot run containers),
+# 1 failed. Idempotent: a leftover project from an aborted run is removed first.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+CACHE=${CONV_E2E_CACHE:-/var/cache/conv-e2e}
+PROJECT=conv-e2e
+PORT=5000
+LIMIT_BUILD=${CONV_E2E_BUILD_TIMEOUT:-1800}  # seconds; a cold build compiles conv
+started=$SECONDS
+
+say() { echo "e2e [$((SECONDS - started))s]: $*"; }
+skip() {
+  echo "SKIP: $*"
+  exit 77
+}
+
+# --- can this machine run containers at all? -------------------------------------------
+[[ $(id -u) == 0 ]] || skip "needs root (podman, debootstrap)"
+command -v apt-get >/dev/null || skip "not a Debian machine (apt-get missing)"
+./scripts/install-deps.sh --containers >/tmp/conv-e2e-apt.log 2>&1 ||
+  skip "cannot install podman, runc, docker-compose, debootstrap (see /tmp/conv-e2e-apt.log)"
+
+mkdir -p "$CACHE"
+export CONTAINERS_CONF=$CACHE/containers.conf
+cat >"$CONTAINERS_CONF" <<'CONF'
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+CONF
+
+podman info >/tmp/conv-e2e-podman-info.log 2>&1 ||
+  skip "podman does not work here (see /tmp/conv-e2e-podman-info.log)"
+
+# --- base images, made locally: no registry is reachable ----------------------------------
+# import_rootfs DIR NAME...: imports DIR under each NAME (docker.io/library/ is what a
+# Dockerfile's FROM debian:... means; localhost/ is where podman looks first).
+import_rootfs() {
+  local dir=$1 name id
+  shift
+  id=$(tar -C "$dir" -c . | podman import --change 'CMD ["bash"]' \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$1" | tail -1)
+  for name in "$@"; do podman tag "$id" "$name"; done
+}
+if ! podman image exists docker.io/library/debian:bookworm ||
+  ! podman image exists docker.io/library/debian:bookworm-slim; then
+  if [[ ! -f $CACHE/rootfs-bookworm/etc/debian_version ]]; then
+    say "debootstrap a minimal bookworm (about 2 minutes, once)"
+    rm -rf "$CACHE/rootfs.tmp"
+    mirror=$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p;s/^deb *\(http[^ ]*debian\) bookworm .*/\1/p' \
+      /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1)
+    debootstrap --variant=minbase bookworm "$CACHE/rootfs.tmp" "${mirror:-http://deb.debian.org/debian}" \
+      >"$CACHE/debootstrap.log" 2>&1 || skip "debootstrap failed (see $CACHE/debootstrap.log)"
+    mv "$CACHE/rootfs.tmp" "$CACHE/rootfs-bookworm"
+  fi
+  # As Debian's images: no downloaded packages, package lists or apt caches.
+  for dir in "$CACHE/rootfs-bookworm" "$CACHE/rootfs-bookworm-slim"; do
+    rm -rf "$dir/var/cache/apt"/*.bin "$dir/var/cache/apt/archives"/*.deb "$dir/var/lib/apt/lists"/*_*
+  done
+  if [[ ! -f $CACHE/rootfs-bookworm-slim/etc/debian_version ]]; then
+    # As Debian's slim images: no documentation, manual pages or translations.
+    rm -rf "$CACHE/slim.tmp"
+    cp -a "$CACHE/rootfs-bookworm" "$CACHE/slim.tmp"
+    rm -rf "$CACHE/slim.tmp/usr/share/doc"/* "$CACHE/slim.tmp/usr/share/man"/* \
+      "$CACHE/slim.tmp/usr/share/info"/* "$CACHE/slim.tmp/usr/share/locale"/*
+    cat >"$CACHE/slim.tmp/etc/dpkg/dpkg.cfg.d/docker-slim" <<'SLIM'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+SLIM
+    mv "$CACHE/slim.tmp" "$CACHE/rootfs-bookworm-slim"
+  fi
+  say "importing the base images"
+  import_rootfs "$CACHE/rootfs-bookworm" docker.io/library/debian:bookworm localhost/debian:bookworm
+  import_rootfs "$CACHE/rootfs-bookworm-slim" docker.io/library/debian:bookworm-slim \
+    localhost/debian:bookworm-slim
+fi
+if ! timeout 120 podman run --rm docker.io/library/debian:bookworm-slim true \
+  >/tmp/conv-e2e-run.log 2>&1; then
+  # Some sandboxes let podman start but not run a container (no namespaces or cgroups).
+  skip "podman cannot run a container here (see /tmp/conv-e2e-run.log)"
+fi
+
+# --- the Docker API, served by podman ---------------------------------------------------
+SOCK=$CACHE/podman.sock
+export DOCKER_HOST=unix://$SOCK
+SERVICE_PID=""
+compose() {
+  timeout "${COMPOSE_TIMEOUT:-300}" docker-compose -p "$PROJECT" -f compose.yaml \
+    -f tests/container/compose.e2e.yaml "$@"
+}
+compose_scale() {
+  timeout "${COMPOSE_TIMEOUT:-300}" docker-compose -p "$PROJECT-scale" -f compose.scale.yaml \
+    -f tests/container/compose.scale.e2e.yaml "$@"
+}
+teardown() {
+  set +e
+  say "tearing down"
+  COMPOSE_TIMEOUT=120 compose down --remove-orphans -t 15 >/dev/null 2>&1
+  COMPOSE_TIMEOUT=120 compose_scale down --remove-orphans -t 15 >/dev/null 2>&1
+  if [[ -n $SERVICE_PID ]]; then
+    kill "$SERVICE_PID" 2>/dev/null
+    wait "$SERVICE_PID" 2>/dev/null
+  fi
+  rm -f "$SOCK"
+}
+fail() {
+  echo "FAIL: $*" >&2
+  compose ps >&2 2>/dev/null || true
+  # The services' own lines (start, health, discovery), without the access log.
+  { compose logs --no-color; compose_scale logs --no-color; } 2>/dev/null | grep -v '" rt=' | tail -60 >&2
+  compose_scale ps >&2 2>/dev/null || true
+  exit 1
+}
+pass() { say "ok: $*"; }
+trap teardown EXIT
+
+rm -f "$SOCK"
+podman system service --time=0 "unix://$SOCK" >"$CACHE/podman-service.log" 2>&1 &
+SERVICE_PID=$!
+for ((i = 0; i < 100; i++)); do
+  curl -sf --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1 && break
+  kill -0 "$SERVICE_PID" 2>/dev/null || skip "podman system service exited (see $CACHE/podman-service.log)"
+  sleep 0.1
+done
+curl -sf --unix-socket "$SOCK" http://d/_ping >/dev/null || fail "podman system service does not answer"
+
+# A leftover of an aborted run would hold port 5000 or stale containers.
+COMPOSE_TIMEOUT=120 compose down --remove-orphans -t 5 >/dev/null 2>&1 || true
+COMPOSE_TIMEOUT=120 compose_scale down --remove-orphans -t 5 >/dev/null 2>&1 || true
+if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/"; then
+  fail "port $PORT is taken by something else: the test publishes the original's port"
+fi
+
+base=http://127.0.0.1:$PORT
+route=$base/convertepradolareuro/15.0
+expected='{"conversao":{"dolar":2.9411764705882355,"euro":2.678571428571429,"real":15.0}}'
+
+# served N: X-Served-By of N GETs on one keep-alive connection, space-separated (a non-200
+# shows as its status).
+served() {
+  local urls=() i
+  for ((i = 0; i < $1; i++)); do urls+=("$route"); done
+  curl -s --max-time 20 -D - -o /dev/null "${urls[@]}" | tr -d '\r' |
+    awk '/^HTTP\//{code=$2} /^X-Served-By:/{if (code == 200) printf "%s ", $2; else printf "%s ", code}'
+}
+# rotates N: 3 rounds of GETs go to exactly N distinct 200-answering names in a strict order.
+rotates() {
+  local n=$1 got i
+  read -r -a got <<<"$(served $((3 * n)))"
+  ((${#got[@]} == 3 * n)) || return 1
+  # (Names are container IDs when not given: hex, maybe all digits, but never 3 long.)
+  [[ $(printf '%s\n' "${got[@]}" | sort -u | grep -cvx '[0-9][0-9][0-9]') == "$n" ]] || return 1
+  for ((i = n; i < 3 * n; i++)); do [[ ${got[i]} == "${got[i - n]}" ]] || return 1; done
+}
+# poll SECONDS COMMAND...: retries COMMAND until it succeeds or time runs out.
+poll() {
+  local limit=$1 i
+  shift
+  for ((i = 0; i < limit * 4; i++)); do
+    "$@" && return 0
+    sleep 0.25
+  done
+  return 1
+}
+healthy() { podman healthcheck run "$1" >/dev/null 2>&1; }
+container_of() { compose ps -q "$1" | head -1; }
+
+# --- the original topology ----------------------------------------------------------------
+say "docker-compose up --build -d api1 api2 (builds the image)"
+COMPOSE_TIMEOUT=$LIMIT_BUILD compose up --build -d api1 api2 >"$CACHE/build.log" 2>&1 ||
+  { tail -40 "$CACHE/build.log" >&2; fail "docker-compose up --build failed (log: $CACHE/build.log)"; }
+size=$(podman image inspect conv:latest --format '{{.Size}}')
+pass "image conv:latest built: $((size / 1000000)) MB ($size bytes)"
+api1=$(container_of api1)
+api2=$(container_of api2)
+poll 60 healthy "$api1" || fail "api1 never became healthy"
+poll 60 healthy "$api2" || fail "api2 never became healthy"
+pass "api1 and api2 are healthy (HEALTHCHECK: conv probe .../readyz)"
+compose up -d balancer >"$CACHE/up.log" 2>&1 || fail "starting the balancer: $(tail -5 "$CACHE/up.log")"
+original() { [[ $(curl -s --max-time 5 "$route") == "$expected" ]]; }
+poll 60 original || fail "the original route on port $PORT: $(curl -s -i --max-time 5 "$route")"
+poll 30 healthy "$(container_of balancer)" || fail "the balancer never became healthy"
+body_bytes=$(curl -s --max-time 5 "$route" | wc -c)
+[[ $body_bytes == 80 ]] || fail "the original body is $body_bytes bytes, want 80"
+pass "GET :$PORT/convertepradolareuro/15.0 answers the original's 80 bytes"
+
+poll 30 rotates 2 || fail "no strict rotation over api1 and api2: $(served 6)"
+[[ $(served 4) =~ ^(api1\ api2\ |api2\ api1\ ){2}$ ]] || fail "rotation: $(served 4)"
+pass "round-robin across both APIs: $(served 6)"
+
+# Stop api1 (SIGTERM, drain) while GETs flow: none may fail.
+codes=$CACHE/codes
+: >"$codes"
+curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 --parallel --parallel-max 8 \
+  "$base/convertepradolareuro/[1-3000].0" >"$codes" 2>/dev/null &
+load=$!
+flowing() { (($(wc -l <"$codes") >= 200)); }
+poll 30 flowing || fail "the load did not start"
+compose stop -t 15 api1 >/dev/null 2>&1 || fail "docker-compose stop api1"
+wait "$load" || true
+total=$(wc -l <"$codes")
+bad=$(grep -cv '^200$' "$codes" || true)
+[[ $total == 3000 && $bad == 0 ]] || fail "stopping api1 under load: $bad of $total GETs failed"
+only_api2() { [[ $(served 4) == "api2 api2 api2 api2 " ]]; }
+poll 10 only_api2 || fail "after api1 stopped: $(served 4)"
+pass "api1 stopped under load: 3000 GETs, none failed; api2 serves alone"
+compose start api1 >/dev/null 2>&1 || fail "docker-compose start api1"
+poll 60 rotates 2 || fail "api1 did not rejoin: $(served 6)"
+pass "api1 restarted and rejoined the rotation"
+compose down --remove-orphans -t 15 >/dev/null 2>&1 || fail "docker-compose down"
+
+# --- scaling by name: compose.scale.yaml, --scale api=N ----------------------------------
+say "compose.scale.yaml with --scale api=3"
+compose_scale up -d --scale api=3 api >"$CACHE/up.log" 2>&1 ||
+  fail "scale up: $(tail -5 "$CACHE/up.log")"
+for c in $(compose_scale ps -q api); do poll 60 healthy "$c" || fail "replica $c not healthy"; done
+compose_scale up -d --no-recreate --scale api=3 balancer >"$CACHE/up.log" 2>&1 ||
+  fail "scale balancer: $(tail -5 "$CACHE/up.log")"
+poll 60 rotates 3 || fail "3 replicas: no strict rotation over 3: $(served 9)"
+pass "3 replicas discovered from the name 'api': $(served 6)"
+compose_scale up -d --no-recreate --scale api=2 api >"$CACHE/up.log" 2>&1 ||
+  fail "scale down: $(tail -5 "$CACHE/up.log")"
+poll 60 rotates 2 || fail "scaled to 2: no strict rotation over 2: $(served 6)"
+pass "scaled down to 2 without restarting the balancer: $(served 4)"
+
+say "passed in $((SECONDS - started)) s"

@@ -1,0 +1,135 @@
+#include "conv/http/probe.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+
+namespace conv::http {
+namespace {
+
+TEST(ParseHttpUrl, SplitsHostPortAndTarget) {
+  auto u = parse_http_url("http://127.0.0.1:5000/healthz?x=1");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->host, "127.0.0.1");
+  EXPECT_EQ(u->port, 5000);
+  EXPECT_EQ(u->target, "/healthz?x=1");
+  EXPECT_EQ(u->host_header, "127.0.0.1:5000");
+
+  u = parse_http_url("HTTP://api1");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->host, "api1");
+  EXPECT_EQ(u->port, 80);
+  EXPECT_EQ(u->target, "/");
+
+  u = parse_http_url("http://[::1]:8080/readyz");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->host, "::1");
+  EXPECT_EQ(u->port, 8080);
+  EXPECT_EQ(u->host_header, "[::1]:8080");
+
+  u = parse_http_url("http://localhost?q");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->target, "/?q");
+}
+
+TEST(ParseHttpUrl, RefusesWhatItCannotSend) {
+  for (const char* bad :
+       {"", "localhost:5000", "https://localhost/", "ftp://x/", "http://", "http://:80/",
+        "http://host:0/", "http://host:65536/", "http://host:/", "http://host:5x/",
+        "http://user@host/", "http://host/a b", "http://host/#frag", "http://[::1/",
+        "http://[::1]x/", "http://[::1]:/", "http://::1/", "http://ho st/", "http://[host]/"}) {
+    EXPECT_FALSE(parse_http_url(bad)) << bad;
+  }
+}
+
+// A one-shot server on a loopback port: answers each connection with `reply` (or nothing).
+class OneShotServer {
+ public:
+  explicit OneShotServer(std::string reply) : reply_(std::move(reply)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    EXPECT_EQ(::listen(fd_, 4), 0);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      const int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      char buf[4096];
+      const ssize_t n = ::recv(c, buf, sizeof buf, 0);  // the request: one small packet
+      if (n > 0) request_.assign(buf, static_cast<std::size_t>(n));
+      if (!reply_.empty()) {
+        (void)!::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+        ::close(c);
+      } else {
+        silent_ = c;  // kept open and silent until the test ends
+      }
+    });
+  }
+  ~OneShotServer() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+    if (silent_ >= 0) ::close(silent_);
+  }
+  std::uint16_t port() const { return port_; }
+  const std::string& request() const { return request_; }  // after the probe returned
+
+ private:
+  std::string reply_;
+  int fd_ = -1;
+  int silent_ = -1;
+  std::uint16_t port_ = 0;
+  std::string request_;
+  std::thread thread_;
+};
+
+HttpUrl loopback(std::uint16_t port, std::string target) {
+  return *parse_http_url("http://127.0.0.1:" + std::to_string(port) + target);
+}
+
+TEST(Probe, ReportsTheStatusOfAGet) {
+  OneShotServer server("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
+  const auto r = probe(loopback(server.port(), "/healthz"), std::chrono::seconds(5));
+  EXPECT_EQ(r.status, 204u);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(server.request().rfind("GET /healthz HTTP/1.1\r\n", 0), 0u) << server.request();
+  EXPECT_NE(server.request().find("Host: 127.0.0.1:" + std::to_string(server.port())),
+            std::string::npos);
+}
+
+TEST(Probe, ANon2xxIsNotOk) {
+  OneShotServer server("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nbusy\n");
+  const auto r = probe(loopback(server.port(), "/readyz"), std::chrono::seconds(5));
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(Probe, GarbageIsNotOk) {
+  OneShotServer server("SSH-2.0-OpenSSH\r\n\r\n");
+  const auto r = probe(loopback(server.port(), "/"), std::chrono::seconds(5));
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status, 0u);
+  EXPECT_NE(r.error.find("read"), std::string::npos) << r.error;
+}
+
+TEST(Probe, ASilentServerTimesOut) {
+  OneShotServer server("");
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = probe(loopback(server.port(), "/"), std::chrono::milliseconds(300));
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_FALSE(r.ok());
+  EXPECT_NE(r.error.find("timed out"), std::string::npos) << r.error;
+  EXPECT_LT(took, std::chrono::seconds(3));
+}
+
+}  // namespace
+}  // namespace conv::http

@@ -121,7 +121,7 @@ for threads in $THREAD_COUNTS; do
   if wants conv; then
   port=$(free_port)
   "$CONV" balancer --host 127.0.0.1 --port "$port" --threads "$threads" --access-log off \
-    --max-connections 20000 -u "127.0.0.1:$up1" -u "127.0.0.1:$up2" 2>"$BENCH_DIR/conv.err" &
+    --max-connections 20000 --admin off -u "127.0.0.1:$up1" -u "127.0.0.1:$up2" 2>"$BENCH_DIR/conv.err" &
   pid=$!
   BENCH_PIDS+=("$pid")
   wait_http "http://127.0.0.1:$port$URL_PATH"
@@ -174,7 +174,7 @@ for p in "$c1" "$c2"; do
   "$CONV" converter --host 127.0.0.1 --port "$p" --access-log off 2>/dev/null &
   BENCH_PIDS+=("$!")
 done
-"$CONV" balancer --host 127.0.0.1 --port "$port" --access-log off -u "127.0.0.1:$c1" \
+"$CONV" balancer --host 127.0.0.1 --port "$port" --access-log off --admin off -u "127.0.0.1:$c1" \
   -u "127.0.0.1:$c2" 2>/dev/null &
 new_pid=$!
 BENCH_PIDS+=("$new_pid")

@@ -8,6 +8,8 @@
 #   --fuzz        also clang-14 and libFuzzer (libclang-rt-14-dev), for the `fuzz` preset
 #   --containers  also what tests/container/e2e.sh runs containers with: podman, runc,
 #                 docker-compose, debootstrap, the CNI plugins with dnsname (names in DNS)
+#   --with-browser  also chromium (large), for the status page's browser test, which is
+#                 skipped without it
 set -euo pipefail
 
 packages=(
@@ -27,8 +29,9 @@ for arg in "$@"; do
       packages+=(podman runc docker-compose debootstrap containernetworking-plugins
         golang-github-containernetworking-plugin-dnsname iptables)
       ;;
+    --with-browser) packages+=(chromium fonts-dejavu-core) ;;
     *)
-      echo "install-deps: unknown option $arg (expected --ci, --containers, --fuzz)" >&2
+      echo "install-deps: unknown option $arg (expected --ci, --containers, --fuzz, --with-browser)" >&2
       exit 2
       ;;
   esac

@@ -25,6 +25,7 @@ pids+=($!)
 pids+=($!)
 "$conv" balancer --config configs/balancer.local.json &
 pids+=($!)
-echo "conv: balancer on http://localhost:5000 -> api1 (5001), api2 (5002); Ctrl-C stops" >&2
+echo "conv: balancer on http://localhost:5000 -> api1 (5001), api2 (5002); status page and" \
+  "admin API on http://127.0.0.1:9000; Ctrl-C stops" >&2
 # Wait until any one exits, then stop the rest.
 wait -n "${pids[@]}" || true

@@ -96,8 +96,9 @@ UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
     return u;
   }
   const auto& o = object_at(v, field);
-  reject_unknown(o, field,
-                 {"address", "weight", "max_fails", "fail_timeout", "resolve", "max_addresses"});
+  reject_unknown(
+      o, field,
+      {"address", "weight", "max_fails", "fail_timeout", "max_conns", "resolve", "max_addresses"});
   const json::value* addr = o.if_contains("address");
   if (!addr) fail(field + ".address", "required");
   u.address = host_port_at(*addr, field + ".address");
@@ -107,6 +108,9 @@ UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
   }
   if (auto* t = o.if_contains("fail_timeout")) {
     u.fail_timeout = seconds_at(*t, field + ".fail_timeout");
+  }
+  if (auto* m = o.if_contains("max_conns")) {
+    u.max_conns = static_cast<unsigned>(uint_at(*m, field + ".max_conns", 0, 1'000'000));
   }
   if (auto* r = o.if_contains("resolve")) {
     const std::string mode = r->is_string() ? std::string(r->get_string()) : "";
@@ -118,6 +122,79 @@ UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
     u.max_addresses = uint_at(*m, field + ".max_addresses", 1, 256);
   }
   return u;
+}
+
+// HOST:PORT to listen on; port 0 allowed (an ephemeral port).
+HostPort listen_at(const json::value& v, const std::string& field) {
+  if (!v.is_string()) fail(field, "expected HOST:PORT");
+  auto hp = parse_host_port(v.get_string(), true);
+  if (!hp) fail(field, "expected HOST:PORT");
+  return *hp;
+}
+
+double ratio_at(const json::value& v, const std::string& field) {
+  double r = -1;
+  if (v.is_int64()) r = static_cast<double>(v.get_int64());
+  if (v.is_uint64()) r = static_cast<double>(v.get_uint64());
+  if (v.is_double()) r = v.get_double();
+  if (!(r >= 0 && r <= 1)) fail(field, "expected a share from 0 to 1, such as 0.2");
+  return r;
+}
+
+HashKey hash_key_at(const json::value& v, const std::string& field) {
+  const std::string expected = "expected \"header:NAME\", \"cookie:NAME\" or \"client_address\"";
+  if (!v.is_string()) fail(field, expected);
+  const std::string_view s = v.get_string();
+  HashKey k;
+  if (s == "client_address") return k;
+  const auto colon = s.find(':');
+  const std::string_view kind = s.substr(0, colon);
+  const std::string_view name = colon == std::string_view::npos ? "" : s.substr(colon + 1);
+  bool token = !name.empty();
+  for (char ch : name) {
+    token = token && ch > 0x20 && ch < 0x7f && ch != ':' && ch != ';' && ch != '=' && ch != ',';
+  }
+  if (!token || (kind != "header" && kind != "cookie")) fail(field, expected);
+  k.kind = kind == "header" ? HashKey::header : HashKey::cookie;
+  k.name = std::string(name);
+  return k;
+}
+
+// "round_robin", "least_conn", "random", or {"name": "hash", "key": "..."}.
+PolicyConfig policy_at(const json::value& v, std::chrono::milliseconds slow_start) {
+  PolicyConfig p;
+  p.slow_start = slow_start;
+  const std::string expected =
+      "expected \"round_robin\", \"least_conn\", \"random\" or {\"name\": \"hash\", "
+      "\"key\": ...}";
+  const json::value* name = &v;
+  const json::object* o = nullptr;
+  if (v.is_object()) {
+    o = &v.get_object();
+    reject_unknown(*o, "policy", {"name", "key"});
+    name = o->if_contains("name");
+    if (!name) fail("policy.name", "required");
+  }
+  if (!name->is_string()) fail("policy", expected);
+  const std::string_view n = name->get_string();
+  if (n == "round_robin") {
+    p.kind = PolicyKind::round_robin;
+  } else if (n == "least_conn") {
+    p.kind = PolicyKind::least_conn;
+  } else if (n == "random") {
+    p.kind = PolicyKind::random;
+  } else if (n == "hash") {
+    p.kind = PolicyKind::hash;
+    const json::value* key = o ? o->if_contains("key") : nullptr;
+    if (!key) fail("policy.key", "required for the hash policy");
+    p.key = hash_key_at(*key, "policy.key");
+  } else {
+    fail("policy", expected);
+  }
+  if (o && p.kind != PolicyKind::hash && o->if_contains("key")) {
+    fail("policy.key", "only the hash policy takes a key");
+  }
+  return p;
 }
 
 void apply_timeouts(const json::object& o, BalancerConfig& c) {
@@ -160,12 +237,38 @@ void apply_health(const json::value& v, BalancerConfig& c) {
 
 }  // namespace
 
+const char* to_string(PolicyKind k) {
+  switch (k) {
+    case PolicyKind::round_robin:
+      return "round_robin";
+    case PolicyKind::least_conn:
+      return "least_conn";
+    case PolicyKind::random:
+      return "random";
+    case PolicyKind::hash:
+      return "hash";
+  }
+  return "?";
+}
+
+std::string HashKey::text() const {
+  switch (kind) {
+    case header:
+      return "header:" + name;
+    case cookie:
+      return "cookie:" + name;
+    case client_address:
+      break;
+  }
+  return "client_address";
+}
+
 std::string HostPort::text() const {
   const bool v6 = host.find(':') != std::string::npos;
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-std::optional<HostPort> parse_host_port(std::string_view text) {
+std::optional<HostPort> parse_host_port(std::string_view text, bool allow_port_zero) {
   HostPort hp;
   std::string_view port;
   if (!text.empty() && text.front() == '[') {
@@ -190,7 +293,8 @@ std::optional<HostPort> parse_host_port(std::string_view text) {
   }
   unsigned value = 0;
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+  if (ec != std::errc() || end != port.data() + port.size() || (value == 0 && !allow_port_zero) ||
+      value > 65535) {
     return std::nullopt;
   }
   hp.port = static_cast<std::uint16_t>(value);
@@ -212,22 +316,36 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
   const auto& o = root.get_object();
   reject_unknown(o, "",
                  {"listen", "threads", "name", "access_log", "upstreams", "timeouts", "retries",
-                  "health_check", "pool", "limits", "admin_prefix"});
+                  "health_check", "pool", "limits", "admin_prefix", "admin", "policy", "slow_start",
+                  "outlier_detection"});
 
   if (auto* v = o.if_contains("listen")) {
-    const HostPort hp = [&] {
-      if (v->is_string()) {
-        // Port 0 is allowed here (an ephemeral port), unlike for upstreams.
-        std::string s(v->get_string());
-        if (s.size() > 2 && s.substr(s.size() - 2) == ":0") {
-          auto probe = parse_host_port(s.substr(0, s.size() - 2) + ":1");
-          if (probe) return HostPort{probe->host, 0};
-        }
-      }
-      return host_port_at(*v, "listen");
-    }();
+    const HostPort hp = listen_at(*v, "listen");  // port 0: an ephemeral port
     c.server.host = hp.host;
     c.server.port = hp.port;
+  }
+  if (auto* v = o.if_contains("admin")) {
+    if (v->is_null() || (v->is_string() && v->get_string() == "off")) {
+      c.admin.reset();
+    } else {
+      c.admin = listen_at(*v, "admin");
+    }
+  }
+  if (auto* v = o.if_contains("policy")) c.policy = policy_at(*v, c.policy.slow_start);
+  if (auto* v = o.if_contains("slow_start")) {
+    c.policy.slow_start = seconds_at(*v, "slow_start", true);
+  }
+  if (auto* v = o.if_contains("outlier_detection")) {
+    const std::string w = "outlier_detection";
+    const auto& od = object_at(*v, w);
+    reject_unknown(od, w, {"consecutive_5xx", "ejection_time"});
+    if (auto* x = od.if_contains("consecutive_5xx")) {
+      c.outlier.consecutive_5xx =
+          static_cast<unsigned>(uint_at(*x, w + ".consecutive_5xx", 0, 1000));
+    }
+    if (auto* x = od.if_contains("ejection_time")) {
+      c.outlier.ejection = seconds_at(*x, w + ".ejection_time");
+    }
   }
   if (auto* v = o.if_contains("threads")) {
     c.server.threads = static_cast<unsigned>(uint_at(*v, "threads", 1, 256));
@@ -248,15 +366,26 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
       c.upstreams.push_back(upstream_at(arr[i], "upstreams[" + std::to_string(i) + "]"));
     }
     if (c.upstreams.empty()) fail("upstreams", "at least one upstream is needed");
+    std::size_t slots = 0;
+    for (const auto& u : c.upstreams) slots += u.resolve_all ? u.max_addresses : 1;
+    if (slots > kMaxUpstreams) {
+      fail("upstreams", "more than " + std::to_string(kMaxUpstreams) +
+                            " upstreams (each max_addresses slot of \"resolve\": \"all\" counts)");
+    }
   }
   if (auto* v = o.if_contains("timeouts")) apply_timeouts(object_at(*v, "timeouts"), c);
   if (auto* v = o.if_contains("retries")) {
     const auto& r = object_at(*v, "retries");
-    reject_unknown(r, "retries", {"tries", "timeout"});
+    reject_unknown(r, "retries", {"tries", "timeout", "budget", "min_concurrent"});
     if (auto* x = r.if_contains("tries")) {
       c.tries = static_cast<unsigned>(uint_at(*x, "retries.tries", 1, 20));
     }
     if (auto* x = r.if_contains("timeout")) c.retry_timeout = seconds_at(*x, "retries.timeout");
+    if (auto* x = r.if_contains("budget")) c.retry_budget.ratio = ratio_at(*x, "retries.budget");
+    if (auto* x = r.if_contains("min_concurrent")) {
+      c.retry_budget.min_concurrent =
+          static_cast<unsigned>(uint_at(*x, "retries.min_concurrent", 0, 100000));
+    }
   }
   if (auto* v = o.if_contains("health_check")) apply_health(*v, c);
   if (auto* v = o.if_contains("pool")) {

@@ -1,5 +1,6 @@
 #include "conv/balancer/health.hpp"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -31,42 +32,35 @@ struct HealthChecker::Probe : std::enable_shared_from_this<Probe> {
 };
 
 HealthChecker::HealthChecker(net::io_context& ctx, const BalancerConfig& config,
-                             std::vector<std::unique_ptr<Upstream>>& upstreams,
-                             RoundRobin& round_robin)
+                             UpstreamTable& upstreams, Selector& selector)
     : ctx_(ctx),
       config_(config),
       upstreams_(upstreams),
-      round_robin_(round_robin),
+      selector_(selector),
       timer_(ctx),
-      passes_(upstreams.size(), 0),
-      fails_(upstreams.size(), 0),
-      busy_(upstreams.size(), false),
-      epoch_(upstreams.size(), 0),
-      groups_(config.upstreams.size()),
-      alive_(std::make_shared<bool>(true)) {
-  // Names are discovered (an IP address needs no resolution and never changes).
-  for (const auto& u : upstreams_) {
-    error_code ec;
-    net::ip::make_address(u->config().address.host, ec);
-    if (ec) groups_[u->group()].slots.push_back(u->index());
-  }
-}
+      passes_(UpstreamTable::kCapacity, 0),
+      fails_(UpstreamTable::kCapacity, 0),
+      busy_(UpstreamTable::kCapacity, false),
+      epoch_(UpstreamTable::kCapacity, 0),
+      alive_(std::make_shared<bool>(true)) {}
 
 HealthChecker::~HealthChecker() {
   stop();
 }
 
 void HealthChecker::start() {
-  for (auto& u : upstreams_) {
-    error_code ec;
-    const auto ip = net::ip::make_address(u->config().address.host, ec);
-    if (!ec) u->set_endpoint({ip, u->config().address.port});
-  }
-  round_robin_.refresh(std::chrono::steady_clock::now());
-  for (std::size_t g = 0; g < groups_.size(); ++g) {
-    if (!groups_[g].slots.empty()) discover(g);
-  }
+  sync_groups();
+  selector_.refresh(std::chrono::steady_clock::now());
+  for (const auto& g : groups_) discover(g);
   tick();
+}
+
+void HealthChecker::reconfigure() {
+  sync_groups();
+  selector_.refresh(std::chrono::steady_clock::now());
+  for (const auto& g : groups_) {
+    if (!g->busy && !g->resolved_once) discover(g);
+  }
 }
 
 void HealthChecker::stop() {
@@ -74,18 +68,64 @@ void HealthChecker::stop() {
   timer_.cancel();
 }
 
+void HealthChecker::sync_groups() {
+  std::vector<std::shared_ptr<Group>> next;
+  for (const auto& c : config_.upstreams) {
+    const auto names = slot_names(c);
+    error_code ec;
+    const auto ip = net::ip::make_address(c.address.host, ec);
+    if (!ec && !c.resolve_all) {
+      // An IP address needs no resolution and never changes.
+      Upstream* u = upstreams_.find(names.front());
+      if (u && !u->resolved()) u->set_endpoint({ip, c.address.port});
+      continue;
+    }
+    const std::string key = names.front() + "/" + std::to_string(names.size());
+    auto same = [&](const std::shared_ptr<Group>& g) { return g->key == key; };
+    if (std::any_of(next.begin(), next.end(), same)) continue;  // listed twice
+    const auto kept = std::find_if(groups_.begin(), groups_.end(), same);
+    if (kept != groups_.end()) {
+      next.push_back(*kept);
+      continue;
+    }
+    auto g = std::make_shared<Group>();
+    g->key = key;
+    g->address = c.address;
+    for (const auto& name : names) {
+      if (Upstream* u = upstreams_.find(name)) {
+        g->slots.push_back(u->index());
+        g->resolved_once = g->resolved_once || u->resolved();  // max_addresses grew
+      }
+    }
+    next.push_back(std::move(g));
+  }
+  for (const auto& old : groups_) {
+    if (std::find(next.begin(), next.end(), old) != next.end()) continue;
+    old->retired = true;
+    for (std::size_t i : old->slots) {
+      const bool still = std::any_of(next.begin(), next.end(), [i](const auto& g) {
+        return std::find(g->slots.begin(), g->slots.end(), i) != g->slots.end();
+      });
+      if (!still && upstreams_[i].endpoint()) assign(i, std::nullopt, false);
+    }
+  }
+  groups_ = std::move(next);
+}
+
 void HealthChecker::tick() {
   if (!*alive_) return;
   const auto now = std::chrono::steady_clock::now();
   // Passive cool-downs end on their own: a short tick notices that promptly.
-  round_robin_.refresh(now);
+  selector_.refresh(now);
   if (now >= next_round_) {
     next_round_ = now + config_.health.interval;
-    for (std::size_t g = 0; g < groups_.size(); ++g) {
-      if (!groups_[g].slots.empty() && !groups_[g].busy) discover(g);
+    for (const auto& g : groups_) {
+      if (!g->busy) discover(g);
     }
     for (std::size_t i = 0; i < upstreams_.size(); ++i) {
-      if (!busy_[i] && upstreams_[i]->resolved() && config_.health.enabled) check(i);
+      const AdminState s = upstreams_[i].admin_state();
+      if (busy_[i] || s == AdminState::disabled || s == AdminState::removed) continue;
+      if (upstreams_[i].resolved() && config_.health.enabled) check(i);
     }
   }
   timer_.expires_after(std::min(config_.health.interval, std::chrono::milliseconds(250)));
@@ -94,21 +134,19 @@ void HealthChecker::tick() {
   });
 }
 
-void HealthChecker::discover(std::size_t g) {
-  const auto& addr = upstreams_[groups_[g].slots.front()]->config().address;
-  groups_[g].busy = true;
+void HealthChecker::discover(const std::shared_ptr<Group>& group) {
+  group->busy = true;
   auto resolver = std::make_shared<net::ip::tcp::resolver>(ctx_);
-  resolver->async_resolve(addr.host, std::to_string(addr.port),
-                          [this, g, resolver, alive = alive_](
+  resolver->async_resolve(group->address.host, std::to_string(group->address.port),
+                          [this, group, resolver, alive = alive_](
                               error_code ec, net::ip::tcp::resolver::results_type results) {
                             if (!*alive) return;
-                            groups_[g].busy = false;
-                            const Upstream& first = *upstreams_[groups_[g].slots.front()];
+                            group->busy = false;
+                            if (group->retired) return;  // a reload dropped its entry meanwhile
                             if (ec && ec != net::error::host_not_found) {
                               // A DNS hiccup (timeout, SERVFAIL) says nothing about the replicas:
                               // keep them.
-                              std::cerr << "conv balancer: upstream "
-                                        << first.config().address.text()
+                              std::cerr << "conv balancer: upstream " << group->address.text()
                                         << " does not resolve now (" << ec.message()
                                         << "); keeping its addresses\n";
                               return;
@@ -117,49 +155,60 @@ void HealthChecker::discover(std::size_t g) {
                             // leaves.
                             std::vector<net::ip::tcp::endpoint> resolved;
                             for (const auto& r : results) resolved.push_back(r.endpoint());
-                            apply_discovery(g, resolved);
+                            apply_discovery(*group, resolved);
                           });
 }
 
-void HealthChecker::apply_discovery(std::size_t g,
+void HealthChecker::assign(std::size_t i, const std::optional<net::ip::tcp::endpoint>& ep,
+                           bool later) {
+  Upstream& u = upstreams_[i];
+  const auto before = u.endpoint();
+  ++epoch_[i];
+  passes_[i] = 0;
+  fails_[i] = 0;
+  // A new replica may still be starting: with active checks on, it waits for a pass. One that
+  // joins after the first discovery is a new instance: slow start ramps it up.
+  u.assign(ep, !config_.health.enabled);
+  if (ep && later) u.ever_available.store(true, std::memory_order_relaxed);
+  if (before)
+    std::cerr << "conv balancer: upstream " << u.name() << " (" << *before << ") is gone\n";
+  if (ep) {
+    std::cerr << "conv balancer: upstream " << u.name() << " discovered at " << *ep
+              << (config_.health.enabled ? " (joins when a health check passes)" : "") << "\n";
+  }
+}
+
+void HealthChecker::apply_discovery(Group& group,
                                     const std::vector<net::ip::tcp::endpoint>& resolved) {
-  Group& group = groups_[g];
   std::vector<std::optional<net::ip::tcp::endpoint>> current;
-  for (std::size_t i : group.slots) current.push_back(upstreams_[i]->endpoint());
+  for (std::size_t i : group.slots) current.push_back(upstreams_[i].endpoint());
   const SlotPlan plan = plan_slots(current, resolved);
   bool changed = false;
   for (std::size_t k = 0; k < group.slots.size(); ++k) {
     if (plan.slots[k] == current[k]) continue;
     const std::size_t i = group.slots[k];
-    Upstream& u = *upstreams_[i];
     changed = true;
-    ++epoch_[i];
-    passes_[i] = 0;
-    fails_[i] = 0;
-    // A new replica may still be starting: with active checks on, it waits for a pass.
-    u.assign(plan.slots[k], !config_.health.enabled);
-    if (current[k])
-      std::cerr << "conv balancer: upstream " << u.name() << " (" << *current[k] << ") is gone\n";
-    if (plan.slots[k]) {
-      std::cerr << "conv balancer: upstream " << u.name() << " discovered at " << *plan.slots[k]
-                << (config_.health.enabled ? " (joins when a health check passes)" : "") << "\n";
-      if (config_.health.enabled && !busy_[i]) check(i);
+    assign(i, plan.slots[k], group.resolved_once);
+    const AdminState s = upstreams_[i].admin_state();
+    if (plan.slots[k] && config_.health.enabled && !busy_[i] && s != AdminState::disabled &&
+        s != AdminState::removed) {
+      check(i);
     }
   }
+  group.resolved_once = true;
   if (plan.left_out != group.left_out) {
     group.left_out = plan.left_out;
     if (plan.left_out > 0) {
-      std::cerr << "conv balancer: upstream "
-                << upstreams_[group.slots.front()]->config().address.text() << ": " << plan.left_out
+      std::cerr << "conv balancer: upstream " << group.address.text() << ": " << plan.left_out
                 << " address(es) beyond max_addresses (" << group.slots.size()
                 << ") are not used\n";
     }
   }
-  if (changed) round_robin_.refresh(std::chrono::steady_clock::now());
+  if (changed) selector_.refresh(std::chrono::steady_clock::now());
 }
 
 void HealthChecker::check(std::size_t i) {
-  Upstream& u = *upstreams_[i];
+  Upstream& u = upstreams_[i];
   const auto ep = u.endpoint();
   if (!ep) return;
   busy_[i] = true;
@@ -208,7 +257,8 @@ void HealthChecker::check(std::size_t i) {
 }
 
 void HealthChecker::verdict(std::size_t i, bool pass, const std::string& why) {
-  Upstream& u = *upstreams_[i];
+  Upstream& u = upstreams_[i];
+  u.set_last_check((pass ? "pass: " : "fail: ") + why);
   if (pass) {
     fails_[i] = 0;
     if (++passes_[i] >= config_.health.passes && !u.checked_healthy()) {
@@ -223,7 +273,7 @@ void HealthChecker::verdict(std::size_t i, bool pass, const std::string& why) {
                 << ")\n";
     }
   }
-  round_robin_.refresh(std::chrono::steady_clock::now());
+  selector_.refresh(std::chrono::steady_clock::now());
 }
 
 }  // namespace conv::balancer

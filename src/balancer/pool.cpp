@@ -23,11 +23,24 @@ bool still_open(boost::asio::ip::tcp::socket& s) {
 
 ConnectionPool::ConnectionPool(std::size_t upstreams, unsigned max_idle,
                                std::chrono::milliseconds idle_timeout)
-    : idle_(upstreams), attempts_(upstreams), max_idle_(max_idle), idle_timeout_(idle_timeout) {}
+    : idle_(upstreams), counters_(upstreams), max_idle_(max_idle), idle_timeout_(idle_timeout) {}
 
-void ConnectionPool::count_attempt(std::size_t upstream) {
-  auto& c = attempts_[upstream];
-  c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // one writer
+void UpstreamCounters::response(unsigned status, double seconds) {
+  if (status >= 100 && status < 600) bump(responses[status / 100 - 1]);
+  std::size_t b = 0;
+  while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
+  bump(buckets[b]);
+  bump(time_micros, static_cast<std::uint64_t>(seconds * 1e6));
+}
+
+void ConnectionPool::count_attempt(std::size_t upstream, bool retry) {
+  auto& c = counters_[upstream];
+  UpstreamCounters::bump(c.attempts);
+  if (retry) UpstreamCounters::bump(c.retries);
+}
+
+void ConnectionPool::set_pooled(std::size_t upstream) {
+  counters_[upstream].pooled.store(idle_[upstream].size(), std::memory_order_relaxed);
 }
 
 std::unique_ptr<UpstreamConnection> ConnectionPool::take(
@@ -39,8 +52,12 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::take(
     if (now - conn->idle_since >= idle_timeout_ || conn->generation != generation) continue;
     // A connection idle for a moment is reused as is (a close that races with the reuse is
     // an empty answer, retried like any other); an older one is checked first.
-    if (now - conn->idle_since < kTrustIdle || still_open(conn->socket)) return conn;
+    if (now - conn->idle_since < kTrustIdle || still_open(conn->socket)) {
+      set_pooled(upstream);
+      return conn;
+    }
   }
+  set_pooled(upstream);
   return nullptr;
 }
 
@@ -50,10 +67,14 @@ void ConnectionPool::put(std::size_t upstream, std::unique_ptr<UpstreamConnectio
   if (list.size() >= max_idle_ || conn->buffer.size() != 0) return;  // dropped: closes it
   conn->idle_since = now;
   list.push_back(std::move(conn));
+  set_pooled(upstream);
 }
 
 void ConnectionPool::clear() {
-  for (auto& list : idle_) list.clear();
+  for (std::size_t i = 0; i < idle_.size(); ++i) {
+    idle_[i].clear();
+    set_pooled(i);
+  }
 }
 
 PoolSet::PoolSet(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout)

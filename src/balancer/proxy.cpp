@@ -28,6 +28,7 @@
 #include <optional>
 
 #include "conv/balancer/forward.hpp"
+#include "conv/balancer/outlier.hpp"
 #include "conv/http/error_response.hpp"
 
 namespace conv::balancer {
@@ -67,6 +68,11 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
         executor_(responder_.executor()),
         timer_(executor_) {}
 
+  ~Exchange() {
+    release_upstream();
+    if (retrying_) ctx_.budget.finish();
+  }
+
   // Completion handlers keep the exchange alive and run on its executor.
   template <typename F>
   auto bind(F f) {
@@ -83,7 +89,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       return;
     }
     framing_ = request_framing(request_, length_);
-    retry_deadline_ = Clock::now() + ctx_.config.retry_timeout;
+    retry_deadline_ = Clock::now() + ctx_.settings.retry_timeout();
     client_address_ = info_.remote_address;
     if (framing_ == Framing::none) {
       attempt();
@@ -125,16 +131,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   void attempt() {
     const auto now = Clock::now();
-    upstream_ = nullptr;
-    for (std::size_t k = 0; k < ctx_.upstreams.size(); ++k) {
-      Upstream* u = ctx_.round_robin.pick(now);
-      if (!u) break;
-      if (std::find(tried_.begin(), tried_.begin() + tries_, u->index()) ==
-          tried_.begin() + tries_) {
-        upstream_ = u;
-        break;
-      }
-    }
+    release_upstream();
+    upstream_ = ctx_.selector.pick(now, {&request_, client_address_}, {tried_.data(), tries_});
+    held_ = upstream_;  // counted in flight on it until release_upstream()
     if (!upstream_) {
       if (tries_ == 0) {
         send_error(503, "no_upstream", "no healthy upstream is available");
@@ -147,7 +146,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     tried_[tries_++] = upstream_->index();
     attempt_start_ = now;
     ConnectionPool& pool = ctx_.pools.local();
-    pool.count_attempt(upstream_->index());
+    pool.count_attempt(upstream_->index(), tries_ > 1);
     const std::uint64_t generation = upstream_->generation();  // before the address
     conn_ = pool.take(upstream_->index(), generation, now);
     if (conn_) {
@@ -167,12 +166,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     conn_ = std::make_unique<UpstreamConnection>(
         net::ip::tcp::socket(static_cast<net::io_context&>(io)));
     conn_->generation = generation;
-    arm(ctx_.config.connect_timeout);
+    arm(ctx_.settings.connect_timeout());
     conn_->socket.async_connect(*ep, bind([](Exchange& x, error_code ec) { x.on_connect(ec); }));
   }
 
   void on_connect(error_code ec) {
     if (disarm() || ec) {
+      UpstreamCounters::bump(ctx_.pools.local().counters(upstream_->index()).connect_failures);
       upstream_failed(timed_out_ ? 504 : 502,
                       timed_out_ ? "connecting to the upstream timed out"
                                  : "cannot connect to the upstream: " + ec.message(),
@@ -191,7 +191,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       head_ =
           upstream_request_head(request_, {client_address_, "http", "1.1 conv"}, framing_, length_);
     }
-    arm(ctx_.config.response_timeout);
+    arm(ctx_.settings.response_timeout());
     net::async_write(conn_->socket, net::buffer(head_),
                      bind([](Exchange& x, error_code ec, std::size_t) { x.on_head_sent(ec); }));
   }
@@ -222,6 +222,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       return;
     }
     body_started_ = true;
+    bytes_up_ += n;
     if (n == 0) {
       if (framing_ == Framing::chunked) {
         write_upstream({net::buffer(kLastChunk)}, [](Exchange& x) { x.read_response_head(); });
@@ -245,7 +246,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     std::size_t i = 0;
     write_bufs_ = {};
     for (auto b : list) write_bufs_[i++] = b;
-    arm(ctx_.config.response_timeout);
+    arm(ctx_.settings.response_timeout());
     net::async_write(
         conn_->socket, write_bufs_, bind([next](Exchange& x, error_code ec, std::size_t) {
           if (x.disarm() || ec) {
@@ -265,7 +266,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     parser_->header_limit(kUpstreamHeaderLimit);
     parser_->body_limit(boost::none);
     if (request_.method() == bhttp::verb::head) parser_->skip(true);
-    arm(ctx_.config.response_timeout);
+    arm(ctx_.settings.response_timeout());
     bhttp::async_read_header(
         conn_->socket, conn_->buffer, *parser_,
         bind([](Exchange& x, error_code ec, std::size_t) { x.on_response_head(ec); }));
@@ -303,6 +304,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     }
     status_ = status;
     record_attempt(std::to_string(status));
+    note_upstream_response(ctx_, *upstream_, status, attempt_start_);
 
     const bool no_body = request_.method() == bhttp::verb::head || status == 204 || status == 304;
     const auto declared = parser_->content_length();  // of a HEAD response too
@@ -403,7 +405,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     auto& body = parser_->get().body();
     body.data = buffer_.data();
     body.size = buffer_.size();
-    arm(ctx_.config.response_timeout);
+    arm(ctx_.settings.response_timeout());
     bhttp::async_read_some(
         conn_->socket, conn_->buffer, *parser_,
         bind([](Exchange& x, error_code ec, std::size_t) { x.on_upstream_body(ec); }));
@@ -458,11 +460,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   void finish_client(bool keep_alive) {
     stop_timer();
+    release_upstream();
     responder_.finish({status_, body_bytes_, keep_alive, ctx_.route, log_extra()});
   }
 
   void client_gone(unsigned status) {
     stop_timer();
+    release_upstream();
     if (status == 0) status = 499;  // nginx's code for a client that went away
     responder_.finish({status, body_bytes_, false, ctx_.route, log_extra()});
   }
@@ -471,10 +475,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     if (upstream_->report_failure(Clock::now())) {
       std::fprintf(stderr, "conv balancer: upstream %s taken out for %lld ms after %u failure(s)\n",
                    upstream_->name().c_str(),
-                   static_cast<long long>(upstream_->config().fail_timeout.count()),
-                   upstream_->config().max_fails);
+                   static_cast<long long>(upstream_->fail_timeout().count()),
+                   upstream_->max_fails());
     }
-    ctx_.round_robin.refresh(Clock::now());
+    ctx_.selector.refresh(Clock::now());
   }
 
   // `upstream_fault`: false for a pooled connection the upstream had closed before we used it,
@@ -486,8 +490,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     drop_connection();
     last_status_ = status;
     last_error_ = std::move(message);
-    if (retryable && tries_ < ctx_.config.tries && tries_ < tried_.size() &&
-        Clock::now() < retry_deadline_) {
+    if (retryable && tries_ < ctx_.settings.tries() && tries_ < tried_.size() &&
+        Clock::now() < retry_deadline_ && within_retry_budget()) {
       attempt();
       return;
     }
@@ -500,10 +504,30 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       return;
     }
     stop_timer();
+    release_upstream();
     http::Response r = http::error_response(status, code, message);
     r.route = ctx_.route;
     r.log_extra = log_extra();
     responder_.send(std::move(r));
+  }
+
+  // Ends this exchange's claim on its upstream (in flight, connection cap) and records the
+  // body bytes relayed. Idempotent. (A share of the retry budget is held to the end.)
+  void release_upstream() {
+    if (held_) {
+      auto& c = ctx_.pools.local().counters(held_->index());
+      UpstreamCounters::bump(c.bytes_out, body_bytes_ - bytes_out_noted_);
+      UpstreamCounters::bump(c.bytes_in, bytes_up_);
+      bytes_out_noted_ = body_bytes_;
+      bytes_up_ = 0;
+      held_->release();
+      held_ = nullptr;
+    }
+  }
+
+  bool within_retry_budget() {
+    if (!retrying_) retrying_ = ctx_.budget.try_start(ctx_.upstreams, ctx_.settings);
+    return retrying_;
   }
 
   void drop_connection() {
@@ -600,6 +624,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   std::array<std::size_t, 20> tried_{};  // retries.tries is at most 20
   std::size_t tries_ = 0;
   Upstream* upstream_ = nullptr;
+  Upstream* held_ = nullptr;  // upstream_ while this exchange counts in flight on it
+  bool retrying_ = false;     // holds a share of the retry budget
+  std::uint64_t bytes_up_ = 0;
+  std::uint64_t bytes_out_noted_ = 0;
   std::unique_ptr<UpstreamConnection> conn_;
   bool reused_ = false;
   Clock::time_point attempt_start_;

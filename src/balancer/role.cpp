@@ -3,15 +3,35 @@
 #include <iostream>
 #include <system_error>
 
+#include "conv/balancer/admin.hpp"
 #include "conv/balancer/handler.hpp"
 #include "conv/balancer/health.hpp"
+#include "conv/balancer/stats.hpp"
 #include "conv/http/runner.hpp"
 #include "conv/http/server.hpp"
 
 namespace conv::balancer {
 
-int run_balancer(const BalancerConfig& config) {
+namespace {
+
+// The admin listener: a second Server of the shared HTTP core, with one thread of its own, so
+// that it answers while the workers are saturated and never adds work to their threads.
+http::ServerOptions admin_options(const BalancerConfig& config) {
+  http::ServerOptions o;
+  o.host = config.admin->host;
+  o.port = config.admin->port;
+  o.threads = 1;
+  o.max_connections = 64;
+  o.max_body_bytes = 64 * 1024;
+  o.drain_timeout = std::chrono::milliseconds(0);
+  return o;
+}
+
+}  // namespace
+
+int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
   const std::string role = "conv balancer";
+  BalancerConfig config = initial;  // what runs now; reloads change it on the control thread
   const auto log = http::open_access_log(role, config.access_log);
   if (!log) return 2;
   http::Metrics metrics("conv_http", BalancerHandler::route_names());
@@ -20,25 +40,55 @@ int run_balancer(const BalancerConfig& config) {
   {
     http::Server server(config.server, handler, metrics, *log, {config.name});
     if (!http::bind_server(server, role)) return 1;
-    std::cerr << http::listening_line(server, role) << " (name " << config.name << ", "
-              << config.server.threads << " thread(s), " << config.upstreams.size()
-              << " upstream(s):";
-    for (const auto& u : config.upstreams) std::cerr << " " << u.address.text();
-    std::cerr << ")\n";
 
     boost::asio::io_context control;
-    HealthChecker health(control, config, handler.upstreams(), handler.round_robin());
+    HealthChecker health(control, config, handler.upstreams(), handler.selector());
+    StatsSampler sampler(control, handler.upstreams(), handler.pools());
+    ReloadStats reloads;
+    Reloader reloader(config, std::move(load), handler, health, reloads);
+
+    const auto admin_log = http::AccessLog::open("off");
+    http::Metrics admin_metrics("conv_admin_http", AdminHandler::route_names());
+    AdminHandler admin(handler, sampler, reloads, control, [&] { return reloader.reload(); });
+    std::unique_ptr<http::Server> admin_server;
+    if (config.admin) {
+      admin_server =
+          std::make_unique<http::Server>(admin_options(config), admin, admin_metrics, *admin_log,
+                                         http::ResponseIdentity{config.name});
+      if (!http::bind_server(*admin_server, role + " admin")) return 1;
+    }
+
+    std::cerr << http::listening_line(server, role) << " (name " << config.name << ", "
+              << config.server.threads << " thread(s), " << to_string(config.policy.kind)
+              << " over " << config.upstreams.size() << " upstream(s):";
+    for (const auto& u : config.upstreams) std::cerr << " " << u.address.text();
+    std::cerr << ")\n";
+    if (admin_server) {
+      // Not "listening on": scripts read the main port from that line.
+      const auto ep = admin_server->local_endpoint();
+      std::cerr << role << ": admin API on " << ep.address().to_string() << ":" << ep.port()
+                << "\n";
+    }
+
     health.start();
+    sampler.start();
+    if (admin_server) admin_server->start();
     http::SignalHooks hooks;
-    hooks.reload = [&] {
-      std::cerr << role
-                << ": SIGHUP: configuration reload is not supported yet; restart to "
-                   "apply a changed file\n";
-    };
+    hooks.reload = [&] { reloader.reload(); };
     hooks.reopen_logs = [&] { log->reopen(); };
     hooks.draining = [&] { handler.set_draining(); };
     rc = http::run_until_stopped(server, control, config.server.drain_timeout, role, hooks);
     health.stop();
+    sampler.stop();
+    if (admin_server) {
+      admin.stop();
+      admin_server->stop();
+      admin_server->wait();
+      // Reload requests the admin thread queued meanwhile are dropped now, while the admin
+      // server's io_context (their connections') still exists.
+      control.restart();
+      control.poll();
+    }
     handler.close_pools();  // before the server's io_contexts go
   }
   log->flush();

@@ -45,6 +45,7 @@ struct Metrics::Slot {
   // io_context), so these are true atomics and only their sum over slots is meaningful.
   std::atomic<std::int64_t> in_flight{0};
   std::atomic<std::int64_t> connections{0};
+  Counter accepted{0};  // connections opened on this slot's thread
 };
 
 Metrics::Metrics(std::string prefix, std::vector<std::string> routes)
@@ -79,7 +80,9 @@ void Metrics::request_finished(unsigned route, unsigned status, double seconds) 
 }
 
 void Metrics::connection_opened() {
-  local_slot().connections.fetch_add(1, std::memory_order_relaxed);
+  Slot& s = local_slot();
+  s.connections.fetch_add(1, std::memory_order_relaxed);
+  bump(s.accepted);
 }
 
 void Metrics::connection_closed() {
@@ -93,6 +96,7 @@ void Metrics::render(std::string& out) const {
   std::vector<std::uint64_t> sums(nroutes);
   std::int64_t in_flight = 0;
   std::int64_t connections = 0;
+  std::uint64_t accepted = 0;
   slots_.for_each([&](const Slot& slot) {
     for (std::size_t i = 0; i < by_status.size(); ++i) {
       by_status[i] += slot.by_status[i].load(std::memory_order_relaxed);
@@ -105,6 +109,7 @@ void Metrics::render(std::string& out) const {
     }
     in_flight += slot.in_flight.load(std::memory_order_relaxed);
     connections += slot.connections.load(std::memory_order_relaxed);
+    accepted += slot.accepted.load(std::memory_order_relaxed);
   });
 
   const std::string& p = prefix_;
@@ -155,6 +160,9 @@ void Metrics::render(std::string& out) const {
   out += "# HELP " + p + "_connections_open Client connections open now.\n";
   out += "# TYPE " + p + "_connections_open gauge\n";
   out += p + "_connections_open " + std::to_string(connections) + "\n";
+  out += "# HELP " + p + "_connections_total Client connections accepted.\n";
+  out += "# TYPE " + p + "_connections_total counter\n";
+  out += p + "_connections_total " + std::to_string(accepted) + "\n";
 }
 
 }  // namespace conv::http

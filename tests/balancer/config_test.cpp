@@ -5,6 +5,8 @@
 namespace conv::balancer {
 namespace {
 
+using namespace std::chrono_literals;
+
 std::string error_of(std::string_view json) {
   try {
     parse_config(json);
@@ -81,7 +83,7 @@ TEST(BalancerConfig, ErrorsNameTheField) {
             "upstreams[0].weight: expected an integer from 1 to 100");
   EXPECT_EQ(error_of(R"({"upstreams": [{"address": "a:1", "wieght": 2}]})"),
             "upstreams[0].wieght: unknown key (expected address, weight, max_fails, fail_timeout, "
-            "resolve, max_addresses)");
+            "max_conns, resolve, max_addresses)");
   EXPECT_EQ(error_of(R"({"upstreams": []})"), "upstreams: at least one upstream is needed");
   EXPECT_EQ(error_of(R"({"upstreams": "a:1"})"), "upstreams: expected an array of upstreams");
   EXPECT_EQ(error_of(R"({"timeouts": {"connect": 0}})"),
@@ -100,6 +102,53 @@ TEST(BalancerConfig, ErrorsNameTheField) {
 
 TEST(BalancerConfig, ListenMayUseAnEphemeralPort) {
   EXPECT_EQ(parse_config(R"({"listen": "127.0.0.1:0"})").server.port, 0);
+}
+
+TEST(PolicyConfig, ParsesEveryPolicyAndTheirSettings) {
+  auto c = parse_config(R"({"upstreams": [{"address": "a:1", "max_conns": 50}],
+      "policy": {"name": "hash", "key": "cookie:sid"}, "slow_start": 7.5,
+      "outlier_detection": {"consecutive_5xx": 5, "ejection_time": 20},
+      "retries": {"tries": 2, "budget": 0.2, "min_concurrent": 4}, "admin": "127.0.0.1:0"})");
+  EXPECT_EQ(c.policy.kind, PolicyKind::hash);
+  EXPECT_EQ(c.policy.key.kind, HashKey::cookie);
+  EXPECT_EQ(c.policy.key.name, "sid");
+  EXPECT_EQ(c.policy.slow_start, 7500ms);
+  EXPECT_EQ(c.outlier.consecutive_5xx, 5u);
+  EXPECT_EQ(c.outlier.ejection, 20s);
+  EXPECT_DOUBLE_EQ(c.retry_budget.ratio, 0.2);
+  EXPECT_EQ(c.retry_budget.min_concurrent, 4u);
+  EXPECT_EQ(c.upstreams[0].max_conns, 50u);
+  ASSERT_TRUE(c.admin);
+  EXPECT_EQ(c.admin->port, 0);
+  EXPECT_EQ(parse_config(R"({"policy": "least_conn"})").policy.kind, PolicyKind::least_conn);
+  EXPECT_EQ(parse_config(R"({"policy": "random"})").policy.kind, PolicyKind::random);
+  EXPECT_EQ(parse_config(R"({"policy": {"name": "hash", "key": "header:X-User"}})").policy.key,
+            (HashKey{HashKey::header, "X-User"}));
+  EXPECT_EQ(parse_config(R"({"policy": {"name": "hash", "key": "client_address"}})").policy.key,
+            (HashKey{HashKey::client_address, ""}));
+  EXPECT_FALSE(parse_config(R"({"admin": null})").admin);
+  EXPECT_FALSE(parse_config(R"({"admin": "off"})").admin);
+  const auto d = default_config();
+  EXPECT_EQ(d.policy.kind, PolicyKind::round_robin);
+  ASSERT_TRUE(d.admin);
+  EXPECT_EQ(d.admin->text(), "127.0.0.1:9000");
+}
+
+TEST(PolicyConfig, ErrorsNameTheField) {
+  EXPECT_EQ(error_of(R"({"policy": "fastest"})"),
+            "policy: expected \"round_robin\", \"least_conn\", \"random\" or {\"name\": \"hash\", "
+            "\"key\": ...}");
+  EXPECT_EQ(error_of(R"({"policy": {"name": "hash"}})"),
+            "policy.key: required for the hash policy");
+  EXPECT_EQ(error_of(R"({"policy": {"name": "hash", "key": "query:x"}})"),
+            "policy.key: expected \"header:NAME\", \"cookie:NAME\" or \"client_address\"");
+  EXPECT_EQ(error_of(R"({"policy": {"name": "random", "key": "header:x"}})"),
+            "policy.key: only the hash policy takes a key");
+  EXPECT_EQ(error_of(R"({"retries": {"budget": 1.5}})"),
+            "retries.budget: expected a share from 0 to 1, such as 0.2");
+  EXPECT_EQ(error_of(R"({"admin": "nowhere"})"), "admin: expected HOST:PORT");
+  EXPECT_EQ(error_of(R"({"outlier_detection": {"consecutive": 1}})"),
+            "outlier_detection.consecutive: unknown key (expected consecutive_5xx, ejection_time)");
 }
 
 }  // namespace

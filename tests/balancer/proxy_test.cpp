@@ -8,10 +8,12 @@
 
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
+#include <set>
 #include <thread>
 
 #include "../http/test_client.hpp"
 #include "conv/balancer/handler.hpp"
+#include "conv/balancer/stats.hpp"
 #include "conv/http/server.hpp"
 #include "conv/http/target.hpp"
 
@@ -183,7 +185,7 @@ class BalancerTest : public ::testing::Test {
     for (auto& u : handler_->upstreams()) {
       u->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), u->config().address.port});
     }
-    handler_->round_robin().refresh(Upstream::Clock::now());
+    handler_->selector().refresh(Upstream::Clock::now());
     server_ = std::make_unique<http::Server>(config_.server, *handler_, metrics_, *log_,
                                              http::ResponseIdentity{"lb"});
     server_->bind();
@@ -455,6 +457,78 @@ TEST_F(BalancerTest, AdminPathIsAnsweredHereAndNeverForwarded) {
                            std::to_string(a.port) + "\"} 1"),
             std::string::npos)
       << m->body();
+}
+
+TEST_F(BalancerTest, HashPolicyKeepsEachSessionOnOneUpstream) {
+  TestUpstream a("api1"), b("api2"), c("api3");
+  BalancerConfig cfg = default_config();
+  cfg.policy.kind = PolicyKind::hash;
+  cfg.policy.key = {HashKey::cookie, "sid"};
+  start({a.port, b.port, c.port}, cfg);
+  std::set<std::string> used;
+  for (int user = 0; user < 60; ++user) {
+    std::string first;
+    for (int i = 0; i < 3; ++i) {
+      TestClient client(port_);
+      ASSERT_TRUE(
+          client.send(get_request("/x", "Cookie: sid=user" + std::to_string(user) + "\r\n")));
+      auto r = client.read_response();
+      ASSERT_TRUE(r);
+      const std::string by((*r)["X-Served-By"]);
+      if (i == 0) first = by;
+      EXPECT_EQ(by, first) << "user " << user << " moved";
+    }
+    used.insert(first);
+  }
+  // 60 sessions over 3 upstreams (ports, hence ring points, vary by run): that one gets
+  // none has a chance of 3 * (2/3)^60, about 1e-10.
+  EXPECT_EQ(used.size(), 3u);
+}
+
+TEST_F(BalancerTest, ADrainedUpstreamGetsNoRequestsAndCountersFollowTraffic) {
+  TestUpstream a("api1"), b("api2");
+  start({a.port, b.port});
+  handler_->upstreams()[0].set_admin_state(AdminState::draining);
+  handler_->selector().refresh(Upstream::Clock::now());
+  for (int i = 0; i < 6; ++i) EXPECT_EQ((*get("/x"))["X-Served-By"], "api2");
+  EXPECT_EQ(a.handler.requests.load(), 0);
+  const auto totals = sum_counters(handler_->pools(), 2);
+  EXPECT_EQ(totals[1].attempts, 6u);
+  EXPECT_EQ(totals[1].responses[1], 6u);  // 2xx
+  // Every request releases its slot, just after its last byte went out: poll, bounded.
+  const auto until = std::chrono::steady_clock::now() + 2s;
+  while (handler_->upstreams()[1].in_flight() != 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_EQ(handler_->upstreams()[1].in_flight(), 0);
+}
+
+TEST_F(BalancerTest, AnUpstreamAnswering5xxIsEjectedAfterConsecutiveErrors) {
+  RawUpstream bad(
+      "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  TestUpstream good("api2");
+  BalancerConfig cfg = default_config();
+  cfg.outlier.consecutive_5xx = 2;
+  start({bad.port, good.port}, cfg);
+  int errors = 0;
+  for (int i = 0; i < 10; ++i) errors += get("/x")->result_int() == 500 ? 1 : 0;
+  EXPECT_EQ(errors, 2);  // relayed as they came, then no more requests for it
+  EXPECT_EQ(bad.connections.load(), 2);
+  EXPECT_EQ(handler_->upstreams()[0].state(Upstream::Clock::now()), "ejected");
+}
+
+TEST_F(BalancerTest, ASpentRetryBudgetAnswersTheFailureInsteadOfRetrying) {
+  TestUpstream good("api2");
+  BalancerConfig cfg = default_config();
+  cfg.retry_budget.ratio = 0.01;  // of 1 request in flight: no retry at all
+  cfg.retry_budget.min_concurrent = 0;
+  start({closed_port(), good.port}, cfg);
+  auto r = get("/x");  // round-robin starts with the refusing upstream
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 502);
+  EXPECT_EQ(good.handler.requests.load(), 0);
+  EXPECT_EQ(handler_->retry_budget().denied(), 1u);
+  EXPECT_EQ(handler_->retry_budget().active(), 0);
 }
 
 TEST_F(BalancerTest, HeadAndErrorsFromUpstreamPassThrough) {

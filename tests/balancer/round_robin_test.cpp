@@ -5,27 +5,37 @@
 #include <map>
 #include <thread>
 
+#include "conv/balancer/selector.hpp"
+
 namespace conv::balancer {
 namespace {
 
 using Clock = Upstream::Clock;
 
-std::vector<std::unique_ptr<Upstream>> make(std::vector<unsigned> weights) {
-  std::vector<std::unique_ptr<Upstream>> out;
+// Upstreams in a table, reachable as ups[i]->...
+struct Ups {
+  std::unique_ptr<UpstreamTable> table = std::make_unique<UpstreamTable>();
+  Upstream* operator[](std::size_t i) const { return &(*table)[i]; }
+  auto begin() const { return table->begin(); }
+  auto end() const { return table->end(); }
+};
+
+Ups make(std::vector<unsigned> weights) {
+  Ups out;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     UpstreamConfig c;
     c.address = {"127.0.0.1", static_cast<std::uint16_t>(5001 + i)};
     c.weight = weights[i];
-    out.push_back(std::make_unique<Upstream>(c, i));
-    out.back()->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), c.address.port});
+    out.table->add(c).front()->set_endpoint(
+        {boost::asio::ip::make_address("127.0.0.1"), c.address.port});
   }
   return out;
 }
 
-std::string picks(RoundRobin& rr, int n) {
+std::string picks(Selector& rr, int n) {
   std::string s;
   for (int i = 0; i < n; ++i) {
-    Upstream* u = rr.pick(Clock::now());
+    Upstream* u = rr.pick(Clock::now(), {});
     s += u ? static_cast<char>('a' + u->index()) : '-';
   }
   return s;
@@ -40,19 +50,19 @@ TEST(SmoothWeightedOrder, SpreadsHeavyUpstreamsLikeNginx) {
 
 TEST(RoundRobin, RotatesStrictlyInOrder) {
   auto ups = make({1, 1, 1});
-  RoundRobin rr(ups);
+  Selector rr(*ups.table);
   EXPECT_EQ(picks(rr, 9), "abcabcabc");
 }
 
 TEST(RoundRobin, FollowsWeights) {
   auto ups = make({5, 1, 1});
-  RoundRobin rr(ups);
+  Selector rr(*ups.table);
   EXPECT_EQ(picks(rr, 14), "aabacaaaabacaa");
 }
 
 TEST(RoundRobin, SkipsAnUnhealthyUpstreamWithoutDisturbingTheOthers) {
   auto ups = make({1, 1, 1});
-  RoundRobin rr(ups);
+  Selector rr(*ups.table);
   ups[1]->set_checked_healthy(false);
   rr.refresh(Clock::now());
   EXPECT_EQ(rr.available_count(), 2u);
@@ -67,7 +77,7 @@ TEST(RoundRobin, SkipsAnUnhealthyUpstreamWithoutDisturbingTheOthers) {
 
 TEST(RoundRobin, SkipsAnUpstreamThatFailedBeforeTheRoundIsRecomputed) {
   auto ups = make({1, 1, 1});
-  RoundRobin rr(ups);
+  Selector rr(*ups.table);
   ups[2]->set_checked_healthy(false);  // no refresh: the round still lists it
   const std::string s = picks(rr, 6);
   EXPECT_EQ(s.find('c'), std::string::npos) << s;
@@ -75,7 +85,7 @@ TEST(RoundRobin, SkipsAnUpstreamThatFailedBeforeTheRoundIsRecomputed) {
 
 TEST(RoundRobin, PassiveFailuresTakeAnUpstreamOutForFailTimeout) {
   auto ups = make({1, 1});
-  RoundRobin rr(ups);
+  Selector rr(*ups.table);
   const auto now = Clock::now();
   EXPECT_TRUE(ups[0]->report_failure(now));   // max_fails 1
   EXPECT_FALSE(ups[0]->report_failure(now));  // already out: not reported twice
@@ -89,11 +99,11 @@ TEST(RoundRobin, PassiveFailuresTakeAnUpstreamOutForFailTimeout) {
 }
 
 TEST(RoundRobin, MaxFailsCountsConsecutiveFailures) {
-  std::vector<std::unique_ptr<Upstream>> ups;
+  Ups ups;
   UpstreamConfig c;
   c.address = {"127.0.0.1", 1};
   c.max_fails = 3;
-  ups.push_back(std::make_unique<Upstream>(c, 0));
+  ups.table->add(c);
   const auto now = Clock::now();
   ups[0]->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), 1});
   EXPECT_FALSE(ups[0]->report_failure(now));
@@ -107,31 +117,31 @@ TEST(RoundRobin, MaxFailsCountsConsecutiveFailures) {
 
 TEST(RoundRobin, NoAvailableUpstreamPicksNothing) {
   auto ups = make({1, 1});
-  RoundRobin rr(ups);
+  Selector rr(*ups.table);
   for (auto& u : ups) u->set_checked_healthy(false);
   rr.refresh(Clock::now());
-  EXPECT_EQ(rr.pick(Clock::now()), nullptr);
+  EXPECT_EQ(rr.pick(Clock::now(), {}), nullptr);
   EXPECT_EQ(rr.available_count(), 0u);
 }
 
 TEST(RoundRobin, UnresolvedUpstreamsAreDown) {
-  std::vector<std::unique_ptr<Upstream>> ups;
+  Ups ups;
   UpstreamConfig c;
   c.address = {"api1", 5000};
-  ups.push_back(std::make_unique<Upstream>(c, 0));
-  RoundRobin rr(ups);
-  EXPECT_EQ(rr.pick(Clock::now()), nullptr);
+  ups.table->add(c);
+  Selector rr(*ups.table);
+  EXPECT_EQ(rr.pick(Clock::now(), {}), nullptr);
 }
 
 // Across threads the rotation is global: every upstream gets exactly its share.
 TEST(RoundRobin, IsExactAcrossThreads) {
   auto ups = make({1, 1, 1});
-  RoundRobin rr(ups);
+  Selector rr(*ups.table);
   std::vector<std::thread> threads;
   std::vector<std::map<std::size_t, int>> counts(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 30000; ++i) counts[t][rr.pick(Clock::now())->index()]++;
+      for (int i = 0; i < 30000; ++i) counts[t][rr.pick(Clock::now(), {})->index()]++;
     });
   }
   for (auto& th : threads) th.join();

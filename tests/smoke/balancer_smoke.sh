@@ -15,6 +15,7 @@ cat >"$WORK/balancer.json" <<JSON
   "listen": "127.0.0.1:0",
   "threads": 2,
   "name": "lb",
+  "admin": "127.0.0.1:0",
   "access_log": "$WORK/access.log",
   "upstreams": ["127.0.0.1:$PORT_api1", "127.0.0.1:$PORT_api2", "127.0.0.1:$PORT_api3"],
   "health_check": {"interval": 0.2, "timeout": 0.5, "fails": 1, "passes": 1}
@@ -109,6 +110,8 @@ expect2() {
 }
 expect2 "no upstreams"
 expect2 "bad --upstream" --upstream api1
+expect2 "bad --admin" --upstream a:1 --admin nowhere
+grep -q -- "--admin 'nowhere': expected HOST:PORT or off" "$WORK/err" || fail "--admin message"
 echo '{"upstreams": ["a:1", "b"]}' >"$WORK/bad.json"
 expect2 "bad upstream address" --check --config "$WORK/bad.json"
 grep -q 'upstreams\[1\]: expected HOST:PORT' "$WORK/err" || fail "message does not name the field"

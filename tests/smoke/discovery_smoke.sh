@@ -41,11 +41,12 @@ start_conv_at r4 127.0.0.4 "$PORT_r2" converter --access-log off --name r4
 set_addresses 127.0.0.3 127.0.0.2
 cat >"$WORK/balancer.json" <<JSON
 {"upstreams": [{"address": "$name:$PORT_r2", "resolve": "all", "max_addresses": 4}],
- "access_log": "off", "threads": 2,
+ "access_log": "off", "threads": 2, "admin": "127.0.0.1:0",
  "health_check": {"path": "/readyz", "interval": 0.2, "timeout": 1, "fails": 1, "passes": 1}}
 JSON
 start_conv lb balancer --config "$WORK/balancer.json"
 base="http://127.0.0.1:$PORT_lb"
+admin="http://127.0.0.1:$(sed -n 's/.*admin API on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/lb.err")"
 
 # served N: X-Served-By of N GETs on one keep-alive connection, space-separated; a non-200
 # shows as its status.
@@ -101,13 +102,55 @@ set_addresses 127.0.0.4
 poll_until 10 rotates_over r4 || fail "one address: $(served 3)"
 pass "no address: 503; one address again: served"
 
+# Each slot is an upstream of its own on the admin port: /status, /metrics and the admin API
+# know it by its slot name, an empty slot is "unresolved", and a drained slot gets nothing.
+set_addresses 127.0.0.2 127.0.0.3 127.0.0.4
+poll_until 10 rotates_over r2 r3 r4 || fail "three addresses again: $(served 6)"
+status=$(curl -s "$admin/status")
+for k in 1 2 3 4; do
+  [[ $status == *"\"name\":\"$name:$PORT_r2#$k\""* ]] || fail "/status lacks slot #$k: $status"
+done
+[[ $(grep -o '"state":"unresolved"' <<<"$status" | wc -l) == 1 ]] || fail "one empty slot: $status"
+curl -s "$admin/metrics" | grep -q "^conv_upstream_available{upstream=\"$name:$PORT_r2#4\"} [01]" ||
+  fail "/metrics lacks slot #4"
+slot_of() {  # slot_of ADDRESS: the slot name holding it
+  local k
+  for k in 1 2 3 4; do
+    if curl -s "$admin/upstreams/$name:$PORT_r2%23$k" | grep -q "\"address\":\"$1:$PORT_r2\""; then
+      echo "$name:$PORT_r2%23$k"
+      return
+    fi
+  done
+}
+r3_slot=$(slot_of 127.0.0.3)
+[[ -n $r3_slot ]] || fail "no slot holds 127.0.0.3: $status"
+curl -s -o /dev/null -X POST "$admin/upstreams/$r3_slot/drain"
+poll_until 10 rotates_over r2 r4 || fail "drained slot: $(served 6)"
+curl -s -o /dev/null -X POST "$admin/upstreams/$r3_slot/enable"
+poll_until 10 rotates_over r2 r3 r4 || fail "enabled slot: $(served 6)"
+pass "slots by name in /status and /metrics, one unresolved; a slot drained and enabled"
+
+# A reload that shrinks the entry to 2 slots removes #3 and #4 together; growing it back
+# brings them back, and discovery fills them again.
+sed -i 's/"max_addresses": 4/"max_addresses": 2/' "$WORK/balancer.json"
+[[ $(curl -s -o /dev/null -w '%{http_code}' -X POST "$admin/reload") == 200 ]] || fail "reload to 2"
+grep -q "upstream $name:$PORT_r2 (2 slots) removed" "$WORK/lb.err" || fail "no removal note"
+two() { read -r -a got <<<"$(served 6)" && [[ $(printf '%s\n' "${got[@]}" | sort -u | wc -l) == 2 && ${got[*]} != *503* ]]; }
+poll_until 10 two || fail "two slots: $(served 6)"
+status=$(curl -s "$admin/status")
+[[ $status != *"#3\""* && $status != *"#4\""* ]] || fail "removed slots still listed: $status"
+sed -i 's/"max_addresses": 2/"max_addresses": 4/' "$WORK/balancer.json"
+kill -HUP "$PID_lb"
+poll_until 10 rotates_over r2 r3 r4 || fail "grown back: $(served 6)"
+pass "reload: an entry's slots go and come back together; discovery refills them"
+
 # The default, "resolve": "first", follows a name whose address changes (a container that
 # restarted with a new address), with no restart of the balancer.
 kill -TERM "$PID_lb"
 wait_exit "$PID_lb" 15
 set_addresses 127.0.0.2
 cat >"$WORK/first.json" <<JSON
-{"upstreams": ["$name:$PORT_r2"], "access_log": "off", "threads": 1,
+{"upstreams": ["$name:$PORT_r2"], "access_log": "off", "threads": 1, "admin": "127.0.0.1:0",
  "health_check": {"path": "/readyz", "interval": 0.2, "timeout": 1, "fails": 1, "passes": 1}}
 JSON
 start_conv lb balancer --config "$WORK/first.json"

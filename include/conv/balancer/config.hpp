@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -24,20 +25,58 @@ struct HostPort {
   std::string text() const;  // "host:port", "[::1]:port"
 };
 
-// "api1:5000", "127.0.0.1:5001", "[::1]:5001". Nothing if malformed or port not 1-65535.
-std::optional<HostPort> parse_host_port(std::string_view text);
+// "api1:5000", "127.0.0.1:5001", "[::1]:5001". Nothing if malformed or port not 1-65535
+// (0-65535 with `allow_port_zero`, for addresses to listen on).
+std::optional<HostPort> parse_host_port(std::string_view text, bool allow_port_zero = false);
+
+// Upstreams in one config at most, each address slot of a "resolve": "all" entry counted.
+constexpr std::size_t kMaxUpstreams = 256;
 
 struct UpstreamConfig {
   HostPort address;
   unsigned weight = 1;     // 1-100; smooth weighted round-robin
   unsigned max_fails = 1;  // passive health: consecutive failures that take it out...
   std::chrono::milliseconds fail_timeout{10'000};  // ...for this long (nginx semantics)
+  unsigned max_conns =
+      0;  // requests in flight to it (to each address of a name) at most (0: no cap)
   // A name is re-resolved every health-check interval. "resolve": "first" (false): one of its
   // addresses (kept while the name still has it), so a restarted container's new address is
   // followed. "all" (true): every address is an upstream of its own (at most max_addresses):
   // replicas behind one name (compose --scale, a Kubernetes headless Service).
   bool resolve_all = false;
   unsigned max_addresses = 16;  // with resolve_all: 1-256
+};
+
+// How an upstream is chosen for each request.
+enum class PolicyKind { round_robin, least_conn, random, hash };
+const char* to_string(PolicyKind k);
+
+// What the `hash` policy hashes.
+struct HashKey {
+  enum Kind { header, cookie, client_address } kind = client_address;
+  std::string name;          // the header or cookie name
+  std::string text() const;  // "header:X-User", "cookie:sid", "client_address"
+  bool operator==(const HashKey&) const = default;
+};
+
+struct PolicyConfig {
+  PolicyKind kind = PolicyKind::round_robin;
+  HashKey key;                              // for PolicyKind::hash
+  std::chrono::milliseconds slow_start{0};  // a recovered upstream's weight ramps up over this
+  bool operator==(const PolicyConfig&) const = default;
+};
+
+// Ejects an upstream after `consecutive_5xx` 5xx answers in a row (0: off) for `ejection`.
+struct OutlierConfig {
+  unsigned consecutive_5xx = 0;
+  std::chrono::milliseconds ejection{30'000};
+};
+
+// Retries in flight may be at most `ratio` of the requests in flight, or `min_concurrent`,
+// whichever is more (Envoy's retry budget). ratio 0: no budget (only `tries` limits).
+struct RetryBudgetConfig {
+  double ratio = 0;
+  unsigned min_concurrent = 3;
 };
 
 struct HealthCheckConfig {
@@ -62,6 +101,11 @@ struct BalancerConfig {
   unsigned pool_max_idle = 1024;  // idle keep-alive connections per upstream and thread
   std::chrono::milliseconds pool_idle_timeout{30'000};
   HealthCheckConfig health;
+  PolicyConfig policy;
+  OutlierConfig outlier;
+  RetryBudgetConfig retry_budget;
+  // The admin listener (metrics, status, runtime control, reload); nothing: off.
+  std::optional<HostPort> admin = HostPort{"127.0.0.1", 9000};
   std::string admin_prefix = "/_conv";  // the balancer's own endpoints; never forwarded
 };
 

@@ -8,26 +8,30 @@
 #include "conv/balancer/config.hpp"
 #include "conv/balancer/pool.hpp"
 #include "conv/balancer/proxy.hpp"
-#include "conv/balancer/round_robin.hpp"
-#include "conv/balancer/upstream.hpp"
+#include "conv/balancer/proxy_settings.hpp"
+#include "conv/balancer/retry_budget.hpp"
+#include "conv/balancer/selector.hpp"
+#include "conv/balancer/upstream_table.hpp"
 #include "conv/http/access_log.hpp"
 #include "conv/http/handler.hpp"
 #include "conv/http/metrics.hpp"
 
 namespace conv::balancer {
 
-// The balancer role: every request is proxied to the next upstream, except those under the
-// admin prefix ("/_conv" by default), which the balancer answers itself and never forwards:
+// The balancer role: every request is proxied to an upstream chosen by the policy, except
+// those under the admin prefix ("/_conv" by default), which the balancer answers itself and
+// never forwards:
 //   <prefix>/healthz  alive
 //   <prefix>/readyz   an upstream is available and the balancer is not draining
-//   <prefix>/metrics  Prometheus text, with per-upstream series
-// Bodies are streamed in both directions.
+//   <prefix>/metrics  Prometheus text, with per-upstream series (as the admin port's /metrics)
+// Bodies are streamed in both directions. It owns the balancer's shared state: the upstream
+// table, the selector, the connection pools and counters, the reloadable proxy settings.
 class BalancerHandler : public http::Handler {
  public:
   enum Route : std::uint16_t { none, proxy, admin };
   static std::vector<std::string> route_names();
 
-  // `config`, `metrics` and `log` must outlive the handler.
+  // `metrics` and `log` must outlive the handler.
   BalancerHandler(const BalancerConfig& config, const http::Metrics& metrics,
                   const http::AccessLog& log);
 
@@ -35,9 +39,18 @@ class BalancerHandler : public http::Handler {
   void handle(const http::RequestHeader& request, std::string_view body,
               const http::RequestInfo& info, http::Responder responder) override;
 
-  std::vector<std::unique_ptr<Upstream>>& upstreams() { return upstreams_; }
-  RoundRobin& round_robin() { return round_robin_; }
+  UpstreamTable& upstreams() { return upstreams_; }
+  const UpstreamTable& upstreams() const { return upstreams_; }
+  Selector& selector() { return selector_; }
+  const Selector& selector() const { return selector_; }
+  const PoolSet& pools() const { return pools_; }
+  ProxySettings& settings() { return settings_; }
+  const RetryBudget& retry_budget() const { return budget_; }
+  const http::Metrics& metrics() const { return metrics_; }
+  const http::AccessLog& log() const { return log_; }
+
   void set_draining() { draining_.store(true, std::memory_order_relaxed); }
+  bool draining() const { return draining_.load(std::memory_order_relaxed); }
 
   // Closes the idle upstream connections. Call after the server's threads have stopped and
   // before its io_contexts are destroyed.
@@ -45,14 +58,15 @@ class BalancerHandler : public http::Handler {
 
  private:
   http::Response admin_response(std::string_view path) const;
-  http::Response render_metrics() const;
 
-  const BalancerConfig& config_;
+  const std::string admin_prefix_;
   const http::Metrics& metrics_;
   const http::AccessLog& log_;
-  std::vector<std::unique_ptr<Upstream>> upstreams_;
-  RoundRobin round_robin_;
+  UpstreamTable upstreams_;
+  Selector selector_;
   PoolSet pools_;
+  ProxySettings settings_;
+  RetryBudget budget_;
   ProxyContext proxy_;
   std::atomic<bool> draining_{false};
 };

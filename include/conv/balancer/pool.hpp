@@ -1,11 +1,11 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -23,10 +23,35 @@ struct UpstreamConnection {
   std::uint64_t generation = 0;  // the upstream's address generation it was opened under
 };
 
+// One thread's counters for one upstream, for /metrics and /status. Written by that thread
+// only (relaxed load + store, no locked instruction), summed when scraped.
+struct UpstreamCounters {
+  // Response-time histogram bounds (seconds), from an attempt's start to the response head.
+  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1.0,  5.0};
+  using Counter = std::atomic<std::uint64_t>;
+  Counter attempts{0};
+  Counter retries{0};                                  // attempts after the first of a request
+  Counter connect_failures{0};                         // connect refused, failed or timed out
+  std::array<Counter, 5> responses{};                  // by status class, 1xx..5xx
+  std::array<Counter, kBuckets.size() + 1> buckets{};  // last: +Inf
+  Counter time_micros{0};
+  Counter bytes_out{0};  // response body bytes relayed to clients
+  Counter bytes_in{0};   // request body bytes relayed upstream
+  Counter pooled{0};     // idle connections in this thread's pool (a gauge)
+
+  static void bump(Counter& c, std::uint64_t by = 1) {
+    c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+  }
+  // An upstream answered `status` after `seconds`.
+  void response(unsigned status, double seconds);
+};
+
 // Idle keep-alive connections to each upstream, for one thread: no locking. At most
 // `max_idle` per upstream; older than `idle_timeout`, or idle over a second and closed by the
-// upstream meanwhile (a non-blocking peek when taken), and they are dropped. Also counts this
-// thread's attempts per upstream, for /metrics, without sharing a cache line between threads.
+// upstream meanwhile (a non-blocking peek when taken), and they are dropped. Also holds this
+// thread's counters per upstream, without sharing a cache line between threads. Indexed by
+// UpstreamTable index, for up to `upstreams` upstreams.
 class ConnectionPool {
  public:
   ConnectionPool(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout);
@@ -37,14 +62,18 @@ class ConnectionPool {
   void put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
            std::chrono::steady_clock::time_point now);
   void clear();
-  void count_attempt(std::size_t upstream);
+  void count_attempt(std::size_t upstream, bool retry = false);
+  UpstreamCounters& counters(std::size_t upstream) { return counters_[upstream]; }
+  const UpstreamCounters& counters(std::size_t upstream) const { return counters_[upstream]; }
   std::uint64_t attempts(std::size_t upstream) const {
-    return attempts_[upstream].load(std::memory_order_relaxed);
+    return counters_[upstream].attempts.load(std::memory_order_relaxed);
   }
 
  private:
-  std::vector<std::deque<std::unique_ptr<UpstreamConnection>>> idle_;
-  std::vector<std::atomic<std::uint64_t>> attempts_;
+  void set_pooled(std::size_t upstream);
+
+  std::vector<std::vector<std::unique_ptr<UpstreamConnection>>> idle_;  // LIFO
+  std::vector<UpstreamCounters> counters_;
   unsigned max_idle_;
   std::chrono::milliseconds idle_timeout_;
 };
@@ -57,6 +86,11 @@ class PoolSet {
   ConnectionPool& local();
   void clear_all();
   std::uint64_t attempts(std::size_t upstream) const;  // summed over threads
+  // Calls f(const ConnectionPool&) for each thread's pool (under a lock: not for requests).
+  template <typename F>
+  void for_each(F&& f) const {
+    pools_.for_each(std::forward<F>(f));
+  }
 
  private:
   std::size_t upstreams_;

@@ -4,20 +4,22 @@
 #include <string>
 #include <vector>
 
-#include "conv/balancer/config.hpp"
 #include "conv/balancer/pool.hpp"
-#include "conv/balancer/round_robin.hpp"
-#include "conv/balancer/upstream.hpp"
+#include "conv/balancer/proxy_settings.hpp"
+#include "conv/balancer/retry_budget.hpp"
+#include "conv/balancer/selector.hpp"
+#include "conv/balancer/upstream_table.hpp"
 #include "conv/http/handler.hpp"
 
 namespace conv::balancer {
 
 // What every proxied exchange shares; owned by the balancer handler.
 struct ProxyContext {
-  const BalancerConfig& config;
-  std::vector<std::unique_ptr<Upstream>>& upstreams;
-  RoundRobin& round_robin;
+  const ProxySettings& settings;
+  const UpstreamTable& upstreams;
+  Selector& selector;
   PoolSet& pools;
+  RetryBudget& budget;
   std::uint16_t route;  // the metrics route of proxied requests
   bool log_enabled;     // build the access log's upstream fields
 };

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "conv/balancer/config.hpp"
 #include "conv/cli/server_options.hpp"
 
 namespace conv::cli {
@@ -17,10 +19,15 @@ class BalancerCommand {
   int run();
 
  private:
+  // The configuration: the file (if any), then the flags given. Throws ConfigError.
+  balancer::BalancerConfig load() const;
+  std::optional<std::string> apply_flags(balancer::BalancerConfig& config) const;
+
   CLI::App* cmd_;
   ServerFlags flags_;
   std::string config_path_;
   std::vector<std::string> upstreams_;
+  std::string admin_;  // HOST:PORT or "off"; empty: as the config file (default 127.0.0.1:9000)
   bool check_ = false;
 };
 

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Instructions the balancer executes per proxied request, counted by callgrind: exact and
+# independent of the machine's load (timings on this shared 2-CPU machine are not).
+#
+#   bench/balancer_instructions.sh [CONV_BINARY ...]   (default: build/conv)
+#
+# For each binary: `conv balancer --threads 1` (health checks off) in front of two
+# `conv converter`s runs under callgrind; one curl sends N1 requests over one kept-alive
+# connection, a second curl N2 more; the totals are dumped after each and
+# (Ir(N1+N2) - Ir(N1)) / N2 is the cost of one request, start-up and the first connections
+# excluded. Extra balancer flags can be given in BALANCER_FLAGS (e.g. "--admin off").
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
+bench_install valgrind curl python3
+
+N1=${N1:-300}
+N2=${N2:-2000}
+BINARIES=("$@")
+((${#BINARIES[@]})) || BINARIES=("$here/../build/conv")
+
+conv=${BINARIES[0]}
+c1=$(free_port) c2=$(free_port)
+for p in "$c1" "$c2"; do
+  "$conv" converter --host 127.0.0.1 --port "$p" --threads 1 --access-log off 2>/dev/null &
+  BENCH_PIDS+=("$!")
+done
+wait_http "http://127.0.0.1:$c1/healthz"
+wait_http "http://127.0.0.1:$c2/healthz"
+
+urls() {  # urls PORT N: a curl config of N GETs
+  local i
+  for ((i = 1; i <= $2; i++)); do
+    printf 'url = "http://127.0.0.1:%s/convertepradolareuro/%s.0"\noutput = "/dev/null"\n' "$1" "$i"
+  done
+}
+
+total_ir() {  # total_ir FILE: the "totals:" line of a callgrind dump
+  awk '/^totals:/ {print $2}' "$1"
+}
+
+printf '%-50s %12s\n' "binary" "Ir/request"
+for bin in "${BINARIES[@]}"; do
+  port=$(free_port)
+  cat >"$BENCH_DIR/lb.json" <<JSON
+{"listen": "127.0.0.1:$port", "threads": 1, "access_log": "off", "health_check": null,
+ "upstreams": ["127.0.0.1:$c1", "127.0.0.1:$c2"]}
+JSON
+  rm -f "$BENCH_DIR"/cg.out*
+  # shellcheck disable=SC2086
+  valgrind --tool=callgrind --callgrind-out-file="$BENCH_DIR/cg.out" \
+    "$bin" balancer --config "$BENCH_DIR/lb.json" ${BALANCER_FLAGS:-} 2>"$BENCH_DIR/vg.err" &
+  pid=$!
+  BENCH_PIDS+=("$pid")
+  for ((i = 0; i < 600; i++)); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/convertepradolareuro/1.0" && break
+    sleep 0.1
+  done
+  urls "$port" "$N1" >"$BENCH_DIR/u1"
+  urls "$port" "$N2" >"$BENCH_DIR/u2"
+  curl -s --config "$BENCH_DIR/u1" >/dev/null
+  callgrind_control --dump=after-n1 "$pid" >/dev/null 2>&1
+  curl -s --config "$BENCH_DIR/u2" >/dev/null
+  callgrind_control --dump=after-n2 "$pid" >/dev/null 2>&1
+  kill -TERM "$pid"
+  wait "$pid" 2>/dev/null || true
+  # Each dump holds the counts since the previous one: the second is the N2 requests.
+  second=$(grep -l 'after-n2' "$BENCH_DIR"/cg.out* | head -1)
+  ir=$(total_ir "$second")
+  printf '%-50s %12s\n' "$bin" "$((ir / N2))"
+done

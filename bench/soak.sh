@@ -51,7 +51,7 @@ for n in 1 2 3; do
 done
 lb_port=$(free_port)
 cat >"$BENCH_DIR/lb.json" <<JSON
-{"listen": "127.0.0.1:$lb_port", "threads": 2, "name": "lb", "access_log": "off",
+{"listen": "127.0.0.1:$lb_port", "threads": 2, "name": "lb", "access_log": "off", "admin": "off",
  "upstreams": ["127.0.0.1:${api_port[1]}", "127.0.0.1:${api_port[2]}", "127.0.0.1:${api_port[3]}"],
  "health_check": {"interval": 0.5, "timeout": 0.5, "fails": 1, "passes": 1}}
 JSON

@@ -325,6 +325,7 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
     c.server.port = hp.port;
   }
   if (auto* v = o.if_contains("admin")) {
+    c.admin_explicit = true;
     if (v->is_null() || (v->is_string() && v->get_string() == "off")) {
       c.admin.reset();
     } else {

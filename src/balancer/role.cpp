@@ -55,7 +55,12 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
       admin_server =
           std::make_unique<http::Server>(admin_options(config), admin, admin_metrics, *admin_log,
                                          http::ResponseIdentity{config.name});
-      if (!http::bind_server(*admin_server, role + " admin")) return 1;
+      if (!http::bind_server(*admin_server, role + " admin")) {
+        if (config.admin_explicit) return 1;
+        std::cerr << role << ": admin API not started: the default address " << config.admin->text()
+                  << " is taken (choose one with --admin HOST:PORT or \"admin\", or turn it off)\n";
+        admin_server.reset();
+      }
     }
 
     std::cerr << http::listening_line(server, role) << " (name " << config.name << ", "

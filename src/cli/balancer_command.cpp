@@ -41,6 +41,7 @@ std::optional<std::string> BalancerCommand::apply_flags(balancer::BalancerConfig
       config.upstreams.push_back(u);
     }
   }
+  if (!admin_.empty()) config.admin_explicit = true;
   if (admin_ == "off") {
     config.admin.reset();
   } else if (!admin_.empty()) {

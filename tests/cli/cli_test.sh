@@ -55,4 +55,21 @@ rc=0
 [[ $rc == 1 ]] || fail "port in use: exit $rc"
 grep -q "cannot listen on 127.0.0.1:$PORT_first" "$WORK/err" || fail "port in use: $(cat "$WORK/err")"
 pass "a taken port is refused, even with SO_REUSEPORT listeners"
+
+# An admin address that was asked for and is taken is the same error; the default admin
+# address taken (say by a second balancer on this host) only skips the admin listener.
+rc=0
+"$CONV" balancer --host 127.0.0.1 --port 0 --admin "127.0.0.1:$PORT_first" -u 127.0.0.1:1 \
+  2>"$WORK/err" || rc=$?
+[[ $rc == 1 ]] || fail "admin port in use: exit $rc"
+grep -q "cannot listen on 127.0.0.1:$PORT_first" "$WORK/err" || fail "admin in use: $(cat "$WORK/err")"
+# Take 9000 (if something else holds it already, that does as well).
+"$CONV" converter --host 127.0.0.1 --port 9000 --access-log off 2>/dev/null &
+PIDS+=($!)
+taken() { (exec 3<>/dev/tcp/127.0.0.1/9000) 2>/dev/null; }
+poll_until 10 taken || fail "could not take port 9000 for this check"
+start_conv second balancer -u 127.0.0.1:1
+grep -q "admin API not started: the default address 127.0.0.1:9000 is taken" "$WORK/second.err" ||
+  fail "default admin taken: $(cat "$WORK/second.err")"
+pass "a taken --admin address is refused; the default one taken is skipped with a warning"
 echo "cli: all passed"

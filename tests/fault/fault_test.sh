@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_listener (printf -v)
 # Fault injection with real processes on loopback: upstreams that die, hang, lie, break off or
 # trickle, and signals to the balancer under load. Complements tests/smoke/balancer_smoke.sh
 # (a converter killed under load, restarted idle) and proxy_test.cpp (in-process 502/504).
@@ -20,7 +21,7 @@ balancer() {
     list+="${list:+, }$u"
   done
   cat >"$WORK/$name.json" <<JSON
-{"threads": 2, "name": "$name", "access_log": "off", "upstreams": [$list]$extra}
+{"threads": 2, "name": "$name", "access_log": "off", "admin": "off", "upstreams": [$list]$extra}
 JSON
   start_conv "$name" balancer --config "$WORK/$name.json"
 }
@@ -98,8 +99,10 @@ for _ in $(seq 1 20); do
   awk -v c="$c" 'BEGIN { split(c, a, " "); exit !(a[1] == 200 && a[2] < 0.5) }' ||
     fail "after the 504 the hanging upstream still gets requests: $c"
 done
-curl -s "http://127.0.0.1:$PORT_lb2/_conv/metrics" |
-  grep -q "conv_upstream_available{upstream=\"127.0.0.1:$PORT_hang\"} 0" || fail "not ejected"
+# (Not curl | grep -q: grep leaving early makes curl fail with SIGPIPE, and pipefail the test.)
+metrics=$(curl -s "http://127.0.0.1:$PORT_lb2/_conv/metrics")
+grep -q "conv_upstream_available{upstream=\"127.0.0.1:$PORT_hang\"} 0" <<<"$metrics" ||
+  fail "not ejected"
 pass "hanging upstream: 504 in ${t504}s (timeout 1 s), then ejected: 20 of 20 answered 200 in under 0.5 s"
 
 # --- 3. Garbage and an invalid status line: 502 with the JSON error, never relayed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_listener (printf -v)
 # Limits with real processes on loopback: 10,000 idle connections held at the default cap,
 # the cap refusing politely and recovering, a trickled header cut off within the header
 # timeout, oversized headers (431) and bodies (413), and the balancer's memory with clients
@@ -32,7 +33,7 @@ clients trickle "$PORT_trickle" 1
 pass "converter: $RESULT"
 start_listener big python3 "$here/../fault/fake_upstream.py" big
 cat >"$WORK/lb.json" <<JSON
-{"threads": 2, "access_log": "off", "upstreams": ["127.0.0.1:$PORT_big"], "health_check": null,
+{"threads": 2, "access_log": "off", "admin": "off", "upstreams": ["127.0.0.1:$PORT_big"], "health_check": null,
  "timeouts": {"header": 1}, "limits": {"max_header_bytes": 8192, "max_body_bytes": 100000}}
 JSON
 start_conv lb balancer --config "$WORK/lb.json"

@@ -111,7 +111,8 @@ for k in 1 2 3 4; do
   [[ $status == *"\"name\":\"$name:$PORT_r2#$k\""* ]] || fail "/status lacks slot #$k: $status"
 done
 [[ $(grep -o '"state":"unresolved"' <<<"$status" | wc -l) == 1 ]] || fail "one empty slot: $status"
-curl -s "$admin/metrics" | grep -q "^conv_upstream_available{upstream=\"$name:$PORT_r2#4\"} [01]" ||
+metrics=$(curl -s "$admin/metrics")  # (not piped into grep -q: SIGPIPE under pipefail)
+grep -q "^conv_upstream_available{upstream=\"$name:$PORT_r2#4\"} [01]" <<<"$metrics" ||
   fail "/metrics lacks slot #4"
 slot_of() {  # slot_of ADDRESS: the slot name holding it
   local k

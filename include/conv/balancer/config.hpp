@@ -106,6 +106,9 @@ struct BalancerConfig {
   RetryBudgetConfig retry_budget;
   // The admin listener (metrics, status, runtime control, reload); nothing: off.
   std::optional<HostPort> admin = HostPort{"127.0.0.1", 9000};
+  // Whether the file or --admin chose it: a chosen admin address that cannot be bound is fatal;
+  // the default one, taken (say by a second balancer on this host), is skipped with a warning.
+  bool admin_explicit = false;
   std::string admin_prefix = "/_conv";  // the balancer's own endpoints; never forwarded
 };
 

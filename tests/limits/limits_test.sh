@@ -64,7 +64,12 @@ clients slowread "$PORT_lb" 50 6
 pass "$RESULT"
 after=$(rss_kib "$PID_lb")
 growth=$(((after - before) / 1024))
-((growth < 64)) || fail "balancer RSS grew by $growth MiB with 50 slow readers"
-pass "balancer RSS with 50 slow readers: $((before / 1024)) -> $((after / 1024)) MiB (bound: +64)"
+if [[ -n ${CONV_SANITIZED:-} ]]; then
+  # ASan and TSan keep freed memory in quarantine: RSS says nothing about conv here.
+  pass "balancer RSS with 50 slow readers: $((before / 1024)) -> $((after / 1024)) MiB (sanitized build: not bounded)"
+else
+  ((growth < 64)) || fail "balancer RSS grew by $growth MiB with 50 slow readers"
+  pass "balancer RSS with 50 slow readers: $((before / 1024)) -> $((after / 1024)) MiB (bound: +64)"
+fi
 
 echo "limits tests: all passed"

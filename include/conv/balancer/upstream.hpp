@@ -128,7 +128,7 @@ class Upstream {
   std::atomic<std::int64_t> ejected_until_{0};  // likewise
   // Written by every request: on a cache line of its own, away from what picks only read.
   alignas(64) std::atomic<std::int64_t> in_flight_{0};
-  char pad_[64 - sizeof(std::atomic<std::int64_t>)] = {};
+  [[maybe_unused]] char pad_[64 - sizeof(std::atomic<std::int64_t>)] = {};
 };
 
 // The names of a config entry's upstreams: "host:port", or for "resolve": "all" its

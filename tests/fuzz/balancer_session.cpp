@@ -63,7 +63,7 @@ struct Balancer {
     for (auto& u : handler.upstreams()) {
       u->set_endpoint({net::ip::make_address("127.0.0.1"), upstream.port()});
     }
-    handler.round_robin().refresh(conv::balancer::Upstream::Clock::now());
+    handler.selector().refresh(conv::balancer::Upstream::Clock::now());
   }
   static conv::balancer::BalancerConfig make_config() {
     auto c = conv::balancer::default_config();

@@ -40,16 +40,21 @@ bool listed(const std::vector<std::string>& tokens, std::string_view name) {
   return false;
 }
 
-// Joins every value of a header (several lines, or one comma list) with ", ".
-template <typename Fields>
-std::string joined(const Fields& fields, std::string_view name) {
-  std::string out;
-  for (const auto& f : fields) {
-    if (!iequals(f.name_string(), name)) continue;
-    if (!out.empty()) out += ", ";
-    out.append(f.value());
-  }
-  return out;
+// Appends one more value of a list header (several lines, or one comma list) with ", ".
+void add_value(std::string& list, std::string_view value) {
+  if (!list.empty()) list += ", ";
+  list.append(value);
+}
+
+// The X-Forwarded-* headers are not in Beast's field table: compare their names only for
+// unknown fields, and only those of the right length.
+enum class Forwarded { none, for_, proto, host };
+Forwarded forwarded_kind(bhttp::field f, std::string_view name) {
+  if (f != bhttp::field::unknown || name.size() < 15 || name.size() > 17) return Forwarded::none;
+  if (iequals(name, "X-Forwarded-For")) return Forwarded::for_;
+  if (iequals(name, "X-Forwarded-Proto")) return Forwarded::proto;
+  if (iequals(name, "X-Forwarded-Host")) return Forwarded::host;
+  return Forwarded::none;
 }
 
 void header(std::string& out, std::string_view name, std::string_view value) {
@@ -98,12 +103,16 @@ bool is_hop_by_hop(bhttp::field f) {
 
 Framing request_framing(const http::RequestHeader& request, std::uint64_t& length) {
   length = 0;
-  if (request.count(bhttp::field::transfer_encoding) > 0) return Framing::chunked;
-  const auto cl = request.find(bhttp::field::content_length);
-  if (cl == request.end()) return Framing::none;
-  const std::string_view v = cl->value();
-  std::from_chars(v.data(), v.data() + v.size(), length);  // digits only: validated before
-  return Framing::length;
+  Framing framing = Framing::none;
+  for (const auto& f : request) {
+    if (f.name() == bhttp::field::transfer_encoding) return Framing::chunked;
+    if (f.name() == bhttp::field::content_length && framing == Framing::none) {
+      const std::string_view v = f.value();
+      std::from_chars(v.data(), v.data() + v.size(), length);  // digits only: validated before
+      framing = Framing::length;
+    }
+  }
+  return framing;
 }
 
 std::string upstream_request_head(const http::RequestHeader& request, const ForwardedFor& fwd,
@@ -115,38 +124,45 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
   out += ' ';
   out.append(request.target());
   out.append(" HTTP/1.1\r\n");
+  std::string xff, via;
+  std::string_view host;
+  bool has_host = false;
   for (const auto& f : request) {
     const std::string_view name = f.name_string();
-    if (is_hop_by_hop(f.name()) || listed(tokens, name)) continue;
-    switch (f.name()) {
-      case bhttp::field::expect:
-      case bhttp::field::via:
-        continue;
-      default:
-        break;
-    }
-    if (iequals(name, "X-Forwarded-For") || iequals(name, "X-Forwarded-Proto") ||
-        iequals(name, "X-Forwarded-Host")) {
+    const bhttp::field id = f.name();
+    if (id == bhttp::field::via) {
+      add_value(via, f.value());
       continue;
     }
+    if (id == bhttp::field::host && !has_host) {
+      host = f.value();
+      has_host = true;
+    }
+    switch (forwarded_kind(id, name)) {
+      case Forwarded::for_:
+        add_value(xff, f.value());
+        continue;
+      case Forwarded::proto:
+      case Forwarded::host:
+        continue;
+      case Forwarded::none:
+        break;
+    }
+    if (is_hop_by_hop(id) || id == bhttp::field::expect) continue;
+    if (!tokens.empty() && listed(tokens, name)) continue;
     header(out, name, f.value());
   }
-  std::string xff = joined(request, "X-Forwarded-For");
-  if (!xff.empty()) xff += ", ";
-  xff.append(fwd.client_address);
+  add_value(xff, fwd.client_address);
   header(out, "X-Forwarded-For", xff);
   header(out, "X-Forwarded-Proto", fwd.proto);
-  const auto host = request.find(bhttp::field::host);
-  if (host != request.end()) {
-    header(out, "X-Forwarded-Host", host->value());
+  if (has_host) {
+    header(out, "X-Forwarded-Host", host);
   } else {
     // An HTTP/1.0 client may omit Host, but what goes upstream is HTTP/1.1, which must have
     // one: empty, as RFC 9112 3.2 says for a target without an authority.
     header(out, "Host", "");
   }
-  std::string via = joined(request, "Via");
-  if (!via.empty()) via += ", ";
-  via.append(fwd.via);
+  add_value(via, fwd.via);
   header(out, "Via", via);
   framing_header(out, framing, length);
   out.append("\r\n");
@@ -158,12 +174,18 @@ std::optional<std::string> check_upstream_response(const ResponseHeader& respons
   if (response.result_int() < 100 || response.result_int() > 599) {
     return "a status code outside 100-599";
   }
-  const auto lengths = response.count(bhttp::field::content_length);
-  const auto encodings = response.count(bhttp::field::transfer_encoding);
+  std::size_t lengths = 0, encodings = 0;
+  std::string_view encoding;
+  for (const auto& f : response) {
+    if (f.name() == bhttp::field::content_length) ++lengths;
+    if (f.name() == bhttp::field::transfer_encoding) {
+      ++encodings;
+      encoding = f.value();
+    }
+  }
   if (lengths > 0 && encodings > 0) return "both Content-Length and Transfer-Encoding";
   if (lengths > 1) return "more than one Content-Length";
-  if (encodings > 1 ||
-      (encodings == 1 && !iequals(response[bhttp::field::transfer_encoding], "chunked"))) {
+  if (encodings > 1 || (encodings == 1 && !iequals(encoding, "chunked"))) {
     return "a Transfer-Encoding other than chunked";
   }
   if (!printable(response.reason())) return "an invalid reason phrase";
@@ -185,16 +207,17 @@ std::string client_response_head(const ResponseHeader& response, unsigned client
   if (reason.empty()) reason = bhttp::obsolete_reason(response.result());
   out.append(reason);
   out.append("\r\n");
+  std::string v;
   for (const auto& f : response) {
     const std::string_view name = f.name_string();
-    if (is_hop_by_hop(f.name()) || listed(tokens, name) || f.name() == bhttp::field::via) {
+    if (f.name() == bhttp::field::via) {
+      add_value(v, f.value());
       continue;
     }
+    if (is_hop_by_hop(f.name()) || (!tokens.empty() && listed(tokens, name))) continue;
     header(out, name, f.value());
   }
-  std::string v = joined(response, "Via");
-  if (!v.empty()) v += ", ";
-  v.append(via);
+  add_value(v, via);
   header(out, "Via", v);
   framing_header(out, framing, length);
   if (!keep_alive && client_version != 10) header(out, "Connection", "close");

@@ -307,15 +307,11 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     note_upstream_response(ctx_, *upstream_, status, attempt_start_);
 
     const bool no_body = request_.method() == bhttp::verb::head || status == 204 || status == 304;
-    const auto declared = parser_->content_length();  // of a HEAD response too
-    const bool has_length = res.count(bhttp::field::content_length) > 0;
-    std::uint64_t length = 0;
-    if (has_length) {
-      const std::string_view v = res[bhttp::field::content_length];
-      std::from_chars(v.data(), v.data() + v.size(), length);
-    } else if (declared) {
-      length = *declared;
-    }
+    // The Content-Length the upstream sent (of a HEAD, 204 or 304 response too): Beast has
+    // parsed it, and check_upstream_response made sure there is at most one.
+    const auto declared = parser_->content_length();
+    const bool has_length = declared.has_value();
+    const std::uint64_t length = declared.value_or(0);
     if (no_body) {
       client_framing_ = has_length ? Framing::length : Framing::none;
       relay_body_ = false;

@@ -2,6 +2,7 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
+#include <cstring>
 
 namespace conv::http {
 
@@ -34,20 +35,24 @@ bool is_tchar(char c) {
 }
 
 // Line structure of the raw block: CRLF line ends only, no NUL, no obs-fold, and every
-// field line "token:" with nothing between the name and the colon.
+// field line "token:" with nothing between the name and the colon. Each line is found and
+// checked with memchr (this runs on every request).
 std::optional<std::string> check_raw(std::string_view raw) {
-  std::size_t line_start = 0;
+  const char* p = raw.data();
+  const char* const end = p + raw.size();
   bool first = true;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    const char c = raw[i];
-    if (c == '\0') return "NUL byte in the request header";
-    if (c == '\r' && (i + 1 >= raw.size() || raw[i + 1] != '\n')) {
-      return "bare CR in the request header";
-    }
-    if (c != '\n') continue;
-    if (i == 0 || raw[i - 1] != '\r') return "bare LF in the request header";
-    const std::string_view line = raw.substr(line_start, i - 1 - line_start);
-    line_start = i + 1;
+  while (p < end) {
+    const auto* nl =
+        static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    const char* const stop = nl ? nl : end;  // the line, with its CR if it has one
+    const auto len = static_cast<std::size_t>(stop - p);
+    if (std::memchr(p, '\0', len) != nullptr) return "NUL byte in the request header";
+    const auto* cr = static_cast<const char*>(std::memchr(p, '\r', len));
+    if (cr != nullptr && cr + 1 != nl) return "bare CR in the request header";
+    if (nl == nullptr) break;  // an unterminated last line: Beast stops before it
+    if (cr == nullptr) return "bare LF in the request header";
+    const std::string_view line(p, static_cast<std::size_t>(cr - p));
+    p = nl + 1;
     if (first) {
       first = false;
       continue;  // the request line: Beast has parsed it strictly
@@ -80,23 +85,40 @@ std::optional<std::string> validate_request(std::string_view raw_header,
                                             const RequestHeader& header) {
   if (auto e = check_raw(raw_header)) return e;
 
-  const auto hosts = header.count(bhttp::field::host);
+  // One walk over the fields (a handful) instead of a lookup per name.
+  std::size_t hosts = 0, lengths = 0, encodings = 0;
+  std::string_view length, encoding;
+  for (const auto& f : header) {
+    switch (f.name()) {
+      case bhttp::field::host:
+        ++hosts;
+        break;
+      case bhttp::field::content_length:
+        ++lengths;
+        length = f.value();
+        break;
+      case bhttp::field::transfer_encoding:
+        ++encodings;
+        encoding = f.value();
+        break;
+      default:
+        break;
+    }
+  }
   if (header.version() == 11 && hosts != 1) {
     return "an HTTP/1.1 request needs exactly one Host header";
   }
   if (hosts > 1) return "more than one Host header";
 
-  const auto lengths = header.count(bhttp::field::content_length);
-  const auto encodings = header.count(bhttp::field::transfer_encoding);
   if (lengths > 0 && encodings > 0) return "both Content-Length and Transfer-Encoding";
   if (lengths > 1) return "more than one Content-Length";
-  if (lengths == 1 && !all_digits(header[bhttp::field::content_length])) {
+  if (lengths == 1 && !all_digits(length)) {
     return "Content-Length is not a plain decimal number";
   }
   if (encodings > 0) {
     if (header.version() < 11) return "Transfer-Encoding in an HTTP/1.0 request";
     if (encodings > 1) return "more than one Transfer-Encoding header";
-    if (!boost::beast::iequals(header[bhttp::field::transfer_encoding], "chunked")) {
+    if (!boost::beast::iequals(encoding, "chunked")) {
       return "Transfer-Encoding other than \"chunked\"";
     }
   }

@@ -32,6 +32,13 @@ namespace {
 // Connections one worker takes from the backlog per readiness event (HAProxy: maxaccept 64).
 constexpr int kAcceptBatch = 64;
 
+// For an io_context run by exactly one thread: the scheduler and descriptor registration stay
+// locked (other threads post to it: shutdown, the admin API's answers), but each socket's
+// reactor state is touched only by that thread, so its per-operation mutex can go. Every
+// socket of a context is created, used and closed on the context's own thread (a pooled
+// upstream connection stays in its thread's pool); the TSan preset checks this.
+const int kOneThreadHint = BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO;
+
 tcp::endpoint resolve_listen_endpoint(const std::string& host, std::uint16_t port) {
   error_code ec;
   auto address = net::ip::make_address(host, ec);
@@ -110,14 +117,14 @@ void Server::bind() {
     if (ep.port() != 0) ensure_port_free(ep);
     tcp::endpoint bound = ep;
     for (unsigned i = 0; i < options_.threads; ++i) {
-      contexts_.push_back(std::make_unique<net::io_context>(1));
+      contexts_.push_back(std::make_unique<net::io_context>(kOneThreadHint));
       auto w = std::make_unique<Worker>(*contexts_.back());
       w->acceptor = open_acceptor(w->ctx, bound, true);
       if (i == 0) bound = w->acceptor->local_endpoint();  // port 0: the rest join the same port
       workers_.push_back(std::move(w));
     }
   } else {
-    const int hint = options_.threads > 1 ? static_cast<int>(options_.threads) : 1;
+    const int hint = options_.threads > 1 ? static_cast<int>(options_.threads) : kOneThreadHint;
     contexts_.push_back(std::make_unique<net::io_context>(hint));
     auto w = std::make_unique<Worker>(*contexts_.back());
     w->acceptor = open_acceptor(w->ctx, ep, false);

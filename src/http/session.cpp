@@ -314,7 +314,8 @@ void Session::fail(unsigned status, std::string_view code, std::string_view mess
 }
 
 bool Session::client_keep_alive() const {
-  return parser_ && parser_->is_header_done() && parser_->get().keep_alive() &&
+  // The parser's flags, not the message's keep_alive(), which looks the Connection field up again.
+  return parser_ && parser_->is_header_done() && parser_->keep_alive() &&
          !shared_.draining.load(std::memory_order_relaxed);
 }
 

@@ -169,7 +169,10 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
   return out;
 }
 
-std::optional<std::string> check_upstream_response(const ResponseHeader& response) {
+namespace {
+
+template <typename Header>
+std::optional<std::string> check_response(const Header& response) {
   // Beast reads any three digits; "000" would be relayed as the status line "HTTP/1.1 0".
   if (response.result_int() < 100 || response.result_int() > 599) {
     return "a status code outside 100-599";
@@ -192,9 +195,9 @@ std::optional<std::string> check_upstream_response(const ResponseHeader& respons
   return std::nullopt;
 }
 
-std::string client_response_head(const ResponseHeader& response, unsigned client_version,
-                                 Framing framing, std::uint64_t length, bool keep_alive,
-                                 std::string_view via) {
+template <typename Header>
+std::string response_head(const Header& response, unsigned client_version, Framing framing,
+                          std::uint64_t length, bool keep_alive, std::string_view via) {
   const auto tokens = connection_tokens(response);
   std::string out;
   out.reserve(512);
@@ -224,6 +227,28 @@ std::string client_response_head(const ResponseHeader& response, unsigned client
   if (keep_alive && client_version == 10) header(out, "Connection", "keep-alive");
   out.append("\r\n");
   return out;
+}
+
+}  // namespace
+
+std::optional<std::string> check_upstream_response(const ResponseHeader& response) {
+  return check_response(response);
+}
+
+std::optional<std::string> check_upstream_response(const PooledResponseHeader& response) {
+  return check_response(response);
+}
+
+std::string client_response_head(const ResponseHeader& response, unsigned client_version,
+                                 Framing framing, std::uint64_t length, bool keep_alive,
+                                 std::string_view via) {
+  return response_head(response, client_version, framing, length, keep_alive, via);
+}
+
+std::string client_response_head(const PooledResponseHeader& response, unsigned client_version,
+                                 Framing framing, std::uint64_t length, bool keep_alive,
+                                 std::string_view via) {
+  return response_head(response, client_version, framing, length, keep_alive, via);
 }
 
 std::string chunk_header(std::size_t size) {

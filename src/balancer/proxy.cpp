@@ -25,6 +25,7 @@
 #include <boost/beast/http/read.hpp>
 #include <charconv>
 #include <cstdio>
+#include <memory_resource>
 #include <optional>
 
 #include "conv/balancer/forward.hpp"
@@ -42,6 +43,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kBodyChunk = 64 * 1024;
 constexpr std::uint32_t kUpstreamHeaderLimit = 64 * 1024;
+constexpr unsigned kMaxResponseHeads = 8;  // interim 1xx ones, then the final one
 
 bool idempotent(bhttp::verb v) {
   switch (v) {
@@ -262,7 +264,14 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   // ---- the response ----
 
   void read_response_head() {
-    parser_.emplace();
+    if (++heads_ > kMaxResponseHeads) {
+      upstream_failed(502, "the upstream sent too many interim (1xx) responses", false);
+      return;
+    }
+    // The fields go into the exchange's arena, released with the exchange: a bounded number
+    // of heads, each bounded by the header limit.
+    parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                    std::make_tuple(std::pmr::polymorphic_allocator<char>(&arena_)));
     parser_->header_limit(kUpstreamHeaderLimit);
     parser_->body_limit(boost::none);
     if (request_.method() == bhttp::verb::head) parser_->skip(true);
@@ -637,7 +646,11 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   std::size_t prefetched_ = 0;  // body bytes read before connecting, in buffer_
   std::vector<char> buffer_;    // sized on first use: at most kBodyChunk
 
-  std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_;
+  alignas(std::max_align_t) std::array<std::byte, 1024> arena_buffer_;
+  std::pmr::monotonic_buffer_resource arena_{arena_buffer_.data(), arena_buffer_.size()};
+  unsigned heads_ = 0;  // response heads read, interim ones included
+  std::optional<bhttp::response_parser<bhttp::buffer_body, std::pmr::polymorphic_allocator<char>>>
+      parser_;
   unsigned status_ = 0;
   bool relay_body_ = true;
   Framing client_framing_ = Framing::none;

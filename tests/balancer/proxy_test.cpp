@@ -363,6 +363,33 @@ TEST_F(BalancerTest, MalformedUpstreamResponseIs502) {
   EXPECT_EQ(r->body().find("2OO"), std::string::npos);
 }
 
+// Interim 1xx heads are read past (103 Early Hints, a stray 100): the final response is the
+// one relayed. An upstream that only ever sends interim heads gets 502, not an endless read.
+TEST_F(BalancerTest, InterimResponsesAreSkippedUpToABound) {
+  const std::string interim = "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n";
+  RawUpstream some(
+      interim + interim + "HTTP/1.1 100 Continue\r\n\r\n" +
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Final: yes\r\nConnection: close\r\n\r\nfinal");
+  start({some.port});
+  auto r = get("/x");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 200);
+  EXPECT_EQ(r->body(), "final");
+  EXPECT_EQ((*r)["X-Final"], "yes");
+}
+
+TEST_F(BalancerTest, AnUpstreamSendingOnlyInterimResponsesGets502) {
+  const std::string interim = "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n";
+  std::string endless;
+  for (int i = 0; i < 50; ++i) endless += interim;
+  RawUpstream only_interim(endless);
+  start({only_interim.port});
+  auto r = get("/x");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 502);
+  EXPECT_NE(r->body().find("interim"), std::string::npos);
+}
+
 // Found by tests/fuzz/balancer_session: a response delimited by the upstream closing (no
 // length, not chunked) said "keep-alive", and its connection went back to the pool; the next
 // request on it waited for an answer that never came (504).

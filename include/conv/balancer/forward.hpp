@@ -3,6 +3,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/message.hpp>
 #include <cstdint>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,10 @@
 namespace conv::balancer {
 
 using ResponseHeader = boost::beast::http::response_header<>;
+// An upstream response head whose fields live in the exchange's own arena (proxy.cpp): no
+// allocation per header line.
+using PooledFields = boost::beast::http::basic_fields<std::pmr::polymorphic_allocator<char>>;
+using PooledResponseHeader = boost::beast::http::response_header<PooledFields>;
 
 // How a message body is framed on the wire.
 enum class Framing {
@@ -44,11 +49,15 @@ Framing request_framing(const http::RequestHeader& request, std::uint64_t& lengt
 // Checks an upstream response head: one unambiguous framing, a status code in 100-599, a
 // printable reason. Returns why it is unusable (then the client gets 502).
 std::optional<std::string> check_upstream_response(const ResponseHeader& response);
+std::optional<std::string> check_upstream_response(const PooledResponseHeader& response);
 
 // The response head sent to the client: the upstream's status and end-to-end headers,
 // hop-by-hop ones removed, Via appended to, exactly one framing header, and Connection as
 // `keep_alive` and the client's HTTP version need.
 std::string client_response_head(const ResponseHeader& response, unsigned client_version,
+                                 Framing framing, std::uint64_t length, bool keep_alive,
+                                 std::string_view via);
+std::string client_response_head(const PooledResponseHeader& response, unsigned client_version,
                                  Framing framing, std::uint64_t length, bool keep_alive,
                                  std::string_view via);
 

@@ -116,6 +116,35 @@ measure() {
 
 wants() { [[ " $CONTENDERS " == *" $1 "* ]]; }
 
+# Whole stacks: the original (two gunicorn -w 4 behind nginx, worker_processes auto) and the
+# new one (two conv converters behind conv balancer, default threads). Started once, measured
+# in every round like the balancers.
+if ((STACKS)); then
+g1=$(free_port); g2=$(free_port)
+for p in "$g1" "$g2"; do
+  (cd "$here/original" && exec gunicorn -w 4 -b "127.0.0.1:$p" --log-level warning app:app) \
+    2>>"$BENCH_DIR/gunicorn.err" &
+  BENCH_PIDS+=("$!")
+done
+orig_port=$(free_port)
+nginx_conf "$BENCH_DIR/orig" auto "$orig_port" proxy "$g1" "$g2"
+sed -i 's/keepalive 128; keepalive_requests 1000000000; //' "$BENCH_DIR/orig/nginx.conf"
+start_nginx "$BENCH_DIR/orig"
+orig_pid=$NGINX_PID
+wait_http "http://127.0.0.1:$orig_port$URL_PATH"
+
+c1=$(free_port); c2=$(free_port); new_port=$(free_port)
+for p in "$c1" "$c2"; do
+  "$CONV" converter --host 127.0.0.1 --port "$p" --access-log off 2>/dev/null &
+  BENCH_PIDS+=("$!")
+done
+"$CONV" balancer --host 127.0.0.1 --port "$new_port" --access-log off --admin off -u "127.0.0.1:$c1" \
+  -u "127.0.0.1:$c2" 2>/dev/null &
+new_pid=$!
+BENCH_PIDS+=("$new_pid")
+wait_http "http://127.0.0.1:$new_port$URL_PATH"
+fi
+
 for ((round = 1; round <= ROUNDS; round++)); do
 for threads in $THREAD_COUNTS; do
   if wants conv; then
@@ -150,43 +179,20 @@ for threads in $THREAD_COUNTS; do
   kill -TERM "$pid"; wait "$pid" || true
   fi
 done
-done
-
 if ((STACKS)); then
-# Whole stacks: the original (two gunicorn -w 4 behind nginx, worker_processes auto) and the
-# new one (two conv converters behind conv balancer, default threads).
-g1=$(free_port); g2=$(free_port)
-for p in "$g1" "$g2"; do
-  (cd "$here/original" && exec gunicorn -w 4 -b "127.0.0.1:$p" --log-level warning app:app) \
-    2>>"$BENCH_DIR/gunicorn.err" &
-  BENCH_PIDS+=("$!")
-done
-port=$(free_port)
-nginx_conf "$BENCH_DIR/orig" auto "$port" proxy "$g1" "$g2"
-sed -i 's/keepalive 128; keepalive_requests 1000000000; //' "$BENCH_DIR/orig/nginx.conf"
-start_nginx "$BENCH_DIR/orig"
-orig_pid=$NGINX_PID
-wait_http "http://127.0.0.1:$port$URL_PATH"
-measure "original stack: nginx + 2 x gunicorn -w 4 (Flask)" "http://127.0.0.1:$port$URL_PATH" "$orig_pid" 50
-
-c1=$(free_port); c2=$(free_port); port=$(free_port)
-for p in "$c1" "$c2"; do
-  "$CONV" converter --host 127.0.0.1 --port "$p" --access-log off 2>/dev/null &
-  BENCH_PIDS+=("$!")
-done
-"$CONV" balancer --host 127.0.0.1 --port "$port" --access-log off --admin off -u "127.0.0.1:$c1" \
-  -u "127.0.0.1:$c2" 2>/dev/null &
-new_pid=$!
-BENCH_PIDS+=("$new_pid")
-wait_http "http://127.0.0.1:$port$URL_PATH"
-measure "new stack: conv balancer + 2 x conv converter" "http://127.0.0.1:$port$URL_PATH" "$new_pid" 50
+  measure "original stack: nginx + 2 x gunicorn -w 4 (Flask)" "http://127.0.0.1:$orig_port$URL_PATH" "$orig_pid" 50
+  measure "new stack: conv balancer + 2 x conv converter" "http://127.0.0.1:$new_port$URL_PATH" "$new_pid" 50
 fi
+done
 
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, nothing pinned; wrk -t$WRK_THREADS -d$DURATION --latency;" \
   "upstreams: 2 x nginx return 200 (1 worker); RSS of the balancer alone (stacks: the front);" \
   "median of $ROUNDS round(s)"
-printf '| balancer | conns | req/s | p50 ms | p99 ms | errors | RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|\n'
-# One row per contender and connection count, in first-seen order: the median run by req/s.
+printf '| balancer | conns | req/s | range req/s | p50 ms | p99 ms | errors | RSS MiB |\n'
+printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
+# One row per contender and connection count, in first-seen order: the median run by req/s,
+# with the lowest and highest req/s of all rounds. Then conv's ratios to each peer with the
+# same threads and connections (medians), and the new stack's to the original's.
 printf '%s\n' "${results[@]}" | awk -F'|' '
   { key = $1 "|" $2; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
     runs[key, ++count[key]] = $0 }
@@ -197,7 +203,29 @@ printf '%s\n' "${results[@]}" | awk -F'|' '
         split(runs[key, a], x, "|"); split(runs[key, b], y, "|")
         if (y[3] + 0 < x[3] + 0) { t = runs[key, a]; runs[key, a] = runs[key, b]; runs[key, b] = t }
       }
+      split(runs[key, 1], lo, "|"); split(runs[key, m], hi, "|")
       split(runs[key, int((m + 1) / 2)], f, "|")
-      printf "| %s | %d | %.0f | %.2f | %.2f | %d | %.1f |\n", f[1], f[2], f[3], f[4], f[5], f[6], f[7] / 1024
+      printf "| %s | %d | %.0f | %.0f-%.0f | %.2f | %.2f | %d | %.1f |\n", f[1], f[2], f[3], lo[3], hi[3], f[4], f[5], f[6], f[7] / 1024
+      name = f[1]
+      if (match(name, /--threads [0-9]+$/)) { kind = "conv"; t = substr(name, RSTART + 10) }
+      else if (match(name, /[0-9]+ worker\(s\)$/)) { kind = "nginx"; t = substr(name, RSTART) + 0 }
+      else if (match(name, /[0-9]+ thread\(s\)$/)) { kind = "haproxy"; t = substr(name, RSTART) + 0 }
+      else if (name ~ /^original stack/) { kind = "orig"; t = 0 }
+      else if (name ~ /^new stack/) { kind = "new"; t = 0 }
+      else continue
+      rps[kind, t + 0, f[2] + 0] = f[3]; p99[kind, t + 0, f[2] + 0] = f[5]
+      if (kind == "conv") { rows[++r] = (t + 0) "|" (f[2] + 0) }
     }
+    for (i = 1; i <= r; i++) {
+      split(rows[i], k, "|"); t = k[1]; c = k[2]
+      line = sprintf("conv vs peers, %d thread(s), %d conns:", t, c)
+      for (j = 1; j <= 2; j++) {
+        peer = j == 1 ? "nginx" : "haproxy"
+        if ((peer, t, c) in rps && rps[peer, t, c] > 0)
+          line = line sprintf(" %s %.2fx req/s, p99 %.2fx;", peer, rps["conv", t, c] / rps[peer, t, c], p99["conv", t, c] / p99[peer, t, c])
+      }
+      print line
+    }
+    if (("orig", 0, 50) in rps && rps["orig", 0, 50] > 0)
+      printf "new stack vs original stack: %.1fx req/s\n", rps["new", 0, 50] / rps["orig", 0, 50]
   }'

@@ -1,5 +1,7 @@
 #include "conv/http/server.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -25,6 +27,8 @@ struct Server::Worker {
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<net::steady_timer> retry_timer;  // backs off accept() when out of descriptors
   detail::ConnectionRegistry registry;
+  std::atomic<std::size_t> incoming{0};  // handed over by another worker, not started yet
+  std::size_t load() const { return registry.size() + incoming.load(std::memory_order_relaxed); }
 };
 
 namespace {
@@ -145,6 +149,12 @@ std::size_t Server::open_connections() const {
   return shared_->connections.load();
 }
 
+std::vector<std::size_t> Server::connections_per_worker() const {
+  std::vector<std::size_t> out;
+  for (const auto& w : workers_) out.push_back(w->load());
+  return out;
+}
+
 void Server::accept_on(Worker& w) {
   // With one context run by several threads, each connection gets a strand; with a context
   // per thread, the context's own executor already serialises everything.
@@ -183,9 +193,76 @@ void Server::admit(Worker& w, tcp::socket socket) {
   if (open > options_.max_connections) {
     shared_->connections.fetch_sub(1, std::memory_order_relaxed);
     detail::reject_connection(std::move(socket), shared_->identity);
-  } else {
-    std::make_shared<detail::Session>(std::move(socket), *shared_, w.registry)->start();
+    return;
   }
+  Worker& target = least_loaded(w);
+  if (&target != &w) {
+    hand_over(w, target, std::move(socket));
+    return;
+  }
+  std::make_shared<detail::Session>(std::move(socket), *shared_, w.registry)->start();
+}
+
+// With a listener per thread, the kernel picks the thread of each new connection by a hash of
+// its addresses: 50 connections split 20/30 as often as 25/25, and the busier thread's
+// requests wait longer (the tail latency of the whole server). As HAProxy does, a connection
+// goes to the worker serving the fewest; the accepting one on a tie.
+Server::Worker& Server::least_loaded(Worker& accepting) {
+  if (workers_.size() < 2) return accepting;
+  Worker* best = &accepting;
+  std::size_t best_load = accepting.load();
+  for (auto& w : workers_) {
+    const std::size_t load = w->load();
+    if (load < best_load) {
+      best = w.get();
+      best_load = load;
+    }
+  }
+  return *best;
+}
+
+namespace {
+
+// A descriptor between two workers: closed, and its connection uncounted, if it never
+// reaches its session (the target's context stopped first).
+struct HandedOver {
+  int fd;
+  std::atomic<std::size_t>* connections;
+  HandedOver(int f, std::atomic<std::size_t>* c) : fd(f), connections(c) {}
+  HandedOver(HandedOver&& o) noexcept : fd(std::exchange(o.fd, -1)), connections(o.connections) {}
+  HandedOver(const HandedOver&) = delete;
+  HandedOver& operator=(const HandedOver&) = delete;
+  HandedOver& operator=(HandedOver&&) = delete;
+  ~HandedOver() {
+    if (fd < 0) return;
+    ::close(fd);
+    connections->fetch_sub(1, std::memory_order_relaxed);
+  }
+};
+
+}  // namespace
+
+void Server::hand_over(Worker& from, Worker& target, tcp::socket socket) {
+  // The socket leaves this worker's reactor and joins the target's on the target's thread:
+  // each socket is only ever used by one thread (see kOneThreadHint).
+  const auto protocol = local_endpoint_.protocol();  // every listener's
+  error_code ec;
+  const int fd = socket.release(ec);
+  if (ec || fd < 0) {  // cannot move it: serve it here
+    std::make_shared<detail::Session>(std::move(socket), *shared_, from.registry)->start();
+    return;
+  }
+  target.incoming.fetch_add(1, std::memory_order_relaxed);
+  net::post(target.ctx,
+            [this, &target, protocol, h = HandedOver(fd, &shared_->connections)]() mutable {
+              target.incoming.fetch_sub(1, std::memory_order_relaxed);
+              tcp::socket s(target.ctx);
+              error_code aec;
+              s.assign(protocol, h.fd, aec);
+              if (aec) return;  // h closes it
+              h.fd = -1;
+              std::make_shared<detail::Session>(std::move(s), *shared_, target.registry)->start();
+            });
 }
 
 void Server::start(std::function<void()> on_stopped) {

@@ -43,11 +43,13 @@ std::string_view field_or_empty(const RequestHeader& req, Name name) {
 
 ConnectionRegistry::Handle ConnectionRegistry::add(std::weak_ptr<Session> session) {
   std::lock_guard lock(mutex_);
+  size_.fetch_add(1, std::memory_order_relaxed);
   return sessions_.insert(sessions_.end(), std::move(session));
 }
 
 void ConnectionRegistry::remove(Handle handle) {
   std::lock_guard lock(mutex_);
+  size_.fetch_sub(1, std::memory_order_relaxed);
   sessions_.erase(handle);
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <future>
 #include <thread>
@@ -314,6 +315,45 @@ TEST_P(ServerTest, ConnectionsOverTheCapGet503) {
   EXPECT_EQ(r->result_int(), 503);
   EXPECT_NE(r->body().find("too_many_connections"), std::string::npos);
   EXPECT_EQ(server_->open_connections(), 2u);
+}
+
+// With a listener per thread the kernel picks each connection's thread by a hash (256
+// connections split 120/136 as often as 128/128); the server evens them out, as HAProxy does:
+// within 2 (two threads accepting at the same instant may both pick the same one).
+TEST_P(ServerTest, SpreadsConnectionsEvenlyOverTheWorkers) {
+  start();
+  constexpr std::size_t kConnections = 256;
+  std::vector<std::unique_ptr<TestClient>> clients;
+  for (std::size_t i = 0; i < kConnections; ++i) {
+    clients.push_back(std::make_unique<TestClient>(port_));
+    ASSERT_TRUE(clients.back()->connected()) << i;
+  }
+  // Every connection is served, the ones handed to another thread too; an answer also means
+  // its session has started and is counted.
+  for (auto& c : clients) {
+    ASSERT_TRUE(c->send(get_request("/")));
+    auto r = c->read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->result_int(), 200);
+  }
+  const auto per_worker = server_->connections_per_worker();
+  std::size_t total = 0;
+  for (auto n : per_worker) total += n;
+  EXPECT_EQ(total, kConnections);
+  if (GetParam() == IoModel::per_thread) {
+    ASSERT_EQ(per_worker.size(), 2u);
+    const auto [lo, hi] = std::minmax(per_worker[0], per_worker[1]);
+    EXPECT_LE(hi - lo, 2u) << per_worker[0] << " / " << per_worker[1];
+  }
+  clients.clear();  // closed: the counts go back to zero
+  for (int i = 0; i < 400; ++i) {
+    const auto now = server_->connections_per_worker();
+    std::size_t open = 0;
+    for (auto n : now) open += n;
+    if (open == 0) break;
+    std::this_thread::sleep_for(5ms);
+  }
+  for (auto n : server_->connections_per_worker()) EXPECT_EQ(n, 0u);
 }
 
 TEST_P(ServerTest, ShutdownFinishesInFlightClosesIdleAndStops) {

@@ -50,11 +50,15 @@ class Server {
 
   bool draining() const;
   std::size_t open_connections() const;
+  // Connections each worker thread serves (one entry with the shared io model).
+  std::vector<std::size_t> connections_per_worker() const;
 
  private:
   struct Worker;
   void accept_on(Worker& worker);
   void admit(Worker& worker, boost::asio::ip::tcp::socket socket);
+  Worker& least_loaded(Worker& accepting);
+  void hand_over(Worker& from, Worker& target, boost::asio::ip::tcp::socket socket);
 
   ServerOptions options_;
   std::unique_ptr<detail::ServerShared> shared_;

@@ -43,8 +43,11 @@ class ConnectionRegistry {
   Handle add(std::weak_ptr<Session> session);
   void remove(Handle handle);
   std::vector<std::shared_ptr<Session>> snapshot();
+  // Sessions registered now; readable from any thread.
+  std::size_t size() const { return size_.load(std::memory_order_relaxed); }
 
  private:
+  std::atomic<std::size_t> size_{0};
   std::mutex mutex_;
   std::list<std::weak_ptr<Session>> sessions_;
 };

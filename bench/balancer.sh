@@ -117,8 +117,9 @@ measure() {
 wants() { [[ " $CONTENDERS " == *" $1 "* ]]; }
 
 # Whole stacks: the original (two gunicorn -w 4 behind nginx, worker_processes auto) and the
-# new one (two conv converters behind conv balancer, default threads). Started once, measured
-# in every round like the balancers.
+# new one as scripts/run-local.sh starts it (two conv converters with a quarter of the CPUs
+# each, at least one thread, behind conv balancer with its default threads). Started once,
+# measured in every round like the balancers.
 if ((STACKS)); then
 g1=$(free_port); g2=$(free_port)
 for p in "$g1" "$g2"; do
@@ -135,7 +136,8 @@ wait_http "http://127.0.0.1:$orig_port$URL_PATH"
 
 c1=$(free_port); c2=$(free_port); new_port=$(free_port)
 for p in "$c1" "$c2"; do
-  "$CONV" converter --host 127.0.0.1 --port "$p" --access-log off 2>/dev/null &
+  "$CONV" converter --host 127.0.0.1 --port "$p" --access-log off \
+    --threads "$(($(nproc) / 4 > 0 ? $(nproc) / 4 : 1))" 2>/dev/null &
   BENCH_PIDS+=("$!")
 done
 "$CONV" balancer --host 127.0.0.1 --port "$new_port" --access-log off --admin off -u "127.0.0.1:$c1" \

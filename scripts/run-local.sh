@@ -19,10 +19,17 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-"$conv" converter --host 127.0.0.1 --port 5001 --name api1 --rates configs/rates.json &
-pids+=($!)
-"$conv" converter --host 127.0.0.1 --port 5002 --name api2 --rates configs/rates.json &
-pids+=($!)
+# The three servers share this machine's CPUs. A converter does about a quarter of the
+# balancer's work per request (one connection to serve instead of two, and a short answer),
+# so each gets a quarter of the CPUs and the balancer all of them (its default); threads
+# beyond the CPUs only queue behind each other (measured in bench/balancer.sh's stacks).
+converter_threads=$(($(nproc) / 4))
+((converter_threads >= 1)) || converter_threads=1
+for n in 1 2; do
+  "$conv" converter --host 127.0.0.1 --port "500$n" --name "api$n" --rates configs/rates.json \
+    --threads "$converter_threads" &
+  pids+=($!)
+done
 "$conv" balancer --config configs/balancer.local.json &
 pids+=($!)
 echo "conv: balancer on http://localhost:5000 -> api1 (5001), api2 (5002); status page and" \

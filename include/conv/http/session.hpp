@@ -120,6 +120,9 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
   std::optional<Parser> parser_;
   std::string body_;               // the buffered request body
   std::size_t header_offset_ = 0;  // header bytes the parser has taken, still in buffer_
+  // buffer_'s size when the body parser last asked for more input (kNotStarved: it has not).
+  static constexpr std::size_t kNotStarved = static_cast<std::size_t>(-1);
+  std::size_t starved_at_ = kNotStarved;
   bool streamed_ = false;
   Phase phase_ = Phase::idle;
   Clock::time_point request_start_;

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <vector>
 
+#include "conv/http/request_validator.hpp"
+
 namespace conv::balancer {
 
 namespace bhttp = boost::beast::http;
@@ -103,16 +105,12 @@ bool is_hop_by_hop(bhttp::field f) {
 
 Framing request_framing(const http::RequestHeader& request, std::uint64_t& length) {
   length = 0;
-  Framing framing = Framing::none;
-  for (const auto& f : request) {
-    if (f.name() == bhttp::field::transfer_encoding) return Framing::chunked;
-    if (f.name() == bhttp::field::content_length && framing == Framing::none) {
-      const std::string_view v = f.value();
-      std::from_chars(v.data(), v.data() + v.size(), length);  // digits only: validated before
-      framing = Framing::length;
-    }
-  }
-  return framing;
+  const auto framing = http::framing_fields(request);
+  if (framing.encodings > 0) return Framing::chunked;
+  if (framing.lengths == 0) return Framing::none;
+  // Digits only, and only one: validated before.
+  std::from_chars(framing.length.data(), framing.length.data() + framing.length.size(), length);
+  return Framing::length;
 }
 
 std::string upstream_request_head(const http::RequestHeader& request, const ForwardedFor& fwd,
@@ -177,18 +175,12 @@ std::optional<std::string> check_response(const Header& response) {
   if (response.result_int() < 100 || response.result_int() > 599) {
     return "a status code outside 100-599";
   }
-  std::size_t lengths = 0, encodings = 0;
-  std::string_view encoding;
-  for (const auto& f : response) {
-    if (f.name() == bhttp::field::content_length) ++lengths;
-    if (f.name() == bhttp::field::transfer_encoding) {
-      ++encodings;
-      encoding = f.value();
-    }
+  const auto framing = http::framing_fields(response);
+  if (framing.lengths > 0 && framing.encodings > 0) {
+    return "both Content-Length and Transfer-Encoding";
   }
-  if (lengths > 0 && encodings > 0) return "both Content-Length and Transfer-Encoding";
-  if (lengths > 1) return "more than one Content-Length";
-  if (encodings > 1 || (encodings == 1 && !iequals(encoding, "chunked"))) {
+  if (framing.lengths > 1) return "more than one Content-Length";
+  if (framing.encodings > 1 || (framing.encodings == 1 && !iequals(framing.encoding, "chunked"))) {
     return "a Transfer-Encoding other than chunked";
   }
   if (!printable(response.reason())) return "an invalid reason phrase";

@@ -85,26 +85,7 @@ std::optional<std::string> validate_request(std::string_view raw_header,
                                             const RequestHeader& header) {
   if (auto e = check_raw(raw_header)) return e;
 
-  // One walk over the fields (a handful) instead of a lookup per name.
-  std::size_t hosts = 0, lengths = 0, encodings = 0;
-  std::string_view length, encoding;
-  for (const auto& f : header) {
-    switch (f.name()) {
-      case bhttp::field::host:
-        ++hosts;
-        break;
-      case bhttp::field::content_length:
-        ++lengths;
-        length = f.value();
-        break;
-      case bhttp::field::transfer_encoding:
-        ++encodings;
-        encoding = f.value();
-        break;
-      default:
-        break;
-    }
-  }
+  const auto [hosts, lengths, encodings, length, encoding] = framing_fields(header);
   if (header.version() == 11 && hosts != 1) {
     return "an HTTP/1.1 request needs exactly one Host header";
   }

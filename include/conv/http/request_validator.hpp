@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/beast/http/field.hpp>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,5 +22,40 @@ namespace conv::http {
 // as CRLF line ends; a missing Host, or more than one, in HTTP/1.1.
 std::optional<std::string> validate_request(std::string_view raw_header,
                                             const RequestHeader& header);
+
+// The fields a message's framing depends on, found in one walk over its fields (a handful):
+// how many Host, Content-Length and Transfer-Encoding lines, and the last value of the two
+// framing ones. Beast's count() and operator[] would each be a lookup in an ordered set.
+struct FramingFields {
+  std::size_t hosts = 0;
+  std::size_t lengths = 0;
+  std::size_t encodings = 0;
+  std::string_view length;
+  std::string_view encoding;
+};
+
+template <typename Fields>
+FramingFields framing_fields(const Fields& fields) {
+  namespace bhttp = boost::beast::http;
+  FramingFields out;
+  for (const auto& f : fields) {
+    switch (f.name()) {
+      case bhttp::field::host:
+        ++out.hosts;
+        break;
+      case bhttp::field::content_length:
+        ++out.lengths;
+        out.length = f.value();
+        break;
+      case bhttp::field::transfer_encoding:
+        ++out.encodings;
+        out.encoding = f.value();
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
 
 }  // namespace conv::http

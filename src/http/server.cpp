@@ -200,6 +200,10 @@ void Server::admit(Worker& w, tcp::socket socket) {
     hand_over(w, target, std::move(socket));
     return;
   }
+  serve(w, std::move(socket));
+}
+
+void Server::serve(Worker& w, tcp::socket socket) {
   std::make_shared<detail::Session>(std::move(socket), *shared_, w.registry)->start();
 }
 
@@ -249,19 +253,22 @@ void Server::hand_over(Worker& from, Worker& target, tcp::socket socket) {
   error_code ec;
   const int fd = socket.release(ec);
   if (ec || fd < 0) {  // cannot move it: serve it here
-    std::make_shared<detail::Session>(std::move(socket), *shared_, from.registry)->start();
+    serve(from, std::move(socket));
     return;
   }
   target.incoming.fetch_add(1, std::memory_order_relaxed);
   net::post(target.ctx,
             [this, &target, protocol, h = HandedOver(fd, &shared_->connections)]() mutable {
-              target.incoming.fetch_sub(1, std::memory_order_relaxed);
               tcp::socket s(target.ctx);
               error_code aec;
               s.assign(protocol, h.fd, aec);
-              if (aec) return;  // h closes it
-              h.fd = -1;
-              std::make_shared<detail::Session>(std::move(s), *shared_, target.registry)->start();
+              // Counted in the target's registry from here; if the assignment failed, h
+              // closes the descriptor.
+              if (!aec) {
+                h.fd = -1;
+                serve(target, std::move(s));
+              }
+              target.incoming.fetch_sub(1, std::memory_order_relaxed);
             });
 }
 

@@ -155,8 +155,7 @@ void Session::on_read(error_code ec, std::size_t n) {
   }
   buffer_.commit(n);
   if (parse()) return;
-  // Not do_read(): parse() has just seen these bytes, and Beast's parser must not be handed a
-  // final chunk it asked more for without more (it asserts on "0\r\n" fed twice).
+  // Not do_read(): parse() has just seen these bytes.
   read_socket();
 }
 

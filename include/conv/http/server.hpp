@@ -57,6 +57,7 @@ class Server {
   struct Worker;
   void accept_on(Worker& worker);
   void admit(Worker& worker, boost::asio::ip::tcp::socket socket);
+  void serve(Worker& worker, boost::asio::ip::tcp::socket socket);  // a session on `worker`
   Worker& least_loaded(Worker& accepting);
   void hand_over(Worker& from, Worker& target, boost::asio::ip::tcp::socket socket);
 

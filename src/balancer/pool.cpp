@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 
@@ -9,11 +10,9 @@ namespace conv::balancer {
 
 namespace {
 
-constexpr std::chrono::milliseconds kTrustIdle{1000};
-
 // An idle connection must have nothing to read: EOF or stray bytes mean the upstream closed
 // it or broke the protocol.
-bool still_open(boost::asio::ip::tcp::socket& s) {
+bool silent(boost::asio::ip::tcp::socket& s) {
   char c;
   const ssize_t n = ::recv(s.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
@@ -45,36 +44,75 @@ void ConnectionPool::set_pooled(std::size_t upstream) {
 
 std::unique_ptr<UpstreamConnection> ConnectionPool::take(
     std::size_t upstream, std::uint64_t generation, std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
   auto& list = idle_[upstream];
-  while (!list.empty()) {
+  std::unique_ptr<UpstreamConnection> found;
+  while (!list.empty() && !found) {
     auto conn = std::move(list.back());  // the most recently used: the warmest
     list.pop_back();
     if (now - conn->idle_since >= idle_timeout_ || conn->generation != generation) continue;
-    // A connection idle for a moment is reused as is (a close that races with the reuse is
-    // an empty answer, retried like any other); an older one is checked first.
-    if (now - conn->idle_since < kTrustIdle || still_open(conn->socket)) {
-      set_pooled(upstream);
-      return conn;
+    if (!silent(conn->socket)) {  // checked every time, however briefly it was idle
+      UpstreamCounters::bump(counters_[upstream].discarded);
+      continue;
     }
+    boost::system::error_code ignored;
+    conn->socket.cancel(ignored);  // its watch completes as aborted and touches nothing
+    conn->idle_serial = 0;
+    found = std::move(conn);
   }
   set_pooled(upstream);
-  return nullptr;
+  return found;
 }
 
 void ConnectionPool::put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
                          std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
   auto& list = idle_[upstream];
   if (list.size() >= max_idle_ || conn->buffer.size() != 0) return;  // dropped: closes it
   conn->idle_since = now;
+  conn->idle_serial = ++next_serial_;
+  watch(upstream, *conn);
   list.push_back(std::move(conn));
   set_pooled(upstream);
 }
 
+// Arms the watch of an idle connection. The handler finds the connection by its serial, which
+// is never reused: once the connection has been taken (or closed) the serial matches nothing.
+void ConnectionPool::watch(std::size_t upstream, UpstreamConnection& conn) {
+  conn.socket.async_wait(boost::asio::socket_base::wait_read,
+                         [this, upstream, serial = conn.idle_serial](boost::system::error_code ec) {
+                           // Aborted: taken for reuse or closed; the pool may be gone.
+                           if (ec == boost::asio::error::operation_aborted) return;
+                           on_readable(upstream, serial);
+                         });
+}
+
+void ConnectionPool::on_readable(std::size_t upstream, std::uint64_t serial) {
+  std::lock_guard lock(mutex_);
+  auto& list = idle_[upstream];
+  const auto it = std::find_if(list.begin(), list.end(),
+                               [serial](const auto& c) { return c->idle_serial == serial; });
+  if (it == list.end()) return;
+  if (silent((*it)->socket)) {  // an edge for bytes read before it came back: still clean
+    watch(upstream, **it);
+    return;
+  }
+  list.erase(it);  // closes it: the upstream spoke unasked, or closed
+  UpstreamCounters::bump(counters_[upstream].discarded);
+  set_pooled(upstream);
+}
+
 void ConnectionPool::clear() {
+  std::lock_guard lock(mutex_);
   for (std::size_t i = 0; i < idle_.size(); ++i) {
     idle_[i].clear();
     set_pooled(i);
   }
+}
+
+std::size_t ConnectionPool::idle(std::size_t upstream) const {
+  std::lock_guard lock(mutex_);
+  return idle_[upstream].size();
 }
 
 PoolSet::PoolSet(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout)

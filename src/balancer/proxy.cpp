@@ -30,7 +30,9 @@
 
 #include "conv/balancer/forward.hpp"
 #include "conv/balancer/outlier.hpp"
+#include "conv/http/body_error.hpp"
 #include "conv/http/error_response.hpp"
+#include "conv/http/request_validator.hpp"
 
 namespace conv::balancer {
 
@@ -90,6 +92,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       send_error(400, "bad_target", "the request target must be a path (origin-form)");
       return;
     }
+    if (asks_upgrade(request_)) {
+      // Not forwarded as a plain request, which the upstream would answer as if no upgrade
+      // had been asked for: the client learns at once that it cannot have one here.
+      send_error(501, "upgrade_not_supported",
+                 "protocol upgrades (such as WebSocket) are not supported by this balancer");
+      return;
+    }
     framing_ = request_framing(request_, length_);
     retry_deadline_ = Clock::now() + ctx_.settings.retry_timeout();
     client_address_ = info_.remote_address;
@@ -119,13 +128,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     if (buffer_.size() < n) buffer_.resize(n);
   }
 
+  // The client's body failed (too large, malformed, too slow): 413, 400, 431 or 408.
   void refuse_body(error_code ec) {
     drop_connection();
-    if (ec == net::error::message_size) {
-      send_error(413, "body_too_large", "request body exceeds the limit");
-    } else {
-      send_error(400, "bad_request", "malformed or incomplete request body");
-    }
+    answer(http::body_error_response(ec));
   }
 
  private:
@@ -190,8 +196,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   void send_head() {
     if (head_.empty()) {
-      head_ =
-          upstream_request_head(request_, {client_address_, "http", "1.1 conv"}, framing_, length_);
+      const bool trusted = ctx_.trusted.contains(info_.remote.address());
+      head_ = upstream_request_head(request_, {client_address_, "http", "1.1 conv", trusted},
+                                    framing_, length_);
     }
     arm(ctx_.settings.response_timeout());
     net::async_write(conn_->socket, net::buffer(head_),
@@ -322,8 +329,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     const bool has_length = declared.has_value();
     const std::uint64_t length = declared.value_or(0);
     if (no_body) {
-      client_framing_ = has_length ? Framing::length : Framing::none;
+      // RFC 9110 8.6: a 204 has no Content-Length; a HEAD or 304 answer may give the length
+      // the GET would have had.
+      client_framing_ = has_length && status != 204 ? Framing::length : Framing::none;
       relay_body_ = false;
+      // A bodiless answer that declares a body leaves its end uncertain: if the upstream
+      // sends that body anyway, it would be read as the answer to the next request.
+      end_certain_ = length == 0 && http::framing_fields(res.base()).encodings == 0;
     } else if (has_length) {
       client_framing_ = Framing::length;
     } else {
@@ -448,7 +460,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     upstream_->report_success();
     // The connection can serve another request if the upstream keeps it open and both
     // messages were read and written to their ends.
-    if (parser_->keep_alive() && parser_->is_done() && conn_) {
+    if (end_certain_ && parser_->keep_alive() && parser_->is_done() && conn_) {
       ctx_.pools.local().put(upstream_->index(), std::move(conn_), Clock::now());
     }
     conn_.reset();
@@ -504,13 +516,17 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   }
 
   void send_error(unsigned status, std::string_view code, std::string_view message) {
+    answer(http::error_response(status, code, message));
+  }
+
+  // The balancer's own answer, if the upstream's head has not gone out yet.
+  void answer(http::Response r) {
     if (head_written_) {
       client_gone(status_);
       return;
     }
     stop_timer();
     release_upstream();
-    http::Response r = http::error_response(status, code, message);
     r.route = ctx_.route;
     r.log_extra = log_extra();
     responder_.send(std::move(r));
@@ -653,6 +669,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       parser_;
   unsigned status_ = 0;
   bool relay_body_ = true;
+  bool end_certain_ = true;  // the response ended where its framing said: its connection is clean
   Framing client_framing_ = Framing::none;
   bool client_keep_alive_ = false;
   bool head_written_ = false;

@@ -82,6 +82,7 @@ std::vector<UpstreamTotals> sum_counters(const PoolSet& pools, std::size_t n) {
       t.bytes_out += load(c.bytes_out);
       t.bytes_in += load(c.bytes_in);
       t.pooled += load(c.pooled);
+      t.discarded += load(c.discarded);
     }
   });
   return out;
@@ -199,6 +200,9 @@ void render_balancer_metrics(const BalancerHandler& h, const ReloadStats* reload
                });
   per_upstream("conv_upstream_pooled_connections", "gauge", "Idle keep-alive connections.",
                [](const Upstream&, const UpstreamTotals& t) { return t.pooled; });
+  per_upstream("conv_upstream_pool_discarded_total", "counter",
+               "Idle keep-alive connections closed because the upstream sent bytes or closed.",
+               [](const Upstream&, const UpstreamTotals& t) { return t.discarded; });
   per_upstream("conv_upstream_response_bytes_total", "counter",
                "Response body bytes relayed from the upstream to clients.",
                [](const Upstream&, const UpstreamTotals& t) { return t.bytes_out; });

@@ -38,16 +38,20 @@ void serialize_response(std::string& out, const Response& response, const Respon
   append_header(out, "Server", server_header());
   append_header(out, "Date", http_date_now());
   if (!response.content_type.empty()) append_header(out, "Content-Type", response.content_type);
-  out.append("Content-Length: ");
-  append_number(out, response.body.size());
-  out.append("\r\n");
+  // RFC 9110 8.6: no Content-Length on a 1xx or 204, which never have a body.
+  const bool bodiless = response.status < 200 || response.status == 204;
+  if (!bodiless) {
+    out.append("Content-Length: ");
+    append_number(out, response.body.size());
+    out.append("\r\n");
+  }
   if (!id.served_by.empty()) append_header(out, "X-Served-By", id.served_by);
   for (const auto& [name, value] : response.headers) append_header(out, name, value);
   // HTTP/1.1 is persistent unless we say otherwise; HTTP/1.0 only if we say so.
   if (!keep_alive && version != 10) append_header(out, "Connection", "close");
   if (keep_alive && version == 10) append_header(out, "Connection", "keep-alive");
   out.append("\r\n");
-  if (!head_only) out.append(response.body);
+  if (!head_only && !bodiless) out.append(response.body);
 }
 
 }  // namespace conv::http

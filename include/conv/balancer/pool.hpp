@@ -16,11 +16,17 @@ namespace conv::balancer {
 
 // A connection to an upstream, with the bytes read from it but not yet parsed.
 struct UpstreamConnection {
+  // What may be buffered from an upstream but not yet parsed: a response head (the proxy's
+  // header limit, 64 KiB) and one read. Chunk-size lines, extensions and trailers wait in
+  // this buffer too, so an upstream that never ends one gets an error, not our memory.
+  static constexpr std::size_t kMaxBuffered = 80 * 1024;
+
   explicit UpstreamConnection(boost::asio::ip::tcp::socket s) : socket(std::move(s)) {}
   boost::asio::ip::tcp::socket socket;
-  boost::beast::flat_buffer buffer;
+  boost::beast::flat_buffer buffer{kMaxBuffered};
   std::chrono::steady_clock::time_point idle_since;
-  std::uint64_t generation = 0;  // the upstream's address generation it was opened under
+  std::uint64_t generation = 0;   // the upstream's address generation it was opened under
+  std::uint64_t idle_serial = 0;  // which stay in the pool this is (see ConnectionPool)
 };
 
 // One thread's counters for one upstream, for /metrics and /status. Written by that thread
@@ -39,6 +45,7 @@ struct UpstreamCounters {
   Counter bytes_out{0};  // response body bytes relayed to clients
   Counter bytes_in{0};   // request body bytes relayed upstream
   Counter pooled{0};     // idle connections in this thread's pool (a gauge)
+  Counter discarded{0};  // idle connections closed because the upstream spoke or closed
 
   static void bump(Counter& c, std::uint64_t by = 1) {
     c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
@@ -47,11 +54,23 @@ struct UpstreamCounters {
   void response(unsigned status, double seconds);
 };
 
-// Idle keep-alive connections to each upstream, for one thread: no locking. At most
-// `max_idle` per upstream; older than `idle_timeout`, or idle over a second and closed by the
-// upstream meanwhile (a non-blocking peek when taken), and they are dropped. Also holds this
-// thread's counters per upstream, without sharing a cache line between threads. Indexed by
-// UpstreamTable index, for up to `upstreams` upstreams.
+// Idle keep-alive connections to each upstream, for one thread. At most `max_idle` per
+// upstream; older than `idle_timeout` they are dropped when next looked at.
+//
+// An idle connection must stay silent: bytes or an EOF from it while it waits are a stray
+// response or a close, and a request sent on it would be answered by them (a response
+// desync between clients). So, as nginx's upstream keepalive does, every idle connection is
+// watched: an async_wait for readability is armed when it is put back, and if it fires the
+// connection is closed at once. The watch may fire for bytes already consumed before the
+// connection came back (an edge epoll reported late); it is confirmed with a non-blocking
+// peek, and re-armed if nothing is there. A connection is also peeked just before reuse
+// (the watch's completion may still be queued behind the request that takes it).
+//
+// take() and put() run on the pool's own thread; a watch completes on whichever thread runs
+// the socket's io_context, which is the same thread but in the `shared` I/O model: the
+// mutex covers that case and is uncontended otherwise. Also holds this thread's counters
+// per upstream, without sharing a cache line between threads. Indexed by UpstreamTable
+// index, for up to `upstreams` upstreams.
 class ConnectionPool {
  public:
   ConnectionPool(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout);
@@ -59,9 +78,13 @@ class ConnectionPool {
   // the upstream no longer has, and are dropped).
   std::unique_ptr<UpstreamConnection> take(std::size_t upstream, std::uint64_t generation,
                                            std::chrono::steady_clock::time_point now);
+  // Keeps `conn` for reuse, if it has nothing buffered and the pool has room; else closes it.
+  // Only for a connection whose last response was read to its exact, certain end.
   void put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
            std::chrono::steady_clock::time_point now);
   void clear();
+  // Idle connections to `upstream` now.
+  std::size_t idle(std::size_t upstream) const;
   void count_attempt(std::size_t upstream, bool retry = false);
   UpstreamCounters& counters(std::size_t upstream) { return counters_[upstream]; }
   const UpstreamCounters& counters(std::size_t upstream) const { return counters_[upstream]; }
@@ -71,7 +94,11 @@ class ConnectionPool {
 
  private:
   void set_pooled(std::size_t upstream);
+  void watch(std::size_t upstream, UpstreamConnection& conn);
+  void on_readable(std::size_t upstream, std::uint64_t serial);
 
+  mutable std::mutex mutex_;
+  std::uint64_t next_serial_ = 0;
   std::vector<std::vector<std::unique_ptr<UpstreamConnection>>> idle_;  // LIFO
   std::vector<UpstreamCounters> counters_;
   unsigned max_idle_;

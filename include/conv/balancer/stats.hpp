@@ -29,6 +29,7 @@ struct UpstreamTotals {
   std::uint64_t bytes_out = 0;
   std::uint64_t bytes_in = 0;
   std::uint64_t pooled = 0;
+  std::uint64_t discarded = 0;
   std::uint64_t answered() const;  // responses of every class
 };
 

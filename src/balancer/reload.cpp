@@ -17,7 +17,7 @@ std::vector<std::string> fixed_differences(const BalancerConfig& a, const Balanc
   note(s.host != t.host || s.port != t.port, "listen");
   note(s.threads != t.threads, "threads");
   note(s.max_header_bytes != t.max_header_bytes || s.max_body_bytes != t.max_body_bytes ||
-           s.max_connections != t.max_connections,
+           s.max_connections != t.max_connections || s.min_body_rate != t.min_body_rate,
        "limits");
   note(s.header_timeout != t.header_timeout || s.body_timeout != t.body_timeout ||
            s.idle_timeout != t.idle_timeout || s.write_timeout != t.write_timeout ||

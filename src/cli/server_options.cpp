@@ -65,6 +65,11 @@ void ServerFlags::add_to(CLI::App& cmd, std::uint16_t default_port) {
   cmd.add_option("--body-timeout", body_timeout, "Seconds a client has to send a request body")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 3600.0));
+  cmd.add_option("--min-body-rate", server.min_body_rate,
+                 "Bytes per second a long body must average: each byte received extends the "
+                 "body timeout by 1/rate s (0: off, the body timeout is a fixed total)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
   cmd.add_option("--idle-timeout", idle_timeout, "Seconds an idle keep-alive connection is kept")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 86400.0));
@@ -103,6 +108,7 @@ void ServerFlags::override_given(http::ServerOptions& t, std::string& t_name,
   if (given("--max-connections")) t.max_connections = server.max_connections;
   if (given("--header-timeout")) t.header_timeout = server.header_timeout;
   if (given("--body-timeout")) t.body_timeout = server.body_timeout;
+  if (given("--min-body-rate")) t.min_body_rate = server.min_body_rate;
   if (given("--idle-timeout")) t.idle_timeout = server.idle_timeout;
   if (given("--write-timeout")) t.write_timeout = server.write_timeout;
   if (given("--drain-timeout")) t.drain_timeout = server.drain_timeout;

@@ -7,6 +7,8 @@
 #include <boost/beast/http/field.hpp>
 #include <exception>
 
+#include "conv/http/body_error.hpp"
+#include "conv/http/chunk_limits.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/http/request_validator.hpp"
 
@@ -20,6 +22,10 @@ namespace {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::chrono::seconds kLingerTime{2};
+
+std::string_view as_view(net::const_buffer b) {
+  return {static_cast<const char*>(b.data()), b.size()};
+}
 
 std::string request_line(const RequestHeader& req) {
   std::string line;
@@ -100,7 +106,10 @@ void Session::start() {
     return;
   }
   new_parser();
-  set_deadline(Clock::now() + shared_.options.idle_timeout);
+  // A new connection gets the header timeout for its first request, not the idle timeout
+  // of a kept-alive one: a client that connects and says nothing is closed as soon as one
+  // that stalls mid-header.
+  set_deadline(Clock::now() + shared_.options.header_timeout);
   do_read();
 }
 
@@ -111,12 +120,15 @@ void Session::drain() {
 
 void Session::new_parser() {
   parser_.emplace();
+  chunk_ = {};
+  parser_->on_chunk_header(chunk_);
   starved_at_ = kNotStarved;
   parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
   parser_->body_limit(shared_.options.max_body_bytes);
   header_offset_ = 0;
   body_.clear();
   streamed_ = false;
+  body_timed_out_ = false;
   phase_ = Phase::idle;
 }
 
@@ -176,17 +188,22 @@ bool Session::parse() {
         parser_->put(net::buffer(static_cast<const char*>(data.data()) + header_offset_,
                                  data.size() - header_offset_),
                      ec);
-    if (ec == bhttp::error::need_more) return false;
-    if (ec == bhttp::error::header_limit) {
-      fail(431, "header_too_large", "request header block exceeds the limit");
+    // The limit is on the whole block, request line to blank line, exactly: Beast's own
+    // check lets about twice through when the block arrives in one or two reads.
+    const std::size_t limit = shared_.options.max_header_bytes;
+    if (ec == bhttp::error::need_more && buffer_.size() < limit) return false;
+    if (ec == bhttp::error::need_more || ec == bhttp::error::header_limit ||
+        (!ec && header_offset_ > limit)) {
+      fail(error_response(431, "header_too_large", "request header block exceeds the limit"));
       return true;
     }
-    if (ec) return fail_body(ec);  // a declared body over the limit (413), or malformed (400)
+    if (ec) return fail_header(ec);
     const std::string_view raw(static_cast<const char*>(buffer_.data().data()), header_offset_);
     const bool ok = on_header_done(raw);
     buffer_.consume(header_offset_);
     header_offset_ = 0;
-    parser_->eager(true);  // from here on, parse as much body as each buffer allows
+    // From here on, parse as much body as each buffer allows; chunk by chunk if chunked.
+    parser_->eager(!parser_->chunked());
     if (!ok) return true;
     if (streamed_) {
       dispatch();
@@ -210,6 +227,7 @@ bool Session::parse() {
     const std::size_t got = parse_body_into(body_.data() + old, chunk, ec);
     body_.resize(old + got);
     if (ec) return fail_body(ec);
+    if (got > 0 && shared_.options.min_body_rate > 0) set_deadline(body_deadline());
     // A partial chunk header: the parser took nothing and needs more input.
     if (got == 0 && buffer_.size() == buffered && !parser_->is_done()) return false;
   }
@@ -220,11 +238,14 @@ bool Session::parse() {
 bool Session::on_header_done(std::string_view raw_header) {
   const RequestHeader& req = parser_->get().base();
   if (auto problem = validate_request(raw_header, req)) {
-    fail(400, "bad_request", *problem);
+    fail(error_response(400, "bad_request", *problem));
     return false;
   }
   phase_ = Phase::body;
-  set_deadline(Clock::now() + shared_.options.body_timeout);
+  header_bytes_ = raw_header.size();
+  body_start_ = Clock::now();
+  body_received_ = 0;
+  set_deadline(body_deadline());
   streamed_ = shared_.handler.body_mode() == Handler::BodyMode::streamed;
   continue_pending_ =
       !parser_->is_done() && req.version() == 11 &&
@@ -246,11 +267,24 @@ std::size_t Session::parse_body_into(char* data, std::size_t size, error_code& e
   body.size = size;
   body.more = true;
   while (buffer_.size() > 0 && !parser_->is_done() && body.size > 0) {
-    const std::size_t used = parser_->put(buffer_.data(), ec);
+    auto input = buffer_.data();
+    // At a chunk boundary, offer no more than the limits allow (see chunk_limits.hpp). The
+    // parser is not eager for chunked bodies: each put is one step, a line or some data.
+    const bool at_chunk_line = parser_->chunked() && chunk_.left == 0;
+    if (at_chunk_line) {
+      input = net::buffer(input.data(), chunk_header_window(as_view(input), trailer_budget()));
+    }
+    const std::size_t room = body.size;
+    const std::size_t used = parser_->put(input, ec);
     buffer_.consume(used);
+    if (!at_chunk_line) chunk_.left -= std::min<std::uint64_t>(chunk_.left, room - body.size);
     if (ec == bhttp::error::need_more) {
       starved_at_ = buffer_.size();  // the body phase consumes nothing else: grows only
       ec = {};
+      // What waits unparsed now is chunk metadata: bounded here, or it grows with the input.
+      if (auto problem = check_chunk_metadata(as_view(buffer_.data()), trailer_budget())) {
+        ec = *problem;
+      }
       break;
     }
     if (ec == bhttp::error::need_buffer) {
@@ -263,15 +297,36 @@ std::size_t Session::parse_body_into(char* data, std::size_t size, error_code& e
   const std::size_t produced = size - body.size;
   body.data = nullptr;
   body.size = 0;
+  body_received_ += produced;
   return produced;
 }
 
-bool Session::fail_body(error_code ec) {
-  if (ec == bhttp::error::body_limit) {
-    fail(413, "body_too_large", "request body exceeds the limit");
-  } else {
-    fail(400, "bad_request", "malformed request body: " + ec.message());
+std::size_t Session::trailer_budget() const {
+  const std::size_t limit = shared_.options.max_header_bytes;
+  // The blank line that ends the trailers is not a field: always allowed.
+  return (limit > header_bytes_ ? limit - header_bytes_ : 0) + 2;
+}
+
+// The body must have arrived by body_timeout after the header; with a minimum rate, each
+// byte received buys 1/rate s more, so that a long upload at a good rate is not cut off,
+// and a trickle still is.
+Session::Clock::time_point Session::body_deadline() const {
+  auto deadline = body_start_ + shared_.options.body_timeout;
+  if (const auto rate = shared_.options.min_body_rate; rate > 0) {
+    deadline += std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(static_cast<double>(body_received_) / rate));
   }
+  return deadline;
+}
+
+bool Session::fail_header(error_code ec) {
+  if (ec == bhttp::error::body_limit) return fail_body(ec);  // a declared length over the limit
+  fail(error_response(400, "bad_request", "malformed request header: " + ec.message()));
+  return true;
+}
+
+bool Session::fail_body(error_code ec) {
+  fail(body_error_response(ec));
   return true;
 }
 
@@ -315,14 +370,13 @@ void Session::dispatch() {
   }
 }
 
-void Session::fail(unsigned status, std::string_view code, std::string_view message) {
+void Session::fail(Response&& response) {
   if (phase_ == Phase::idle) request_start_ = Clock::now();
   phase_ = Phase::handling;
   begin_request_metrics();
   head_only_ = false;
-  Response r = error_response(status, code, message);
-  r.close = true;
-  complete(std::move(r));
+  response.close = true;
+  complete(std::move(response));
 }
 
 bool Session::client_keep_alive() const {
@@ -394,6 +448,11 @@ void Session::continue_streamed_read() {
   if (!parser_->is_done()) {
     got = parse_body_into(static_cast<char*>(pending_read_.data()), pending_read_.size(), ec);
   }
+  // The deadline is the body's, from the end of the header: it counts while the handler is
+  // busy elsewhere too (a total deadline, not an idle one).
+  if (!ec && got == 0 && !parser_->is_done() && Clock::now() >= body_deadline()) {
+    ec = BodyError::timed_out;
+  }
   if (ec || got > 0 || parser_->is_done()) {
     if (ec == bhttp::error::body_limit) ec = net::error::message_size;
     set_deadline(Clock::time_point::max());
@@ -405,24 +464,30 @@ void Session::continue_streamed_read() {
     send_continue();
     return;
   }
-  set_deadline(Clock::now() + shared_.options.body_timeout);
+  set_deadline(body_deadline());
   socket_read_active_ = true;
   socket_.async_read_some(buffer_.prepare(kReadChunk),
                           [self = shared_from_this()](error_code rec, std::size_t n) {
-                            self->socket_read_active_ = false;
-                            if (!self->pending_read_handler_) return;
-                            if (!rec && self->phase_ == Phase::closed) {
-                              rec = net::error::operation_aborted;
-                            }
-                            if (rec) {
-                              auto h = std::move(self->pending_read_handler_);
-                              self->pending_read_handler_ = nullptr;
-                              h(rec, 0);
-                              return;
-                            }
-                            self->buffer_.commit(n);
-                            self->continue_streamed_read();
+                            self->on_streamed_read(rec, n);
                           });
+}
+
+void Session::on_streamed_read(error_code ec, std::size_t n) {
+  socket_read_active_ = false;
+  if (!pending_read_handler_) return;
+  if (body_timed_out_) {
+    ec = BodyError::timed_out;  // cancelled by on_timeout()
+  } else if (!ec && phase_ == Phase::closed) {
+    ec = net::error::operation_aborted;
+  }
+  if (ec) {
+    auto h = std::move(pending_read_handler_);
+    pending_read_handler_ = nullptr;
+    h(ec, 0);
+    return;
+  }
+  buffer_.commit(n);
+  continue_streamed_read();
 }
 
 void Session::write(net::const_buffer data, WriteHandler handler) {
@@ -431,8 +496,10 @@ void Session::write(net::const_buffer data, WriteHandler handler) {
     return;
   }
   set_deadline(Clock::now() + shared_.options.write_timeout);
+  write_active_ = true;
   net::async_write(socket_, data,
                    [self = shared_from_this(), h = std::move(handler)](error_code ec, std::size_t) {
+                     self->write_active_ = false;
                      if (!self->pending_read_handler_) self->set_deadline(Clock::time_point::max());
                      h(ec);
                    });
@@ -522,6 +589,16 @@ void Session::on_timeout() {
       complete(std::move(r));
       return;
     }
+    case Phase::handling:
+      // A streamed handler waiting for the body: its read fails with a timeout, and it
+      // answers (408 if it has not answered yet). Cancelling would cut a write in flight too.
+      if (socket_read_active_ && !write_active_) {
+        body_timed_out_ = true;
+        socket_.cancel();
+        return;
+      }
+      close();
+      return;
     default:
       // Idle keep-alive, a client that does not read, a lingering close: just close.
       close();

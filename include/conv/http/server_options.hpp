@@ -28,8 +28,11 @@ struct ServerOptions {
 
   // A client must send a whole header block within this time of its first byte (slowloris).
   std::chrono::milliseconds header_timeout{10'000};
-  // ...and the body within this time of the end of the header block.
+  // ...and the body within this time of the end of the header block (a total deadline)...
   std::chrono::milliseconds body_timeout{30'000};
+  // ...plus 1/min_body_rate s for each body byte received, if set (bytes per second; 0: off):
+  // long uploads at a good rate pass, a trickle is still cut off.
+  std::uint64_t min_body_rate = 0;
   // An idle keep-alive connection is closed after this long without a new request.
   std::chrono::milliseconds idle_timeout{60'000};
   // A response must be written within this long (a client that stops reading).

@@ -92,12 +92,16 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
   bool parse();  // true once a request is dispatched or failed
   bool on_header_done(std::string_view raw_header);
   std::size_t parse_body_into(char* data, std::size_t size, boost::system::error_code& ec);
+  std::size_t trailer_budget() const;
+  Clock::time_point body_deadline() const;
+  bool fail_header(boost::system::error_code ec);
   bool fail_body(boost::system::error_code ec);
   void continue_streamed_read();
+  void on_streamed_read(boost::system::error_code ec, std::size_t n);
   void send_continue();
   void begin_request_metrics();
   void dispatch();
-  void fail(unsigned status, std::string_view code, std::string_view message);
+  void fail(Response&& response);  // answers and closes
   void on_write(boost::system::error_code ec);
   void end_exchange(bool keep_alive);
   void log_and_count(unsigned status, std::size_t body_bytes, std::uint16_t route,
@@ -117,9 +121,20 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
   ConnectionRegistry& registry_;
   ConnectionRegistry::Handle registry_handle_;
   boost::beast::flat_buffer buffer_;
+  // Data bytes of the current chunk still to come (0: at a chunk boundary), from the
+  // parser's chunk-header callback and what each put produced.
+  struct ChunkTracker {
+    std::uint64_t left = 0;
+    void operator()(std::uint64_t size, std::string_view, boost::system::error_code&) {
+      left = size;
+    }
+  } chunk_;
   std::optional<Parser> parser_;
-  std::string body_;               // the buffered request body
-  std::size_t header_offset_ = 0;  // header bytes the parser has taken, still in buffer_
+  std::string body_;                 // the buffered request body
+  std::size_t header_offset_ = 0;    // header bytes the parser has taken, still in buffer_
+  std::size_t header_bytes_ = 0;     // the current request's header block, for the trailers
+  Clock::time_point body_start_;     // the end of the header: the body deadline counts from it
+  std::uint64_t body_received_ = 0;  // body bytes received, for the minimum body rate
   // buffer_'s size when the body parser last asked for more input (kNotStarved: it has not).
   static constexpr std::size_t kNotStarved = static_cast<std::size_t>(-1);
   std::size_t starved_at_ = kNotStarved;
@@ -138,8 +153,10 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
   boost::asio::mutable_buffer pending_read_;
   ReadHandler pending_read_handler_;
   bool socket_read_active_ = false;
-  std::string out_;    // the serialised response being written
-  Response response_;  // kept for the access log until the write completes
+  bool body_timed_out_ = false;  // the streamed read was cancelled by the body deadline
+  bool write_active_ = false;    // a streamed write is in flight
+  std::string out_;              // the serialised response being written
+  Response response_;            // kept for the access log until the write completes
   std::string remote_addr_;
   boost::asio::ip::tcp::endpoint remote_;
 };

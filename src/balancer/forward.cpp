@@ -1,10 +1,10 @@
 #include "conv/balancer/forward.hpp"
 
+#include <array>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 #include <charconv>
-#include <vector>
 
 #include "conv/http/request_validator.hpp"
 
@@ -15,32 +15,39 @@ using boost::beast::iequals;
 
 namespace {
 
-// Tokens listed in every Connection header: those headers are hop-by-hop for this message.
-template <typename Fields>
-std::vector<std::string> connection_tokens(const Fields& fields) {
-  std::vector<std::string> tokens;
-  for (const auto& f : fields) {
-    if (f.name() != bhttp::field::connection) continue;
-    std::string_view v = f.value();
-    while (!v.empty()) {
-      const auto comma = v.find(',');
-      std::string_view t = v.substr(0, comma);
-      while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-      while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-      if (!t.empty()) tokens.emplace_back(t);
-      if (comma == std::string_view::npos) break;
-      v.remove_prefix(comma + 1);
+// The options a message's Connection headers list (RFC 9110 7.6.1): each names a header that
+// is hop-by-hop for this message. At most kMaxConnectionOptions are kept (the validator and
+// check_upstream_response refuse messages with more), and a name is compared only with the
+// options of its length (a bit per length mod 64): checking every field stays linear.
+class ConnectionOptions {
+ public:
+  template <typename Fields>
+  explicit ConnectionOptions(const Fields& fields) {
+    for (const auto& f : fields) {
+      if (f.name() != bhttp::field::connection) continue;
+      http::for_each_list_item(f.value(), [this](std::string_view option) {
+        if (count_ == options_.size()) return;
+        options_[count_++] = option;
+        lengths_ |= bit(option.size());
+      });
     }
   }
-  return tokens;
-}
 
-bool listed(const std::vector<std::string>& tokens, std::string_view name) {
-  for (const auto& t : tokens) {
-    if (iequals(t, name)) return true;
+  bool lists(std::string_view name) const {
+    if ((lengths_ & bit(name.size())) == 0) return false;
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (iequals(options_[i], name)) return true;
+    }
+    return false;
   }
-  return false;
-}
+
+ private:
+  static std::uint64_t bit(std::size_t n) { return std::uint64_t{1} << (n % 64); }
+
+  std::array<std::string_view, http::kMaxConnectionOptions> options_;
+  std::size_t count_ = 0;
+  std::uint64_t lengths_ = 0;
+};
 
 // Appends one more value of a list header (several lines, or one comma list) with ", ".
 void add_value(std::string& list, std::string_view value) {
@@ -48,11 +55,14 @@ void add_value(std::string& list, std::string_view value) {
   list.append(value);
 }
 
-// The X-Forwarded-* headers are not in Beast's field table: compare their names only for
-// unknown fields, and only those of the right length.
-enum class Forwarded { none, for_, proto, host };
+// The headers that say who the client is. X-Forwarded-* and X-Real-IP are not in Beast's
+// field table: compare their names only for unknown fields of the right lengths.
+enum class Forwarded { none, for_, proto, host, real_ip, forwarded };
 Forwarded forwarded_kind(bhttp::field f, std::string_view name) {
-  if (f != bhttp::field::unknown || name.size() < 15 || name.size() > 17) return Forwarded::none;
+  if (f == bhttp::field::forwarded) return Forwarded::forwarded;
+  if (f != bhttp::field::unknown) return Forwarded::none;
+  if (name.size() == 9 && iequals(name, "X-Real-IP")) return Forwarded::real_ip;
+  if (name.size() < 15 || name.size() > 17) return Forwarded::none;
   if (iequals(name, "X-Forwarded-For")) return Forwarded::for_;
   if (iequals(name, "X-Forwarded-Proto")) return Forwarded::proto;
   if (iequals(name, "X-Forwarded-Host")) return Forwarded::host;
@@ -103,6 +113,22 @@ bool is_hop_by_hop(bhttp::field f) {
   }
 }
 
+bool asks_upgrade(const http::RequestHeader& request) {
+  bool listed = false;
+  bool other_than_h2c = false;
+  for (const auto& f : request) {
+    if (f.name() == bhttp::field::connection) {
+      http::for_each_list_item(
+          f.value(), [&](std::string_view o) { listed = listed || iequals(o, "upgrade"); });
+    } else if (f.name() == bhttp::field::upgrade) {
+      http::for_each_list_item(f.value(), [&](std::string_view p) {
+        other_than_h2c = other_than_h2c || !iequals(p, "h2c");
+      });
+    }
+  }
+  return listed && other_than_h2c;
+}
+
 Framing request_framing(const http::RequestHeader& request, std::uint64_t& length) {
   length = 0;
   const auto framing = http::framing_fields(request);
@@ -115,7 +141,7 @@ Framing request_framing(const http::RequestHeader& request, std::uint64_t& lengt
 
 std::string upstream_request_head(const http::RequestHeader& request, const ForwardedFor& fwd,
                                   Framing framing, std::uint64_t length) {
-  const auto tokens = connection_tokens(request);
+  const ConnectionOptions options(request);
   std::string out;
   out.reserve(512);
   out.append(request.method_string());
@@ -138,8 +164,12 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
     }
     switch (forwarded_kind(id, name)) {
       case Forwarded::for_:
-        add_value(xff, f.value());
+        if (fwd.trusted_peer) add_value(xff, f.value());
         continue;
+      case Forwarded::real_ip:
+      case Forwarded::forwarded:
+        if (!fwd.trusted_peer) continue;  // a client's claim about itself: dropped
+        break;
       case Forwarded::proto:
       case Forwarded::host:
         continue;
@@ -147,7 +177,8 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
         break;
     }
     if (is_hop_by_hop(id) || id == bhttp::field::expect) continue;
-    if (!tokens.empty() && listed(tokens, name)) continue;
+    // Connection may name any end-to-end header, but never Host.
+    if (id != bhttp::field::host && options.lists(name)) continue;
     header(out, name, f.value());
   }
   add_value(xff, fwd.client_address);
@@ -184,13 +215,16 @@ std::optional<std::string> check_response(const Header& response) {
     return "a Transfer-Encoding other than chunked";
   }
   if (!printable(response.reason())) return "an invalid reason phrase";
+  if (http::count_connection_options(response) > http::kMaxConnectionOptions) {
+    return "more than " + std::to_string(http::kMaxConnectionOptions) + " Connection options";
+  }
   return std::nullopt;
 }
 
 template <typename Header>
 std::string response_head(const Header& response, unsigned client_version, Framing framing,
                           std::uint64_t length, bool keep_alive, std::string_view via) {
-  const auto tokens = connection_tokens(response);
+  const ConnectionOptions options(response);
   std::string out;
   out.reserve(512);
   out.append(client_version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
@@ -209,7 +243,7 @@ std::string response_head(const Header& response, unsigned client_version, Frami
       add_value(v, f.value());
       continue;
     }
-    if (is_hop_by_hop(f.name()) || (!tokens.empty() && listed(tokens, name))) continue;
+    if (is_hop_by_hop(f.name()) || options.lists(name)) continue;
     header(out, name, f.value());
   }
   add_value(v, via);

@@ -24,13 +24,15 @@ std::vector<std::string> BalancerHandler::route_names() {
 BalancerHandler::BalancerHandler(const BalancerConfig& config, const http::Metrics& metrics,
                                  const http::AccessLog& log)
     : admin_prefix_(config.admin_prefix),
+      public_metrics_(config.public_metrics),
+      trusted_(config.trusted_proxies),
       metrics_(metrics),
       log_(log),
       upstreams_(config.upstreams),
       selector_(upstreams_, config.policy),
       pools_(UpstreamTable::kCapacity, config.pool_max_idle, config.pool_idle_timeout),
       settings_(config),
-      proxy_{settings_, upstreams_, selector_, pools_, budget_, proxy, log.enabled()} {}
+      proxy_{settings_, upstreams_, selector_, pools_, budget_, trusted_, proxy, log.enabled()} {}
 
 void BalancerHandler::handle(const http::RequestHeader& request, std::string_view,
                              const http::RequestInfo& info, http::Responder responder) {
@@ -62,7 +64,7 @@ http::Response BalancerHandler::admin_response(std::string_view path) const {
     }
     return json("{\"status\":\"ready\"}\n", admin);
   }
-  if (path == p + "/metrics") {
+  if (path == p + "/metrics" && public_metrics_) {
     http::Response r;
     r.route = admin;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

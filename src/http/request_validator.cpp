@@ -71,6 +71,22 @@ std::optional<std::string> check_raw(std::string_view raw) {
   return std::nullopt;
 }
 
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// unreserved / pct-encoded / sub-delims, one character (or a %XX triple) at `i`.
+bool reg_name_char(std::string_view s, std::size_t& i) {
+  const char c = s[i];
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  if (c == '%') {
+    if (i + 2 >= s.size() || !is_hex(s[i + 1]) || !is_hex(s[i + 2])) return false;
+    i += 2;
+    return true;
+  }
+  return std::string_view("-._~!$&'()*+,;=").find(c) != std::string_view::npos;
+}
+
 bool all_digits(std::string_view s) {
   if (s.empty() || s.size() > 19) return false;
   for (char c : s) {
@@ -81,15 +97,46 @@ bool all_digits(std::string_view s) {
 
 }  // namespace
 
+bool valid_host_field(std::string_view host) {
+  std::string_view port;
+  if (!host.empty() && host.front() == '[') {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos || close < 3) return false;
+    for (char c : host.substr(1, close - 1)) {  // IPv6 (or IPvFuture) characters
+      if (!is_hex(c) && c != ':' && c != '.' && c != 'v' && c != 'V') return false;
+    }
+    const auto rest = host.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return false;
+    port = rest.empty() ? rest : rest.substr(1);
+  } else {
+    const auto colon = host.find(':');
+    if (colon != std::string_view::npos) port = host.substr(colon + 1);
+    const auto name = host.substr(0, colon);
+    if (name.empty() && colon != std::string_view::npos) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      if (!reg_name_char(name, i)) return false;
+    }
+  }
+  if (port.size() > 5) return false;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 std::optional<std::string> validate_request(std::string_view raw_header,
                                             const RequestHeader& header) {
   if (auto e = check_raw(raw_header)) return e;
 
-  const auto [hosts, lengths, encodings, length, encoding] = framing_fields(header);
+  const auto [hosts, lengths, encodings, length, encoding, host] = framing_fields(header);
   if (header.version() == 11 && hosts != 1) {
     return "an HTTP/1.1 request needs exactly one Host header";
   }
   if (hosts > 1) return "more than one Host header";
+  if (hosts == 1 && !valid_host_field(host)) return "Host is not a valid host[:port]";
+  if (count_connection_options(header) > kMaxConnectionOptions) {
+    return "more than " + std::to_string(kMaxConnectionOptions) + " Connection options";
+  }
 
   if (lengths > 0 && encodings > 0) return "both Content-Length and Transfer-Encoding";
   if (lengths > 1) return "more than one Content-Length";

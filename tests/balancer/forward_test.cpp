@@ -61,16 +61,74 @@ TEST(Forward, GivesAnHttp10RequestWithoutHostAnEmptyHost) {
   EXPECT_EQ(http::validate_request(head, forwarded), std::nullopt) << head;
 }
 
-TEST(Forward, AddsForwardingHeaders) {
+TEST(Forward, AddsForwardingHeadersAndBelievesOnlyTrustedPeers) {
   const auto req = parse_request(
       "GET / HTTP/1.1\r\nHost: shop.example:5000\r\nX-Forwarded-For: 1.1.1.1\r\n"
-      "X-Forwarded-For: 2.2.2.2\r\nX-Forwarded-Proto: https\r\nVia: 1.0 edge\r\n\r\n");
+      "X-Forwarded-For: 2.2.2.2\r\nX-Forwarded-Proto: https\r\nVia: 1.0 edge\r\n"
+      "Forwarded: for=3.3.3.3\r\nX-Real-IP: 4.4.4.4\r\n\r\n");
+  // From any peer: the proxy's own headers.
   const std::string head = upstream_request_head(req, {"10.1.2.3"}, Framing::none, 0);
-  EXPECT_TRUE(has_line(head, "X-Forwarded-For: 1.1.1.1, 2.2.2.2, 10.1.2.3")) << head;
   EXPECT_TRUE(has_line(head, "X-Forwarded-Proto: http")) << head;
   EXPECT_TRUE(has_line(head, "X-Forwarded-Host: shop.example:5000")) << head;
   EXPECT_TRUE(has_line(head, "Via: 1.0 edge, 1.1 conv")) << head;
   EXPECT_EQ(head.find("https"), std::string::npos);
+  // An untrusted peer's claims about the client are not passed on.
+  EXPECT_TRUE(has_line(head, "X-Forwarded-For: 10.1.2.3")) << head;
+  for (const char* claim :
+       {"1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "Forwarded:", "X-Real-IP"}) {
+    EXPECT_EQ(head.find(claim), std::string::npos) << claim << " in\n" << head;
+  }
+  // A trusted proxy's are: appended to, and kept.
+  const std::string trusted =
+      upstream_request_head(req, {"10.1.2.3", "http", "1.1 conv", true}, Framing::none, 0);
+  EXPECT_TRUE(has_line(trusted, "X-Forwarded-For: 1.1.1.1, 2.2.2.2, 10.1.2.3")) << trusted;
+  EXPECT_TRUE(has_line(trusted, "Forwarded: for=3.3.3.3")) << trusted;
+  EXPECT_TRUE(has_line(trusted, "X-Real-IP: 4.4.4.4")) << trusted;
+}
+
+// Found by review: "Connection: Host" made the balancer forward a request without Host.
+TEST(Forward, ConnectionNeverRemovesHostOrFraming) {
+  const auto req = parse_request(
+      "POST /p HTTP/1.1\r\nHost: shop\r\nConnection: Host, Content-Length, X-A\r\n"
+      "X-A: 1\r\nContent-Length: 3\r\n\r\n");
+  const std::string head = upstream_request_head(req, {"10.1.2.3"}, Framing::length, 3);
+  EXPECT_TRUE(has_line(head, "Host: shop")) << head;
+  EXPECT_TRUE(has_line(head, "Content-Length: 3")) << head;
+  EXPECT_EQ(head.find("X-A"), std::string::npos) << head;
+}
+
+// Each field used to be compared with each Connection option: 6,000 options cost 180 ms.
+// Now at most kMaxConnectionOptions count, every one still removed, and more is refused.
+TEST(Forward, ConnectionOptionsAreCappedAndAllRemoved) {
+  std::string options, fields;
+  for (std::size_t i = 0; i < http::kMaxConnectionOptions; ++i) {
+    options += (i ? ", X-O" : "X-O") + std::to_string(i);
+    fields += "X-O" + std::to_string(i) + ": v\r\n";
+  }
+  const auto req = parse_request("GET / HTTP/1.1\r\nHost: h\r\nConnection: " + options + "\r\n" +
+                                 fields + "X-Kept: 1\r\n\r\n");
+  const std::string head = upstream_request_head(req, {"10.1.2.3"}, Framing::none, 0);
+  EXPECT_EQ(head.find("X-O"), std::string::npos) << head;
+  EXPECT_TRUE(has_line(head, "X-Kept: 1")) << head;
+
+  const std::string upstream = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: ";
+  EXPECT_FALSE(check_upstream_response(parse_response(upstream + options + "\r\n\r\n")));
+  EXPECT_TRUE(check_upstream_response(parse_response(upstream + options + ", X-More\r\n\r\n")));
+}
+
+TEST(Forward, AnUpgradeOtherThanH2cIsAskedFor) {
+  EXPECT_TRUE(asks_upgrade(parse_request(
+      "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")));
+  EXPECT_TRUE(
+      asks_upgrade(parse_request("GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, upgrade\r\n"
+                                 "Upgrade: h2c, TLS/1.3\r\n\r\n")));
+  // h2c may be ignored (the client goes on in HTTP/1.1); an Upgrade not listed in Connection
+  // is only a hop-by-hop header, dropped.
+  EXPECT_FALSE(asks_upgrade(parse_request(
+      "GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+      "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n")));
+  EXPECT_FALSE(
+      asks_upgrade(parse_request("GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n\r\n")));
 }
 
 TEST(Forward, WritesExactlyOneFramingHeader) {

@@ -481,7 +481,9 @@ TEST_F(BalancerTest, HopByHopHeadersStayHereAndForwardingHeadersAreAdded) {
   }
   EXPECT_NE(got.find("Host: shop\n"), std::string::npos) << got;
   EXPECT_NE(got.find("Accept: */*\n"), std::string::npos);
-  EXPECT_NE(got.find("X-Forwarded-For: 9.9.9.9, 127.0.0.1\n"), std::string::npos) << got;
+  // The client is no trusted proxy: its X-Forwarded-For is replaced, not appended to.
+  EXPECT_NE(got.find("X-Forwarded-For: 127.0.0.1\n"), std::string::npos) << got;
+  EXPECT_EQ(got.find("9.9.9.9"), std::string::npos) << got;
   EXPECT_NE(got.find("X-Forwarded-Proto: http\n"), std::string::npos);
   EXPECT_NE(got.find("X-Forwarded-Host: shop\n"), std::string::npos);
   EXPECT_NE(got.find("Via: 1.1 conv\n"), std::string::npos);
@@ -490,7 +492,9 @@ TEST_F(BalancerTest, HopByHopHeadersStayHereAndForwardingHeadersAreAdded) {
 
 TEST_F(BalancerTest, AdminPathIsAnsweredHereAndNeverForwarded) {
   TestUpstream a("api1");
-  start({a.port});
+  auto cfg = default_config();
+  cfg.public_metrics = true;
+  start({a.port}, cfg);
   for (const char* path : {"/_conv/healthz", "/_conv/readyz", "/_conv/metrics"}) {
     auto r = get(path);
     ASSERT_TRUE(r) << path;
@@ -506,6 +510,18 @@ TEST_F(BalancerTest, AdminPathIsAnsweredHereAndNeverForwarded) {
                            std::to_string(a.port) + "\"} 1"),
             std::string::npos)
       << m->body();
+}
+
+// The metrics show every upstream's address and state: not to the internet by default.
+TEST_F(BalancerTest, MetricsAreNotPublicUnlessConfigured) {
+  TestUpstream a("api1");
+  start({a.port});
+  auto r = get("/_conv/metrics");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 404);
+  EXPECT_EQ(r->body().find("conv_upstream"), std::string::npos);
+  EXPECT_EQ(get("/_conv/healthz")->result_int(), 200);
+  EXPECT_EQ(a.handler.requests.load(), 0);
 }
 
 TEST_F(BalancerTest, HashPolicyKeepsEachSessionOnOneUpstream) {

@@ -71,5 +71,29 @@ TEST(RequestValidator, RefusesEverySmugglingVector) {
   }
 }
 
+TEST(RequestValidator, HostMustBeAHostAndPort) {
+  for (const char* ok : {"a", "shop.example:5000", "127.0.0.1", "127.0.0.1:80", "[::1]",
+                         "[::1]:9000", "xn--bcher-kva.example", "a-b_c~d", "%41b", ""}) {
+    EXPECT_TRUE(valid_host_field(ok)) << ok;
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: " + std::string(ok) + "\r\n\r\n"), "") << ok;
+  }
+  for (const char* bad : {"x y", "<script>", "a\"b", "a/b", "a?b", "a@b", "a:80:90", ":80", "a:8x",
+                          "a:123456", "[::1", "[::1]x", "[]", "[zz::1]", "%4", "a\\b", "a{b}"}) {
+    EXPECT_FALSE(valid_host_field(bad)) << bad;
+  }
+  EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: x y\r\n\r\n"), "Host is not a valid host[:port]");
+  EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: <script>\r\n\r\n"), "Host is not a valid host[:port]");
+}
+
+TEST(RequestValidator, RefusesMoreConnectionOptionsThanTheCap) {
+  std::string options = "keep-alive";
+  for (std::size_t i = 1; i < kMaxConnectionOptions; ++i) options += ", x-" + std::to_string(i);
+  EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\nConnection: " + options + "\r\n\r\n"), "");
+  // Over two lines, and with empty items that are no options.
+  EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\nConnection: " + options +
+                    ", ,\r\nConnection: x-more\r\n\r\n"),
+            "more than 32 Connection options");
+}
+
 }  // namespace
 }  // namespace conv::http

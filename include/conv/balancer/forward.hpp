@@ -34,14 +34,23 @@ struct ForwardedFor {
   std::string_view client_address;  // the peer's IP address
   std::string_view proto = "http";
   std::string_view via = "1.1 conv";
+  // The peer is a trusted proxy (`trusted_proxies`): what it says of the client is kept.
+  bool trusted_peer = false;
 };
 
 // The request head sent upstream: method, target and HTTP/1.1; Host and end-to-end headers
-// preserved; hop-by-hop headers and every header named in Connection removed; Expect removed
-// (the balancer answers 100-continue itself); X-Forwarded-For appended to, X-Forwarded-Proto
-// and X-Forwarded-Host set, Via appended to; exactly one framing header, computed here.
+// preserved; hop-by-hop headers and every header named in Connection removed (but Host);
+// Expect removed (the balancer answers 100-continue itself); X-Forwarded-Proto and
+// X-Forwarded-Host set, Via appended to; X-Forwarded-For appended to from a trusted peer,
+// else replaced by the peer's address, and an untrusted peer's Forwarded and X-Real-IP
+// dropped; exactly one framing header, computed here.
 std::string upstream_request_head(const http::RequestHeader& request, const ForwardedFor& fwd,
                                   Framing framing, std::uint64_t length);
+
+// Whether the request asks to switch protocols (RFC 9110 7.8: Upgrade, listed in
+// Connection) to anything but h2c, which a server may ignore (the client then goes on in
+// HTTP/1.1, as curl --http2 does).
+bool asks_upgrade(const http::RequestHeader& request);
 
 // How the request body travels upstream: as the client framed it (a length or chunked).
 Framing request_framing(const http::RequestHeader& request, std::uint64_t& length);

@@ -11,6 +11,7 @@
 #include "conv/balancer/proxy_settings.hpp"
 #include "conv/balancer/retry_budget.hpp"
 #include "conv/balancer/selector.hpp"
+#include "conv/balancer/trusted_proxies.hpp"
 #include "conv/balancer/upstream_table.hpp"
 #include "conv/http/access_log.hpp"
 #include "conv/http/handler.hpp"
@@ -23,7 +24,8 @@ namespace conv::balancer {
 // never forwards:
 //   <prefix>/healthz  alive
 //   <prefix>/readyz   an upstream is available and the balancer is not draining
-//   <prefix>/metrics  Prometheus text, with per-upstream series (as the admin port's /metrics)
+//   <prefix>/metrics  Prometheus text, with per-upstream series (as the admin port's
+//                     /metrics), only with `public_metrics` (it shows every upstream)
 // Bodies are streamed in both directions. It owns the balancer's shared state: the upstream
 // table, the selector, the connection pools and counters, the reloadable proxy settings.
 class BalancerHandler : public http::Handler {
@@ -60,6 +62,8 @@ class BalancerHandler : public http::Handler {
   http::Response admin_response(std::string_view path) const;
 
   const std::string admin_prefix_;
+  const bool public_metrics_;
+  const TrustedProxies trusted_;
   const http::Metrics& metrics_;
   const http::AccessLog& log_;
   UpstreamTable upstreams_;

@@ -8,6 +8,7 @@
 #include "conv/balancer/proxy_settings.hpp"
 #include "conv/balancer/retry_budget.hpp"
 #include "conv/balancer/selector.hpp"
+#include "conv/balancer/trusted_proxies.hpp"
 #include "conv/balancer/upstream_table.hpp"
 #include "conv/http/handler.hpp"
 
@@ -20,8 +21,9 @@ struct ProxyContext {
   Selector& selector;
   PoolSet& pools;
   RetryBudget& budget;
-  std::uint16_t route;  // the metrics route of proxied requests
-  bool log_enabled;     // build the access log's upstream fields
+  const TrustedProxies& trusted;  // whose forwarding headers are kept
+  std::uint16_t route;            // the metrics route of proxied requests
+  bool log_enabled;               // build the access log's upstream fields
 };
 
 // Forwards one request to an upstream and streams the response back (see proxy.cpp for the

@@ -40,6 +40,18 @@ bool is_read(bhttp::verb v) {
   return v == bhttp::verb::get || v == bhttp::verb::head;
 }
 
+// Every admin answer: scripts, styles and fetches from the API itself only, no inline code,
+// no framing, no type sniffing.
+http::Response secured(http::Response r) {
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'none'; script-src 'self'; style-src 'self'; "
+                         "connect-src 'self'; img-src 'self'; base-uri 'none'; "
+                         "form-action 'none'; frame-ancestors 'none'");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  return r;
+}
+
 }  // namespace
 
 std::vector<std::string> AdminHandler::route_names() {
@@ -48,8 +60,9 @@ std::vector<std::string> AdminHandler::route_names() {
 
 AdminHandler::AdminHandler(BalancerHandler& balancer, const StatsSampler& sampler,
                            const ReloadStats& reloads, boost::asio::io_context& control,
-                           std::function<std::string()> reload)
-    : balancer_(balancer),
+                           std::function<std::string()> reload, AdminAccess access)
+    : access_(std::move(access)),
+      balancer_(balancer),
       sampler_(sampler),
       reloads_(reloads),
       control_(control),
@@ -57,37 +70,46 @@ AdminHandler::AdminHandler(BalancerHandler& balancer, const StatsSampler& sample
 
 void AdminHandler::handle(const http::RequestHeader& request, std::string_view,
                           const http::RequestInfo&, http::Responder responder) {
-  const auto target = http::parse_target(request.target());
-  if (!target) {
-    responder.send(error(400, "bad_target", "malformed request target", none));
+  if (auto refusal = refuse_admin_request(request, access_)) {
+    responder.send(secured(std::move(*refusal)));
     return;
   }
-  const std::string_view path = target->path;
-  const auto method = request.method();
+  const auto target = http::parse_target(request.target());
+  if (!target) {
+    responder.send(secured(error(400, "bad_target", "malformed request target", none)));
+    return;
+  }
+  if (target->path == "/reload" && request.method() == bhttp::verb::post) {
+    start_reload(std::move(responder));
+    return;
+  }
+  responder.send(secured(answer(request.method(), target->path, target->query)));
+}
+
+http::Response AdminHandler::answer(bhttp::verb method, std::string_view path,
+                                    const std::vector<std::pair<std::string, std::string>>& query) {
   auto read_only = [&](http::Response r) {
-    responder.send(is_read(method) ? std::move(r) : method_not_allowed("GET, HEAD", r.route));
+    return is_read(method) ? std::move(r) : method_not_allowed("GET, HEAD", r.route);
   };
-  if (path == "/") {
-    read_only(ok(std::string(status_page_html()), "text/html; charset=utf-8", page));
-  } else if (path == "/status") {
-    read_only(ok(render_status(balancer_, sampler_, reloads_), "application/json", status));
-  } else if (path == "/metrics") {
+  if (path == "/")
+    return read_only(ok(std::string(status_page_html()), "text/html; charset=utf-8", page));
+  if (path == "/status.css")
+    return read_only(ok(std::string(status_page_css()), "text/css; charset=utf-8", page));
+  if (path == "/status.js") {
+    return read_only(ok(std::string(status_page_script()), "text/javascript; charset=utf-8", page));
+  }
+  if (path == "/status") {
+    return read_only(ok(render_status(balancer_, sampler_, reloads_), "application/json", status));
+  }
+  if (path == "/metrics") {
     std::string body;
     if (is_read(method)) render_balancer_metrics(balancer_, &reloads_, body);
-    read_only(ok(std::move(body), "text/plain; version=0.0.4; charset=utf-8", metrics));
-  } else if (path == "/healthz") {
-    read_only(ok("{\"status\":\"ok\"}\n", "application/json", status));
-  } else if (path == "/reload") {
-    if (method != bhttp::verb::post) {
-      responder.send(method_not_allowed("POST", reload));
-    } else {
-      start_reload(std::move(responder));
-    }
-  } else if (path.starts_with("/upstreams/")) {
-    responder.send(upstream_request(method, path.substr(11), target->query));
-  } else {
-    responder.send(error(404, "not_found", "no admin endpoint " + std::string(path), none));
+    return read_only(ok(std::move(body), "text/plain; version=0.0.4; charset=utf-8", metrics));
   }
+  if (path == "/healthz") return read_only(ok("{\"status\":\"ok\"}\n", "application/json", status));
+  if (path == "/reload") return method_not_allowed("POST", reload);
+  if (path.starts_with("/upstreams/")) return upstream_request(method, path.substr(11), query);
+  return error(404, "not_found", "no admin endpoint " + std::string(path), none);
 }
 
 void AdminHandler::start_reload(http::Responder responder) {
@@ -99,9 +121,9 @@ void AdminHandler::start_reload(http::Responder responder) {
     std::string why = reload_();
     boost::asio::post(executor, [responder = std::move(responder), why = std::move(why)]() mutable {
       if (why.empty()) {
-        responder.send(ok("{\"status\":\"reloaded\"}\n", "application/json", reload));
+        responder.send(secured(ok("{\"status\":\"reloaded\"}\n", "application/json", reload)));
       } else {
-        responder.send(error(422, "invalid_config", why, reload));
+        responder.send(secured(error(422, "invalid_config", why, reload)));
       }
     });
   });

@@ -1,7 +1,9 @@
 #include "conv/balancer/config.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -235,7 +237,63 @@ void apply_health(const json::value& v, BalancerConfig& c) {
   if (auto* x = o.if_contains("passes")) c.health.passes = uint_at(*x, w + ".passes", 1, 100);
 }
 
+std::vector<std::string> strings_at(const json::value& v, const std::string& field,
+                                    const std::string& expected) {
+  if (!v.is_array()) fail(field, "expected an array of " + expected);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.get_array().size(); ++i) {
+    out.push_back(string_at(v.get_array()[i], field + "[" + std::to_string(i) + "]"));
+  }
+  return out;
+}
+
+// Who may do what: the admin API's names and token, the metrics listener, trusted proxies.
+void apply_access(const json::object& o, BalancerConfig& c) {
+  if (auto* v = o.if_contains("admin_hosts")) {
+    c.admin_hosts = strings_at(*v, "admin_hosts", "host names");
+    for (std::size_t i = 0; i < c.admin_hosts.size(); ++i) {
+      auto& h = c.admin_hosts[i];
+      for (auto& ch : h) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (!parse_host_port(h + ":1")) {
+        fail("admin_hosts[" + std::to_string(i) + "]",
+             "expected a host name such as \"lb.internal\"");
+      }
+    }
+  }
+  if (auto* v = o.if_contains("admin_token_file")) {
+    c.admin_token_file = string_at(*v, "admin_token_file");
+    if (c.admin_token_file.empty()) fail("admin_token_file", "expected a file path");
+  }
+  if (auto* v = o.if_contains("metrics")) {
+    if (v->is_null() || (v->is_string() && v->get_string() == "off")) {
+      c.metrics.reset();
+    } else {
+      c.metrics = listen_at(*v, "metrics");
+    }
+  }
+  if (auto* v = o.if_contains("public_metrics")) c.public_metrics = bool_at(*v, "public_metrics");
+  if (auto* v = o.if_contains("trusted_proxies")) {
+    const auto texts = strings_at(*v, "trusted_proxies", "addresses or CIDR blocks");
+    c.trusted_proxies.clear();
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      auto block = parse_cidr(texts[i]);
+      if (!block) {
+        fail("trusted_proxies[" + std::to_string(i) + "]",
+             "expected an address or CIDR block such as \"10.0.0.0/8\" (no host bits set)");
+      }
+      c.trusted_proxies.push_back(*block);
+    }
+  }
+}
+
 }  // namespace
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  const auto a = boost::asio::ip::make_address(std::string(host), ec);
+  return !ec && a.is_loopback();
+}
 
 const char* to_string(PolicyKind k) {
   switch (k) {
@@ -314,10 +372,13 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
   if (ec) throw ConfigError("not valid JSON: " + ec.message());
   if (!root.is_object()) throw ConfigError("expected a JSON object at the top level");
   const auto& o = root.get_object();
-  reject_unknown(o, "",
-                 {"listen", "threads", "name", "access_log", "upstreams", "timeouts", "retries",
-                  "health_check", "pool", "limits", "admin_prefix", "admin", "policy", "slow_start",
-                  "outlier_detection"});
+  reject_unknown(o, "", {"listen",         "threads",          "name",
+                         "access_log",     "upstreams",        "timeouts",
+                         "retries",        "health_check",     "pool",
+                         "limits",         "admin_prefix",     "admin",
+                         "policy",         "slow_start",       "outlier_detection",
+                         "admin_hosts",    "admin_token_file", "metrics",
+                         "public_metrics", "trusted_proxies"});
 
   if (auto* v = o.if_contains("listen")) {
     const HostPort hp = listen_at(*v, "listen");  // port 0: an ephemeral port
@@ -332,6 +393,7 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
       c.admin = listen_at(*v, "admin");
     }
   }
+  apply_access(o, c);
   if (auto* v = o.if_contains("policy")) c.policy = policy_at(*v, c.policy.slow_start);
   if (auto* v = o.if_contains("slow_start")) {
     c.policy.slow_start = seconds_at(*v, "slow_start", true);
@@ -401,7 +463,8 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
   }
   if (auto* v = o.if_contains("limits")) {
     const auto& l = object_at(*v, "limits");
-    reject_unknown(l, "limits", {"max_header_bytes", "max_body_bytes", "max_connections"});
+    reject_unknown(l, "limits",
+                   {"max_header_bytes", "max_body_bytes", "max_connections", "min_body_rate"});
     if (auto* x = l.if_contains("max_header_bytes")) {
       c.server.max_header_bytes = uint_at(*x, "limits.max_header_bytes", 1024, 1 << 20);
     }
@@ -410,6 +473,9 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
     }
     if (auto* x = l.if_contains("max_connections")) {
       c.server.max_connections = uint_at(*x, "limits.max_connections", 1, 1 << 20);
+    }
+    if (auto* x = l.if_contains("min_body_rate")) {
+      c.server.min_body_rate = uint_at(*x, "limits.min_body_rate", 0, 1ull << 40);
     }
   }
   return c;

@@ -6,6 +6,7 @@
 #include "conv/balancer/admin.hpp"
 #include "conv/balancer/handler.hpp"
 #include "conv/balancer/health.hpp"
+#include "conv/balancer/metrics_handler.hpp"
 #include "conv/balancer/stats.hpp"
 #include "conv/http/runner.hpp"
 #include "conv/http/server.hpp"
@@ -14,12 +15,13 @@ namespace conv::balancer {
 
 namespace {
 
-// The admin listener: a second Server of the shared HTTP core, with one thread of its own, so
-// that it answers while the workers are saturated and never adds work to their threads.
-http::ServerOptions admin_options(const BalancerConfig& config) {
+// The admin and metrics listeners: more Servers of the shared HTTP core, each with one thread
+// of its own, so that they answer while the workers are saturated and never add work to
+// their threads.
+http::ServerOptions side_options(const HostPort& where) {
   http::ServerOptions o;
-  o.host = config.admin->host;
-  o.port = config.admin->port;
+  o.host = where.host;
+  o.port = where.port;
   o.threads = 1;
   o.max_connections = 64;
   o.max_body_bytes = 64 * 1024;
@@ -32,6 +34,13 @@ http::ServerOptions admin_options(const BalancerConfig& config) {
 int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
   const std::string role = "conv balancer";
   BalancerConfig config = initial;  // what runs now; reloads change it on the control thread
+  AdminAccess access;
+  try {
+    access = load_admin_access(config);
+  } catch (const ConfigError& e) {
+    std::cerr << role << ": bad config: " << e.what() << "\n";
+    return 2;
+  }
   const auto log = http::open_access_log(role, config.access_log);
   if (!log) return 2;
   http::Metrics metrics("conv_http", BalancerHandler::route_names());
@@ -49,18 +58,29 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
 
     const auto admin_log = http::AccessLog::open("off");
     http::Metrics admin_metrics("conv_admin_http", AdminHandler::route_names());
-    AdminHandler admin(handler, sampler, reloads, control, [&] { return reloader.reload(); });
+    AdminHandler admin(
+        handler, sampler, reloads, control, [&] { return reloader.reload(); }, std::move(access));
     std::unique_ptr<http::Server> admin_server;
     if (config.admin) {
       admin_server =
-          std::make_unique<http::Server>(admin_options(config), admin, admin_metrics, *admin_log,
-                                         http::ResponseIdentity{config.name});
+          std::make_unique<http::Server>(side_options(*config.admin), admin, admin_metrics,
+                                         *admin_log, http::ResponseIdentity{config.name});
       if (!http::bind_server(*admin_server, role + " admin")) {
         if (config.admin_explicit) return 1;
         std::cerr << role << ": admin API not started: the default address " << config.admin->text()
                   << " is taken (choose one with --admin HOST:PORT or \"admin\", or turn it off)\n";
         admin_server.reset();
       }
+    }
+
+    http::Metrics scrape_metrics("conv_metrics_http", MetricsHandler::route_names());
+    MetricsHandler scrape(handler, reloads);
+    std::unique_ptr<http::Server> metrics_server;
+    if (config.metrics) {
+      metrics_server =
+          std::make_unique<http::Server>(side_options(*config.metrics), scrape, scrape_metrics,
+                                         *admin_log, http::ResponseIdentity{config.name});
+      if (!http::bind_server(*metrics_server, role + " metrics")) return 1;
     }
 
     std::cerr << http::listening_line(server, role) << " (name " << config.name << ", "
@@ -74,10 +94,15 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
       std::cerr << role << ": admin API on " << ep.address().to_string() << ":" << ep.port()
                 << "\n";
     }
+    if (metrics_server) {
+      const auto ep = metrics_server->local_endpoint();
+      std::cerr << role << ": metrics on " << ep.address().to_string() << ":" << ep.port() << "\n";
+    }
 
     health.start();
     sampler.start();
     if (admin_server) admin_server->start();
+    if (metrics_server) metrics_server->start();
     http::SignalHooks hooks;
     hooks.reload = [&] { reloader.reload(); };
     hooks.reopen_logs = [&] { log->reopen(); };
@@ -85,6 +110,10 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     rc = http::run_until_stopped(server, control, config.server.drain_timeout, role, hooks);
     health.stop();
     sampler.stop();
+    if (metrics_server) {
+      metrics_server->stop();
+      metrics_server->wait();
+    }
     if (admin_server) {
       admin.stop();
       admin_server->stop();

@@ -4,15 +4,44 @@ namespace conv::balancer {
 
 namespace {
 
-// Kept in one raw string so the page is a single response with nothing else to fetch.
+// The page, its style and its script are three responses: the admin API's
+// Content-Security-Policy allows scripts and styles from the API itself only ('self'), and
+// no inline ones, so that nothing injected into the page could run.
 constexpr std::string_view kPage = R"HTML(<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>conv balancer</title>
-<style>
-  :root { --fg:#1d2330; --muted:#6b7385; --line:#e3e6ec; --bg:#f7f8fa; --card:#fff;
+<link rel="stylesheet" href="/status.css">
+</head>
+<body>
+<header>
+  <h1>conv balancer</h1>
+  <span class="meta">policy <b id="policy">…</b></span>
+  <span class="meta">available <b id="available">…</b></span>
+  <span class="meta">reloads <b id="reloads">…</b></span>
+  <span class="meta">updated <b id="updated">never</b></span>
+</header>
+<main>
+  <table>
+    <thead><tr>
+      <th>Upstream</th><th>Address</th><th>State</th><th>Weight</th><th>In flight</th>
+      <th>Share of traffic</th><th>Req/s</th><th>Latency</th><th>Errors</th>
+      <th>Last health check</th>
+    </tr></thead>
+    <tbody id="rows"><tr><td colspan="10">Loading /status…</td></tr></tbody>
+  </table>
+  <div id="error"></div>
+</main>
+<footer>Refreshes every second from <code>/status</code>. Share, rates and latency cover the last 10 s.</footer>
+<script src="/status.js"></script>
+</body>
+</html>
+)HTML";
+
+constexpr std::string_view kStyle =
+    R"CSS(  :root { --fg:#1d2330; --muted:#6b7385; --line:#e3e6ec; --bg:#f7f8fa; --card:#fff;
           --up:#1f9d55; --warn:#d98e04; --down:#d64545; --off:#8a93a6; --bar:#3b82f6; }
   * { box-sizing: border-box; }
   body { margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif;
@@ -43,30 +72,9 @@ constexpr std::string_view kPage = R"HTML(<!doctype html>
   .check { color:var(--muted); max-width:320px; overflow:hidden; text-overflow:ellipsis; }
   #error { color:var(--down); margin-top:12px; }
   footer { color:var(--muted); padding:0 24px 20px; font-size:12px; }
-</style>
-</head>
-<body>
-<header>
-  <h1>conv balancer</h1>
-  <span class="meta">policy <b id="policy">…</b></span>
-  <span class="meta">available <b id="available">…</b></span>
-  <span class="meta">reloads <b id="reloads">…</b></span>
-  <span class="meta">updated <b id="updated">never</b></span>
-</header>
-<main>
-  <table>
-    <thead><tr>
-      <th>Upstream</th><th>Address</th><th>State</th><th>Weight</th><th>In flight</th>
-      <th>Share of traffic</th><th>Req/s</th><th>Latency</th><th>Errors</th>
-      <th>Last health check</th>
-    </tr></thead>
-    <tbody id="rows"><tr><td colspan="10">Loading /status…</td></tr></tbody>
-  </table>
-  <div id="error"></div>
-</main>
-<footer>Refreshes every second from <code>/status</code>. Share, rates and latency cover the last 10 s.</footer>
-<script>
-"use strict";
+)CSS";
+
+constexpr std::string_view kScript = R"JS("use strict";
 function cell(text, cls) {
   const td = document.createElement("td");
   if (cls) td.className = cls;
@@ -123,15 +131,20 @@ async function refresh() {
 }
 refresh();
 setInterval(refresh, 1000);
-</script>
-</body>
-</html>
-)HTML";
+)JS";
 
 }  // namespace
 
 std::string_view status_page_html() {
   return kPage;
+}
+
+std::string_view status_page_css() {
+  return kStyle;
+}
+
+std::string_view status_page_script() {
+  return kScript;
 }
 
 }  // namespace conv::balancer

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <thread>
 
+#include "conv/balancer/admin_access.hpp"
 #include "conv/balancer/config.hpp"
 #include "conv/balancer/role.hpp"
 #include "conv/cli/app.hpp"
@@ -19,6 +20,12 @@ BalancerCommand::BalancerCommand(CLI::App& app)
   cmd_->add_option("--admin", admin_,
                    "Admin API (metrics, status page, runtime control, reload): HOST:PORT or off "
                    "(default 127.0.0.1:9000)");
+  cmd_->add_option("--admin-token-file", admin_token_file_,
+                   "A file with the bearer token every state-changing admin request must send "
+                   "(required for an admin address that is not loopback)");
+  cmd_->add_option("--metrics", metrics_,
+                   "Read-only listener for scrapers (GET /metrics and /healthz only): HOST:PORT "
+                   "or off (default off)");
   cmd_->add_flag("--check", check_, "Validate the configuration, print a summary, and exit");
 }
 
@@ -40,6 +47,14 @@ std::optional<std::string> BalancerCommand::apply_flags(balancer::BalancerConfig
       u.address = *hp;
       config.upstreams.push_back(u);
     }
+  }
+  if (!admin_token_file_.empty()) config.admin_token_file = admin_token_file_;
+  if (metrics_ == "off") {
+    config.metrics.reset();
+  } else if (!metrics_.empty()) {
+    auto hp = balancer::parse_host_port(metrics_, true);
+    if (!hp) return "--metrics '" + metrics_ + "': expected HOST:PORT or off";
+    config.metrics = *hp;
   }
   if (!admin_.empty()) config.admin_explicit = true;
   if (admin_ == "off") {
@@ -67,8 +82,15 @@ int BalancerCommand::run() {
     return usage_error(who, "no upstreams: give --upstream HOST:PORT or --config FILE");
   }
   if (check_) {
+    try {
+      balancer::load_admin_access(config);
+    } catch (const balancer::ConfigError& e) {
+      std::cerr << who << ": bad config: " << e.what() << "\n";
+      return kUsageExit;
+    }
     std::cout << "configuration ok: listen " << config.server.host << ":" << config.server.port
-              << ", admin " << (config.admin ? config.admin->text() : "off") << ", "
+              << ", admin " << (config.admin ? config.admin->text() : "off") << ", metrics "
+              << (config.metrics ? config.metrics->text() : "off") << ", "
               << balancer::to_string(config.policy.kind) << " over " << config.upstreams.size()
               << " upstream(s):";
     for (const auto& u : config.upstreams) {

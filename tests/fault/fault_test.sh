@@ -21,7 +21,8 @@ balancer() {
     list+="${list:+, }$u"
   done
   cat >"$WORK/$name.json" <<JSON
-{"threads": 2, "name": "$name", "access_log": "off", "admin": "off", "upstreams": [$list]$extra}
+{"threads": 2, "name": "$name", "access_log": "off", "admin": "off", "public_metrics": true,
+ "upstreams": [$list]$extra}
 JSON
   start_conv "$name" balancer --config "$WORK/$name.json"
 }

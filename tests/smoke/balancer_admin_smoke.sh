@@ -74,8 +74,15 @@ metrics_complete() {
 poll_until 5 metrics_complete || fail "/metrics lacks '$MISSING'"
 curl -s -D "$WORK/page.h" "$admin/" -o "$WORK/page.html"
 grep -qi '^content-type: text/html' "$WORK/page.h" || fail "/ is not HTML"
-grep -q 'fetch("/status"' "$WORK/page.html" || fail "/ does not poll /status"
-! grep -Eq '(src|href)=' "$WORK/page.html" || fail "the status page loads external assets"
+grep -q '<script src="/status.js">' "$WORK/page.html" || fail "/ does not load /status.js"
+grep -q 'fetch("/status"' <(curl -s "$admin/status.js") || fail "/status.js does not poll /status"
+[[ $(grep -Eo '(src|href)="[^"]*"' "$WORK/page.html" | sort | tr '\n' ' ') == \
+  'href="/status.css" src="/status.js" ' ]] || fail "the status page loads other assets"
+! grep -qi '<script>\|<style>\| on[a-z]*=' "$WORK/page.html" || fail "inline script or style"
+grep -qi "^content-security-policy: default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'" \
+  "$WORK/page.h" || fail "no Content-Security-Policy on /"
+grep -qi "frame-ancestors 'none'" "$WORK/page.h" || fail "the status page may be framed"
+grep -qi '^x-content-type-options: nosniff' "$WORK/page.h" || fail "no nosniff on /"
 [[ $(code_of "$base/_conv/healthz") == 200 ]] || fail "/_conv/healthz on the main port"
 pass "admin: /status, /metrics (per upstream and global), /, and /_conv/healthz on the main port"
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "conv/balancer/trusted_proxies.hpp"
 #include "conv/http/server_options.hpp"
 
 namespace conv::balancer {
@@ -110,7 +111,23 @@ struct BalancerConfig {
   // the default one, taken (say by a second balancer on this host), is skipped with a warning.
   bool admin_explicit = false;
   std::string admin_prefix = "/_conv";  // the balancer's own endpoints; never forwarded
+  // Extra names the admin API accepts in Host and Origin (besides IP literals and localhost).
+  std::vector<std::string> admin_hosts;
+  // A file holding the bearer token every state-changing admin request must present; required
+  // when the admin address is not loopback.
+  std::string admin_token_file;
+  // A read-only listener for scrapers: GET /metrics and /healthz only. Nothing: off.
+  std::optional<HostPort> metrics;
+  // Serve <admin_prefix>/metrics on the main (public) port too; off by default: it shows
+  // every upstream's address and state.
+  bool public_metrics = false;
+  // Peers whose X-Forwarded-For, Forwarded and X-Real-IP are kept (see TrustedProxies).
+  std::vector<Cidr> trusted_proxies;
 };
+
+// Whether `host` (an address or name, as in HostPort) is loopback: 127.0.0.0/8, ::1 or
+// "localhost".
+bool is_loopback_host(std::string_view host);
 
 // The defaults of a balancer: port 5000, 100 MiB request bodies (streamed, never held).
 BalancerConfig default_config();

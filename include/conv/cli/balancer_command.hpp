@@ -28,6 +28,8 @@ class BalancerCommand {
   std::string config_path_;
   std::vector<std::string> upstreams_;
   std::string admin_;  // HOST:PORT or "off"; empty: as the config file (default 127.0.0.1:9000)
+  std::string admin_token_file_;
+  std::string metrics_;  // HOST:PORT or "off"; empty: as the config file (default off)
   bool check_ = false;
 };
 

@@ -18,10 +18,11 @@ namespace {
 // The admin and metrics listeners: more Servers of the shared HTTP core, each with one thread
 // of its own, so that they answer while the workers are saturated and never add work to
 // their threads.
-http::ServerOptions side_options(const HostPort& where) {
+http::ServerOptions side_options(const HostPort& where, const BalancerConfig& config) {
   http::ServerOptions o;
   o.host = where.host;
   o.port = where.port;
+  o.header_timeout = config.server.header_timeout;  // a silent connection goes as soon
   o.threads = 1;
   o.max_connections = 64;
   o.max_body_bytes = 64 * 1024;
@@ -63,7 +64,7 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     std::unique_ptr<http::Server> admin_server;
     if (config.admin) {
       admin_server =
-          std::make_unique<http::Server>(side_options(*config.admin), admin, admin_metrics,
+          std::make_unique<http::Server>(side_options(*config.admin, config), admin, admin_metrics,
                                          *admin_log, http::ResponseIdentity{config.name});
       if (!http::bind_server(*admin_server, role + " admin")) {
         if (config.admin_explicit) return 1;
@@ -77,9 +78,9 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     MetricsHandler scrape(handler, reloads);
     std::unique_ptr<http::Server> metrics_server;
     if (config.metrics) {
-      metrics_server =
-          std::make_unique<http::Server>(side_options(*config.metrics), scrape, scrape_metrics,
-                                         *admin_log, http::ResponseIdentity{config.name});
+      metrics_server = std::make_unique<http::Server>(side_options(*config.metrics, config), scrape,
+                                                      scrape_metrics, *admin_log,
+                                                      http::ResponseIdentity{config.name});
       if (!http::bind_server(*metrics_server, role + " metrics")) return 1;
     }
 

@@ -180,5 +180,64 @@ TEST(BalancerConfig, AnUpstreamNameCanStandForAllItsAddresses) {
       "upstreams[0].max_addresses: expected an integer from 1 to 256");
 }
 
+TEST(BalancerConfig, ParsesWhoMayDoWhat) {
+  const auto c = parse_config(R"({"upstreams": ["a:1"], "admin_hosts": ["LB.internal"],
+    "admin_token_file": "/run/secrets/t", "metrics": "0.0.0.0:9100", "public_metrics": true,
+    "trusted_proxies": ["10.0.0.0/8", "::1", "fd00::/8"], "limits": {"min_body_rate": 1024}})");
+  EXPECT_EQ(c.admin_hosts, std::vector<std::string>{"lb.internal"});
+  EXPECT_EQ(c.admin_token_file, "/run/secrets/t");
+  ASSERT_TRUE(c.metrics);
+  EXPECT_EQ(c.metrics->text(), "0.0.0.0:9100");
+  EXPECT_TRUE(c.public_metrics);
+  ASSERT_EQ(c.trusted_proxies.size(), 3u);
+  EXPECT_EQ(c.trusted_proxies[0].text(), "10.0.0.0/8");
+  EXPECT_EQ(c.trusted_proxies[1].text(), "::1/128");
+  EXPECT_EQ(c.server.min_body_rate, 1024u);
+  const auto d = default_config();
+  EXPECT_FALSE(d.metrics);
+  EXPECT_FALSE(d.public_metrics);
+  EXPECT_TRUE(d.trusted_proxies.empty());
+  EXPECT_EQ(d.server.min_body_rate, 0u);
+}
+
+TEST(BalancerConfig, AccessErrorsNameTheField) {
+  EXPECT_EQ(error_of(R"({"trusted_proxies": ["10.0.0.1/8"]})"),
+            "trusted_proxies[0]: expected an address or CIDR block such as \"10.0.0.0/8\" (no "
+            "host bits set)");
+  EXPECT_EQ(error_of(R"({"trusted_proxies": "10.0.0.0/8"})"),
+            "trusted_proxies: expected an array of addresses or CIDR blocks");
+  EXPECT_EQ(error_of(R"({"admin_hosts": ["a b"]})"),
+            "admin_hosts[0]: expected a host name such as \"lb.internal\"");
+  EXPECT_EQ(error_of(R"({"metrics": "9100"})"), "metrics: expected HOST:PORT");
+  EXPECT_EQ(error_of(R"({"public_metrics": "yes"})"), "public_metrics: expected true or false");
+  EXPECT_EQ(error_of(R"({"admin_token_file": ""})"), "admin_token_file: expected a file path");
+}
+
+TEST(TrustedProxies, MatchesBlocksAndMappedAddresses) {
+  namespace ip = boost::asio::ip;
+  for (const char* bad : {"", "10.0.0.0/33", "10.0.0.1/8", "::1/129", "x/8", "10.0.0.0/", "10/8"}) {
+    EXPECT_FALSE(parse_cidr(bad)) << bad;
+  }
+  const TrustedProxies t({*parse_cidr("10.0.0.0/8"), *parse_cidr("192.168.1.7"),
+                          *parse_cidr("fd00::/8"), *parse_cidr("172.16.0.0/12")});
+  for (const char* in :
+       {"10.1.2.3", "10.255.255.255", "192.168.1.7", "fd12::1", "::ffff:10.9.9.9", "172.31.0.1"}) {
+    EXPECT_TRUE(t.contains(ip::make_address(in))) << in;
+  }
+  for (const char* out :
+       {"11.0.0.1", "192.168.1.8", "fe80::1", "127.0.0.1", "::ffff:11.0.0.1", "172.32.0.1"}) {
+    EXPECT_FALSE(t.contains(ip::make_address(out))) << out;
+  }
+  EXPECT_FALSE(TrustedProxies().contains(ip::make_address("127.0.0.1")));
+}
+
+TEST(BalancerConfig, LoopbackHostsAreKnown) {
+  for (const char* h : {"127.0.0.1", "127.9.9.9", "::1", "localhost"})
+    EXPECT_TRUE(is_loopback_host(h));
+  for (const char* h : {"0.0.0.0", "::", "10.0.0.1", "lb.internal", "localhost.example"}) {
+    EXPECT_FALSE(is_loopback_host(h)) << h;
+  }
+}
+
 }  // namespace
 }  // namespace conv::balancer

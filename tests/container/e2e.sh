@@ -23,6 +23,8 @@ PROJECT=conv-e2e
 PORT=5000
 LIMIT_BUILD=${CONV_E2E_BUILD_TIMEOUT:-1800}  # seconds; a cold build compiles conv
 started=$SECONDS
+# shellcheck source=tests/container/apt_mirror.sh
+source tests/container/apt_mirror.sh
 
 say() { echo "e2e [$((SECONDS - started))s]: $*"; }
 skip() {
@@ -66,8 +68,8 @@ if ! podman image exists docker.io/library/debian:bookworm ||
   if [[ ! -f $CACHE/rootfs-bookworm/etc/debian_version ]]; then
     say "debootstrap a minimal bookworm (about 2 minutes, once)"
     rm -rf "$CACHE/rootfs.tmp"
-    mirror=$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p;s/^deb *\(http[^ ]*debian\) bookworm .*/\1/p' \
-      /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1)
+    # The machine's own mirror (sources.list or deb822 .sources: apt_mirror.sh), if any.
+    mirror=$(debian_mirror / bookworm)
     debootstrap --variant=minbase bookworm "$CACHE/rootfs.tmp" "${mirror:-http://deb.debian.org/debian}" \
       >"$CACHE/debootstrap.log" 2>&1 || skip "debootstrap failed (see $CACHE/debootstrap.log)"
     mv "$CACHE/rootfs.tmp" "$CACHE/rootfs-bookworm"

@@ -13,8 +13,12 @@
 # podman storage, so reruns are fast); health checks do not run by themselves without
 # systemd, so this script runs them (see compose.e2e.yaml).
 #
-# Exit: 0 passed, 77 skipped (prints "SKIP: reason": the machine cannot run containers),
-# 1 failed. Idempotent: a leftover project from an aborted run is removed first.
+# Exit: 0 passed; 77 skipped, only where containers truly cannot run (prints "SKIP: reason":
+# not root, not Debian, or podman cannot start a container here, which is checked with a
+# probe image made from this machine's own files, before anything needs the network); 1
+# failed, and that includes every failure to get the tools or images (an apt or mirror
+# outage, debootstrap unable to fetch): a CI run that could not test must not look like a
+# pass. Idempotent: a leftover project from an aborted run is removed first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,16 +31,28 @@ started=$SECONDS
 source tests/container/apt_mirror.sh
 
 say() { echo "e2e [$((SECONDS - started))s]: $*"; }
+# skip REASON: this machine cannot run containers at all (exit 77, reported, not failed).
 skip() {
   echo "SKIP: $*"
   exit 77
 }
+# broken REASON: the machine could run the test but the test could not get what it needs
+# (tools, base images): a failure, never a skip.
+broken() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
 
 # --- can this machine run containers at all? -------------------------------------------
 [[ $(id -u) == 0 ]] || skip "needs root (podman, debootstrap)"
-command -v apt-get >/dev/null || skip "not a Debian machine (apt-get missing)"
-./scripts/install-deps.sh --containers >/tmp/conv-e2e-apt.log 2>&1 ||
-  skip "cannot install podman, runc, docker-compose, debootstrap (see /tmp/conv-e2e-apt.log)"
+if [[ ! -f /etc/debian_version ]] || ! command -v apt-get >/dev/null; then
+  skip "not a Debian machine (no /etc/debian_version or apt-get)"
+fi
+./scripts/install-deps.sh --containers >/tmp/conv-e2e-apt.log 2>&1 || {
+  tail -5 /tmp/conv-e2e-apt.log >&2
+  broken "cannot install podman, runc, docker-compose, debootstrap (apt or mirror outage?" \
+    "see /tmp/conv-e2e-apt.log)"
+}
 
 mkdir -p "$CACHE"
 export CONTAINERS_CONF=$CACHE/containers.conf
@@ -52,6 +68,24 @@ CONF
 
 podman info >/tmp/conv-e2e-podman-info.log 2>&1 ||
   skip "podman does not work here (see /tmp/conv-e2e-podman-info.log)"
+
+# Can podman run a container here (namespaces, cgroups, runc, the network)? Asked with an
+# image made of this machine's own /usr/bin/true and the libraries it loads, so the answer
+# needs no network: a failure after this point is a failure of the test, not of the machine.
+PROBE=localhost/conv-e2e-probe:1
+if ! podman image exists "$PROBE"; then
+  rm -rf "$CACHE/probe.tmp"
+  mkdir -p "$CACHE/probe.tmp"
+  for f in /usr/bin/true $(ldd /usr/bin/true | grep -o '/[^ ]*'); do
+    cp --parents -L "$f" "$CACHE/probe.tmp"
+  done
+  tar -C "$CACHE/probe.tmp" -c . | podman import - "$PROBE" >/tmp/conv-e2e-run.log 2>&1 ||
+    skip "podman cannot store an image here (see /tmp/conv-e2e-run.log)"
+  rm -rf "$CACHE/probe.tmp"
+fi
+if ! timeout 120 podman run --rm "$PROBE" /usr/bin/true >/tmp/conv-e2e-run.log 2>&1; then
+  skip "podman cannot run a container here (see /tmp/conv-e2e-run.log)"
+fi
 
 # --- base images, made locally: no registry is reachable ----------------------------------
 # import_rootfs DIR NAME...: imports DIR under each NAME (docker.io/library/ is what a
@@ -71,7 +105,10 @@ if ! podman image exists docker.io/library/debian:bookworm ||
     # The machine's own mirror (sources.list or deb822 .sources: apt_mirror.sh), if any.
     mirror=$(debian_mirror / bookworm)
     debootstrap --variant=minbase bookworm "$CACHE/rootfs.tmp" "${mirror:-http://deb.debian.org/debian}" \
-      >"$CACHE/debootstrap.log" 2>&1 || skip "debootstrap failed (see $CACHE/debootstrap.log)"
+      >"$CACHE/debootstrap.log" 2>&1 || {
+      tail -5 "$CACHE/debootstrap.log" >&2
+      broken "debootstrap from ${mirror:-http://deb.debian.org/debian} failed (see $CACHE/debootstrap.log)"
+    }
     mv "$CACHE/rootfs.tmp" "$CACHE/rootfs-bookworm"
   fi
   # As Debian's images: no downloaded packages, package lists or apt caches.
@@ -98,11 +135,8 @@ SLIM
   import_rootfs "$CACHE/rootfs-bookworm-slim" docker.io/library/debian:bookworm-slim \
     localhost/debian:bookworm-slim
 fi
-if ! timeout 120 podman run --rm docker.io/library/debian:bookworm-slim true \
-  >/tmp/conv-e2e-run.log 2>&1; then
-  # Some sandboxes let podman start but not run a container (no namespaces or cgroups).
-  skip "podman cannot run a container here (see /tmp/conv-e2e-run.log)"
-fi
+timeout 120 podman run --rm docker.io/library/debian:bookworm-slim true \
+  >/tmp/conv-e2e-run.log 2>&1 || broken "the base image does not run (see /tmp/conv-e2e-run.log)"
 
 # --- the Docker API, served by podman ---------------------------------------------------
 SOCK=$CACHE/podman.sock
@@ -143,7 +177,7 @@ podman system service --time=0 "unix://$SOCK" >"$CACHE/podman-service.log" 2>&1 
 SERVICE_PID=$!
 for ((i = 0; i < 100; i++)); do
   curl -sf --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1 && break
-  kill -0 "$SERVICE_PID" 2>/dev/null || skip "podman system service exited (see $CACHE/podman-service.log)"
+  kill -0 "$SERVICE_PID" 2>/dev/null || fail "podman system service exited (see $CACHE/podman-service.log)"
   sleep 0.1
 done
 curl -sf --unix-socket "$SOCK" http://d/_ping >/dev/null || fail "podman system service does not answer"

@@ -9,7 +9,8 @@ root = pathlib.Path(__file__).resolve().parents[2]
 
 def version():
     """project(conv VERSION x.y.z) in CMakeLists.txt, or None."""
-    m = re.search(r"^project\(\s*conv\s+VERSION\s+([0-9][0-9.]*)", (root / "CMakeLists.txt").read_text(), re.M)
+    text = (root / "CMakeLists.txt").read_text()
+    m = re.search(r"^project\(\s*conv\s+VERSION\s+([0-9][0-9.]*)", text, re.M)
     return m.group(1) if m else None
 
 

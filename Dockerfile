@@ -1,5 +1,8 @@
 # conv in a container: one image for both roles (`conv converter`, `conv balancer`).
-#   docker build -t conv .            then   docker run -p 5000:5000 conv
+#   docker build -t conv:0.1.0 .      (the tag is project(VERSION) in CMakeLists.txt)
+#   docker run --read-only --cap-drop ALL --security-opt no-new-privileges -p 5000:5000 conv:0.1.0
+# It runs as user 10001 and writes nothing, so it needs no capability and no writable root
+# (compose.yaml and deploy/kubernetes/ run it that way).
 # The build stage uses the project's own dependency script, so the image is built exactly as
 # the README's Quick start builds on a Debian 12 machine; the runtime stage holds the binary
 # and the three shared libraries it links beyond libc (see `ldd conv`).

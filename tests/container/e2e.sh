@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The real container test: `docker-compose up --build` of compose.yaml, run by podman (no
-# Docker engine runs on our machines), then the original route through port 5000, strict
-# round-robin over api1 and api2 (X-Served-By), no GET lost while an API stops, and discovery
-# of every replica of a scaled service (compose.scale.yaml). Tears everything down.
+# Docker engine runs on our machines), then each running container's lockdown (read-only
+# root, no capabilities, no_new_privs, memory and PID limits, as podman records them and as
+# the kernel applies them), the original route through port 5000, strict round-robin over
+# api1 and api2 (X-Served-By), no GET lost while an API stops, and discovery of every replica
+# of a scaled service (compose.scale.yaml). Tears everything down.
 #
 # What it takes on Debian 12, as root (installed here if missing): podman, runc,
 # docker-compose (v1), debootstrap, the CNI dnsname plugin (container names in DNS). Caveats
@@ -13,28 +15,49 @@
 # podman storage, so reruns are fast); health checks do not run by themselves without
 # systemd, so this script runs them (see compose.e2e.yaml).
 #
-# Exit: 0 passed, 77 skipped (prints "SKIP: reason": the machine cannot run containers),
-# 1 failed. Idempotent: a leftover project from an aborted run is removed first.
+# Exit: 0 passed; 77 skipped, only where containers truly cannot run (prints "SKIP: reason":
+# not root, not Debian, or podman cannot start a container here, which is checked with a
+# probe image made from this machine's own files, before anything needs the network); 1
+# failed, and that includes every failure to get the tools or images (an apt or mirror
+# outage, debootstrap unable to fetch): a CI run that could not test must not look like a
+# pass. Idempotent: a leftover project from an aborted run is removed first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 CACHE=${CONV_E2E_CACHE:-/var/cache/conv-e2e}
 PROJECT=conv-e2e
 PORT=5000
+# The image compose builds: conv at the project's version (check_compose.py keeps compose's
+# tag equal to CMakeLists.txt's project(VERSION)).
+IMAGE=conv:$(sed -n 's/^project(conv VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 LIMIT_BUILD=${CONV_E2E_BUILD_TIMEOUT:-1800}  # seconds; a cold build compiles conv
 started=$SECONDS
+# shellcheck source=tests/container/apt_mirror.sh
+source tests/container/apt_mirror.sh
 
 say() { echo "e2e [$((SECONDS - started))s]: $*"; }
+# skip REASON: this machine cannot run containers at all (exit 77, reported, not failed).
 skip() {
   echo "SKIP: $*"
   exit 77
 }
+# broken REASON: the machine could run the test but the test could not get what it needs
+# (tools, base images): a failure, never a skip.
+broken() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
 
 # --- can this machine run containers at all? -------------------------------------------
 [[ $(id -u) == 0 ]] || skip "needs root (podman, debootstrap)"
-command -v apt-get >/dev/null || skip "not a Debian machine (apt-get missing)"
-./scripts/install-deps.sh --containers >/tmp/conv-e2e-apt.log 2>&1 ||
-  skip "cannot install podman, runc, docker-compose, debootstrap (see /tmp/conv-e2e-apt.log)"
+if [[ ! -f /etc/debian_version ]] || ! command -v apt-get >/dev/null; then
+  skip "not a Debian machine (no /etc/debian_version or apt-get)"
+fi
+./scripts/install-deps.sh --containers >/tmp/conv-e2e-apt.log 2>&1 || {
+  tail -5 /tmp/conv-e2e-apt.log >&2
+  broken "cannot install podman, runc, docker-compose, debootstrap (apt or mirror outage?" \
+    "see /tmp/conv-e2e-apt.log)"
+}
 
 mkdir -p "$CACHE"
 export CONTAINERS_CONF=$CACHE/containers.conf
@@ -51,6 +74,24 @@ CONF
 podman info >/tmp/conv-e2e-podman-info.log 2>&1 ||
   skip "podman does not work here (see /tmp/conv-e2e-podman-info.log)"
 
+# Can podman run a container here (namespaces, cgroups, runc, the network)? Asked with an
+# image made of this machine's own /usr/bin/true and the libraries it loads, so the answer
+# needs no network: a failure after this point is a failure of the test, not of the machine.
+PROBE=localhost/conv-e2e-probe:1
+if ! podman image exists "$PROBE"; then
+  rm -rf "$CACHE/probe.tmp"
+  mkdir -p "$CACHE/probe.tmp"
+  for f in /usr/bin/true $(ldd /usr/bin/true | grep -o '/[^ ]*'); do
+    cp --parents -L "$f" "$CACHE/probe.tmp"
+  done
+  tar -C "$CACHE/probe.tmp" -c . | podman import - "$PROBE" >/tmp/conv-e2e-run.log 2>&1 ||
+    skip "podman cannot store an image here (see /tmp/conv-e2e-run.log)"
+  rm -rf "$CACHE/probe.tmp"
+fi
+if ! timeout 120 podman run --rm "$PROBE" /usr/bin/true >/tmp/conv-e2e-run.log 2>&1; then
+  skip "podman cannot run a container here (see /tmp/conv-e2e-run.log)"
+fi
+
 # --- base images, made locally: no registry is reachable ----------------------------------
 # import_rootfs DIR NAME...: imports DIR under each NAME (docker.io/library/ is what a
 # Dockerfile's FROM debian:... means; localhost/ is where podman looks first).
@@ -66,10 +107,13 @@ if ! podman image exists docker.io/library/debian:bookworm ||
   if [[ ! -f $CACHE/rootfs-bookworm/etc/debian_version ]]; then
     say "debootstrap a minimal bookworm (about 2 minutes, once)"
     rm -rf "$CACHE/rootfs.tmp"
-    mirror=$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p;s/^deb *\(http[^ ]*debian\) bookworm .*/\1/p' \
-      /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1)
+    # The machine's own mirror (sources.list or deb822 .sources: apt_mirror.sh), if any.
+    mirror=$(debian_mirror / bookworm)
     debootstrap --variant=minbase bookworm "$CACHE/rootfs.tmp" "${mirror:-http://deb.debian.org/debian}" \
-      >"$CACHE/debootstrap.log" 2>&1 || skip "debootstrap failed (see $CACHE/debootstrap.log)"
+      >"$CACHE/debootstrap.log" 2>&1 || {
+      tail -5 "$CACHE/debootstrap.log" >&2
+      broken "debootstrap from ${mirror:-http://deb.debian.org/debian} failed (see $CACHE/debootstrap.log)"
+    }
     mv "$CACHE/rootfs.tmp" "$CACHE/rootfs-bookworm"
   fi
   # As Debian's images: no downloaded packages, package lists or apt caches.
@@ -96,11 +140,8 @@ SLIM
   import_rootfs "$CACHE/rootfs-bookworm-slim" docker.io/library/debian:bookworm-slim \
     localhost/debian:bookworm-slim
 fi
-if ! timeout 120 podman run --rm docker.io/library/debian:bookworm-slim true \
-  >/tmp/conv-e2e-run.log 2>&1; then
-  # Some sandboxes let podman start but not run a container (no namespaces or cgroups).
-  skip "podman cannot run a container here (see /tmp/conv-e2e-run.log)"
-fi
+timeout 120 podman run --rm docker.io/library/debian:bookworm-slim true \
+  >/tmp/conv-e2e-run.log 2>&1 || broken "the base image does not run (see /tmp/conv-e2e-run.log)"
 
 # --- the Docker API, served by podman ---------------------------------------------------
 SOCK=$CACHE/podman.sock
@@ -141,7 +182,7 @@ podman system service --time=0 "unix://$SOCK" >"$CACHE/podman-service.log" 2>&1 
 SERVICE_PID=$!
 for ((i = 0; i < 100; i++)); do
   curl -sf --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1 && break
-  kill -0 "$SERVICE_PID" 2>/dev/null || skip "podman system service exited (see $CACHE/podman-service.log)"
+  kill -0 "$SERVICE_PID" 2>/dev/null || fail "podman system service exited (see $CACHE/podman-service.log)"
   sleep 0.1
 done
 curl -sf --unix-socket "$SOCK" http://d/_ping >/dev/null || fail "podman system service does not answer"
@@ -187,21 +228,72 @@ poll() {
 healthy() { podman healthcheck run "$1" >/dev/null 2>&1; }
 container_of() { compose ps -q "$1" | head -1; }
 
+# limits_in COMPOSE SERVICE: "MEMORY_BYTES PIDS", the mem_limit and pids_limit that the
+# compose files (as docker-compose resolves them) give SERVICE. (docker-compose's own
+# python3-yaml reads them.)
+limits_in() {
+  "$1" config | python3 -c '
+import sys, yaml
+s = yaml.safe_load(sys.stdin)["services"][sys.argv[1]]
+m = str(s["mem_limit"]).lower().rstrip("b")
+unit = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}.get(m[-1:], 1)
+print(int(m.rstrip("kmg")) * unit, s["pids_limit"])' "$2"
+}
+# locked_down COMPOSE SERVICE CONTAINER: the running container is what compose asks for, as
+# podman records it and as the kernel applies it to conv (PID 1): read-only root (root in the
+# container cannot write /) with a writable /tmp, no capabilities, no_new_privs, the memory
+# and PID limits in its cgroup, the image's non-root user, the versioned image.
+locked_down() {
+  local mem pids user got want
+  read -r mem pids <<<"$(limits_in "$1" "$2")"
+  got=$(podman inspect "$3" --format '{{.ImageName}} {{.HostConfig.ReadonlyRootfs}}
+{{.HostConfig.SecurityOpt}} {{.BoundingCaps}} {{.HostConfig.Memory}} {{.HostConfig.PidsLimit}}')
+  want="true
+[no-new-privileges] [] $mem $pids"
+  [[ ${got%% *} == */"$IMAGE" && ${got#* } == "$want" ]] ||
+    fail "$2: podman inspect says '$got', want '.../$IMAGE $want'"
+  user=$(podman image inspect "$IMAGE" --format '{{.Config.User}}')
+  user=${user%%:*}
+  [[ $user =~ ^[1-9][0-9]*$ ]] || fail "the image's user is '$user', want a non-root uid"
+  got=$(podman exec "$3" sh -c 'grep -E "^(Uid|CapEff|CapBnd|NoNewPrivs):" /proc/1/status |
+    tr -s "\t" " "; cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max 2>/dev/null ||
+    cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
+    : >/tmp/e2e-write && rm /tmp/e2e-write && echo tmp-writable' 2>&1)
+  want="Uid: $user $user $user $user
+CapEff: 0000000000000000
+CapBnd: 0000000000000000
+NoNewPrivs: 1
+$mem
+$pids
+tmp-writable"
+  [[ $got == "$want" ]] || fail "$2: inside the container:
+$got
+want:
+$want"
+  got=$(podman exec --user 0 "$3" sh -c ': >/e2e-write' 2>&1) &&
+    fail "$2: root in the container could write to /"
+  [[ $got == *"Read-only file system"* ]] || fail "$2: writing to / as root: $got"
+}
+
 # --- the original topology ----------------------------------------------------------------
 say "docker-compose up --build -d api1 api2 (builds the image)"
 COMPOSE_TIMEOUT=$LIMIT_BUILD compose up --build -d api1 api2 >"$CACHE/build.log" 2>&1 ||
   { tail -40 "$CACHE/build.log" >&2; fail "docker-compose up --build failed (log: $CACHE/build.log)"; }
-size=$(podman image inspect conv:latest --format '{{.Size}}')
-pass "image conv:latest built: $((size / 1000000)) MB ($size bytes)"
+size=$(podman image inspect "$IMAGE" --format '{{.Size}}')
+pass "image $IMAGE built: $((size / 1000000)) MB ($size bytes)"
 api1=$(container_of api1)
 api2=$(container_of api2)
 poll 60 healthy "$api1" || fail "api1 never became healthy"
 poll 60 healthy "$api2" || fail "api2 never became healthy"
 pass "api1 and api2 are healthy (HEALTHCHECK: conv probe .../readyz)"
+locked_down compose api1 "$api1"
+locked_down compose api2 "$api2"
 compose up -d balancer >"$CACHE/up.log" 2>&1 || fail "starting the balancer: $(tail -5 "$CACHE/up.log")"
 original() { [[ $(curl -s --max-time 5 "$route") == "$expected" ]]; }
 poll 60 original || fail "the original route on port $PORT: $(curl -s -i --max-time 5 "$route")"
 poll 30 healthy "$(container_of balancer)" || fail "the balancer never became healthy"
+locked_down compose balancer "$(container_of balancer)"
+pass "api1, api2, balancer: read-only root, no capabilities, no_new_privs, memory and PID limits"
 body_bytes=$(curl -s --max-time 5 "$route" | wc -c)
 [[ $body_bytes == 80 ]] || fail "the original body is $body_bytes bytes, want 80"
 pass "GET :$PORT/convertepradolareuro/15.0 answers the original's 80 bytes"
@@ -239,6 +331,10 @@ for c in $(compose_scale ps -q api); do poll 60 healthy "$c" || fail "replica $c
 compose_scale up -d --no-recreate --scale api=3 balancer >"$CACHE/up.log" 2>&1 ||
   fail "scale balancer: $(tail -5 "$CACHE/up.log")"
 poll 60 rotates 3 || fail "3 replicas: no strict rotation over 3: $(served 9)"
+for c in $(compose_scale ps -q api) $(compose_scale ps -q balancer); do
+  locked_down compose_scale "$(podman inspect "$c" --format '{{index .Config.Labels "com.docker.compose.service"}}')" "$c"
+done
+pass "compose.scale.yaml: every replica and the balancer locked down as compose.yaml's"
 pass "3 replicas discovered from the name 'api': $(served 6)"
 compose_scale up -d --no-recreate --scale api=2 api >"$CACHE/up.log" 2>&1 ||
   fail "scale down: $(tail -5 "$CACHE/up.log")"

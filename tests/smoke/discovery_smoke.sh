@@ -4,9 +4,12 @@
 # several addresses is that many upstreams, and the balancer follows the name as addresses
 # come and go, with no restart (compose --scale, a Kubernetes headless Service).
 #
-# The name lives in a private copy of /etc/hosts bind-mounted over /etc/hosts in a mount
+# The name lives in private copies of /etc/hosts bind-mounted over /etc/hosts in a mount
 # namespace this test creates (unshare -m): the system's file is never written, and the
 # "replicas" are converters on 127.0.0.2-4 (loopback), all on one port as replicas are.
+# Every change is atomic for the resolver, which re-reads /etc/hosts at each resolution: a
+# new complete file is mounted over the old one (below), so no read can see it half-written
+# or empty; the first check proves that with a reader racing the changes.
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ ${CONV_IN_NS:-} != 1 ]]; then
   if ! unshare -m --propagation private true 2>/dev/null; then
@@ -20,18 +23,69 @@ source "$here/lib.sh"
 
 name=conv-discovery-test
 cp /etc/hosts "$WORK/hosts.orig"
-cp /etc/hosts "$WORK/hosts"
-mount --bind "$WORK/hosts" /etc/hosts || fail "cannot bind-mount a private /etc/hosts"
+hosts_version=0
+# Each version's file is the mount point of the next (see set_addresses): pop the mounts,
+# newest first, so that lib.sh's cleanup can remove $WORK.
+unmount_hosts() {
+  local i
+  for ((i = 0; i < hosts_version; i++)); do umount /etc/hosts 2>/dev/null || break; done
+  cleanup
+}
+trap unmount_hosts EXIT
 
 # set_addresses ADDRESS...: what the name resolves to from now on (nothing: no such name).
+# Writing the mounted file in place (truncate, then write) let a resolution read it empty and
+# see the name vanish; a rename over the mount's source would not be seen through the mount
+# (it holds the old inode). So each version is a new file, written whole, then mounted over
+# /etc/hosts on top of the last: one mount(2), which a lookup of /etc/hosts sees entirely or
+# not at all, and no file is changed once visible (a reader that opened the previous one
+# reads it whole). The few stacked mounts go with the namespace when the test ends.
 set_addresses() {
-  local a
+  local a file
+  hosts_version=$((hosts_version + 1))
+  file=$WORK/hosts.$hosts_version
   {
     grep -v "[[:space:]]$name\$" "$WORK/hosts.orig"
     for a in "$@"; do echo "$a $name"; done
-  } >"$WORK/hosts.new"
-  cat "$WORK/hosts.new" >"$WORK/hosts"  # in place: the bind mount follows the inode
+  } >"$file"
+  mount --bind "$file" /etc/hosts || fail "cannot bind-mount $file over /etc/hosts"
 }
+
+# hosts_reader: reads /etc/hosts as the resolver does (open, read to the end, close) until
+# $WORK/stop-reader exists (bounded in count and time); prints "READS BAD", BAD being the
+# reads whose addresses for the name were neither "127.0.0.3 127.0.0.2 " nor
+# "127.0.0.2 127.0.0.3 127.0.0.4 " (the two versions the check below alternates).
+hosts_reader() {
+  local reads=0 bad=0 lines line got end=$((SECONDS + 30))
+  : >"$WORK/reader-started"
+  while [[ ! -e $WORK/stop-reader ]] && ((reads < 1000000 && SECONDS < end)); do
+    mapfile -t lines </etc/hosts
+    got=""
+    for line in "${lines[@]}"; do [[ $line == *" $name" ]] && got+="${line%% *} "; done
+    [[ $got == "127.0.0.3 127.0.0.2 " || $got == "127.0.0.2 127.0.0.3 127.0.0.4 " ]] ||
+      bad=$((bad + 1))
+    reads=$((reads + 1))
+  done
+  echo "$reads $bad"
+}
+
+# The updates are atomic: 200 changes between two versions while a reader reads the file as
+# fast as it can; not one read may see anything but a whole version. (Writing in place, the
+# old way, fails this: most runs see dozens of empty reads.)
+set_addresses 127.0.0.3 127.0.0.2
+hosts_reader >"$WORK/reader" &
+reader=$!
+poll_until 10 test -e "$WORK/reader-started" || fail "the hosts reader did not start"
+for ((i = 0; i < 100; i++)); do
+  set_addresses 127.0.0.2 127.0.0.3 127.0.0.4
+  set_addresses 127.0.0.3 127.0.0.2
+done
+: >"$WORK/stop-reader"
+wait "$reader" || fail "the hosts reader failed"
+read -r reads bad <"$WORK/reader"
+((reads >= 200)) || fail "the hosts reader read only $reads times during 200 changes"
+((bad == 0)) || fail "$bad of $reads reads of /etc/hosts saw a partial or empty file"
+pass "hosts changes are atomic: $reads reads during 200 changes, none saw a partial file"
 
 # Three replicas on one port.
 start_conv_at r2 127.0.0.2 0 converter --access-log off --name r2

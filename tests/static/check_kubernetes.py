@@ -6,7 +6,11 @@ pieces the README promises are there and agree with each other:
   - a balancer Deployment and a Service selecting it;
   - ConfigMaps holding balancer.json (valid, upstream = the headless Service, "resolve": "all")
     and rates.json (valid JSON, the same as configs/rates.json), mounted where the args read;
-  - terminationGracePeriodSeconds above each role's drain timeout.
+  - terminationGracePeriodSeconds above each role's drain timeout;
+  - the lockdown (kubernetes_lockdown.py): no service-account token, the image's non-root
+    user, RuntimeDefault seccomp, no privilege escalation, read-only root, no capabilities,
+    memory limits, the image at the project's version; NetworkPolicies that let only the
+    balancer reach the converters, and the world only the balancer's Service port.
 Usage: check_kubernetes.py [DIR] [--conv PATH]  (with --conv, balancer.json is also validated
 by `conv balancer --check`). Prints one line per problem; exit 1 if any."""
 import json
@@ -16,6 +20,8 @@ import sys
 import tempfile
 
 import yaml
+
+import kubernetes_lockdown
 
 root = pathlib.Path(__file__).resolve().parents[2]
 args = sys.argv[1:]
@@ -182,6 +188,18 @@ if balancer:
                                            capture_output=True, text=True)
                         if r.returncode != 0:
                             problem(f"balancer.json: conv balancer --check: {r.stderr.strip()}")
+
+for dep in of_kind("Deployment"):
+    kubernetes_lockdown.check_pod(dep, problem)
+if converter and balancer and headless:
+    kubernetes_lockdown.check_network(
+        of_kind("NetworkPolicy"),
+        converter,
+        headless,
+        balancer,
+        [s for s in of_kind("Service") if s is not headless and selects(s, balancer)],
+        problem,
+    )
 
 for p in problems:
     print(f"kubernetes: {p}")

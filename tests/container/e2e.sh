@@ -298,6 +298,17 @@ body_bytes=$(curl -s --max-time 5 "$route" | wc -c)
 [[ $body_bytes == 80 ]] || fail "the original body is $body_bytes bytes, want 80"
 pass "GET :$PORT/convertepradolareuro/15.0 answers the original's 80 bytes"
 
+# Scrapers reach the read-only metrics listener inside the network; the host does not, and
+# the main port does not serve the metrics (public_metrics is off).
+lb=$(container_of balancer)
+podman exec "$lb" conv probe http://127.0.0.1:9100/metrics --timeout 5 ||
+  fail "the metrics listener (--metrics 0.0.0.0:9100) does not answer inside the container"
+! curl -s --max-time 2 -o /dev/null "http://127.0.0.1:9100/metrics" ||
+  fail "the metrics port is published to the host"
+[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$base/_conv/metrics") == 404 ]] ||
+  fail "/_conv/metrics is served on the public port"
+pass "metrics: on the balancer's listener 9100 inside the network only; not on port $PORT"
+
 poll 30 rotates 2 || fail "no strict rotation over api1 and api2: $(served 6)"
 [[ $(served 4) =~ ^(api1\ api2\ |api2\ api1\ ){2}$ ]] || fail "rotation: $(served 4)"
 pass "round-robin across both APIs: $(served 6)"

@@ -29,6 +29,23 @@ TEST(Response, SerialisesStatusLineHeadersAndBody) {
   EXPECT_EQ(out.substr(out.size() - 7), "\r\n\r\n{}\n");
 }
 
+// RFC 9110 8.6: a 204 (the converter's answer to OPTIONS) carries no Content-Length.
+TEST(Response, A204HasNoContentLengthAndNoBody) {
+  Response r;
+  r.status = 204;
+  r.body = "ignored";
+  r.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
+  std::string out;
+  serialize_response(out, r, {}, 11, true, false);
+  EXPECT_EQ(out.rfind("HTTP/1.1 204 No Content\r\n", 0), 0u);
+  EXPECT_EQ(out.find("Content-Length"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(out.size() - 4), "\r\n\r\n") << out;
+  r.status = 200;
+  out.clear();
+  serialize_response(out, r, {}, 11, true, true);  // HEAD: the length, without the body
+  EXPECT_NE(out.find("\r\nContent-Length: 7\r\n"), std::string::npos);
+}
+
 TEST(Response, ConnectionHeaderFollowsVersionAndKeepAlive) {
   Response r;
   std::string out;

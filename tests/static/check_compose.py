@@ -65,6 +65,30 @@ def check_limits(where, s):
         problem(f"{where}: no positive pids_limit: {pids!r}")
 
 
+def flag_value(command, flag):
+    return command[command.index(flag) + 1] if flag in command[:-1] else None
+
+
+def check_balancer_listeners(where, s):
+    """Scrapers get the read-only metrics listener inside the network (expose, not ports); the
+    admin API, which changes state, is never given a non-loopback address here."""
+    command = s.get("command") or []
+    if not command or command[0] != "balancer":
+        return
+    metrics = flag_value(command, "--metrics")
+    if not metrics or ":" not in metrics:
+        problem(f"{where}: the balancer has no --metrics HOST:PORT listener")
+        return
+    port = metrics.rsplit(":", 1)[1]
+    if port not in [str(p) for p in s.get("expose") or []]:
+        problem(f"{where}: the metrics port {port} is not exposed to the compose network")
+    if any(str(p).split(":")[-1] == port for p in s.get("ports") or []):
+        problem(f"{where}: the metrics port {port} is published to the host")
+    admin = flag_value(command, "--admin")
+    if admin and admin != "off" and admin.rsplit(":", 1)[0] not in ("127.0.0.1", "[::1]", "localhost"):
+        problem(f"{where}: the admin API listens on {admin}, beyond the container's loopback")
+
+
 def check_file(path):
     try:
         doc = yaml.safe_load(path.read_text())  # (resolves the << merge keys, as compose does)
@@ -81,6 +105,7 @@ def check_file(path):
             problem(tag)
         check_privileges(where, s)
         check_limits(where, s)
+        check_balancer_listeners(where, s)
     return len(services)
 
 

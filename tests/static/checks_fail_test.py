@@ -122,6 +122,16 @@ K8S = [
     ("balancer every port", lambda d: bal_rule(d).pop("ports"), "opens every port"),
     ("balancer service port closed", lambda d: bal_rule(d).update(ports=[{"port": "metrics"}]),
      "are not all open"),
+    ("no metrics listener", lambda d: pod(d, "balancer")["containers"][0].update(
+        args=["balancer", "--config", "/etc/conv/balancer.json"]), "is not its declared port"),
+    ("no scrape annotations", lambda d: obj(d, "Deployment", "conv-balancer")["spec"]["template"][
+        "metadata"].pop("annotations"), "no Prometheus scrape annotations"),
+    ("metrics on the Service", lambda d: obj(d, "Service", "conv-balancer")["spec"]["ports"].append(
+        {"name": "metrics", "port": 9100, "targetPort": "metrics"}), "exposes the metrics port"),
+    ("metrics open to all", lambda d: obj(d, "NetworkPolicy", "conv-balancer")["spec"]["ingress"][1].pop(
+        "from"), "opens the metrics port to every source"),
+    ("admin beyond loopback", lambda d: pod(d, "balancer")["containers"][0]["args"].extend(
+        ["--admin", "0.0.0.0:9000"]), "admin API listens beyond"),
 ]
 
 
@@ -159,6 +169,12 @@ COMPOSE = [
     ("compose bad memory", lambda d: svc(d, "api2").update(mem_limit="lots"), "no mem_limit"),
     ("compose no pids", lambda d: svc(d, "balancer").pop("pids_limit"), "no positive pids_limit"),
     ("compose zero pids", lambda d: svc(d, "api").update(pids_limit=0), "no positive pids_limit"),
+    ("compose no metrics", lambda d: svc(d, "balancer").update(command=["balancer"]), "no --metrics"),
+    ("compose metrics published", lambda d: svc(d, "balancer")["ports"].append("9100:9100"),
+     "is published to the host"),
+    ("compose metrics not exposed", lambda d: svc(d, "balancer").pop("expose"), "is not exposed"),
+    ("compose admin open", lambda d: svc(d, "balancer")["command"].extend(["--admin", "0.0.0.0:9000"]),
+     "beyond the container's loopback"),
 ]
 
 

@@ -142,6 +142,35 @@ def check_balancer_ingress(policies, balancer, service_ports, problem):
         problem(f"the balancer's Service ports {sorted(service_ports)} are not all open: {sorted(opened)}")
 
 
+def check_metrics(balancer, services, policies, problem):
+    """The balancer's read-only metrics listener: started (--metrics), declared as the Pods'
+    port "metrics", annotated for Prometheus, left off every Service, and opened by the
+    NetworkPolicies only to named peers (the monitoring namespace), never to all."""
+    container = balancer["spec"]["template"]["spec"]["containers"][0]
+    args = container.get("args") or []
+    value = args[args.index("--metrics") + 1] if "--metrics" in args[:-1] else None
+    port = port_number(balancer, "metrics")
+    if not value or port is None or value.rsplit(":", 1)[-1] != str(port):
+        problem(f"balancer: --metrics {value} is not its declared port \"metrics\" ({port})")
+        return
+    notes = balancer["spec"]["template"]["metadata"].get("annotations") or {}
+    if notes.get("prometheus.io/scrape") != "true" or notes.get("prometheus.io/port") != str(port):
+        problem(f"balancer: no Prometheus scrape annotations for port {port}")
+    for s in services:
+        for p in s["spec"]["ports"]:
+            if port_number(balancer, p.get("targetPort", p.get("port"))) == port:
+                problem(f"Service/{s['metadata']['name']}: exposes the metrics port")
+    for p in policies_on(policies, balancer, "Ingress", problem):
+        for rule in p["spec"].get("ingress") or []:
+            opened = {port_number(balancer, q.get("port")) for q in rule.get("ports") or []}
+            if port in opened and not rule.get("from"):
+                problem(f"NetworkPolicy/{p['metadata']['name']}: opens the metrics port to every source")
+    if "--admin" in args[:-1] and args[args.index("--admin") + 1].rsplit(":", 1)[0] not in (
+        "127.0.0.1", "[::1]", "localhost", "off"
+    ):
+        problem("balancer: the admin API listens beyond the Pod's loopback")
+
+
 def check_network(policies, converter, headless, balancer, services, problem):
     """services: the Services that select the balancer's Pods."""
     converter_port = port_number(converter, headless["spec"]["ports"][0].get("targetPort"))
@@ -155,3 +184,4 @@ def check_network(policies, converter, headless, balancer, services, problem):
     if None in ports:
         problem("a Service of the balancer targets a port its Pods do not declare")
     check_balancer_ingress(policies, balancer, ports - {None}, problem)
+    check_metrics(balancer, services, policies, problem)

@@ -1,6 +1,5 @@
 #include "conv/balancer/forward.hpp"
 
-#include <array>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
@@ -26,8 +25,8 @@ class ConnectionOptions {
     for (const auto& f : fields) {
       if (f.name() != bhttp::field::connection) continue;
       http::for_each_list_item(f.value(), [this](std::string_view option) {
-        if (count_ == options_.size()) return;
-        options_[count_++] = option;
+        if (count_ == http::kMaxConnectionOptions) return;
+        options_[count_++] = {option.data(), option.size()};
         lengths_ |= bit(option.size());
       });
     }
@@ -36,7 +35,7 @@ class ConnectionOptions {
   bool lists(std::string_view name) const {
     if ((lengths_ & bit(name.size())) == 0) return false;
     for (std::size_t i = 0; i < count_; ++i) {
-      if (iequals(options_[i], name)) return true;
+      if (iequals(std::string_view(options_[i].data, options_[i].size), name)) return true;
     }
     return false;
   }
@@ -44,7 +43,12 @@ class ConnectionOptions {
  private:
   static std::uint64_t bit(std::size_t n) { return std::uint64_t{1} << (n % 64); }
 
-  std::array<std::string_view, http::kMaxConnectionOptions> options_;
+  // Trivial, so left uninitialised: built for every forwarded request and response.
+  struct Option {
+    const char* data;
+    std::size_t size;
+  };
+  Option options_[http::kMaxConnectionOptions];
   std::size_t count_ = 0;
   std::uint64_t lengths_ = 0;
 };

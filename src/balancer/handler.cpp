@@ -30,7 +30,8 @@ BalancerHandler::BalancerHandler(const BalancerConfig& config, const http::Metri
       log_(log),
       upstreams_(config.upstreams),
       selector_(upstreams_, config.policy),
-      pools_(UpstreamTable::kCapacity, config.pool_max_idle, config.pool_idle_timeout),
+      pools_(UpstreamTable::kCapacity, config.pool_max_idle, config.pool_idle_timeout,
+             config.server.io_model == http::IoModel::shared),
       settings_(config),
       proxy_{settings_, upstreams_, selector_, pools_, budget_, trusted_, proxy, log.enabled()} {}
 

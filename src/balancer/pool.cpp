@@ -21,8 +21,12 @@ bool silent(boost::asio::ip::tcp::socket& s) {
 }  // namespace
 
 ConnectionPool::ConnectionPool(std::size_t upstreams, unsigned max_idle,
-                               std::chrono::milliseconds idle_timeout)
-    : idle_(upstreams), counters_(upstreams), max_idle_(max_idle), idle_timeout_(idle_timeout) {}
+                               std::chrono::milliseconds idle_timeout, bool locked)
+    : locked_(locked),
+      idle_(upstreams),
+      counters_(upstreams),
+      max_idle_(max_idle),
+      idle_timeout_(idle_timeout) {}
 
 void UpstreamCounters::response(unsigned status, double seconds) {
   if (status >= 100 && status < 600) bump(responses[status / 100 - 1]);
@@ -44,7 +48,7 @@ void ConnectionPool::set_pooled(std::size_t upstream) {
 
 std::unique_ptr<UpstreamConnection> ConnectionPool::take(
     std::size_t upstream, std::uint64_t generation, std::chrono::steady_clock::time_point now) {
-  std::lock_guard lock(mutex_);
+  const auto lock = guard();
   auto& list = idle_[upstream];
   std::unique_ptr<UpstreamConnection> found;
   while (!list.empty() && !found) {
@@ -66,7 +70,7 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::take(
 
 void ConnectionPool::put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
                          std::chrono::steady_clock::time_point now) {
-  std::lock_guard lock(mutex_);
+  const auto lock = guard();
   auto& list = idle_[upstream];
   if (list.size() >= max_idle_ || conn->buffer.size() != 0) return;  // dropped: closes it
   conn->idle_since = now;
@@ -88,7 +92,7 @@ void ConnectionPool::watch(std::size_t upstream, UpstreamConnection& conn) {
 }
 
 void ConnectionPool::on_readable(std::size_t upstream, std::uint64_t serial) {
-  std::lock_guard lock(mutex_);
+  const auto lock = guard();
   auto& list = idle_[upstream];
   const auto it = std::find_if(list.begin(), list.end(),
                                [serial](const auto& c) { return c->idle_serial == serial; });
@@ -103,7 +107,7 @@ void ConnectionPool::on_readable(std::size_t upstream, std::uint64_t serial) {
 }
 
 void ConnectionPool::clear() {
-  std::lock_guard lock(mutex_);
+  const auto lock = guard();
   for (std::size_t i = 0; i < idle_.size(); ++i) {
     idle_[i].clear();
     set_pooled(i);
@@ -111,16 +115,21 @@ void ConnectionPool::clear() {
 }
 
 std::size_t ConnectionPool::idle(std::size_t upstream) const {
-  std::lock_guard lock(mutex_);
+  const auto lock = guard();
   return idle_[upstream].size();
 }
 
-PoolSet::PoolSet(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout)
-    : upstreams_(upstreams), max_idle_(max_idle), idle_timeout_(idle_timeout) {}
+PoolSet::PoolSet(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout,
+                 bool shared_io)
+    : upstreams_(upstreams),
+      max_idle_(max_idle),
+      idle_timeout_(idle_timeout),
+      shared_io_(shared_io) {}
 
 ConnectionPool& PoolSet::local() {
-  return pools_.local(
-      [this] { return std::make_unique<ConnectionPool>(upstreams_, max_idle_, idle_timeout_); });
+  return pools_.local([this] {
+    return std::make_unique<ConnectionPool>(upstreams_, max_idle_, idle_timeout_, shared_io_);
+  });
 }
 
 std::uint64_t PoolSet::attempts(std::size_t upstream) const {

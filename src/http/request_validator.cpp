@@ -1,5 +1,6 @@
 #include "conv/http/request_validator.hpp"
 
+#include <array>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <cstring>
@@ -75,17 +76,16 @@ bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-// unreserved / pct-encoded / sub-delims, one character (or a %XX triple) at `i`.
-bool reg_name_char(std::string_view s, std::size_t& i) {
-  const char c = s[i];
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  if (c == '%') {
-    if (i + 2 >= s.size() || !is_hex(s[i + 1]) || !is_hex(s[i + 2])) return false;
-    i += 2;
-    return true;
-  }
-  return std::string_view("-._~!$&'()*+,;=").find(c) != std::string_view::npos;
-}
+// The characters of a reg-name besides pct-encoding (RFC 3986: unreserved / sub-delims), as a
+// table: this runs on every request's Host.
+constexpr std::array<bool, 256> kRegNameChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (char c : std::string_view("-._~!$&'()*+,;=")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
 
 bool all_digits(std::string_view s) {
   if (s.empty() || s.size() > 19) return false;
@@ -98,28 +98,28 @@ bool all_digits(std::string_view s) {
 }  // namespace
 
 bool valid_host_field(std::string_view host) {
-  std::string_view port;
-  if (!host.empty() && host.front() == '[') {
-    const auto close = host.find(']');
-    if (close == std::string_view::npos || close < 3) return false;
-    for (char c : host.substr(1, close - 1)) {  // IPv6 (or IPvFuture) characters
-      if (!is_hex(c) && c != ':' && c != '.' && c != 'v' && c != 'V') return false;
+  const char* p = host.data();
+  const char* const end = p + host.size();
+  if (p != end && *p == '[') {  // an IP-literal: IPv6 (or IPvFuture) characters
+    for (++p; p != end && *p != ']'; ++p) {
+      if (!is_hex(*p) && *p != ':' && *p != '.' && *p != 'v' && *p != 'V') return false;
     }
-    const auto rest = host.substr(close + 1);
-    if (!rest.empty() && rest.front() != ':') return false;
-    port = rest.empty() ? rest : rest.substr(1);
-  } else {
-    const auto colon = host.find(':');
-    if (colon != std::string_view::npos) port = host.substr(colon + 1);
-    const auto name = host.substr(0, colon);
-    if (name.empty() && colon != std::string_view::npos) return false;
-    for (std::size_t i = 0; i < name.size(); ++i) {
-      if (!reg_name_char(name, i)) return false;
+    if (p == end || p - host.data() < 3) return false;  // unclosed, or "[]"
+    ++p;
+    if (p != end && *p != ':') return false;
+  } else {  // a reg-name or IPv4 address: a table lookup per character
+    for (; p != end && *p != ':'; ++p) {
+      if (kRegNameChars[static_cast<unsigned char>(*p)]) continue;
+      if (*p != '%' || end - p < 3 || !is_hex(p[1]) || !is_hex(p[2])) return false;
+      p += 2;
     }
+    if (p == host.data() && p != end) return false;  // ":80"
   }
-  if (port.size() > 5) return false;
-  for (char c : port) {
-    if (c < '0' || c > '9') return false;
+  if (p == end) return true;
+  ++p;  // the port: at most five digits
+  if (end - p > 5) return false;
+  for (; p != end; ++p) {
+    if (*p < '0' || *p > '9') return false;
   }
   return true;
 }

@@ -120,8 +120,6 @@ void Session::drain() {
 
 void Session::new_parser() {
   parser_.emplace();
-  chunk_ = {};
-  parser_->on_chunk_header(chunk_);
   starved_at_ = kNotStarved;
   parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
   parser_->body_limit(shared_.options.max_body_bytes);
@@ -203,6 +201,10 @@ bool Session::parse() {
     buffer_.consume(header_offset_);
     header_offset_ = 0;
     // From here on, parse as much body as each buffer allows; chunk by chunk if chunked.
+    if (parser_->chunked()) {
+      chunk_ = {};
+      parser_->on_chunk_header(chunk_);
+    }
     parser_->eager(!parser_->chunked());
     if (!ok) return true;
     if (streamed_) {

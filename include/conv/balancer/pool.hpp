@@ -67,13 +67,14 @@ struct UpstreamCounters {
 // (the watch's completion may still be queued behind the request that takes it).
 //
 // take() and put() run on the pool's own thread; a watch completes on whichever thread runs
-// the socket's io_context, which is the same thread but in the `shared` I/O model: the
-// mutex covers that case and is uncontended otherwise. Also holds this thread's counters
-// per upstream, without sharing a cache line between threads. Indexed by UpstreamTable
-// index, for up to `upstreams` upstreams.
+// the socket's io_context, which is the same thread but in the `shared` I/O model: there
+// (`locked`) a mutex guards the lists; in the per-thread model nothing needs one. Also holds this
+// thread's counters per upstream, without sharing a cache line between threads. Indexed by
+// UpstreamTable index, for up to `upstreams` upstreams.
 class ConnectionPool {
  public:
-  ConnectionPool(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout);
+  ConnectionPool(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout,
+                 bool locked = false);
   // An idle connection to `upstream` opened under `generation` (older ones went to an address
   // the upstream no longer has, and are dropped).
   std::unique_ptr<UpstreamConnection> take(std::size_t upstream, std::uint64_t generation,
@@ -96,7 +97,11 @@ class ConnectionPool {
   void set_pooled(std::size_t upstream);
   void watch(std::size_t upstream, UpstreamConnection& conn);
   void on_readable(std::size_t upstream, std::uint64_t serial);
+  std::unique_lock<std::mutex> guard() const {
+    return locked_ ? std::unique_lock(mutex_) : std::unique_lock<std::mutex>();
+  }
 
+  const bool locked_;
   mutable std::mutex mutex_;
   std::uint64_t next_serial_ = 0;
   std::vector<std::vector<std::unique_ptr<UpstreamConnection>>> idle_;  // LIFO
@@ -109,7 +114,9 @@ class ConnectionPool {
 // uses them and before the io_contexts of their sockets are destroyed.
 class PoolSet {
  public:
-  PoolSet(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout);
+  // `shared_io`: the server runs one io_context on every thread (IoModel::shared).
+  PoolSet(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout,
+          bool shared_io = false);
   ConnectionPool& local();
   void clear_all();
   std::uint64_t attempts(std::size_t upstream) const;  // summed over threads
@@ -123,6 +130,7 @@ class PoolSet {
   std::size_t upstreams_;
   unsigned max_idle_;
   std::chrono::milliseconds idle_timeout_;
+  bool shared_io_;
   util::PerThread<ConnectionPool> pools_;
 };
 

@@ -378,13 +378,22 @@ TEST_P(ServerTest, ShutdownFinishesInFlightClosesIdleAndStops) {
   EXPECT_FALSE(late.connected() && late.send(get_request("/")) && late.read_response(500ms));
 }
 
+// stop() drops the request in flight: the client never gets an answer, and its connection is
+// closed (once the server is gone, with its sockets), long before the handler would answer.
 TEST_P(ServerTest, StopDropsWhatIsInFlight) {
   start();
   TestClient busy(port_);
   ASSERT_TRUE(busy.send(get_request("/slow?ms=10000")));
   ASSERT_TRUE(wait_for_slow_request());
+  const auto t0 = std::chrono::steady_clock::now();
   server_->stop();
   EXPECT_TRUE(stopped_within(2000ms));
+  server_->wait();
+  EXPECT_FALSE(busy.read_some(100ms)) << "answered after stop(): " << busy.pending();
+  server_.reset();
+  EXPECT_TRUE(busy.closed_within(2000ms)) << "the connection stayed open";
+  EXPECT_TRUE(busy.pending().empty()) << "the request in flight was answered: " << busy.pending();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5000ms);
 }
 
 INSTANTIATE_TEST_SUITE_P(IoModels, ServerTest,

@@ -19,7 +19,7 @@ using conv::testing::TestClient;
 using namespace std::chrono_literals;
 
 // Echoes what it got; "/slow?ms=N" answers after N ms (asynchronously, on the connection's
-// executor); "/throw" throws.
+// executor); "/big?n=N" answers N bytes; "/throw" throws.
 class TestHandler : public Handler {
  public:
   void handle(const RequestHeader& req, std::string_view body, const RequestInfo&,
@@ -30,6 +30,8 @@ class TestHandler : public Handler {
     r.content_type = "text/plain";
     r.body = std::string(req.method_string()) + " " + std::string(req.target()) + " " +
              std::to_string(body.size());
+    if (target && target->path == "/big")
+      r.body.assign(std::stoul(target->query.at(0).second), 'b');
     if (target && target->path == "/slow") {
       slow_started.fetch_add(1);
       const int ms = std::stoi(target->query.at(0).second);
@@ -394,6 +396,32 @@ TEST_P(ServerTest, StopDropsWhatIsInFlight) {
   EXPECT_TRUE(busy.closed_within(2000ms)) << "the connection stayed open";
   EXPECT_TRUE(busy.pending().empty()) << "the request in flight was answered: " << busy.pending();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5000ms);
+}
+
+// A client that sends a request and never reads the (large) response is cut off once the
+// write timeout passes: not before, and within a bound after. It received only part of it.
+TEST_P(ServerTest, AClientThatDoesNotReadIsCutOffAfterTheWriteTimeout) {
+  ServerOptions o;
+  o.write_timeout = 300ms;
+  start(o);
+  constexpr std::size_t kSize = 32 * 1024 * 1024;  // far beyond both sockets' buffers
+  TestClient c(port_);
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c.send(get_request("/big?n=" + std::to_string(kSize))));
+  auto open_becomes = [this](std::size_t n) {
+    for (int i = 0; i < 300 && server_->open_connections() != n; ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    return server_->open_connections() == n;
+  };
+  ASSERT_TRUE(open_becomes(1));
+  EXPECT_TRUE(open_becomes(0)) << "still open 3 s later";
+  const auto cut_after = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(cut_after, 300ms) << "cut before the write timeout";
+  EXPECT_LT(cut_after, 2000ms);
+  EXPECT_TRUE(c.closed_within(5000ms));  // reads what was sent before the cut, then the end
+  EXPECT_LT(c.pending().size(), kSize);
+  EXPECT_EQ(c.pending().rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(IoModels, ServerTest,

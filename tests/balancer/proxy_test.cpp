@@ -376,6 +376,9 @@ TEST_F(BalancerTest, ASpentRetryBudgetAnswersTheFailureInsteadOfRetrying) {
   EXPECT_EQ(handler_->retry_budget().active(), 0);
 }
 
+// A HEAD answer and the upstream's own errors reach the client as the upstream sent them
+// (status, body, headers, X-Served-By), not replaced by the balancer's JSON errors and not
+// retried; the framing of the kept-alive client connection stays intact after each.
 TEST_F(BalancerTest, HeadAndErrorsFromUpstreamPassThrough) {
   TestUpstream a("api1");
   start({a.port});
@@ -389,6 +392,35 @@ TEST_F(BalancerTest, HeadAndErrorsFromUpstreamPassThrough) {
   auto next = c.read_response();
   ASSERT_TRUE(next);
   EXPECT_EQ(next->body().substr(0, 10), "GET /after");
+
+  for (const char* code : {"503", "500", "404"}) {
+    const std::string target = std::string("/status?code=") + code;
+    ASSERT_TRUE(c.send(get_request(target)));
+    auto e = c.read_response();
+    ASSERT_TRUE(e) << code;
+    EXPECT_EQ(std::to_string(e->result_int()), code);
+    EXPECT_EQ(e->body(), std::string("upstream says ") + code);
+    EXPECT_EQ((*e)["Content-Type"], "text/plain");
+    EXPECT_EQ((*e)["Retry-After"], "7");
+    EXPECT_EQ((*e)["X-Served-By"], "api1");
+    EXPECT_EQ((*e)["Content-Length"], std::to_string(e->body().size()));
+
+    // HEAD of the same error: its status and length, no body, and the next response follows
+    // directly on the same connection.
+    ASSERT_TRUE(c.send("HEAD " + target + " HTTP/1.1\r\nHost: t\r\n\r\n" + get_request("/next")));
+    auto h = c.read_response(5000ms, true);
+    ASSERT_TRUE(h) << code;
+    EXPECT_EQ(std::to_string(h->result_int()), code);
+    EXPECT_EQ((*h)["Content-Length"], std::to_string(e->body().size()));
+    EXPECT_EQ((*h)["Retry-After"], "7");
+    EXPECT_TRUE(h->body().empty());
+    auto after = c.read_response();
+    ASSERT_TRUE(after) << code;
+    EXPECT_EQ(after->result_int(), 200);
+    EXPECT_EQ(after->body().substr(0, 9), "GET /next");
+  }
+  // One upstream request per client request: an upstream's 5xx is an answer, not retried.
+  EXPECT_EQ(a.handler.requests.load(), 2 + 3 * 3);
 }
 
 }  // namespace

@@ -284,6 +284,44 @@ TEST_F(BalancerTest, HopByHopHeadersStayHereAndForwardingHeadersAreAdded) {
   EXPECT_EQ((*r)["Via"], "1.1 conv");
 }
 
+// The response side of the same rule, end to end: the upstream's hop-by-hop headers (the
+// fixed ones and those its Connection names, over two Connection lines) never reach the
+// client, its end-to-end headers do, and its "Connection: close" ends only the upstream
+// hop: the client's connection stays open for the next request.
+TEST_F(BalancerTest, HopByHopHeadersOfTheResponseStayHere) {
+  RawUpstream raw(
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: X-Foo, X-Bar\r\n"
+      "Connection: close\r\nX-Foo: 1\r\nX-Bar: 2\r\nKeep-Alive: timeout=5\r\n"
+      "Proxy-Connection: keep-alive\r\nProxy-Authenticate: Basic realm=\"x\"\r\n"
+      "Trailer: X-Checksum\r\nUpgrade: h2c\r\nTE: trailers\r\nX-End: kept\r\n"
+      "Cache-Control: no-store\r\nSet-Cookie: a=b\r\nX-Served-By: raw\r\n\r\nok");
+  start({raw.port});
+  TestClient c(port_);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(c.send(get_request("/x"))) << i;
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->result_int(), 200);
+    for (const char* gone : {"X-Foo", "X-Bar", "Keep-Alive", "Proxy-Connection",
+                             "Proxy-Authenticate", "Trailer", "Upgrade", "TE"}) {
+      EXPECT_EQ(r->count(gone), 0u) << gone << " reached the client";
+    }
+    const auto connection = r->equal_range(boost::beast::http::field::connection);
+    for (auto it = connection.first; it != connection.second; ++it) {
+      EXPECT_EQ(it->value(), "keep-alive") << "the upstream's Connection reached the client";
+    }
+    EXPECT_EQ((*r)["X-End"], "kept");
+    EXPECT_EQ((*r)["Cache-Control"], "no-store");
+    EXPECT_EQ((*r)["Set-Cookie"], "a=b");
+    EXPECT_EQ((*r)["X-Served-By"], "raw");
+    EXPECT_EQ((*r)["Via"], "1.1 conv");
+    EXPECT_EQ((*r)["Content-Length"], "2");
+    EXPECT_EQ(r->body(), "ok");
+    EXPECT_TRUE(r->keep_alive());
+  }
+  EXPECT_EQ(raw.connections.load(), 2);  // the upstream's close was honoured on its side
+}
+
 TEST_F(BalancerTest, AdminPathIsAnsweredHereAndNeverForwarded) {
   TestUpstream a("api1");
   start({a.port});

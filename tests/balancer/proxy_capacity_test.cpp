@@ -19,25 +19,25 @@ bool eventually(F done) {
   return done();
 }
 
-// max_conns 1 on each of two upstreams: while one holds a slow request, every other request
-// goes to the other; while both do, the answer is 503 no_upstream at once; once they finish,
-// both serve again.
+// max_conns 1 on each of two upstreams: while one holds a request, every other request goes
+// to the other; while both do, the answer is 503 no_upstream at once, and nothing is sent on;
+// once they finish, both serve again.
 TEST_F(BalancerTest, AFullUpstreamIsSkippedAndAllFullIs503) {
   TestUpstream a("api1"), b("api2");
   BalancerConfig c = default_config();
   c.upstreams = {upstream(a.port), upstream(b.port)};
   for (auto& u : c.upstreams) u.max_conns = 1;
   start_with(c);
-  TestClient slow_a(port_);
-  ASSERT_TRUE(slow_a.send(get_request("/slow?ms=1500")));  // round-robin: api1 first
+  TestClient held_a(port_);
+  ASSERT_TRUE(held_a.send(get_request("/hold")));  // round-robin: api1 first
   ASSERT_TRUE(eventually([&] { return a.handler.requests.load() == 1; }));
   for (int i = 0; i < 4; ++i) {
     auto r = get("/x");
     ASSERT_TRUE(r);
     EXPECT_EQ((*r)["X-Served-By"], "api2") << i;  // api1 is full: not every other one
   }
-  TestClient slow_b(port_);
-  ASSERT_TRUE(slow_b.send(get_request("/slow?ms=1500")));
+  TestClient held_b(port_);
+  ASSERT_TRUE(held_b.send(get_request("/hold")));
   ASSERT_TRUE(eventually([&] { return b.handler.requests.load() == 5; }));
   const auto t0 = std::chrono::steady_clock::now();
   auto full = get("/x");
@@ -47,8 +47,10 @@ TEST_F(BalancerTest, AFullUpstreamIsSkippedAndAllFullIs503) {
   EXPECT_EQ((*full)["X-Served-By"], "lb");
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 500ms);
   EXPECT_EQ(a.handler.requests.load() + b.handler.requests.load(), 6);  // none sent on
-  for (TestClient* slow : {&slow_a, &slow_b}) {
-    auto r = slow->read_response(5000ms);
+  a.handler.release_held();
+  b.handler.release_held();
+  for (TestClient* held : {&held_a, &held_b}) {
+    auto r = held->read_response(5000ms);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->result_int(), 200);
   }

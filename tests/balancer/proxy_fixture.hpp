@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <mutex>
 #include <thread>
@@ -33,8 +34,9 @@ inline std::uint64_t fnv1a(std::string_view data) {
 }
 
 // An upstream: answers "<method> <target> <body size> <body hash>"; /headers answers the
-// request's header lines; /slow?ms=N answers after N ms; /big?n=N answers N bytes;
-// /status?code=N answers status N with a body of its own and a Retry-After header.
+// request's header lines; /slow?ms=N answers after N ms; /hold answers when the test calls
+// release_held() (or after 10 s); /big?n=N answers N bytes; /status?code=N answers status N
+// with a body of its own and a Retry-After header.
 class UpstreamHandler : public http::Handler {
  public:
   void handle(const http::RequestHeader& req, std::string_view body, const http::RequestInfo&,
@@ -59,16 +61,35 @@ class UpstreamHandler : public http::Handler {
       r.body = std::string(req.method_string()) + " " + std::string(req.target()) + " " +
                std::to_string(body.size()) + " " + std::to_string(fnv1a(body));
     }
-    if (t && t->path == "/slow") {
+    if (t && (t->path == "/slow" || t->path == "/hold")) {
       auto timer = std::make_shared<boost::asio::steady_timer>(responder.executor());
-      timer->expires_after(std::chrono::milliseconds(std::stoi(t->query.at(0).second)));
+      timer->expires_after(t->path == "/hold"
+                               ? std::chrono::milliseconds(10'000)
+                               : std::chrono::milliseconds(std::stoi(t->query.at(0).second)));
+      if (t->path == "/hold") {
+        std::lock_guard lock(held_mutex_);
+        held_.push_back(timer);
+      }
       timer->async_wait([timer, r = std::move(r), responder = std::move(responder)](
                             boost::system::error_code) mutable { responder.send(std::move(r)); });
       return;
     }
     responder.send(std::move(r));
   }
+
+  // Answers every /hold request now (each timer is cancelled on its own executor).
+  void release_held() {
+    std::lock_guard lock(held_mutex_);
+    for (auto& timer : held_) {
+      boost::asio::post(timer->get_executor(), [timer] { timer->cancel(); });
+    }
+    held_.clear();
+  }
   std::atomic<int> requests{0};
+
+ private:
+  std::mutex held_mutex_;
+  std::vector<std::shared_ptr<boost::asio::steady_timer>> held_;
 };
 
 struct TestUpstream {

@@ -208,15 +208,38 @@ TEST(ConsistentHash, RequestsWithoutTheKeyGoRoundRobin) {
   EXPECT_EQ(seq, "abcabc");
 }
 
+// A retry goes to the next owner on the ring: where the key would go if the upstreams
+// already tried had left (only their keys move, to the next points' owners). Checked for many
+// keys, for the first and the second retry, against selectors whose tables lack those
+// upstreams.
 TEST(ConsistentHash, RetriesGoToTheNextUpstreamOnTheRing) {
-  auto t = table_of({1, 1, 1});
+  auto t = table_of({1, 1, 1, 1});
   Selector s(*t, hash_on(HashKey::header, "X-User"));
-  const auto req = with_header("X-User", "alice");
-  Upstream* first = s.pick(Clock::now(), {&req, ""});
-  const std::size_t tried[] = {first->index()};
-  Upstream* second = s.pick(Clock::now(), {&req, ""}, tried);
-  ASSERT_NE(second, nullptr);
-  EXPECT_NE(second, first);
+  int differs_from_round_robin = 0;
+  for (int k = 0; k < 200; ++k) {
+    const auto req = with_header("X-User", "user-" + std::to_string(k));
+    Upstream* first = s.pick(Clock::now(), {&req, ""});
+    ASSERT_NE(first, nullptr);
+    first->release();
+    std::vector<std::size_t> tried = {first->index()};
+    for (int retry = 0; retry < 2; ++retry) {
+      Upstream* next = s.pick(Clock::now(), {&req, ""}, tried);
+      ASSERT_NE(next, nullptr);
+      next->release();
+      // The same ring without the upstreams tried: every other upstream keeps its points.
+      for (std::size_t i : tried) (*t)[i].set_checked_healthy(false);
+      Selector without(*t, hash_on(HashKey::header, "X-User"));
+      Upstream* owner = without.pick(Clock::now(), {&req, ""});
+      ASSERT_NE(owner, nullptr);
+      owner->release();
+      for (std::size_t i : tried) (*t)[i].set_checked_healthy(true);
+      EXPECT_EQ(next->index(), owner->index()) << "key " << k << ", retry " << retry + 1;
+      differs_from_round_robin += next->index() != (tried.back() + 1) % 4 ? 1 : 0;
+      tried.push_back(next->index());
+    }
+  }
+  // Not merely the next index: the ring's order, which differs from key to key.
+  EXPECT_GT(differs_from_round_robin, 100);
 }
 
 TEST(SlowStart, ARecoveredUpstreamRampsUpOverTheWindow) {

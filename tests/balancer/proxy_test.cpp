@@ -1,219 +1,15 @@
-// The balancer in-process, in front of real upstream servers on loopback: the core's own
-// Server with a test handler, or a raw socket upstream that records what it receives and
-// answers scripted bytes.
+// The balancer in-process, in front of real upstream servers on loopback (proxy_fixture.hpp):
+// rotation, streaming both ways, failures, smuggling, header rewriting, admin paths, policies.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <boost/asio/steady_timer.hpp>
 #include <set>
 #include <thread>
 
-#include "../http/test_client.hpp"
-#include "conv/balancer/handler.hpp"
 #include "conv/balancer/stats.hpp"
-#include "conv/http/server.hpp"
-#include "conv/http/target.hpp"
+#include "proxy_fixture.hpp"
 
-namespace conv::balancer {
+namespace conv::balancer::proxytest {
 namespace {
-
-using conv::testing::get_request;
-using conv::testing::TestClient;
-using namespace std::chrono_literals;
-
-std::uint64_t fnv1a(std::string_view data) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : data) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
-// An upstream: answers "<method> <target> <body size> <body hash>"; /headers answers the
-// request's header lines; /slow?ms=N answers after N ms; /big?n=N answers N bytes.
-class UpstreamHandler : public http::Handler {
- public:
-  void handle(const http::RequestHeader& req, std::string_view body, const http::RequestInfo&,
-              http::Responder responder) override {
-    requests.fetch_add(1);
-    const auto t = http::parse_target(req.target());
-    http::Response r;
-    r.content_type = "text/plain";
-    if (t && t->path == "/headers") {
-      for (const auto& f : req) {
-        r.body += std::string(f.name_string()) + ": " + std::string(f.value()) + "\n";
-      }
-    } else if (t && t->path == "/big") {
-      const auto n = std::stoul(t->query.at(0).second);
-      r.body.resize(n);
-      for (std::size_t i = 0; i < n; ++i) r.body[i] = static_cast<char>('a' + i % 26);
-    } else {
-      r.body = std::string(req.method_string()) + " " + std::string(req.target()) + " " +
-               std::to_string(body.size()) + " " + std::to_string(fnv1a(body));
-    }
-    if (t && t->path == "/slow") {
-      auto timer = std::make_shared<boost::asio::steady_timer>(responder.executor());
-      timer->expires_after(std::chrono::milliseconds(std::stoi(t->query.at(0).second)));
-      timer->async_wait([timer, r = std::move(r), responder = std::move(responder)](
-                            boost::system::error_code) mutable { responder.send(std::move(r)); });
-      return;
-    }
-    responder.send(std::move(r));
-  }
-  std::atomic<int> requests{0};
-};
-
-struct TestUpstream {
-  explicit TestUpstream(std::string name) {
-    http::ServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.threads = 1;
-    o.max_body_bytes = 16 * 1024 * 1024;
-    server =
-        std::make_unique<http::Server>(o, handler, metrics, *log, http::ResponseIdentity{name});
-    server->bind();
-    port = server->local_endpoint().port();
-    server->start();
-  }
-  ~TestUpstream() { stop(); }
-  void stop() {
-    if (!server) return;
-    server->stop();
-    server->wait();
-    server.reset();
-  }
-  UpstreamHandler handler;
-  http::Metrics metrics{"u", {"none"}};
-  std::unique_ptr<http::AccessLog> log = http::AccessLog::open("off");
-  std::unique_ptr<http::Server> server;
-  std::uint16_t port = 0;
-};
-
-// A raw upstream: records every byte received; answers each connection with `reply` once the
-// request head has arrived, then closes.
-class RawUpstream {
- public:
-  explicit RawUpstream(std::string reply) : reply_(std::move(reply)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 16);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
-    thread_ = std::thread([this] { run(); });
-  }
-  ~RawUpstream() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    thread_.join();
-  }
-  std::atomic<int> connections{0};
-  std::uint16_t port = 0;
-  std::string received() {
-    std::lock_guard l(m_);
-    return received_;
-  }
-
- private:
-  void run() {
-    while (!stop_) {
-      const int c = ::accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      connections.fetch_add(1);
-      timeval tv{2, 0};
-      ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      std::string got;
-      char buf[65536];
-      while (got.find("\r\n\r\n") == std::string::npos) {
-        const ssize_t n = ::recv(c, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        got.append(buf, static_cast<std::size_t>(n));
-      }
-      {
-        std::lock_guard l(m_);
-        received_ += got;
-      }
-      ::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
-      ::shutdown(c, SHUT_WR);
-      while (::recv(c, buf, sizeof buf, 0) > 0) {
-      }
-      ::close(c);
-    }
-  }
-  std::string reply_;
-  int fd_ = -1;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  std::mutex m_;
-  std::string received_;
-};
-
-std::uint16_t closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-class BalancerTest : public ::testing::Test {
- protected:
-  void start(std::vector<std::uint16_t> ports, BalancerConfig c = default_config()) {
-    c.server.host = "127.0.0.1";
-    c.server.port = 0;
-    c.server.threads = 2;
-    c.name = "lb";
-    c.health.enabled = false;
-    c.upstreams.clear();
-    for (auto p : ports) {
-      UpstreamConfig u;
-      u.address = {"127.0.0.1", p};
-      c.upstreams.push_back(u);
-    }
-    config_ = c;
-    handler_ = std::make_unique<BalancerHandler>(config_, metrics_, *log_);
-    for (auto& u : handler_->upstreams()) {
-      u->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), u->config().address.port});
-    }
-    handler_->selector().refresh(Upstream::Clock::now());
-    server_ = std::make_unique<http::Server>(config_.server, *handler_, metrics_, *log_,
-                                             http::ResponseIdentity{"lb"});
-    server_->bind();
-    port_ = server_->local_endpoint().port();
-    server_->start();
-  }
-
-  void TearDown() override {
-    if (!server_) return;
-    server_->stop();
-    server_->wait();
-    handler_->close_pools();
-    server_.reset();
-  }
-
-  std::optional<conv::testing::TestResponse> get(const std::string& target) {
-    TestClient c(port_);
-    if (!c.send(get_request(target))) return std::nullopt;
-    return c.read_response();
-  }
-
-  BalancerConfig config_;
-  http::Metrics metrics_{"b", BalancerHandler::route_names()};
-  std::unique_ptr<http::AccessLog> log_ = http::AccessLog::open("off");
-  std::unique_ptr<BalancerHandler> handler_;
-  std::unique_ptr<http::Server> server_;
-  std::uint16_t port_ = 0;
-};
 
 TEST_F(BalancerTest, RotatesStrictlyOverNewAndKeptAliveConnections) {
   TestUpstream a("api1"), b("api2"), c("api3");
@@ -490,6 +286,44 @@ TEST_F(BalancerTest, HopByHopHeadersStayHereAndForwardingHeadersAreAdded) {
   EXPECT_EQ((*r)["Via"], "1.1 conv");
 }
 
+// The response side of the same rule, end to end: the upstream's hop-by-hop headers (the
+// fixed ones and those its Connection names, over two Connection lines) never reach the
+// client, its end-to-end headers do, and its "Connection: close" ends only the upstream
+// hop: the client's connection stays open for the next request.
+TEST_F(BalancerTest, HopByHopHeadersOfTheResponseStayHere) {
+  RawUpstream raw(
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: X-Foo, X-Bar\r\n"
+      "Connection: close\r\nX-Foo: 1\r\nX-Bar: 2\r\nKeep-Alive: timeout=5\r\n"
+      "Proxy-Connection: keep-alive\r\nProxy-Authenticate: Basic realm=\"x\"\r\n"
+      "Trailer: X-Checksum\r\nUpgrade: h2c\r\nTE: trailers\r\nX-End: kept\r\n"
+      "Cache-Control: no-store\r\nSet-Cookie: a=b\r\nX-Served-By: raw\r\n\r\nok");
+  start({raw.port});
+  TestClient c(port_);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(c.send(get_request("/x"))) << i;
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->result_int(), 200);
+    for (const char* gone : {"X-Foo", "X-Bar", "Keep-Alive", "Proxy-Connection",
+                             "Proxy-Authenticate", "Trailer", "Upgrade", "TE"}) {
+      EXPECT_EQ(r->count(gone), 0u) << gone << " reached the client";
+    }
+    const auto connection = r->equal_range(boost::beast::http::field::connection);
+    for (auto it = connection.first; it != connection.second; ++it) {
+      EXPECT_EQ(it->value(), "keep-alive") << "the upstream's Connection reached the client";
+    }
+    EXPECT_EQ((*r)["X-End"], "kept");
+    EXPECT_EQ((*r)["Cache-Control"], "no-store");
+    EXPECT_EQ((*r)["Set-Cookie"], "a=b");
+    EXPECT_EQ((*r)["X-Served-By"], "raw");
+    EXPECT_EQ((*r)["Via"], "1.1 conv");
+    EXPECT_EQ((*r)["Content-Length"], "2");
+    EXPECT_EQ(r->body(), "ok");
+    EXPECT_TRUE(r->keep_alive());
+  }
+  EXPECT_EQ(raw.connections.load(), 2);  // the upstream's close was honoured on its side
+}
+
 TEST_F(BalancerTest, AdminPathIsAnsweredHereAndNeverForwarded) {
   TestUpstream a("api1");
   auto cfg = default_config();
@@ -596,6 +430,9 @@ TEST_F(BalancerTest, ASpentRetryBudgetAnswersTheFailureInsteadOfRetrying) {
   EXPECT_EQ(handler_->retry_budget().active(), 0);
 }
 
+// A HEAD answer and the upstream's own errors reach the client as the upstream sent them
+// (status, body, headers, X-Served-By), not replaced by the balancer's JSON errors and not
+// retried; the framing of the kept-alive client connection stays intact after each.
 TEST_F(BalancerTest, HeadAndErrorsFromUpstreamPassThrough) {
   TestUpstream a("api1");
   start({a.port});
@@ -609,7 +446,36 @@ TEST_F(BalancerTest, HeadAndErrorsFromUpstreamPassThrough) {
   auto next = c.read_response();
   ASSERT_TRUE(next);
   EXPECT_EQ(next->body().substr(0, 10), "GET /after");
+
+  for (const char* code : {"503", "500", "404"}) {
+    const std::string target = std::string("/status?code=") + code;
+    ASSERT_TRUE(c.send(get_request(target)));
+    auto e = c.read_response();
+    ASSERT_TRUE(e) << code;
+    EXPECT_EQ(std::to_string(e->result_int()), code);
+    EXPECT_EQ(e->body(), std::string("upstream says ") + code);
+    EXPECT_EQ((*e)["Content-Type"], "text/plain");
+    EXPECT_EQ((*e)["Retry-After"], "7");
+    EXPECT_EQ((*e)["X-Served-By"], "api1");
+    EXPECT_EQ((*e)["Content-Length"], std::to_string(e->body().size()));
+
+    // HEAD of the same error: its status and length, no body, and the next response follows
+    // directly on the same connection.
+    ASSERT_TRUE(c.send("HEAD " + target + " HTTP/1.1\r\nHost: t\r\n\r\n" + get_request("/next")));
+    auto h = c.read_response(5000ms, true);
+    ASSERT_TRUE(h) << code;
+    EXPECT_EQ(std::to_string(h->result_int()), code);
+    EXPECT_EQ((*h)["Content-Length"], std::to_string(e->body().size()));
+    EXPECT_EQ((*h)["Retry-After"], "7");
+    EXPECT_TRUE(h->body().empty());
+    auto after = c.read_response();
+    ASSERT_TRUE(after) << code;
+    EXPECT_EQ(after->result_int(), 200);
+    EXPECT_EQ(after->body().substr(0, 9), "GET /next");
+  }
+  // One upstream request per client request: an upstream's 5xx is an answer, not retried.
+  EXPECT_EQ(a.handler.requests.load(), 2 + 3 * 3);
 }
 
 }  // namespace
-}  // namespace conv::balancer
+}  // namespace conv::balancer::proxytest

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 namespace conv::balancer {
 namespace {
 
@@ -70,15 +72,133 @@ TEST_F(ReloadTest, AddsRemovesAndReweighsUpstreamsAndAppliesTimeoutsAndPolicy) {
   EXPECT_EQ(handler_->selector().available_count(), 3u);
 }
 
-TEST_F(ReloadTest, KeepsWhatARunningServerCannotChangeAndSaysSo) {
+// Every setting a running server cannot change (reload.cpp's list), one at a time: the
+// running value stays in the configuration the balancer reads, and exactly one note names it.
+TEST_F(ReloadTest, KeepsEverySettingARunningServerCannotChangeAndSaysSo) {
+  struct Kept {
+    std::string note;
+    std::function<void(BalancerConfig&)> change;
+    std::function<std::string(const BalancerConfig&)> value;
+  };
+  auto ms = [](std::chrono::milliseconds d) { return std::to_string(d.count()); };
+  const std::vector<Kept> kept = {
+      {"listen", [](auto& c) { c.server.host = "127.0.0.2"; },
+       [](const auto& c) { return c.server.host; }},
+      {"listen", [](auto& c) { c.server.port = 6000; },
+       [](const auto& c) { return std::to_string(c.server.port); }},
+      {"threads", [](auto& c) { c.server.threads = 7; },
+       [](const auto& c) { return std::to_string(c.server.threads); }},
+      {"limits", [](auto& c) { c.server.max_header_bytes = 4096; },
+       [](const auto& c) { return std::to_string(c.server.max_header_bytes); }},
+      {"limits", [](auto& c) { c.server.max_body_bytes = 10; },
+       [](const auto& c) { return std::to_string(c.server.max_body_bytes); }},
+      {"limits", [](auto& c) { c.server.max_connections = 3; },
+       [](const auto& c) { return std::to_string(c.server.max_connections); }},
+      {"client timeouts (header, body, idle, write, drain)",
+       [](auto& c) { c.server.header_timeout = 1ms; },
+       [ms](const auto& c) { return ms(c.server.header_timeout); }},
+      {"client timeouts (header, body, idle, write, drain)",
+       [](auto& c) { c.server.body_timeout = 2ms; },
+       [ms](const auto& c) { return ms(c.server.body_timeout); }},
+      {"client timeouts (header, body, idle, write, drain)",
+       [](auto& c) { c.server.idle_timeout = 3ms; },
+       [ms](const auto& c) { return ms(c.server.idle_timeout); }},
+      {"client timeouts (header, body, idle, write, drain)",
+       [](auto& c) { c.server.write_timeout = 4ms; },
+       [ms](const auto& c) { return ms(c.server.write_timeout); }},
+      {"client timeouts (header, body, idle, write, drain)",
+       [](auto& c) { c.server.drain_timeout = 5ms; },
+       [ms](const auto& c) { return ms(c.server.drain_timeout); }},
+      {"access_log", [](auto& c) { c.access_log = "/tmp/elsewhere.log"; },
+       [](const auto& c) { return c.access_log; }},
+      {"name", [](auto& c) { c.name = "renamed"; }, [](const auto& c) { return c.name; }},
+      {"admin_prefix", [](auto& c) { c.admin_prefix = "/_other"; },
+       [](const auto& c) { return c.admin_prefix; }},
+      {"admin",
+       [](auto& c) {
+         c.admin = HostPort{"127.0.0.1", 9999};
+       },
+       [](const auto& c) { return c.admin ? c.admin->text() : "off"; }},
+      {"admin", [](auto& c) { c.admin.reset(); },
+       [](const auto& c) { return c.admin ? c.admin->text() : "off"; }},
+      {"pool", [](auto& c) { c.pool_max_idle = 1; },
+       [](const auto& c) { return std::to_string(c.pool_max_idle); }},
+      {"pool", [](auto& c) { c.pool_idle_timeout = 6ms; },
+       [ms](const auto& c) { return ms(c.pool_idle_timeout); }},
+  };
+  for (const auto& k : kept) {
+    next_ = current_;
+    k.change(next_);
+    const std::string running = k.value(current_);
+    ASSERT_NE(k.value(next_), running) << k.note << ": the change changed nothing";
+    const auto notes = reloader_->apply(next_);
+    ASSERT_EQ(notes.size(), 1u) << k.note;
+    EXPECT_EQ(notes[0], k.note + " cannot change on reload (restart to apply); kept");
+    EXPECT_EQ(k.value(current_), running) << k.note << " changed on reload";
+  }
+  EXPECT_EQ(handler_->upstreams().size(), 2u);
+  EXPECT_EQ(handler_->selector().available_count(), 2u);
+}
+
+// Every setting a reload applies, all at once: the proxy's settings, the policy, the health
+// checks (read by the checker from the running configuration) and each kept upstream's own
+// settings; none of them is reported as kept.
+TEST_F(ReloadTest, AppliesEveryReloadableSetting) {
   next_ = current_;
-  next_.server.port = 6000;
-  next_.server.threads = 7;
-  const auto notes = reloader_->apply(next_);
-  ASSERT_EQ(notes.size(), 2u);
-  EXPECT_EQ(notes[0], "listen cannot change on reload (restart to apply); kept");
-  EXPECT_EQ(notes[1], "threads cannot change on reload (restart to apply); kept");
-  EXPECT_EQ(current_.server.port, 5000);
+  next_.connect_timeout = 123ms;
+  next_.response_timeout = 456ms;
+  next_.retry_timeout = 789ms;
+  next_.tries = 5;
+  next_.retry_budget.ratio = 0.5;
+  next_.retry_budget.min_concurrent = 9;
+  next_.outlier.consecutive_5xx = 4;
+  next_.outlier.ejection = 4321ms;
+  next_.policy.kind = PolicyKind::hash;
+  next_.policy.key = {HashKey::header, "X-User"};
+  next_.policy.slow_start = 3s;
+  next_.health.enabled = false;
+  next_.health.path = "/ready";
+  next_.health.interval = 250ms;
+  next_.health.timeout = 150ms;
+  next_.health.fails = 6;
+  next_.health.passes = 3;
+  next_.upstreams[0].weight = 4;
+  next_.upstreams[0].max_fails = 5;
+  next_.upstreams[0].fail_timeout = 7s;
+  next_.upstreams[0].max_conns = 8;
+  EXPECT_TRUE(reloader_->apply(next_).empty());
+
+  const auto& s = handler_->settings();
+  EXPECT_EQ(s.connect_timeout(), 123ms);
+  EXPECT_EQ(s.response_timeout(), 456ms);
+  EXPECT_EQ(s.retry_timeout(), 789ms);
+  EXPECT_EQ(s.tries(), 5u);
+  EXPECT_EQ(s.budget_ratio(), 0.5);
+  EXPECT_EQ(s.budget_min(), 9u);
+  EXPECT_EQ(s.outlier_5xx(), 4u);
+  EXPECT_EQ(s.ejection(), 4321ms);
+  EXPECT_TRUE(handler_->selector().policy() == next_.policy);
+  EXPECT_EQ(current_.health.path, "/ready");
+  EXPECT_EQ(current_.health.interval, 250ms);
+  EXPECT_EQ(current_.health.timeout, 150ms);
+  EXPECT_EQ(current_.health.fails, 6u);
+  EXPECT_EQ(current_.health.passes, 3u);
+  const Upstream& u = handler_->upstreams()[0];
+  EXPECT_EQ(u.weight(), 4u);
+  EXPECT_EQ(u.max_fails(), 5u);
+  EXPECT_EQ(u.fail_timeout(), 7s);
+  EXPECT_EQ(u.max_conns(), 8u);
+  const Upstream& other = handler_->upstreams()[1];  // unchanged in the file: unchanged here
+  EXPECT_EQ(other.weight(), 1u);
+  EXPECT_EQ(other.max_conns(), 0u);
+
+  // And back: health checks on again, the policy back to round-robin.
+  next_ = current_;
+  next_.health.enabled = true;
+  next_.policy = PolicyConfig{};
+  EXPECT_TRUE(reloader_->apply(next_).empty());
+  EXPECT_TRUE(current_.health.enabled);
+  EXPECT_EQ(handler_->selector().policy().kind, PolicyKind::round_robin);
 }
 
 TEST_F(ReloadTest, ABadFileKeepsTheOldConfiguration) {

@@ -1,5 +1,6 @@
 #include "conv/http/access_log.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -40,11 +41,42 @@ TEST(AccessLogLine, EscapesLikeNginxAndAppendsRoleFields) {
       << line;
 }
 
+// "off" is neither stdout ("-") nor a file named "off": with standard output redirected to a
+// file and the working directory an empty one, writing, flushing and closing the log leave
+// both empty.
 TEST(AccessLog, OffWritesNothing) {
-  auto log = AccessLog::open("off");
-  EXPECT_FALSE(log->enabled());
-  log->write("x");
-  log->flush();
+  char dir[] = "/tmp/conv-log-off-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string out_path = std::string(dir) + "/stdout";
+  const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(out, 0);
+  char cwd[4096];
+  ASSERT_NE(::getcwd(cwd, sizeof cwd), nullptr);
+  ASSERT_EQ(::chdir(dir), 0);
+  std::fflush(stdout);
+  const int saved_stdout = ::dup(STDOUT_FILENO);
+  ::dup2(out, STDOUT_FILENO);
+  std::uint64_t dropped = 1;
+  bool enabled = true;
+  {
+    auto log = AccessLog::open("off");
+    enabled = log->enabled();
+    for (int i = 0; i < 100; ++i) log->write("a line that must go nowhere");
+    log->flush();
+    dropped = log->dropped();
+  }
+  std::fflush(stdout);
+  ::dup2(saved_stdout, STDOUT_FILENO);
+  ::close(saved_stdout);
+  ::close(out);
+  ASSERT_EQ(::chdir(cwd), 0);
+  EXPECT_FALSE(enabled);
+  EXPECT_EQ(dropped, 0u);  // not written, and not counted as dropped either
+  EXPECT_EQ(read_file(out_path), "");
+  EXPECT_NE(::access((std::string(dir) + "/off").c_str(), F_OK), 0) << "a file named off";
+  std::remove(out_path.c_str());
+  std::remove((std::string(dir) + "/off").c_str());
+  ::rmdir(dir);
 }
 
 TEST(AccessLog, UnopenablePathThrows) {

@@ -19,7 +19,7 @@ using conv::testing::TestClient;
 using namespace std::chrono_literals;
 
 // Echoes what it got; "/slow?ms=N" answers after N ms (asynchronously, on the connection's
-// executor); "/throw" throws.
+// executor); "/big?n=N" answers N bytes; "/throw" throws.
 class TestHandler : public Handler {
  public:
   void handle(const RequestHeader& req, std::string_view body, const RequestInfo&,
@@ -30,6 +30,8 @@ class TestHandler : public Handler {
     r.content_type = "text/plain";
     r.body = std::string(req.method_string()) + " " + std::string(req.target()) + " " +
              std::to_string(body.size());
+    if (target && target->path == "/big")
+      r.body.assign(std::stoul(target->query.at(0).second), 'b');
     if (target && target->path == "/slow") {
       slow_started.fetch_add(1);
       const int ms = std::stoi(target->query.at(0).second);
@@ -378,13 +380,48 @@ TEST_P(ServerTest, ShutdownFinishesInFlightClosesIdleAndStops) {
   EXPECT_FALSE(late.connected() && late.send(get_request("/")) && late.read_response(500ms));
 }
 
+// stop() drops the request in flight: the client never gets an answer, and its connection is
+// closed (once the server is gone, with its sockets), long before the handler would answer.
 TEST_P(ServerTest, StopDropsWhatIsInFlight) {
   start();
   TestClient busy(port_);
   ASSERT_TRUE(busy.send(get_request("/slow?ms=10000")));
   ASSERT_TRUE(wait_for_slow_request());
+  const auto t0 = std::chrono::steady_clock::now();
   server_->stop();
   EXPECT_TRUE(stopped_within(2000ms));
+  server_->wait();
+  EXPECT_FALSE(busy.read_some(100ms)) << "answered after stop(): " << busy.pending();
+  server_.reset();
+  EXPECT_TRUE(busy.closed_within(2000ms)) << "the connection stayed open";
+  EXPECT_TRUE(busy.pending().empty()) << "the request in flight was answered: " << busy.pending();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5000ms);
+}
+
+// A client that sends a request and never reads the (large) response is cut off once the
+// write timeout passes: not before (counted from the request), and within a bound after the
+// response started (counted from its first bytes, so that a slow build's time to produce the
+// 32 MiB does not count). It received only part of the response.
+TEST_P(ServerTest, AClientThatDoesNotReadIsCutOffAfterTheWriteTimeout) {
+  ServerOptions o;
+  o.write_timeout = 300ms;
+  start(o);
+  constexpr std::size_t kSize = 32 * 1024 * 1024;  // far beyond both sockets' buffers
+  TestClient c(port_);
+  const auto sent = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c.send(get_request("/big?n=" + std::to_string(kSize))));
+  ASSERT_TRUE(c.read_some(10'000ms));  // the first bytes; from here on, nothing is read
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 1000 && server_->open_connections() != 0; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  const auto cut = std::chrono::steady_clock::now();
+  EXPECT_EQ(server_->open_connections(), 0u) << "still open 5 s after the response started";
+  EXPECT_GE(cut - sent, 300ms) << "cut before the write timeout";
+  EXPECT_LT(cut - started, 3000ms);
+  EXPECT_TRUE(c.closed_within(5000ms));  // reads what was sent before the cut, then the end
+  EXPECT_LT(c.pending().size(), kSize);
+  EXPECT_EQ(c.pending().rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(IoModels, ServerTest,

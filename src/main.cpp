@@ -1,10 +1,14 @@
 // conv: one executable, two roles. This file only wires the command line to them.
+#include <csignal>
+
 #include "conv/cli/app.hpp"
 #include "conv/cli/balancer_command.hpp"
 #include "conv/cli/converter_command.hpp"
 #include "conv/cli/probe_command.hpp"
 
 int main(int argc, char** argv) {
+  // A peer or a log pipe that goes away must not kill the process: writes see EPIPE instead.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app;
   conv::cli::configure_app(app);
   conv::cli::ConverterCommand converter(app);

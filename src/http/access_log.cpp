@@ -1,8 +1,10 @@
 #include "conv/http/access_log.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -16,6 +18,13 @@ namespace {
 
 constexpr std::size_t kMaxBuffer = 4 * 1024 * 1024;
 constexpr std::chrono::milliseconds kFlushInterval{100};
+// How long one drain may wait for a sink that does not take its lines (a pipe whose reader
+// stopped reading): then what is left is dropped, so that neither the writer nor a shutdown
+// waits for ever.
+constexpr std::chrono::milliseconds kDrainDeadline{1000};
+// At most this much per write(2) once poll() says the sink is writable: a pipe that says so
+// has room for at least this, so the write cannot block.
+constexpr std::size_t kWriteStep = 4096;
 
 int open_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -25,16 +34,29 @@ int open_file(const std::string& path) {
   return fd;
 }
 
-void write_all(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+// Writes `data` before `deadline`; returns how many bytes did not make it. A regular file is
+// always writable; a pipe or socket gets what fits in time.
+std::size_t write_all(int fd, std::string_view data,
+                      std::chrono::steady_clock::time_point deadline) {
+  while (!data.empty()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{fd, POLLOUT, 0};
+    const int ready = ::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0 || (p.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) break;
+    const ssize_t n = ::write(fd, data.data(), std::min(data.size(), kWriteStep));
     if (n < 0) {
-      if (errno == EINTR) continue;
-      return;  // the sink is gone (closed pipe, full disk): nothing sensible left to do
+      if (errno == EINTR || errno == EAGAIN) continue;
+      break;  // the sink is gone (closed pipe, full disk): nothing sensible left to do
     }
-    done += static_cast<std::size_t>(n);
+    data.remove_prefix(static_cast<std::size_t>(n));
   }
+  return data.size();
+}
+
+std::uint64_t lines_in(std::string_view data) {
+  return static_cast<std::uint64_t>(std::count(data.begin(), data.end(), '\n'));
 }
 
 // nginx's escaping of logged variables: '"', '\' and bytes outside printable ASCII as \xHH.
@@ -117,13 +139,18 @@ void AccessLog::drain_all() {
   // Collect the buffers first: a thread registering its buffer must not wait for our I/O.
   std::vector<Buffer*> buffers;
   buffers_.for_each([&](Buffer& b) { buffers.push_back(&b); });
+  const auto deadline = std::chrono::steady_clock::now() + kDrainDeadline;
   std::string chunk;
   for (Buffer* b : buffers) {
     {
       std::lock_guard lock(b->mutex);
       chunk.swap(b->data);
     }
-    if (!chunk.empty()) write_all(fd_, chunk);
+    if (const std::size_t unwritten = write_all(fd_, chunk, deadline); unwritten > 0) {
+      // Partly written lines are lost too: count from the start of the first one cut.
+      const std::string_view rest(chunk.data() + (chunk.size() - unwritten), unwritten);
+      dropped_.fetch_add(lines_in(rest), std::memory_order_relaxed);
+    }
     chunk.clear();
   }
 }

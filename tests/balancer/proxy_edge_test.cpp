@@ -3,7 +3,7 @@
 // the body deadline is a total one, and an upstream's chunk metadata cannot grow its buffer.
 #include <gtest/gtest.h>
 
-#include "balancer_fixture.hpp"
+#include "proxy_fixture.hpp"
 #include "scripted_upstream.hpp"
 
 namespace conv::balancer {
@@ -22,7 +22,7 @@ std::unique_ptr<ScriptedUpstream> echo_upstream() {
   });
 }
 
-class ProxyEdgeTest : public testing::BalancerFixture {};
+class ProxyEdgeTest : public proxytest::BalancerTest {};
 
 TEST_F(ProxyEdgeTest, AnInvalidHostIsRefusedAndNeverForwarded) {
   auto up = echo_upstream();

@@ -305,9 +305,14 @@ class BalancerTest : public ::testing::Test {
   }
 
   std::optional<conv::testing::TestResponse> get(const std::string& target) {
+    return request(get_request(target));
+  }
+
+  // `raw` on a new connection, and its response (of a HEAD if `head`).
+  std::optional<conv::testing::TestResponse> request(const std::string& raw, bool head = false) {
     TestClient c(port_);
-    if (!c.send(get_request(target))) return std::nullopt;
-    return c.read_response();
+    if (!c.send(raw)) return std::nullopt;
+    return c.read_response(5000ms, head);
   }
 
   BalancerConfig config_;

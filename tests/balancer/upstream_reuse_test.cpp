@@ -7,7 +7,7 @@
 
 #include <random>
 
-#include "balancer_fixture.hpp"
+#include "proxy_fixture.hpp"
 #include "scripted_upstream.hpp"
 
 namespace conv::balancer {
@@ -38,7 +38,7 @@ std::string poison(std::size_t size) {
   return {};
 }
 
-class UpstreamReuseTest : public testing::BalancerFixture {
+class UpstreamReuseTest : public proxytest::BalancerTest {
  protected:
   // The upstream answers `bait` to /bait and its own response to anything else.
   void start_with_bait(ScriptedReply bait) {
@@ -106,7 +106,7 @@ TEST_F(UpstreamReuseTest, BytesPastAResponsesEndAreNeverRelayed) {
   start_with_bait({"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello" + poison(64), "", 0ms});
   expect_victims_unharmed(conv::testing::get_request("/bait"), false);
   upstream_.reset();
-  BalancerFixture::TearDown();
+  BalancerTest::TearDown();
   start_with_bait({"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", poison(64), 30ms});
   expect_victims_unharmed(conv::testing::get_request("/bait"), false);
 }
@@ -192,7 +192,7 @@ TEST_F(UpstreamReuseTest, RandomStrayBytesNeverReachAnotherClient) {
           << seed << ", " << target << ": a connection that spoke unasked stayed open";
     }
     upstream_.reset();
-    BalancerFixture::TearDown();
+    BalancerTest::TearDown();
   }
 }
 

@@ -79,6 +79,7 @@ pass "access log sink stuck: 300 of 300 answered in ${took}s, $n lines dropped a
 start_listener hang python3 "$here/../fault/fake_upstream.py" hang
 cat >"$WORK/lb3.json" <<JSON
 {"threads": 1, "name": "lb3", "admin": "off", "access_log": "off", "health_check": null,
+ "public_metrics": true,
  "timeouts": {"drain": 1, "response": 30}, "upstreams": ["127.0.0.1:$PORT_hang"]}
 JSON
 in_flight() {

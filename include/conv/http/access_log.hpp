@@ -18,9 +18,10 @@ namespace conv::http {
 //
 // Threads never write to the log file themselves. Each appends its lines to its own buffer
 // (a per-thread mutex that only the writer thread ever contends for) and a background writer
-// thread drains the buffers every `flush_interval` and writes them with one write(2) each.
-// If the sink cannot keep up, a thread's buffer stops growing at `max_buffer` bytes and
-// further lines are counted as dropped instead of stalling requests.
+// thread drains the buffers every `flush_interval`. If the sink cannot keep up, a thread's
+// buffer stops growing at `max_buffer` bytes and further lines are counted as dropped
+// instead of stalling requests; a sink that takes nothing for a second (a pipe whose reader
+// stopped) has what is left dropped and counted too, so that a flush at shutdown ends.
 class AccessLog {
  public:
   // `spec` is "-" (stdout), "off" (no log) or a file path (appended to, created 0644).
@@ -36,7 +37,8 @@ class AccessLog {
   // Appends one line (without its newline). Never blocks on I/O.
   void write(std::string_view line);
 
-  // Writes out everything buffered so far; returns once it is written.
+  // Writes out everything buffered so far; returns once it is written (or dropped after a
+  // second, for a sink that takes nothing).
   void flush();
 
   // Reopens the file (after log rotation). No-op for stdout and "off".

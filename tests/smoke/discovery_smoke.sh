@@ -102,25 +102,6 @@ start_conv lb balancer --config "$WORK/balancer.json"
 base="http://127.0.0.1:$PORT_lb"
 admin="http://127.0.0.1:$(sed -n 's/.*admin API on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/lb.err")"
 
-# served N: X-Served-By of N GETs on one keep-alive connection, space-separated; a non-200
-# shows as its status.
-served() {
-  local urls=() i
-  for ((i = 0; i < $1; i++)); do urls+=("$base/convertepradolareuro/15.0"); done
-  curl -s -D - -o /dev/null "${urls[@]}" | tr -d '\r' |
-    awk '/^HTTP\//{code=$2} /^X-Served-By:/{if (code == 200) printf "%s ", $2; else printf "%s ", code}'
-}
-
-# rotates_over NAME...: 3 rounds of requests go to exactly these, in a strict repeating order.
-rotates_over() {
-  local want=("$@") n=$# got i
-  read -r -a got <<<"$(served $((3 * n)))"
-  ((${#got[@]} == 3 * n)) || return 1
-  [[ $(printf '%s\n' "${got[@]}" | sort -u | tr '\n' ' ') == "$(printf '%s\n' "${want[@]}" | sort -u | tr '\n' ' ')" ]] ||
-    return 1
-  for ((i = n; i < 3 * n; i++)); do [[ ${got[i]} == "${got[i - n]}" ]] || return 1; done
-}
-
 poll_until 10 rotates_over r2 r3 || fail "two addresses: $(served 6)"
 pass "a name with two addresses is two upstreams in strict rotation: $(served 4)"
 

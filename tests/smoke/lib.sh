@@ -96,3 +96,23 @@ poll_until() {
   done
   return 1
 }
+
+# served N: X-Served-By of N GETs to $base on one keep-alive connection, space-separated; a
+# non-200 shows as its status.
+served() {
+  local targets=() i
+  for ((i = 0; i < $1; i++)); do targets+=("$base/convertepradolareuro/15.0"); done
+  curl -s -D - -o /dev/null "${targets[@]}" | tr -d '\r' |
+    awk '/^HTTP\//{code=$2} /^X-Served-By:/{if (code == 200) printf "%s ", $2; else printf "%s ", code}'
+}
+
+# rotates_over NAME...: 3 rounds of requests to $base go to exactly these, in a strict
+# repeating order.
+rotates_over() {
+  local names=("$@") n=$# got i
+  read -r -a got <<<"$(served $((3 * n)))"
+  ((${#got[@]} == 3 * n)) || return 1
+  [[ $(printf '%s\n' "${got[@]}" | sort -u | tr '\n' ' ') == "$(printf '%s\n' "${names[@]}" | sort -u | tr '\n' ' ')" ]] ||
+    return 1
+  for ((i = n; i < 3 * n; i++)); do [[ ${got[i]} == "${got[i - n]}" ]] || return 1; done
+}

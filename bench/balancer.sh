@@ -10,6 +10,8 @@
 #   CONTENDERS="conv nginx haproxy" THREADS="1 2" CONNS="50 1000" STACKS=1 narrow a run;
 #   ROUNDS=3 repeats the balancer matrix, alternating contenders, and reports each row's
 #   median run (this machine is shared and noisy: single runs vary by 10% and more).
+#   CONV_BASELINE=path/to/older/conv adds that binary as one more contender, measured in
+#   the same rounds right after conv: the before/after figures of a change on the hot path.
 # Nothing is pinned: the balancer, its upstreams and wrk share this machine's CPUs alike for
 # every contender, so compare the ratios within one run.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -147,18 +149,25 @@ BENCH_PIDS+=("$new_pid")
 wait_http "http://127.0.0.1:$new_port$URL_PATH"
 fi
 
-for ((round = 1; round <= ROUNDS; round++)); do
-for threads in $THREAD_COUNTS; do
-  if wants conv; then
+# run_conv NAME BINARY THREADS: one conv balancer in front of the upstreams, at each
+# connection count.
+run_conv() {
+  local name=$1 bin=$2 threads=$3 port pid conns
   port=$(free_port)
-  "$CONV" balancer --host 127.0.0.1 --port "$port" --threads "$threads" --access-log off \
+  "$bin" balancer --host 127.0.0.1 --port "$port" --threads "$threads" --access-log off \
     --max-connections 20000 --admin off -u "127.0.0.1:$up1" -u "127.0.0.1:$up2" 2>"$BENCH_DIR/conv.err" &
   pid=$!
   BENCH_PIDS+=("$pid")
   wait_http "http://127.0.0.1:$port$URL_PATH"
-  for conns in $CONN_COUNTS; do measure "conv balancer --threads $threads" "http://127.0.0.1:$port$URL_PATH" "$pid" "$conns"; done
-  kill -TERM "$pid"; wait "$pid" || true
-  fi
+  for conns in $CONN_COUNTS; do measure "$name --threads $threads" "http://127.0.0.1:$port$URL_PATH" "$pid" "$conns"; done
+  kill -TERM "$pid"
+  wait "$pid" || true
+}
+
+for ((round = 1; round <= ROUNDS; round++)); do
+for threads in $THREAD_COUNTS; do
+  if wants conv; then run_conv "conv balancer" "$CONV" "$threads"; fi
+  if [[ -n ${CONV_BASELINE:-} ]]; then run_conv "conv baseline" "$CONV_BASELINE" "$threads"; fi
 
   if wants nginx; then
   port=$(free_port)
@@ -209,7 +218,8 @@ printf '%s\n' "${results[@]}" | awk -F'|' '
       split(runs[key, int((m + 1) / 2)], f, "|")
       printf "| %s | %d | %.0f | %.0f-%.0f | %.2f | %.2f | %d | %.1f |\n", f[1], f[2], f[3], lo[3], hi[3], f[4], f[5], f[6], f[7] / 1024
       name = f[1]
-      if (match(name, /--threads [0-9]+$/)) { kind = "conv"; t = substr(name, RSTART + 10) }
+      if (name ~ /^conv baseline/ && match(name, /--threads [0-9]+$/)) { kind = "baseline"; t = substr(name, RSTART + 10) }
+      else if (match(name, /--threads [0-9]+$/)) { kind = "conv"; t = substr(name, RSTART + 10) }
       else if (match(name, /[0-9]+ worker\(s\)$/)) { kind = "nginx"; t = substr(name, RSTART) + 0 }
       else if (match(name, /[0-9]+ thread\(s\)$/)) { kind = "haproxy"; t = substr(name, RSTART) + 0 }
       else if (name ~ /^original stack/) { kind = "orig"; t = 0 }
@@ -221,8 +231,8 @@ printf '%s\n' "${results[@]}" | awk -F'|' '
     for (i = 1; i <= r; i++) {
       split(rows[i], k, "|"); t = k[1]; c = k[2]
       line = sprintf("conv vs peers, %d thread(s), %d conns:", t, c)
-      for (j = 1; j <= 2; j++) {
-        peer = j == 1 ? "nginx" : "haproxy"
+      for (j = 1; j <= 3; j++) {
+        peer = j == 1 ? "nginx" : j == 2 ? "haproxy" : "baseline"
         if ((peer, t, c) in rps && rps[peer, t, c] > 0)
           line = line sprintf(" %s %.2fx req/s, p99 %.2fx;", peer, rps["conv", t, c] / rps[peer, t, c], p99["conv", t, c] / p99[peer, t, c])
       }

@@ -97,7 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                           ? std::string("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
                           : std::string(input.substr(sep + kSeparator.size()));
   if (sep != std::string_view::npos) input = input.substr(0, sep);
-  const std::string received = b->harness.run(input);
+  const auto received = b->harness.run(input);
   conv::fuzz::check_responses(input, received);
   b->handler.close_pools();  // each input starts with no pooled connection
   return 0;

@@ -39,6 +39,7 @@ struct Balancer {
       u->set_endpoint({net::ip::make_address("127.0.0.1"), upstream.port()});
     }
     handler.selector().refresh(conv::balancer::Upstream::Clock::now());
+    if (handler.upstreams().size() != 2) conv::fuzz::finding("the harness needs two upstreams");
     warm_up();
   }
   static conv::balancer::BalancerConfig make_config() {
@@ -49,7 +50,8 @@ struct Balancer {
     c.upstreams.clear();
     for (int i = 0; i < 2; ++i) {  // two, so that retries happen
       conv::balancer::UpstreamConfig u;
-      u.address = {"127.0.0.1", 1};
+      // Distinct names (one address would be one upstream); both get the scripted port.
+      u.address = {"127.0.0.1", static_cast<std::uint16_t>(1 + i)};
       u.max_fails = 0;  // never ejected: every input sees the same balancer
       c.upstreams.push_back(u);
     }

@@ -69,8 +69,8 @@ class BalancerOracles {
     if (upstream.malformed) finding(*upstream.malformed);
     const bool echo = !upstream.reply.has_value();
     check_shapes(answers);
-    check_count(model, answers);
     check_upstream_received(model, upstream.received, echo);
+    check_count(model, answers);
     if (echo) {
       check_pairs(model, answers, upstream.received);
     } else {

@@ -13,6 +13,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <cstddef>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,16 +83,21 @@ inline bool open_question(const http::RequestHeader& h) {
   return false;
 }
 
-// Feeds `in` from `used` until the header (and with `eager`, the message) is complete.
-// Returns the error, need_more if the input ends first.
+// Feeds `in` from `used` until the header (and with `whole`, the message) is complete.
+// Returns the error, need_more if the input ends first. Beast throws length_error for a
+// field over 64 KiB (a trailer can be one): that is an error here too.
 inline boost::system::error_code feed(Parser& p, std::string_view in, std::size_t& used,
                                       bool whole) {
   boost::system::error_code ec;
-  while (whole ? !p.is_done() : !p.is_header_done()) {
-    const std::size_t n = p.put(boost::asio::buffer(in.data() + used, in.size() - used), ec);
-    used += n;
-    if (ec) return ec;
-    if (n == 0) return bhttp::error::need_more;
+  try {
+    while (whole ? !p.is_done() : !p.is_header_done()) {
+      const std::size_t n = p.put(boost::asio::buffer(in.data() + used, in.size() - used), ec);
+      used += n;
+      if (ec) return ec;
+      if (n == 0) return bhttp::error::need_more;
+    }
+  } catch (const std::length_error&) {
+    return bhttp::error::bad_field;
   }
   return {};
 }

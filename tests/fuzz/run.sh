@@ -24,6 +24,7 @@ dict_for() {
   case $1 in
     request_head | upstream_response | converter_session | balancer_session) echo http ;;
     balancer_config | rates) echo json ;;
+    upstream_desync) echo none ;;  # a binary script (desync_script.hpp): no tokens to offer
     *) echo "$1" ;;
   esac
 }

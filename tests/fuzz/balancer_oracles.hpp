@@ -62,10 +62,9 @@ class BalancerOracles {
     const RequestModel model = model_requests(client, limits_);
     std::vector<StreamResponse> answers;
     const auto is_head = [&](std::size_t i) { return i < model.heads.size() && model.heads[i]; };
-    if (auto bad = read_responses(received, is_head, served_by_, answers)) {
-      finding("the client's stream: " + *bad);
-    }
+    const auto bad = read_responses(received, is_head, served_by_, answers);
     if (print_) print(model, answers, upstream);
+    if (bad) finding("the client's stream: " + *bad);
     if (upstream.malformed) finding(*upstream.malformed);
     const bool echo = !upstream.reply.has_value();
     check_shapes(answers);

@@ -24,6 +24,7 @@ dict_for() {
   case $1 in
     request_head | upstream_response | converter_session | balancer_session) echo http ;;
     balancer_config | rates) echo json ;;
+    upstream_desync) echo none ;;  # a binary script (desync_script.hpp): no tokens to offer
     *) echo "$1" ;;
   esac
 }
@@ -60,7 +61,8 @@ for name in "${targets[@]}"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   corpus=$(find "$work/corpus/$name" -type f | wc -l)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  # A target that fails while loading its seeds never prints a coverage line.
+  cov=$( (grep -o 'cov: [0-9]*' "$log" || true) | tail -1 | cut -d' ' -f2)
   result=ok
   if [[ $status != "$name ok" ]]; then
     result=FAILED

@@ -51,11 +51,14 @@ std::chrono::milliseconds seconds_at(const json::value& v, const std::string& fi
   } else {
     fail(field, "expected a number of seconds");
   }
-  if (!std::isfinite(s) || s < 0 || (!allow_zero && s == 0) || s > 86400) {
-    fail(field, std::string("expected a number of seconds ") + (allow_zero ? ">= 0" : "> 0") +
-                    " and at most 86400");
+  // Whole milliseconds: a non-zero time must not round to 0 (which means "none" or "at once").
+  const bool in_range = std::isfinite(s) && s >= 0 && s <= 86400;
+  const auto ms = std::chrono::milliseconds(in_range ? std::llround(s * 1000) : 0);
+  if (!in_range || (!allow_zero && ms.count() == 0)) {
+    fail(field, std::string("expected a number of seconds ") +
+                    (allow_zero ? ">= 0" : "of at least 0.001") + " and at most 86400");
   }
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(s * 1000)));
+  return ms;
 }
 
 std::uint64_t uint_at(const json::value& v, const std::string& field, std::uint64_t min,
@@ -466,7 +469,8 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
     reject_unknown(l, "limits",
                    {"max_header_bytes", "max_body_bytes", "max_connections", "min_body_rate"});
     if (auto* x = l.if_contains("max_header_bytes")) {
-      c.server.max_header_bytes = uint_at(*x, "limits.max_header_bytes", 1024, 1 << 20);
+      c.server.max_header_bytes =
+          uint_at(*x, "limits.max_header_bytes", 1024, http::kMaxHeaderBytesLimit);
     }
     if (auto* x = l.if_contains("max_body_bytes")) {
       c.server.max_body_bytes = uint_at(*x, "limits.max_body_bytes", 0, 1ull << 40);

@@ -44,7 +44,9 @@ using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kBodyChunk = 64 * 1024;
-constexpr std::uint32_t kUpstreamHeaderLimit = 64 * 1024;
+constexpr std::uint32_t kUpstreamHeaderLimit = 32 * 1024;
+static_assert(kUpstreamHeaderLimit < UpstreamConnection::kMaxBuffered,
+              "a head at the limit, and the start of its body, fit in the upstream buffer");
 constexpr unsigned kMaxResponseHeads = 8;  // interim 1xx ones, then the final one
 
 bool idempotent(bhttp::verb v) {
@@ -347,21 +349,20 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     client_keep_alive_ = responder_.client_keep_alive() && client_framing_ != Framing::close;
     client_head_ = client_response_head(res.base(), request_.version(), client_framing_, length,
                                         client_keep_alive_, "1.1 conv");
-    head_written_ = true;
     // Whatever of the body came with the head goes out with it, in one write: most answers
-    // are small enough to arrive whole in the upstream's first segment.
+    // are small enough to arrive whole in the upstream's first segment. A body malformed
+    // from its start is refused like a malformed head: nothing has gone to the client yet.
     if (relay_body_ && !parser_->is_done()) {
       size_buffer(client_framing_ == Framing::length ? response_length_ : kBodyChunk);
       error_code ec;
       const std::size_t got = take_buffered_body(ec);
       if (ec) {
-        report_failure();
-        drop_connection();
-        client_gone(status_);
+        upstream_failed(502, "the upstream sent a malformed response body: " + ec.message(), false);
         return;
       }
       append_body_piece(client_head_, got);
     }
+    head_written_ = true;
     responder_.write(net::buffer(client_head_), bind([](Exchange& x, error_code wec) {
                        if (wec) {
                          x.drop_connection();

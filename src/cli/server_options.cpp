@@ -50,7 +50,7 @@ void ServerFlags::add_to(CLI::App& cmd, std::uint16_t default_port) {
   cmd.add_option("--max-header-bytes", server.max_header_bytes,
                  "Largest request header block; beyond it 431")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 20));
+      ->check(CLI::Range(std::size_t{1024}, http::kMaxHeaderBytesLimit));
   cmd.add_option("--max-body-bytes", server.max_body_bytes, "Largest request body; beyond it 413")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 34));

@@ -6,6 +6,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <exception>
+#include <stdexcept>
 
 #include "conv/http/body_error.hpp"
 #include "conv/http/chunk_limits.hpp"
@@ -182,10 +183,9 @@ bool Session::parse() {
     // The header stays in the buffer until it is complete (Beast may take the request line
     // first), so that the validator sees the raw block as received.
     const auto data = buffer_.data();
-    header_offset_ +=
-        parser_->put(net::buffer(static_cast<const char*>(data.data()) + header_offset_,
-                                 data.size() - header_offset_),
-                     ec);
+    header_offset_ += put(net::buffer(static_cast<const char*>(data.data()) + header_offset_,
+                                      data.size() - header_offset_),
+                          ec, bhttp::error::header_limit);
     // The limit is on the whole block, request line to blank line, exactly: Beast's own
     // check lets about twice through when the block arrives in one or two reads.
     const std::size_t limit = shared_.options.max_header_bytes;
@@ -277,7 +277,7 @@ std::size_t Session::parse_body_into(char* data, std::size_t size, error_code& e
       input = net::buffer(input.data(), chunk_header_window(as_view(input), trailer_budget()));
     }
     const std::size_t room = body.size;
-    const std::size_t used = parser_->put(input, ec);
+    const std::size_t used = put(input, ec, BodyError::trailers_too_large);
     buffer_.consume(used);
     if (!at_chunk_line) chunk_.left -= std::min<std::uint64_t>(chunk_.left, room - body.size);
     if (ec == bhttp::error::need_more) {
@@ -301,6 +301,18 @@ std::size_t Session::parse_body_into(char* data, std::size_t size, error_code& e
   body.size = 0;
   body_received_ += produced;
   return produced;
+}
+
+// Beast throws std::length_error for a field value of 65,534 bytes or more (it stores field
+// sizes in 16 bits); the limits keep such fields out, and this turns one that got in anyway
+// into `too_large` (431) instead of an exception that would stop the worker.
+std::size_t Session::put(net::const_buffer input, error_code& ec, error_code too_large) {
+  try {
+    return parser_->put(input, ec);
+  } catch (const std::length_error&) {
+    ec = too_large;
+    return 0;
+  }
 }
 
 std::size_t Session::trailer_budget() const {

@@ -87,7 +87,7 @@ TEST(BalancerConfig, ErrorsNameTheField) {
   EXPECT_EQ(error_of(R"({"upstreams": []})"), "upstreams: at least one upstream is needed");
   EXPECT_EQ(error_of(R"({"upstreams": "a:1"})"), "upstreams: expected an array of upstreams");
   EXPECT_EQ(error_of(R"({"timeouts": {"connect": 0}})"),
-            "timeouts.connect: expected a number of seconds > 0 and at most 86400");
+            "timeouts.connect: expected a number of seconds of at least 0.001 and at most 86400");
   EXPECT_EQ(error_of(R"({"timeouts": {"connect": "1s"}})"),
             "timeouts.connect: expected a number of seconds");
   EXPECT_EQ(error_of(R"({"timeouts": {"conect": 1}})").rfind("timeouts.conect: unknown key", 0),
@@ -237,6 +237,22 @@ TEST(BalancerConfig, LoopbackHostsAreKnown) {
   for (const char* h : {"0.0.0.0", "::", "10.0.0.1", "lb.internal", "localhost.example"}) {
     EXPECT_FALSE(is_loopback_host(h)) << h;
   }
+}
+
+// Found by tests/fuzz/balancer_config: 0.0004 s rounded to 0 ms, which means "none".
+TEST(BalancerConfig, ATimeNeverRoundsToZero) {
+  EXPECT_EQ(error_of(R"({"timeouts": {"connect": 0.0004}})"),
+            "timeouts.connect: expected a number of seconds of at least 0.001 and at most 86400");
+  EXPECT_EQ(parse_config(R"({"timeouts": {"connect": 0.0005}})").connect_timeout, 1ms);
+  EXPECT_EQ(parse_config(R"({"timeouts": {"drain": 0.0004}})").server.drain_timeout, 0ms);
+}
+
+// Beast cannot hold a field of 64 KiB: the header limit stops there.
+TEST(BalancerConfig, TheHeaderLimitIsAtMost64KiB) {
+  EXPECT_EQ(parse_config(R"({"limits": {"max_header_bytes": 65536}})").server.max_header_bytes,
+            65536u);
+  EXPECT_EQ(error_of(R"({"limits": {"max_header_bytes": 65537}})"),
+            "limits.max_header_bytes: expected an integer from 1024 to 65536");
 }
 
 }  // namespace

@@ -123,5 +123,41 @@ TEST_F(ProxyEdgeTest, AnUpstreamsChunkMetadataCannotGrowItsBuffer) {
   EXPECT_EQ(after->result_int(), 200);
 }
 
+// Found by tests/fuzz/balancer_session: Beast throws for a field of 64 KiB or more, and a
+// trailer that long from an upstream stopped the balancer's worker. The upstream buffer is
+// now too small to hold one: the response is cut, and the balancer serves on.
+TEST_F(ProxyEdgeTest, AnUpstreamTrailerFieldOver64KiBCannotStopTheBalancer) {
+  const std::string trailer = "X-T: " + std::string(70 * 1024, 't') + "\r\n\r\n";
+  ScriptedUpstream up([&](const std::string& head, int, int) {
+    return head.starts_with("GET /trailer")
+               ? ScriptedReply(
+                     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "2\r\nok\r\n0\r\n" +
+                     trailer)
+               : ScriptedReply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  });
+  start({up.port});
+  TestClient client(port_);
+  ASSERT_TRUE(client.send(conv::testing::get_request("/trailer")));
+  EXPECT_FALSE(client.read_response(5000ms));  // cut: the last chunk never came
+  auto alive = get("/_conv/healthz");
+  ASSERT_TRUE(alive);
+  EXPECT_EQ(alive->result_int(), 200);
+}
+
+// Found by tests/fuzz/balancer_session: a body malformed from its first byte (a bad chunk
+// size in the upstream's first segment) left the client with nothing, not the 502 that a
+// malformed response gets: the balancer had marked its head as sent before checking.
+TEST_F(ProxyEdgeTest, AnUpstreamBodyMalformedFromItsStartIs502) {
+  ScriptedUpstream up([](const std::string&, int, int) {
+    return ScriptedReply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nbad\r\n");
+  });
+  start({up.port});
+  auto r = get("/x");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 502);
+  EXPECT_NE(r->body().find("malformed response body"), std::string::npos) << r->body();
+}
+
 }  // namespace
 }  // namespace conv::balancer

@@ -227,6 +227,20 @@ TEST_P(SessionTest, AnErrorInTheHeaderSaysHeader) {
   EXPECT_NE(last_body_.find("header"), std::string::npos) << last_body_;
 }
 
+// At the largest header limit, a field as long as it allows is served: no field that Beast
+// cannot hold (64 KiB) gets through, in the header or the trailers.
+TEST_P(SessionTest, TheLargestHeaderLimitHoldsItsLongestField) {
+  ServerOptions o;
+  o.max_header_bytes = kMaxHeaderBytesLimit;
+  start(o);
+  EXPECT_EQ(status_of(request_with_header_of(kMaxHeaderBytesLimit)), 200u);
+  EXPECT_EQ(status_of(request_with_header_of(kMaxHeaderBytesLimit + 1)), 431u);
+  const std::string head = chunked_post("");
+  const std::string field = "X-T: " + std::string(kMaxHeaderBytesLimit - head.size() - 7, 't');
+  EXPECT_EQ(status_of(chunked_post("1\r\na\r\n0\r\n" + field + "\r\n\r\n")), 200u);
+  EXPECT_EQ(status_of(chunked_post("1\r\na\r\n0\r\n" + field + "tt\r\n\r\n")), 431u);
+}
+
 INSTANTIATE_TEST_SUITE_P(BodyModes, SessionTest,
                          ::testing::Values(Handler::BodyMode::buffered,
                                            Handler::BodyMode::streamed),

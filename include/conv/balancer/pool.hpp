@@ -16,10 +16,11 @@ namespace conv::balancer {
 
 // A connection to an upstream, with the bytes read from it but not yet parsed.
 struct UpstreamConnection {
-  // What may be buffered from an upstream but not yet parsed: a response head (the proxy's
-  // header limit, 64 KiB) and one read. Chunk-size lines, extensions and trailers wait in
-  // this buffer too, so an upstream that never ends one gets an error, not our memory.
-  static constexpr std::size_t kMaxBuffered = 80 * 1024;
+  // What may be buffered from an upstream but not yet parsed: a response head, or chunk
+  // metadata (a chunk-size line, the trailers). An upstream that never ends one gets an
+  // error, not our memory. At most 64 KiB, so that no field fits that Beast would throw for
+  // (a field value of 65,534 bytes or more: std::length_error, out of an async read).
+  static constexpr std::size_t kMaxBuffered = 64 * 1024;
 
   explicit UpstreamConnection(boost::asio::ip::tcp::socket s) : socket(std::move(s)) {}
   boost::asio::ip::tcp::socket socket;

@@ -16,6 +16,10 @@ enum class IoModel {
   shared,
 };
 
+// The largest header limit that can be set: Beast stores a field's size in 16 bits and
+// throws for a longer one, so no block (nor header and trailers) may hold a field of 64 KiB.
+inline constexpr std::size_t kMaxHeaderBytesLimit = 64 * 1024;
+
 struct ServerOptions {
   std::string host = "0.0.0.0";
   std::uint16_t port = 5000;  // 0: an ephemeral port (see Server::local_endpoint)

@@ -92,6 +92,8 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
   bool parse();  // true once a request is dispatched or failed
   bool on_header_done(std::string_view raw_header);
   std::size_t parse_body_into(char* data, std::size_t size, boost::system::error_code& ec);
+  std::size_t put(boost::asio::const_buffer input, boost::system::error_code& ec,
+                  boost::system::error_code too_large);
   std::size_t trailer_budget() const;
   Clock::time_point body_deadline() const;
   bool fail_header(boost::system::error_code ec);

@@ -62,7 +62,8 @@ void ServerFlags::add_to(CLI::App& cmd, std::uint16_t default_port) {
                  "Seconds a client has to send a request's headers (slowloris)")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 3600.0));
-  cmd.add_option("--body-timeout", body_timeout, "Seconds a client has to send a request body")
+  cmd.add_option("--body-timeout", body_timeout,
+                 "Seconds a client has to send a whole request body, from the end of its headers")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 3600.0));
   cmd.add_option("--min-body-rate", server.min_body_rate,

@@ -91,10 +91,12 @@ http::Response AdminHandler::answer(bhttp::verb method, std::string_view path,
   auto read_only = [&](http::Response r) {
     return is_read(method) ? std::move(r) : method_not_allowed("GET, HEAD", r.route);
   };
-  if (path == "/")
+  if (path == "/") {
     return read_only(ok(std::string(status_page_html()), "text/html; charset=utf-8", page));
-  if (path == "/status.css")
+  }
+  if (path == "/status.css") {
     return read_only(ok(std::string(status_page_css()), "text/css; charset=utf-8", page));
+  }
   if (path == "/status.js") {
     return read_only(ok(std::string(status_page_script()), "text/javascript; charset=utf-8", page));
   }

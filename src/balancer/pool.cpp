@@ -80,15 +80,20 @@ void ConnectionPool::put(std::size_t upstream, std::unique_ptr<UpstreamConnectio
   set_pooled(upstream);
 }
 
-// Arms the watch of an idle connection. The handler finds the connection by its serial, which
-// is never reused: once the connection has been taken (or closed) the serial matches nothing.
+// Arms the watch of an idle connection: a read of one byte, which completes only if the
+// upstream sends something or closes. (Not async_wait: Asio re-arms epoll for every wait,
+// a system call per request; a read after the response's last, short read is queued without
+// one, and one that finds bytes already there completes at once.) The handler finds the
+// connection by its serial, which is never reused: once the connection has been taken (or
+// closed) the serial matches nothing.
 void ConnectionPool::watch(std::size_t upstream, UpstreamConnection& conn) {
-  conn.socket.async_wait(boost::asio::socket_base::wait_read,
-                         [this, upstream, serial = conn.idle_serial](boost::system::error_code ec) {
-                           // Aborted: taken for reuse or closed; the pool may be gone.
-                           if (ec == boost::asio::error::operation_aborted) return;
-                           on_readable(upstream, serial);
-                         });
+  conn.socket.async_read_some(
+      boost::asio::buffer(conn.watch_byte),
+      [this, upstream, serial = conn.idle_serial](boost::system::error_code ec, std::size_t) {
+        // Aborted: taken for reuse or closed; the pool may be gone.
+        if (ec == boost::asio::error::operation_aborted) return;
+        on_readable(upstream, serial);
+      });
 }
 
 void ConnectionPool::on_readable(std::size_t upstream, std::uint64_t serial) {
@@ -97,11 +102,7 @@ void ConnectionPool::on_readable(std::size_t upstream, std::uint64_t serial) {
   const auto it = std::find_if(list.begin(), list.end(),
                                [serial](const auto& c) { return c->idle_serial == serial; });
   if (it == list.end()) return;
-  if (silent((*it)->socket)) {  // an edge for bytes read before it came back: still clean
-    watch(upstream, **it);
-    return;
-  }
-  list.erase(it);  // closes it: the upstream spoke unasked, or closed
+  list.erase(it);  // closes it: the upstream spoke unasked (a byte is gone), or closed
   UpstreamCounters::bump(counters_[upstream].discarded);
   set_pooled(upstream);
 }

@@ -26,8 +26,9 @@ struct UpstreamConnection {
   boost::asio::ip::tcp::socket socket;
   boost::beast::flat_buffer buffer{kMaxBuffered};
   std::chrono::steady_clock::time_point idle_since;
-  std::uint64_t generation = 0;   // the upstream's address generation it was opened under
-  std::uint64_t idle_serial = 0;  // which stay in the pool this is (see ConnectionPool)
+  std::uint64_t generation = 0;      // the upstream's address generation it was opened under
+  std::uint64_t idle_serial = 0;     // which stay in the pool this is (see ConnectionPool)
+  std::array<char, 1> watch_byte{};  // where the idle watch reads (ConnectionPool::watch)
 };
 
 // One thread's counters for one upstream, for /metrics and /status. Written by that thread
@@ -61,11 +62,10 @@ struct UpstreamCounters {
 // An idle connection must stay silent: bytes or an EOF from it while it waits are a stray
 // response or a close, and a request sent on it would be answered by them (a response
 // desync between clients). So, as nginx's upstream keepalive does, every idle connection is
-// watched: an async_wait for readability is armed when it is put back, and if it fires the
-// connection is closed at once. The watch may fire for bytes already consumed before the
-// connection came back (an edge epoll reported late); it is confirmed with a non-blocking
-// peek, and re-armed if nothing is there. A connection is also peeked just before reuse
-// (the watch's completion may still be queued behind the request that takes it).
+// watched: a one-byte read is started when it is put back, and if it completes the
+// connection is closed at once. A connection is also peeked just before reuse (bytes may
+// have arrived that the reactor has not reported yet, or the watch's completion may still be
+// queued behind the request that takes it).
 //
 // take() and put() run on the pool's own thread; a watch completes on whichever thread runs
 // the socket's io_context, which is the same thread but in the `shared` I/O model: there

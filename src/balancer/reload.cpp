@@ -29,6 +29,13 @@ std::vector<std::string> fixed_differences(const BalancerConfig& a, const Balanc
   note(a.admin.has_value() != b.admin.has_value() ||
            (a.admin && b.admin && a.admin->text() != b.admin->text()),
        "admin");
+  note(a.admin_hosts != b.admin_hosts, "admin_hosts");
+  note(a.admin_token_file != b.admin_token_file, "admin_token_file");
+  note(a.metrics.has_value() != b.metrics.has_value() ||
+           (a.metrics && b.metrics && a.metrics->text() != b.metrics->text()),
+       "metrics");
+  note(a.public_metrics != b.public_metrics, "public_metrics");
+  note(a.trusted_proxies != b.trusted_proxies, "trusted_proxies");
   note(a.pool_max_idle != b.pool_max_idle || a.pool_idle_timeout != b.pool_idle_timeout, "pool");
   return notes;
 }
@@ -128,6 +135,11 @@ std::vector<std::string> Reloader::apply(const BalancerConfig& next) {
   merged.access_log = current_.access_log;
   merged.admin = current_.admin;
   merged.admin_prefix = current_.admin_prefix;
+  merged.admin_hosts = current_.admin_hosts;
+  merged.admin_token_file = current_.admin_token_file;
+  merged.metrics = current_.metrics;
+  merged.public_metrics = current_.public_metrics;
+  merged.trusted_proxies = current_.trusted_proxies;
   merged.pool_max_idle = current_.pool_max_idle;
   merged.pool_idle_timeout = current_.pool_idle_timeout;
   current_ = std::move(merged);

@@ -1,6 +1,6 @@
 #include "conv/balancer/handler.hpp"
 
-#include "conv/balancer/stats.hpp"
+#include "conv/balancer/admin/stats.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/http/target.hpp"
 

@@ -3,11 +3,11 @@
 #include <iostream>
 #include <system_error>
 
-#include "conv/balancer/admin.hpp"
+#include "conv/balancer/admin/admin.hpp"
+#include "conv/balancer/admin/metrics_handler.hpp"
+#include "conv/balancer/admin/stats.hpp"
 #include "conv/balancer/handler.hpp"
-#include "conv/balancer/health.hpp"
-#include "conv/balancer/metrics_handler.hpp"
-#include "conv/balancer/stats.hpp"
+#include "conv/balancer/health/health.hpp"
 #include "conv/http/runner.hpp"
 #include "conv/http/server.hpp"
 

@@ -3,8 +3,8 @@
 #include <iostream>
 #include <thread>
 
-#include "conv/balancer/admin_access.hpp"
-#include "conv/balancer/config.hpp"
+#include "conv/balancer/admin/admin_access.hpp"
+#include "conv/balancer/model/config.hpp"
 #include "conv/balancer/role.hpp"
 #include "conv/cli/app.hpp"
 

@@ -1,4 +1,4 @@
-// The balancer config parser (src/balancer/config.cpp) on arbitrary bytes: it either throws
+// The balancer config parser (src/balancer/model/config.cpp) on arbitrary bytes: it either throws
 // ConfigError or returns a config that
 //  - keeps every range the README and the parser's own messages document (below), and
 //  - reads back the same, field by field, from itself written as a file (config_json.hpp).
@@ -13,7 +13,7 @@
 
 #include "config_diff.hpp"
 #include "config_json.hpp"
-#include "conv/balancer/config.hpp"
+#include "conv/balancer/model/config.hpp"
 
 using namespace conv::balancer;
 using std::chrono::milliseconds;

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "conv/balancer/config.hpp"
+#include "conv/balancer/model/config.hpp"
 
 namespace conv::fuzz {
 

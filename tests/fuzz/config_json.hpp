@@ -11,7 +11,7 @@
 #include <chrono>
 #include <string>
 
-#include "conv/balancer/config.hpp"
+#include "conv/balancer/model/config.hpp"
 
 namespace conv::fuzz {
 

@@ -1,7 +1,7 @@
 // What the balancer must do with the first answer an upstream sends on a connection, computed
 // apart from the proxy: Beast's parser on the whole answer at once, interim (1xx) heads
 // skipped as the proxy does (at most 8 heads), then the same check of the final head
-// (src/balancer/forward.cpp). The upstream half-closes after its answer, so a head cut off is
+// (src/balancer/proxy/forward.cpp). The upstream half-closes after its answer, so a head cut off is
 // a head that never completes.
 #pragma once
 
@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "conv/balancer/forward.hpp"
+#include "conv/balancer/proxy/forward.hpp"
 
 namespace conv::fuzz {
 

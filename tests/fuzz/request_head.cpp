@@ -1,6 +1,6 @@
 // The balancer's request path without sockets: Beast's parser, the smuggling validator both
 // roles use (src/http/request_validator.cpp), then the balancer's framing decision and header
-// rewriting (src/balancer/forward.cpp). Properties of what is forwarded: it parses again as
+// rewriting (src/balancer/proxy/forward.cpp). Properties of what is forwarded: it parses again as
 // one HTTP/1.1 request head, passes the same validator, has exactly the framing header the
 // balancer computed, carries no hop-by-hop header, and keeps method and target.
 #include <cstddef>
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "conv/balancer/forward.hpp"
+#include "conv/balancer/proxy/forward.hpp"
 #include "conv/http/request_validator.hpp"
 #include "head_parse.hpp"
 

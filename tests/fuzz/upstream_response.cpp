@@ -1,4 +1,4 @@
-// What the balancer does with an upstream's response head (src/balancer/forward.cpp): the
+// What the balancer does with an upstream's response head (src/balancer/proxy/forward.cpp): the
 // check that refuses ambiguous framing (502 instead), then the head relayed to the client.
 // Properties of what is relayed, for every client version and connection choice: it parses
 // again as one response head with the same status, exactly the framing header computed,
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "conv/balancer/forward.hpp"
+#include "conv/balancer/proxy/forward.hpp"
 #include "head_parse.hpp"
 
 namespace bhttp = boost::beast::http;

@@ -5,14 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "conv/balancer/config.hpp"
-#include "conv/balancer/pool.hpp"
-#include "conv/balancer/proxy.hpp"
-#include "conv/balancer/proxy_settings.hpp"
-#include "conv/balancer/retry_budget.hpp"
-#include "conv/balancer/selector.hpp"
-#include "conv/balancer/trusted_proxies.hpp"
-#include "conv/balancer/upstream_table.hpp"
+#include "conv/balancer/model/config.hpp"
+#include "conv/balancer/model/upstream_table.hpp"
+#include "conv/balancer/proxy/pool.hpp"
+#include "conv/balancer/proxy/proxy.hpp"
+#include "conv/balancer/proxy/proxy_settings.hpp"
+#include "conv/balancer/proxy/retry_budget.hpp"
+#include "conv/balancer/proxy/trusted_proxies.hpp"
+#include "conv/balancer/select/selector.hpp"
 #include "conv/http/access_log.hpp"
 #include "conv/http/handler.hpp"
 #include "conv/http/metrics.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "conv/balancer/config.hpp"
-#include "conv/balancer/reload.hpp"
+#include "conv/balancer/admin/reload.hpp"
+#include "conv/balancer/model/config.hpp"
 
 namespace conv::balancer {
 

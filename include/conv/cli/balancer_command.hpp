@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "conv/balancer/config.hpp"
+#include "conv/balancer/model/config.hpp"
 #include "conv/cli/server_options.hpp"
 
 namespace conv::cli {

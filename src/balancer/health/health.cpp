@@ -1,0 +1,279 @@
+#include "conv/balancer/health/health.hpp"
+
+#include <algorithm>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <iostream>
+
+#include "conv/balancer/health/discovery.hpp"
+
+namespace conv::balancer {
+
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+
+// One health check: connect, send the request, read the status line and headers.
+struct HealthChecker::Probe : std::enable_shared_from_this<Probe> {
+  Probe(net::io_context& ctx, std::chrono::milliseconds timeout) : socket(ctx), timer(ctx) {
+    timer.expires_after(timeout);
+  }
+  net::ip::tcp::socket socket;
+  net::steady_timer timer;
+  boost::beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::empty_body> parser;
+  std::string request;
+  bool timed_out = false;
+};
+
+HealthChecker::HealthChecker(net::io_context& ctx, const BalancerConfig& config,
+                             UpstreamTable& upstreams, Selector& selector)
+    : ctx_(ctx),
+      config_(config),
+      upstreams_(upstreams),
+      selector_(selector),
+      timer_(ctx),
+      passes_(UpstreamTable::kCapacity, 0),
+      fails_(UpstreamTable::kCapacity, 0),
+      busy_(UpstreamTable::kCapacity, false),
+      epoch_(UpstreamTable::kCapacity, 0),
+      alive_(std::make_shared<bool>(true)) {}
+
+HealthChecker::~HealthChecker() {
+  stop();
+}
+
+void HealthChecker::start() {
+  sync_groups();
+  selector_.refresh(std::chrono::steady_clock::now());
+  for (const auto& g : groups_) discover(g);
+  tick();
+}
+
+void HealthChecker::reconfigure() {
+  sync_groups();
+  selector_.refresh(std::chrono::steady_clock::now());
+  for (const auto& g : groups_) {
+    if (!g->busy && !g->resolved_once) discover(g);
+  }
+}
+
+void HealthChecker::stop() {
+  *alive_ = false;
+  timer_.cancel();
+}
+
+void HealthChecker::sync_groups() {
+  std::vector<std::shared_ptr<Group>> next;
+  for (const auto& c : config_.upstreams) {
+    const auto names = slot_names(c);
+    error_code ec;
+    const auto ip = net::ip::make_address(c.address.host, ec);
+    if (!ec && !c.resolve_all) {
+      // An IP address needs no resolution and never changes.
+      Upstream* u = upstreams_.find(names.front());
+      if (u && !u->resolved()) u->set_endpoint({ip, c.address.port});
+      continue;
+    }
+    const std::string key = names.front() + "/" + std::to_string(names.size());
+    auto same = [&](const std::shared_ptr<Group>& g) { return g->key == key; };
+    if (std::any_of(next.begin(), next.end(), same)) continue;  // listed twice
+    const auto kept = std::find_if(groups_.begin(), groups_.end(), same);
+    if (kept != groups_.end()) {
+      next.push_back(*kept);
+      continue;
+    }
+    auto g = std::make_shared<Group>();
+    g->key = key;
+    g->address = c.address;
+    for (const auto& name : names) {
+      if (Upstream* u = upstreams_.find(name)) {
+        g->slots.push_back(u->index());
+        g->resolved_once = g->resolved_once || u->resolved();  // max_addresses grew
+      }
+    }
+    next.push_back(std::move(g));
+  }
+  for (const auto& old : groups_) {
+    if (std::find(next.begin(), next.end(), old) != next.end()) continue;
+    old->retired = true;
+    for (std::size_t i : old->slots) {
+      const bool still = std::any_of(next.begin(), next.end(), [i](const auto& g) {
+        return std::find(g->slots.begin(), g->slots.end(), i) != g->slots.end();
+      });
+      if (!still && upstreams_[i].endpoint()) assign(i, std::nullopt, false);
+    }
+  }
+  groups_ = std::move(next);
+}
+
+void HealthChecker::tick() {
+  if (!*alive_) return;
+  const auto now = std::chrono::steady_clock::now();
+  // Passive cool-downs end on their own: a short tick notices that promptly.
+  selector_.refresh(now);
+  if (now >= next_round_) {
+    next_round_ = now + config_.health.interval;
+    for (const auto& g : groups_) {
+      if (!g->busy) discover(g);
+    }
+    for (std::size_t i = 0; i < upstreams_.size(); ++i) {
+      const AdminState s = upstreams_[i].admin_state();
+      if (busy_[i] || s == AdminState::disabled || s == AdminState::removed) continue;
+      if (upstreams_[i].resolved() && config_.health.enabled) check(i);
+    }
+  }
+  timer_.expires_after(std::min(config_.health.interval, std::chrono::milliseconds(250)));
+  timer_.async_wait([this, alive = alive_](error_code ec) {
+    if (!ec && *alive) tick();
+  });
+}
+
+void HealthChecker::discover(const std::shared_ptr<Group>& group) {
+  group->busy = true;
+  auto resolver = std::make_shared<net::ip::tcp::resolver>(ctx_);
+  resolver->async_resolve(group->address.host, std::to_string(group->address.port),
+                          [this, group, resolver, alive = alive_](
+                              error_code ec, net::ip::tcp::resolver::results_type results) {
+                            if (!*alive) return;
+                            group->busy = false;
+                            if (group->retired) return;  // a reload dropped its entry meanwhile
+                            if (ec && ec != net::error::host_not_found) {
+                              // A DNS hiccup (timeout, SERVFAIL) says nothing about the replicas:
+                              // keep them.
+                              std::cerr << "conv balancer: upstream " << group->address.text()
+                                        << " does not resolve now (" << ec.message()
+                                        << "); keeping its addresses\n";
+                              return;
+                            }
+                            // No such name (a service scaled to zero): no addresses, every slot
+                            // leaves.
+                            std::vector<net::ip::tcp::endpoint> resolved;
+                            for (const auto& r : results) resolved.push_back(r.endpoint());
+                            apply_discovery(*group, resolved);
+                          });
+}
+
+void HealthChecker::assign(std::size_t i, const std::optional<net::ip::tcp::endpoint>& ep,
+                           bool later) {
+  Upstream& u = upstreams_[i];
+  const auto before = u.endpoint();
+  ++epoch_[i];
+  passes_[i] = 0;
+  fails_[i] = 0;
+  // A new replica may still be starting: with active checks on, it waits for a pass. One that
+  // joins after the first discovery is a new instance: slow start ramps it up.
+  u.assign(ep, !config_.health.enabled);
+  if (ep && later) u.ever_available.store(true, std::memory_order_relaxed);
+  if (before)
+    std::cerr << "conv balancer: upstream " << u.name() << " (" << *before << ") is gone\n";
+  if (ep) {
+    std::cerr << "conv balancer: upstream " << u.name() << " discovered at " << *ep
+              << (config_.health.enabled ? " (joins when a health check passes)" : "") << "\n";
+  }
+}
+
+void HealthChecker::apply_discovery(Group& group,
+                                    const std::vector<net::ip::tcp::endpoint>& resolved) {
+  std::vector<std::optional<net::ip::tcp::endpoint>> current;
+  for (std::size_t i : group.slots) current.push_back(upstreams_[i].endpoint());
+  const SlotPlan plan = plan_slots(current, resolved);
+  bool changed = false;
+  for (std::size_t k = 0; k < group.slots.size(); ++k) {
+    if (plan.slots[k] == current[k]) continue;
+    const std::size_t i = group.slots[k];
+    changed = true;
+    assign(i, plan.slots[k], group.resolved_once);
+    const AdminState s = upstreams_[i].admin_state();
+    if (plan.slots[k] && config_.health.enabled && !busy_[i] && s != AdminState::disabled &&
+        s != AdminState::removed) {
+      check(i);
+    }
+  }
+  group.resolved_once = true;
+  if (plan.left_out != group.left_out) {
+    group.left_out = plan.left_out;
+    if (plan.left_out > 0) {
+      std::cerr << "conv balancer: upstream " << group.address.text() << ": " << plan.left_out
+                << " address(es) beyond max_addresses (" << group.slots.size()
+                << ") are not used\n";
+    }
+  }
+  if (changed) selector_.refresh(std::chrono::steady_clock::now());
+}
+
+void HealthChecker::check(std::size_t i) {
+  Upstream& u = upstreams_[i];
+  const auto ep = u.endpoint();
+  if (!ep) return;
+  busy_[i] = true;
+  auto probe = std::make_shared<Probe>(ctx_, config_.health.timeout);
+  probe->request = "GET " + config_.health.path +
+                   " HTTP/1.1\r\nHost: " + u.config().address.text() +
+                   "\r\nUser-Agent: conv-health-check\r\nConnection: close\r\n\r\n";
+  probe->parser.skip(true);
+  auto done = [this, i, probe, epoch = epoch_[i], alive = alive_](bool pass, std::string why) {
+    if (!*alive) return;
+    probe->timer.cancel();
+    error_code ignored;
+    probe->socket.close(ignored);
+    busy_[i] = false;
+    if (epoch == epoch_[i]) verdict(i, pass, why);  // else: it probed a former address
+  };
+  probe->timer.async_wait([probe](error_code ec) {
+    if (ec) return;
+    probe->timed_out = true;
+    error_code ignored;
+    probe->socket.close(ignored);
+  });
+  probe->socket.async_connect(*ep, [probe, done](error_code ec) {
+    if (ec) {
+      done(false, probe->timed_out ? "timed out" : "connect: " + ec.message());
+      return;
+    }
+    net::async_write(
+        probe->socket, net::buffer(probe->request), [probe, done](error_code wec, std::size_t) {
+          if (wec) {
+            done(false, probe->timed_out ? "timed out" : "send: " + wec.message());
+            return;
+          }
+          bhttp::async_read_header(
+              probe->socket, probe->buffer, probe->parser,
+              [probe, done](error_code rec, std::size_t) {
+                if (rec) {
+                  done(false, probe->timed_out ? "timed out" : "read: " + rec.message());
+                  return;
+                }
+                const unsigned status = probe->parser.get().result_int();
+                done(status >= 200 && status < 300, "status " + std::to_string(status));
+              });
+        });
+  });
+}
+
+void HealthChecker::verdict(std::size_t i, bool pass, const std::string& why) {
+  Upstream& u = upstreams_[i];
+  u.set_last_check((pass ? "pass: " : "fail: ") + why);
+  if (pass) {
+    fails_[i] = 0;
+    if (++passes_[i] >= config_.health.passes && !u.checked_healthy()) {
+      std::cerr << "conv balancer: upstream " << u.name() << " is up (health check passed)\n";
+    }
+    if (passes_[i] >= config_.health.passes) u.set_checked_healthy(true);
+  } else {
+    passes_[i] = 0;
+    if (++fails_[i] >= config_.health.fails && u.checked_healthy()) {
+      u.set_checked_healthy(false);
+      std::cerr << "conv balancer: upstream " << u.name() << " is down (health check: " << why
+                << ")\n";
+    }
+  }
+  selector_.refresh(std::chrono::steady_clock::now());
+}
+
+}  // namespace conv::balancer

@@ -1,0 +1,500 @@
+#include "conv/balancer/model/config.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+
+namespace conv::balancer {
+
+namespace {
+
+namespace json = boost::json;
+
+[[noreturn]] void fail(const std::string& field, const std::string& what) {
+  throw ConfigError(field + ": " + what);
+}
+
+void reject_unknown(const json::object& obj, const std::string& where,
+                    std::initializer_list<std::string_view> known) {
+  for (const auto& kv : obj) {
+    bool ok = false;
+    for (auto k : known) ok = ok || kv.key() == k;
+    if (ok) continue;
+    std::string list;
+    for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    fail(where.empty() ? std::string(kv.key()) : where + "." + std::string(kv.key()),
+         "unknown key (expected " + list + ")");
+  }
+}
+
+const json::object& object_at(const json::value& v, const std::string& field) {
+  if (!v.is_object()) fail(field, "expected an object");
+  return v.get_object();
+}
+
+// A number of seconds, > 0 (or >= 0 when zero is allowed), as milliseconds.
+std::chrono::milliseconds seconds_at(const json::value& v, const std::string& field,
+                                     bool allow_zero = false) {
+  double s = 0;
+  if (v.is_int64()) {
+    s = static_cast<double>(v.get_int64());
+  } else if (v.is_uint64()) {
+    s = static_cast<double>(v.get_uint64());
+  } else if (v.is_double()) {
+    s = v.get_double();
+  } else {
+    fail(field, "expected a number of seconds");
+  }
+  // Whole milliseconds: a non-zero time must not round to 0 (which means "none" or "at once").
+  const bool in_range = std::isfinite(s) && s >= 0 && s <= 86400;
+  const auto ms = std::chrono::milliseconds(in_range ? std::llround(s * 1000) : 0);
+  if (!in_range || (!allow_zero && ms.count() == 0)) {
+    fail(field, std::string("expected a number of seconds ") +
+                    (allow_zero ? ">= 0" : "of at least 0.001") + " and at most 86400");
+  }
+  return ms;
+}
+
+std::uint64_t uint_at(const json::value& v, const std::string& field, std::uint64_t min,
+                      std::uint64_t max) {
+  std::uint64_t n = 0;
+  if (v.is_int64() && v.get_int64() >= 0) {
+    n = static_cast<std::uint64_t>(v.get_int64());
+  } else if (v.is_uint64()) {
+    n = v.get_uint64();
+  } else {
+    fail(field, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  if (n < min || n > max) {
+    fail(field, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return n;
+}
+
+std::string string_at(const json::value& v, const std::string& field) {
+  if (!v.is_string()) fail(field, "expected a string");
+  return std::string(v.get_string());
+}
+
+bool bool_at(const json::value& v, const std::string& field) {
+  if (!v.is_bool()) fail(field, "expected true or false");
+  return v.get_bool();
+}
+
+HostPort host_port_at(const json::value& v, const std::string& field) {
+  if (!v.is_string()) fail(field, "expected HOST:PORT");
+  auto hp = parse_host_port(v.get_string());
+  if (!hp) fail(field, "expected HOST:PORT");
+  return *hp;
+}
+
+UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
+  UpstreamConfig u;
+  if (v.is_string()) {
+    u.address = host_port_at(v, field);
+    return u;
+  }
+  const auto& o = object_at(v, field);
+  reject_unknown(
+      o, field,
+      {"address", "weight", "max_fails", "fail_timeout", "max_conns", "resolve", "max_addresses"});
+  const json::value* addr = o.if_contains("address");
+  if (!addr) fail(field + ".address", "required");
+  u.address = host_port_at(*addr, field + ".address");
+  if (auto* w = o.if_contains("weight")) u.weight = uint_at(*w, field + ".weight", 1, 100);
+  if (auto* m = o.if_contains("max_fails")) {
+    u.max_fails = uint_at(*m, field + ".max_fails", 0, 1000);
+  }
+  if (auto* t = o.if_contains("fail_timeout")) {
+    u.fail_timeout = seconds_at(*t, field + ".fail_timeout");
+  }
+  if (auto* m = o.if_contains("max_conns")) {
+    u.max_conns = static_cast<unsigned>(uint_at(*m, field + ".max_conns", 0, 1'000'000));
+  }
+  if (auto* r = o.if_contains("resolve")) {
+    const std::string mode = r->is_string() ? std::string(r->get_string()) : "";
+    if (mode != "first" && mode != "all") fail(field + ".resolve", "expected \"first\" or \"all\"");
+    u.resolve_all = mode == "all";
+  }
+  if (auto* m = o.if_contains("max_addresses")) {
+    if (!u.resolve_all) fail(field + ".max_addresses", "only with \"resolve\": \"all\"");
+    u.max_addresses = uint_at(*m, field + ".max_addresses", 1, 256);
+  }
+  return u;
+}
+
+// HOST:PORT to listen on; port 0 allowed (an ephemeral port).
+HostPort listen_at(const json::value& v, const std::string& field) {
+  if (!v.is_string()) fail(field, "expected HOST:PORT");
+  auto hp = parse_host_port(v.get_string(), true);
+  if (!hp) fail(field, "expected HOST:PORT");
+  return *hp;
+}
+
+double ratio_at(const json::value& v, const std::string& field) {
+  double r = -1;
+  if (v.is_int64()) r = static_cast<double>(v.get_int64());
+  if (v.is_uint64()) r = static_cast<double>(v.get_uint64());
+  if (v.is_double()) r = v.get_double();
+  if (!(r >= 0 && r <= 1)) fail(field, "expected a share from 0 to 1, such as 0.2");
+  return r;
+}
+
+HashKey hash_key_at(const json::value& v, const std::string& field) {
+  const std::string expected = "expected \"header:NAME\", \"cookie:NAME\" or \"client_address\"";
+  if (!v.is_string()) fail(field, expected);
+  const std::string_view s = v.get_string();
+  HashKey k;
+  if (s == "client_address") return k;
+  const auto colon = s.find(':');
+  const std::string_view kind = s.substr(0, colon);
+  const std::string_view name = colon == std::string_view::npos ? "" : s.substr(colon + 1);
+  bool token = !name.empty();
+  for (char ch : name) {
+    token = token && ch > 0x20 && ch < 0x7f && ch != ':' && ch != ';' && ch != '=' && ch != ',';
+  }
+  if (!token || (kind != "header" && kind != "cookie")) fail(field, expected);
+  k.kind = kind == "header" ? HashKey::header : HashKey::cookie;
+  k.name = std::string(name);
+  return k;
+}
+
+// "round_robin", "least_conn", "random", or {"name": "hash", "key": "..."}.
+PolicyConfig policy_at(const json::value& v, std::chrono::milliseconds slow_start) {
+  PolicyConfig p;
+  p.slow_start = slow_start;
+  const std::string expected =
+      "expected \"round_robin\", \"least_conn\", \"random\" or {\"name\": \"hash\", "
+      "\"key\": ...}";
+  const json::value* name = &v;
+  const json::object* o = nullptr;
+  if (v.is_object()) {
+    o = &v.get_object();
+    reject_unknown(*o, "policy", {"name", "key"});
+    name = o->if_contains("name");
+    if (!name) fail("policy.name", "required");
+  }
+  if (!name->is_string()) fail("policy", expected);
+  const std::string_view n = name->get_string();
+  if (n == "round_robin") {
+    p.kind = PolicyKind::round_robin;
+  } else if (n == "least_conn") {
+    p.kind = PolicyKind::least_conn;
+  } else if (n == "random") {
+    p.kind = PolicyKind::random;
+  } else if (n == "hash") {
+    p.kind = PolicyKind::hash;
+    const json::value* key = o ? o->if_contains("key") : nullptr;
+    if (!key) fail("policy.key", "required for the hash policy");
+    p.key = hash_key_at(*key, "policy.key");
+  } else {
+    fail("policy", expected);
+  }
+  if (o && p.kind != PolicyKind::hash && o->if_contains("key")) {
+    fail("policy.key", "only the hash policy takes a key");
+  }
+  return p;
+}
+
+void apply_timeouts(const json::object& o, BalancerConfig& c) {
+  const std::string w = "timeouts";
+  reject_unknown(o, w,
+                 {"connect", "response", "header", "body", "idle", "write", "drain", "retry"});
+  if (auto* v = o.if_contains("connect")) c.connect_timeout = seconds_at(*v, w + ".connect");
+  if (auto* v = o.if_contains("response")) c.response_timeout = seconds_at(*v, w + ".response");
+  if (auto* v = o.if_contains("header")) c.server.header_timeout = seconds_at(*v, w + ".header");
+  if (auto* v = o.if_contains("body")) c.server.body_timeout = seconds_at(*v, w + ".body");
+  if (auto* v = o.if_contains("idle")) c.server.idle_timeout = seconds_at(*v, w + ".idle");
+  if (auto* v = o.if_contains("write")) c.server.write_timeout = seconds_at(*v, w + ".write");
+  if (auto* v = o.if_contains("drain")) {
+    c.server.drain_timeout = seconds_at(*v, w + ".drain", true);
+  }
+  if (auto* v = o.if_contains("retry")) c.retry_timeout = seconds_at(*v, w + ".retry");
+}
+
+void apply_health(const json::value& v, BalancerConfig& c) {
+  const std::string w = "health_check";
+  if (v.is_null()) {
+    c.health.enabled = false;
+    return;
+  }
+  const auto& o = object_at(v, w);
+  reject_unknown(o, w, {"enabled", "path", "interval", "timeout", "fails", "passes"});
+  if (auto* x = o.if_contains("enabled")) c.health.enabled = bool_at(*x, w + ".enabled");
+  if (auto* x = o.if_contains("path")) {
+    c.health.path = string_at(*x, w + ".path");
+    if (c.health.path.empty() || c.health.path[0] != '/' ||
+        c.health.path.find_first_of(" \r\n\t") != std::string::npos) {
+      fail(w + ".path", "expected a path such as \"/healthz\"");
+    }
+  }
+  if (auto* x = o.if_contains("interval")) c.health.interval = seconds_at(*x, w + ".interval");
+  if (auto* x = o.if_contains("timeout")) c.health.timeout = seconds_at(*x, w + ".timeout");
+  if (auto* x = o.if_contains("fails")) c.health.fails = uint_at(*x, w + ".fails", 1, 100);
+  if (auto* x = o.if_contains("passes")) c.health.passes = uint_at(*x, w + ".passes", 1, 100);
+}
+
+std::vector<std::string> strings_at(const json::value& v, const std::string& field,
+                                    const std::string& expected) {
+  if (!v.is_array()) fail(field, "expected an array of " + expected);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.get_array().size(); ++i) {
+    out.push_back(string_at(v.get_array()[i], field + "[" + std::to_string(i) + "]"));
+  }
+  return out;
+}
+
+// Who may do what: the admin API's names and token, the metrics listener, trusted proxies.
+void apply_access(const json::object& o, BalancerConfig& c) {
+  if (auto* v = o.if_contains("admin_hosts")) {
+    c.admin_hosts = strings_at(*v, "admin_hosts", "host names");
+    for (std::size_t i = 0; i < c.admin_hosts.size(); ++i) {
+      auto& h = c.admin_hosts[i];
+      for (auto& ch : h) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (!parse_host_port(h + ":1")) {
+        fail("admin_hosts[" + std::to_string(i) + "]",
+             "expected a host name such as \"lb.internal\"");
+      }
+    }
+  }
+  if (auto* v = o.if_contains("admin_token_file")) {
+    c.admin_token_file = string_at(*v, "admin_token_file");
+    if (c.admin_token_file.empty()) fail("admin_token_file", "expected a file path");
+  }
+  if (auto* v = o.if_contains("metrics")) {
+    if (v->is_null() || (v->is_string() && v->get_string() == "off")) {
+      c.metrics.reset();
+    } else {
+      c.metrics = listen_at(*v, "metrics");
+    }
+  }
+  if (auto* v = o.if_contains("public_metrics")) c.public_metrics = bool_at(*v, "public_metrics");
+  if (auto* v = o.if_contains("trusted_proxies")) {
+    const auto texts = strings_at(*v, "trusted_proxies", "addresses or CIDR blocks");
+    c.trusted_proxies.clear();
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      auto block = parse_cidr(texts[i]);
+      if (!block) {
+        fail("trusted_proxies[" + std::to_string(i) + "]",
+             "expected an address or CIDR block such as \"10.0.0.0/8\" (no host bits set)");
+      }
+      c.trusted_proxies.push_back(*block);
+    }
+  }
+}
+
+}  // namespace
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  const auto a = boost::asio::ip::make_address(std::string(host), ec);
+  return !ec && a.is_loopback();
+}
+
+const char* to_string(PolicyKind k) {
+  switch (k) {
+    case PolicyKind::round_robin:
+      return "round_robin";
+    case PolicyKind::least_conn:
+      return "least_conn";
+    case PolicyKind::random:
+      return "random";
+    case PolicyKind::hash:
+      return "hash";
+  }
+  return "?";
+}
+
+std::string HashKey::text() const {
+  switch (kind) {
+    case header:
+      return "header:" + name;
+    case cookie:
+      return "cookie:" + name;
+    case client_address:
+      break;
+  }
+  return "client_address";
+}
+
+std::string HostPort::text() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::optional<HostPort> parse_host_port(std::string_view text, bool allow_port_zero) {
+  HostPort hp;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return std::nullopt;
+    }
+    hp.host = std::string(text.substr(1, close - 1));
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    hp.host = std::string(text.substr(0, colon));
+    port = text.substr(colon + 1);
+    if (hp.host.find(':') != std::string::npos) return std::nullopt;  // IPv6 needs brackets
+  }
+  if (hp.host.empty() || port.empty() || port.size() > 5) return std::nullopt;
+  for (char c : hp.host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == '_' || c == ':';
+    if (!ok) return std::nullopt;
+  }
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || (value == 0 && !allow_port_zero) ||
+      value > 65535) {
+    return std::nullopt;
+  }
+  hp.port = static_cast<std::uint16_t>(value);
+  return hp;
+}
+
+BalancerConfig default_config() {
+  BalancerConfig c;
+  c.server.port = 5000;
+  c.server.max_body_bytes = 100ull * 1024 * 1024;
+  return c;
+}
+
+BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
+  boost::system::error_code ec;
+  json::value root = json::parse(text, ec);
+  if (ec) throw ConfigError("not valid JSON: " + ec.message());
+  if (!root.is_object()) throw ConfigError("expected a JSON object at the top level");
+  const auto& o = root.get_object();
+  reject_unknown(o, "", {"listen",         "threads",          "name",
+                         "access_log",     "upstreams",        "timeouts",
+                         "retries",        "health_check",     "pool",
+                         "limits",         "admin_prefix",     "admin",
+                         "policy",         "slow_start",       "outlier_detection",
+                         "admin_hosts",    "admin_token_file", "metrics",
+                         "public_metrics", "trusted_proxies"});
+
+  if (auto* v = o.if_contains("listen")) {
+    const HostPort hp = listen_at(*v, "listen");  // port 0: an ephemeral port
+    c.server.host = hp.host;
+    c.server.port = hp.port;
+  }
+  if (auto* v = o.if_contains("admin")) {
+    c.admin_explicit = true;
+    if (v->is_null() || (v->is_string() && v->get_string() == "off")) {
+      c.admin.reset();
+    } else {
+      c.admin = listen_at(*v, "admin");
+    }
+  }
+  apply_access(o, c);
+  if (auto* v = o.if_contains("policy")) c.policy = policy_at(*v, c.policy.slow_start);
+  if (auto* v = o.if_contains("slow_start")) {
+    c.policy.slow_start = seconds_at(*v, "slow_start", true);
+  }
+  if (auto* v = o.if_contains("outlier_detection")) {
+    const std::string w = "outlier_detection";
+    const auto& od = object_at(*v, w);
+    reject_unknown(od, w, {"consecutive_5xx", "ejection_time"});
+    if (auto* x = od.if_contains("consecutive_5xx")) {
+      c.outlier.consecutive_5xx =
+          static_cast<unsigned>(uint_at(*x, w + ".consecutive_5xx", 0, 1000));
+    }
+    if (auto* x = od.if_contains("ejection_time")) {
+      c.outlier.ejection = seconds_at(*x, w + ".ejection_time");
+    }
+  }
+  if (auto* v = o.if_contains("threads")) {
+    c.server.threads = static_cast<unsigned>(uint_at(*v, "threads", 1, 256));
+  }
+  if (auto* v = o.if_contains("name")) c.name = string_at(*v, "name");
+  if (auto* v = o.if_contains("access_log")) c.access_log = string_at(*v, "access_log");
+  if (auto* v = o.if_contains("admin_prefix")) {
+    c.admin_prefix = string_at(*v, "admin_prefix");
+    if (c.admin_prefix.size() < 2 || c.admin_prefix[0] != '/' || c.admin_prefix.back() == '/') {
+      fail("admin_prefix", "expected a path such as \"/_conv\"");
+    }
+  }
+  if (auto* v = o.if_contains("upstreams")) {
+    if (!v->is_array()) fail("upstreams", "expected an array of upstreams");
+    c.upstreams.clear();
+    const auto& arr = v->get_array();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      c.upstreams.push_back(upstream_at(arr[i], "upstreams[" + std::to_string(i) + "]"));
+    }
+    if (c.upstreams.empty()) fail("upstreams", "at least one upstream is needed");
+    std::size_t slots = 0;
+    for (const auto& u : c.upstreams) slots += u.resolve_all ? u.max_addresses : 1;
+    if (slots > kMaxUpstreams) {
+      fail("upstreams", "more than " + std::to_string(kMaxUpstreams) +
+                            " upstreams (each max_addresses slot of \"resolve\": \"all\" counts)");
+    }
+  }
+  if (auto* v = o.if_contains("timeouts")) apply_timeouts(object_at(*v, "timeouts"), c);
+  if (auto* v = o.if_contains("retries")) {
+    const auto& r = object_at(*v, "retries");
+    reject_unknown(r, "retries", {"tries", "timeout", "budget", "min_concurrent"});
+    if (auto* x = r.if_contains("tries")) {
+      c.tries = static_cast<unsigned>(uint_at(*x, "retries.tries", 1, 20));
+    }
+    if (auto* x = r.if_contains("timeout")) c.retry_timeout = seconds_at(*x, "retries.timeout");
+    if (auto* x = r.if_contains("budget")) c.retry_budget.ratio = ratio_at(*x, "retries.budget");
+    if (auto* x = r.if_contains("min_concurrent")) {
+      c.retry_budget.min_concurrent =
+          static_cast<unsigned>(uint_at(*x, "retries.min_concurrent", 0, 100000));
+    }
+  }
+  if (auto* v = o.if_contains("health_check")) apply_health(*v, c);
+  if (auto* v = o.if_contains("pool")) {
+    const auto& p = object_at(*v, "pool");
+    reject_unknown(p, "pool", {"max_idle_per_upstream", "idle_timeout"});
+    if (auto* x = p.if_contains("max_idle_per_upstream")) {
+      c.pool_max_idle = static_cast<unsigned>(uint_at(*x, "pool.max_idle_per_upstream", 0, 10000));
+    }
+    if (auto* x = p.if_contains("idle_timeout")) {
+      c.pool_idle_timeout = seconds_at(*x, "pool.idle_timeout");
+    }
+  }
+  if (auto* v = o.if_contains("limits")) {
+    const auto& l = object_at(*v, "limits");
+    reject_unknown(l, "limits",
+                   {"max_header_bytes", "max_body_bytes", "max_connections", "min_body_rate"});
+    if (auto* x = l.if_contains("max_header_bytes")) {
+      c.server.max_header_bytes =
+          uint_at(*x, "limits.max_header_bytes", 1024, http::kMaxHeaderBytesLimit);
+    }
+    if (auto* x = l.if_contains("max_body_bytes")) {
+      c.server.max_body_bytes = uint_at(*x, "limits.max_body_bytes", 0, 1ull << 40);
+    }
+    if (auto* x = l.if_contains("max_connections")) {
+      c.server.max_connections = uint_at(*x, "limits.max_connections", 1, 1 << 20);
+    }
+    if (auto* x = l.if_contains("min_body_rate")) {
+      c.server.min_body_rate = uint_at(*x, "limits.min_body_rate", 0, 1ull << 40);
+    }
+  }
+  return c;
+}
+
+BalancerConfig load_config_file(const std::string& path, BalancerConfig base) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot open the file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  try {
+    return parse_config(ss.str(), std::move(base));
+  } catch (const ConfigError& e) {
+    throw ConfigError(path + ": " + e.what());
+  }
+}
+
+}  // namespace conv::balancer

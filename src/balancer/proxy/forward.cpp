@@ -1,0 +1,292 @@
+#include "conv/balancer/proxy/forward.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+#include <charconv>
+
+#include "conv/http/request_validator.hpp"
+
+namespace conv::balancer {
+
+namespace bhttp = boost::beast::http;
+using boost::beast::iequals;
+
+namespace {
+
+// The options a message's Connection headers list (RFC 9110 7.6.1): each names a header that
+// is hop-by-hop for this message. At most kMaxConnectionOptions are kept (the validator and
+// check_upstream_response refuse messages with more), and a name is compared only with the
+// options of its length (a bit per length mod 64): checking every field stays linear.
+class ConnectionOptions {
+ public:
+  template <typename Fields>
+  explicit ConnectionOptions(const Fields& fields) {
+    for (const auto& f : fields) {
+      if (f.name() != bhttp::field::connection) continue;
+      http::for_each_list_item(f.value(), [this](std::string_view option) {
+        if (count_ == http::kMaxConnectionOptions) return;
+        options_[count_++] = {option.data(), option.size()};
+        lengths_ |= bit(option.size());
+      });
+    }
+  }
+
+  bool lists(std::string_view name) const {
+    if ((lengths_ & bit(name.size())) == 0) return false;
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (iequals(std::string_view(options_[i].data, options_[i].size), name)) return true;
+    }
+    return false;
+  }
+
+ private:
+  static std::uint64_t bit(std::size_t n) { return std::uint64_t{1} << (n % 64); }
+
+  // Trivial, so left uninitialised: built for every forwarded request and response.
+  struct Option {
+    const char* data;
+    std::size_t size;
+  };
+  Option options_[http::kMaxConnectionOptions];
+  std::size_t count_ = 0;
+  std::uint64_t lengths_ = 0;
+};
+
+// Appends one more value of a list header (several lines, or one comma list) with ", ".
+void add_value(std::string& list, std::string_view value) {
+  if (!list.empty()) list += ", ";
+  list.append(value);
+}
+
+// The headers that say who the client is. X-Forwarded-* and X-Real-IP are not in Beast's
+// field table: compare their names only for unknown fields of the right lengths.
+enum class Forwarded { none, for_, proto, host, real_ip, forwarded };
+Forwarded forwarded_kind(bhttp::field f, std::string_view name) {
+  if (f == bhttp::field::forwarded) return Forwarded::forwarded;
+  if (f != bhttp::field::unknown) return Forwarded::none;
+  if (name.size() == 9 && iequals(name, "X-Real-IP")) return Forwarded::real_ip;
+  if (name.size() < 15 || name.size() > 17) return Forwarded::none;
+  if (iequals(name, "X-Forwarded-For")) return Forwarded::for_;
+  if (iequals(name, "X-Forwarded-Proto")) return Forwarded::proto;
+  if (iequals(name, "X-Forwarded-Host")) return Forwarded::host;
+  return Forwarded::none;
+}
+
+void header(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+void framing_header(std::string& out, Framing framing, std::uint64_t length) {
+  if (framing == Framing::length) {
+    char buf[24];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, length);
+    header(out, "Content-Length", std::string_view(buf, static_cast<std::size_t>(end - buf)));
+  } else if (framing == Framing::chunked) {
+    header(out, "Transfer-Encoding", "chunked");
+  }
+}
+
+bool printable(std::string_view s) {
+  for (char c : s) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_hop_by_hop(bhttp::field f) {
+  switch (f) {
+    case bhttp::field::connection:
+    case bhttp::field::keep_alive:
+    case bhttp::field::proxy_connection:
+    case bhttp::field::te:
+    case bhttp::field::trailer:
+    case bhttp::field::transfer_encoding:
+    case bhttp::field::upgrade:
+    case bhttp::field::proxy_authorization:
+    case bhttp::field::proxy_authenticate:
+    case bhttp::field::content_length:
+      return true;
+    default:
+      return false;  // Beast knows every hop-by-hop header by name
+  }
+}
+
+bool asks_upgrade(const http::RequestHeader& request) {
+  bool listed = false;
+  bool other_than_h2c = false;
+  for (const auto& f : request) {
+    if (f.name() == bhttp::field::connection) {
+      http::for_each_list_item(
+          f.value(), [&](std::string_view o) { listed = listed || iequals(o, "upgrade"); });
+    } else if (f.name() == bhttp::field::upgrade) {
+      http::for_each_list_item(f.value(), [&](std::string_view p) {
+        other_than_h2c = other_than_h2c || !iequals(p, "h2c");
+      });
+    }
+  }
+  return listed && other_than_h2c;
+}
+
+Framing request_framing(const http::RequestHeader& request, std::uint64_t& length) {
+  length = 0;
+  const auto framing = http::framing_fields(request);
+  if (framing.encodings > 0) return Framing::chunked;
+  if (framing.lengths == 0) return Framing::none;
+  // Digits only, and only one: validated before.
+  std::from_chars(framing.length.data(), framing.length.data() + framing.length.size(), length);
+  return Framing::length;
+}
+
+std::string upstream_request_head(const http::RequestHeader& request, const ForwardedFor& fwd,
+                                  Framing framing, std::uint64_t length) {
+  const ConnectionOptions options(request);
+  std::string out;
+  out.reserve(512);
+  out.append(request.method_string());
+  out += ' ';
+  out.append(request.target());
+  out.append(" HTTP/1.1\r\n");
+  std::string xff, via;
+  std::string_view host;
+  bool has_host = false;
+  for (const auto& f : request) {
+    const std::string_view name = f.name_string();
+    const bhttp::field id = f.name();
+    if (id == bhttp::field::via) {
+      add_value(via, f.value());
+      continue;
+    }
+    if (id == bhttp::field::host && !has_host) {
+      host = f.value();
+      has_host = true;
+    }
+    switch (forwarded_kind(id, name)) {
+      case Forwarded::for_:
+        if (fwd.trusted_peer) add_value(xff, f.value());
+        continue;
+      case Forwarded::real_ip:
+      case Forwarded::forwarded:
+        if (!fwd.trusted_peer) continue;  // a client's claim about itself: dropped
+        break;
+      case Forwarded::proto:
+      case Forwarded::host:
+        continue;
+      case Forwarded::none:
+        break;
+    }
+    if (is_hop_by_hop(id) || id == bhttp::field::expect) continue;
+    // Connection may name any end-to-end header, but never Host.
+    if (id != bhttp::field::host && options.lists(name)) continue;
+    header(out, name, f.value());
+  }
+  add_value(xff, fwd.client_address);
+  header(out, "X-Forwarded-For", xff);
+  header(out, "X-Forwarded-Proto", fwd.proto);
+  if (has_host) {
+    header(out, "X-Forwarded-Host", host);
+  } else {
+    // An HTTP/1.0 client may omit Host, but what goes upstream is HTTP/1.1, which must have
+    // one: empty, as RFC 9112 3.2 says for a target without an authority.
+    header(out, "Host", "");
+  }
+  add_value(via, fwd.via);
+  header(out, "Via", via);
+  framing_header(out, framing, length);
+  out.append("\r\n");
+  return out;
+}
+
+namespace {
+
+template <typename Header>
+std::optional<std::string> check_response(const Header& response) {
+  // Beast reads any three digits; "000" would be relayed as the status line "HTTP/1.1 0".
+  if (response.result_int() < 100 || response.result_int() > 599) {
+    return "a status code outside 100-599";
+  }
+  const auto framing = http::framing_fields(response);
+  if (framing.lengths > 0 && framing.encodings > 0) {
+    return "both Content-Length and Transfer-Encoding";
+  }
+  if (framing.lengths > 1) return "more than one Content-Length";
+  if (framing.encodings > 1 || (framing.encodings == 1 && !iequals(framing.encoding, "chunked"))) {
+    return "a Transfer-Encoding other than chunked";
+  }
+  if (!printable(response.reason())) return "an invalid reason phrase";
+  if (http::count_connection_options(response) > http::kMaxConnectionOptions) {
+    return "more than " + std::to_string(http::kMaxConnectionOptions) + " Connection options";
+  }
+  return std::nullopt;
+}
+
+template <typename Header>
+std::string response_head(const Header& response, unsigned client_version, Framing framing,
+                          std::uint64_t length, bool keep_alive, std::string_view via) {
+  const ConnectionOptions options(response);
+  std::string out;
+  out.reserve(512);
+  out.append(client_version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  char buf[8];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, response.result_int());
+  out.append(buf, end);
+  out += ' ';
+  std::string_view reason = response.reason();
+  if (reason.empty()) reason = bhttp::obsolete_reason(response.result());
+  out.append(reason);
+  out.append("\r\n");
+  std::string v;
+  for (const auto& f : response) {
+    const std::string_view name = f.name_string();
+    if (f.name() == bhttp::field::via) {
+      add_value(v, f.value());
+      continue;
+    }
+    if (is_hop_by_hop(f.name()) || options.lists(name)) continue;
+    header(out, name, f.value());
+  }
+  add_value(v, via);
+  header(out, "Via", v);
+  framing_header(out, framing, length);
+  if (!keep_alive && client_version != 10) header(out, "Connection", "close");
+  if (keep_alive && client_version == 10) header(out, "Connection", "keep-alive");
+  out.append("\r\n");
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> check_upstream_response(const ResponseHeader& response) {
+  return check_response(response);
+}
+
+std::optional<std::string> check_upstream_response(const PooledResponseHeader& response) {
+  return check_response(response);
+}
+
+std::string client_response_head(const ResponseHeader& response, unsigned client_version,
+                                 Framing framing, std::uint64_t length, bool keep_alive,
+                                 std::string_view via) {
+  return response_head(response, client_version, framing, length, keep_alive, via);
+}
+
+std::string client_response_head(const PooledResponseHeader& response, unsigned client_version,
+                                 Framing framing, std::uint64_t length, bool keep_alive,
+                                 std::string_view via) {
+  return response_head(response, client_version, framing, length, keep_alive, via);
+}
+
+std::string chunk_header(std::size_t size) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, size, 16);
+  std::string out(buf, end);
+  out.append("\r\n");
+  return out;
+}
+
+}  // namespace conv::balancer

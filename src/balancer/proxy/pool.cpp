@@ -1,0 +1,146 @@
+#include "conv/balancer/proxy/pool.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+
+namespace conv::balancer {
+
+namespace {
+
+// An idle connection must have nothing to read: EOF or stray bytes mean the upstream closed
+// it or broke the protocol.
+bool silent(boost::asio::ip::tcp::socket& s) {
+  char c;
+  const ssize_t n = ::recv(s.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+}  // namespace
+
+ConnectionPool::ConnectionPool(std::size_t upstreams, unsigned max_idle,
+                               std::chrono::milliseconds idle_timeout, bool locked)
+    : locked_(locked),
+      idle_(upstreams),
+      counters_(upstreams),
+      max_idle_(max_idle),
+      idle_timeout_(idle_timeout) {}
+
+void UpstreamCounters::response(unsigned status, double seconds) {
+  if (status >= 100 && status < 600) bump(responses[status / 100 - 1]);
+  std::size_t b = 0;
+  while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
+  bump(buckets[b]);
+  bump(time_micros, static_cast<std::uint64_t>(seconds * 1e6));
+}
+
+void ConnectionPool::count_attempt(std::size_t upstream, bool retry) {
+  auto& c = counters_[upstream];
+  UpstreamCounters::bump(c.attempts);
+  if (retry) UpstreamCounters::bump(c.retries);
+}
+
+void ConnectionPool::set_pooled(std::size_t upstream) {
+  counters_[upstream].pooled.store(idle_[upstream].size(), std::memory_order_relaxed);
+}
+
+std::unique_ptr<UpstreamConnection> ConnectionPool::take(
+    std::size_t upstream, std::uint64_t generation, std::chrono::steady_clock::time_point now) {
+  const auto lock = guard();
+  auto& list = idle_[upstream];
+  std::unique_ptr<UpstreamConnection> found;
+  while (!list.empty() && !found) {
+    auto conn = std::move(list.back());  // the most recently used: the warmest
+    list.pop_back();
+    if (now - conn->idle_since >= idle_timeout_ || conn->generation != generation) continue;
+    if (!silent(conn->socket)) {  // checked every time, however briefly it was idle
+      UpstreamCounters::bump(counters_[upstream].discarded);
+      continue;
+    }
+    boost::system::error_code ignored;
+    conn->socket.cancel(ignored);  // its watch completes as aborted and touches nothing
+    conn->idle_serial = 0;
+    found = std::move(conn);
+  }
+  set_pooled(upstream);
+  return found;
+}
+
+void ConnectionPool::put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
+                         std::chrono::steady_clock::time_point now) {
+  const auto lock = guard();
+  auto& list = idle_[upstream];
+  if (list.size() >= max_idle_ || conn->buffer.size() != 0) return;  // dropped: closes it
+  conn->idle_since = now;
+  conn->idle_serial = ++next_serial_;
+  watch(upstream, *conn);
+  list.push_back(std::move(conn));
+  set_pooled(upstream);
+}
+
+// Arms the watch of an idle connection: a read of one byte, which completes only if the
+// upstream sends something or closes. (Not async_wait: Asio re-arms epoll for every wait,
+// a system call per request; a read after the response's last, short read is queued without
+// one, and one that finds bytes already there completes at once.) The handler finds the
+// connection by its serial, which is never reused: once the connection has been taken (or
+// closed) the serial matches nothing.
+void ConnectionPool::watch(std::size_t upstream, UpstreamConnection& conn) {
+  conn.socket.async_read_some(
+      boost::asio::buffer(conn.watch_byte),
+      [this, upstream, serial = conn.idle_serial](boost::system::error_code ec, std::size_t) {
+        // Aborted: taken for reuse or closed; the pool may be gone.
+        if (ec == boost::asio::error::operation_aborted) return;
+        on_readable(upstream, serial);
+      });
+}
+
+void ConnectionPool::on_readable(std::size_t upstream, std::uint64_t serial) {
+  const auto lock = guard();
+  auto& list = idle_[upstream];
+  const auto it = std::find_if(list.begin(), list.end(),
+                               [serial](const auto& c) { return c->idle_serial == serial; });
+  if (it == list.end()) return;
+  list.erase(it);  // closes it: the upstream spoke unasked (a byte is gone), or closed
+  UpstreamCounters::bump(counters_[upstream].discarded);
+  set_pooled(upstream);
+}
+
+void ConnectionPool::clear() {
+  const auto lock = guard();
+  for (std::size_t i = 0; i < idle_.size(); ++i) {
+    idle_[i].clear();
+    set_pooled(i);
+  }
+}
+
+std::size_t ConnectionPool::idle(std::size_t upstream) const {
+  const auto lock = guard();
+  return idle_[upstream].size();
+}
+
+PoolSet::PoolSet(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout,
+                 bool shared_io)
+    : upstreams_(upstreams),
+      max_idle_(max_idle),
+      idle_timeout_(idle_timeout),
+      shared_io_(shared_io) {}
+
+ConnectionPool& PoolSet::local() {
+  return pools_.local([this] {
+    return std::make_unique<ConnectionPool>(upstreams_, max_idle_, idle_timeout_, shared_io_);
+  });
+}
+
+std::uint64_t PoolSet::attempts(std::size_t upstream) const {
+  std::uint64_t n = 0;
+  pools_.for_each([&](const ConnectionPool& p) { n += p.attempts(upstream); });
+  return n;
+}
+
+void PoolSet::clear_all() {
+  pools_.for_each([](ConnectionPool& p) { p.clear(); });
+}
+
+}  // namespace conv::balancer

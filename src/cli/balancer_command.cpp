@@ -13,9 +13,10 @@ namespace conv::cli {
 BalancerCommand::BalancerCommand(CLI::App& app)
     : cmd_(app.add_subcommand("balancer", "Serve as an HTTP load balancer (round-robin proxy)")) {
   flags_.add_to(*cmd_, 5000);
-  cmd_->add_option("--config,-c", config_path_,
-                   "Config file (JSON, see README); flags given here override it. SIGHUP and "
-                   "POST /reload on the admin port re-read it");
+  cmd_->add_option(
+      "--config,-c", config_path_,
+      "Config file (JSON, see docs/configuration.md); flags given here override it. SIGHUP and "
+      "POST /reload on the admin port re-read it");
   cmd_->add_option("--upstream,-u", upstreams_, "Upstream HOST:PORT (repeat for each)")->take_all();
   cmd_->add_option("--admin", admin_,
                    "Admin API (metrics, status page, runtime control, reload): HOST:PORT or off "

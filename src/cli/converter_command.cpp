@@ -11,7 +11,7 @@ ConverterCommand::ConverterCommand(CLI::App& app)
     : cmd_(app.add_subcommand("converter", "Serve the currency-conversion API")) {
   flags_.add_to(*cmd_, 5000);
   cmd_->add_option("--rates", rates_,
-                   "Rates file (JSON, see README); default: the original's 5.10 BRL/USD and "
+                   "Rates file (JSON, see docs/api.md); default: the original's 5.10 BRL/USD and "
                    "5.60 BRL/EUR. SIGHUP reloads it");
 }
 

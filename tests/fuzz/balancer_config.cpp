@@ -1,8 +1,8 @@
 // The balancer config parser (src/balancer/model/config.cpp) on arbitrary bytes: it either throws
 // ConfigError or returns a config that
-//  - keeps every range the README and the parser's own messages document (below), and
+//  - keeps every range docs/configuration.md and the parser's own messages document (below), and
 //  - reads back the same, field by field, from itself written as a file (config_json.hpp).
-// The defaults the README documents are checked once, before the first input.
+// The defaults docs/configuration.md documents are checked once, before the first input.
 #include <boost/json/parse.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -140,7 +140,8 @@ bool lists_upstreams(std::string_view text) {
   return !ec && v.is_object() && v.get_object().contains("upstreams");
 }
 
-// The defaults the README documents ("Balancer config"; threads and name are the command's).
+// The defaults docs/configuration.md documents ("Keys, ranges and defaults"; threads and name are
+// the command's).
 void check_defaults() {
   const BalancerConfig d = default_config();
   const auto s = [](milliseconds ms) { return ms.count(); };
@@ -158,7 +159,7 @@ void check_defaults() {
                   d.policy.kind == PolicyKind::round_robin && s(d.policy.slow_start) == 0 &&
                   d.outlier.consecutive_5xx == 0 && d.retry_budget.ratio == 0 &&
                   d.retry_budget.min_concurrent == 3;
-  if (!ok) finding("default_config() differs from the README's documented defaults");
+  if (!ok) finding("default_config() differs from docs/configuration.md's documented defaults");
   check_round_trip(d);
 }
 

@@ -1,12 +1,12 @@
 // The rates file parser (src/converter/rates.cpp) on arbitrary bytes: it either throws
 // RatesError or returns a table that
-//  - keeps what the README ("Rates file") documents: a known ISO 4217 base quoted at exactly
+//  - keeps what docs/api.md ("Rates file") documents: a known ISO 4217 base quoted at exactly
 //    1; every quote a known code other than the base, as a positive decimal of at most 40
 //    characters; `as_of` a real YYYY-MM-DD date (from 1970) whose epoch is that day's 00:00
 //    UTC; the legacy doubles set exactly when the base is BRL and USD and EUR are quoted, and
 //    then the correctly rounded doubles of those quotes;
 //  - reads back the same from itself written as a rates file.
-// The 44 currencies the README counts are checked once, before the first input.
+// The 44 currencies docs/api.md counts are checked once, before the first input.
 #include "conv/converter/rates.hpp"
 
 #include <boost/json/object.hpp>
@@ -113,7 +113,7 @@ void check_round_trip(const RateTable& t) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (known_currencies().size() != 44) finding("the README says conv ships 44 currencies");
+  if (known_currencies().size() != 44) finding("docs/api.md says conv ships 44 currencies");
   const RateTable shipped = original_rates();
   check_ranges(shipped);
   check_round_trip(shipped);

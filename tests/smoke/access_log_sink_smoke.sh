@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
-# An access log sink that misbehaves must not take the server down (README: "a slow disk or
+# An access log sink that misbehaves must not take the server down (docs/operations.md: "a slow disk or
 # pipe never stalls requests"; "SIGTERM ... exit 0"). The sink is a FIFO, as a pipe to a log
 # shipper or a container runtime's stdout is:
 #   1. its reader stops reading: requests are served (lifecycle_smoke checks the drops), and

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
-# A DNS failure keeps an upstream name's known addresses (README, "Discovery by name"): while
+# A DNS failure keeps an upstream name's known addresses (docs/configuration.md, "Discovery by name"): while
 # the name's DNS server answers SERVFAIL, or nothing at all (a timeout), the balancer keeps
 # sending requests to the addresses it had; only NXDOMAIN (no such name) empties the name.
 #

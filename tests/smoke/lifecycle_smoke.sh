@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
-# What the README promises about signals and the access log, on the real binary:
+# What docs/operations.md promises about signals and the access log, on the real binary:
 #   1. SIGUSR1 reopens the access log file (log rotation), in both roles;
 #   2. a sink that cannot keep up (a FIFO nobody reads) drops lines and counts them in
 #      conv_access_log_dropped_total, while requests are still served;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Static check of deploy/kubernetes/: every file parses, every object is well-formed, and the
-pieces the README promises are there and agree with each other:
+pieces the docs (docs/operations.md) promise are there and agree with each other:
   - a converter Deployment with liveness on /healthz and readiness on /readyz;
   - a headless Service selecting the converter Pods, the name the balancer resolves;
   - a balancer Deployment and a Service selecting it;

@@ -38,7 +38,7 @@ struct RateTable {
   const Decimal* quote(std::string_view code) const;
 };
 
-// Parses and validates the rates file format (see README, "Rates file"):
+// Parses and validates the rates file format (see docs/api.md, "Rates file"):
 //   {"base":"BRL","as_of":"2024-10-03","source":"...","quotes":{"USD":"5.10","EUR":"5.60"}}
 // Throws RatesError.
 RateTable parse_rates(std::string_view json);

@@ -1,6 +1,6 @@
 // Failures before any response byte, through the real proxy (proxy_fixture.hpp): which are
 // retried and where, the limits on retrying (retries.tries, timeouts.retry), and the connect
-// timeout. README, "Failures".
+// timeout. docs/api.md, "Failures".
 #include <gtest/gtest.h>
 
 #include <memory>

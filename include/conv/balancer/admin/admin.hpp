@@ -12,7 +12,7 @@
 
 namespace conv::balancer {
 
-// The admin listener's handler (its own port, loopback by default; see README):
+// The admin listener's handler (its own port, loopback by default; see docs/operations.md):
 //   GET  /                               the status page (with /status.css, /status.js)
 //   GET  /status                         JSON: the policy and every upstream
 //   GET  /metrics                        Prometheus text

@@ -132,7 +132,7 @@ bool is_loopback_host(std::string_view host);
 // The defaults of a balancer: port 5000, 100 MiB request bodies (streamed, never held).
 BalancerConfig default_config();
 
-// Parses the JSON config file format (README, "Balancer config") over `base`. Throws
+// Parses the JSON config file format (docs/configuration.md, "Balancer config") over `base`. Throws
 // ConfigError naming the field.
 BalancerConfig parse_config(std::string_view json, BalancerConfig base = default_config());
 

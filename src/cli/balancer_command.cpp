@@ -12,7 +12,7 @@ namespace conv::cli {
 
 BalancerCommand::BalancerCommand(CLI::App& app)
     : cmd_(app.add_subcommand("balancer", "Serve as an HTTP load balancer (round-robin proxy)")) {
-  flags_.add_to(*cmd_, 5000);
+  flags_.add_to(*cmd_, balancer::default_config().server);
   cmd_->add_option(
       "--config,-c", config_path_,
       "Config file (JSON, see docs/configuration.md); flags given here override it. SIGHUP and "

@@ -9,7 +9,7 @@ namespace conv::cli {
 
 ConverterCommand::ConverterCommand(CLI::App& app)
     : cmd_(app.add_subcommand("converter", "Serve the currency-conversion API")) {
-  flags_.add_to(*cmd_, 5000);
+  flags_.add_to(*cmd_, http::ServerOptions{});
   cmd_->add_option("--rates", rates_,
                    "Rates file (JSON, see docs/api.md); default: the original's 5.10 BRL/USD and "
                    "5.60 BRL/EUR. SIGHUP reloads it");

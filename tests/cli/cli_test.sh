@@ -26,6 +26,12 @@ grep -q -- '--access-log' "$WORK/out" || fail "converter --help does not list --
 "$CONV" balancer --help >"$WORK/out"
 grep -q -- '--upstream' "$WORK/out" || fail "balancer --help does not list --upstream"
 grep -q -- '--check' "$WORK/out" || fail "balancer --help does not list --check"
+# Each role's help shows its own defaults (the balancer takes bodies up to 100 MiB, the
+# converter 1 MiB): the flags are shared, the defaults are not.
+grep -q -- '--max-body-bytes .*=104857600$' "$WORK/out" ||
+  fail "balancer --help does not show its 100 MiB body default"
+"$CONV" converter --help | grep -q -- '--max-body-bytes .*=1048576$' ||
+  fail "converter --help does not show its 1 MiB body default"
 pass "--help"
 [[ $("$CONV" --version) =~ ^conv\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version: $("$CONV" --version)"
 pass "--version"
@@ -40,6 +46,8 @@ expect_usage_error "port not a number" converter --port http
 expect_usage_error "zero threads" converter --threads 0
 expect_usage_error "bad io model" converter --io-model fibers
 expect_usage_error "negative timeout" converter --header-timeout -1
+expect_usage_error "timeout rounding to zero" converter --header-timeout 0.0004
+expect_usage_error "timeout over a day" balancer --upstream a:1 --idle-timeout 86401
 expect_usage_error "missing flag value" converter --port
 expect_usage_error "bad name" converter --name "$(printf 'a\tb')"
 expect_usage_error "missing rates file" converter --rates "$WORK/none.json"

@@ -3,25 +3,23 @@
 #include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "conv/http/server_options.hpp"
 
 namespace conv::cli {
 
-// The flags every serving role shares: where to listen, threads, identity, log, limits.
+// The flags every serving role shares: where to listen, threads, identity, log, and every
+// setting of http::server_settings() (limits and timeouts), with that table's ranges.
 struct ServerFlags {
   http::ServerOptions server;
   std::string access_log = "-";
   std::string name;  // default: the host name
   std::string io_model = "per-thread";
-  double header_timeout = 10;
-  double body_timeout = 30;
-  double idle_timeout = 60;
-  double write_timeout = 30;
-  double drain_timeout = 10;
 
-  // Registers the flags on a subcommand; `default_port` is what --port defaults to.
-  void add_to(CLI::App& cmd, std::uint16_t default_port);
+  // Registers the flags on a subcommand, showing `defaults` (the role's own) in --help.
+  // Not to be moved afterwards: the parser keeps pointers into it.
+  void add_to(CLI::App& cmd, const http::ServerOptions& defaults);
 
   // After parsing: fills `server` and the defaults, or says which flag is wrong.
   std::optional<std::string> finish();
@@ -33,7 +31,12 @@ struct ServerFlags {
 
  private:
   CLI::App* cmd_ = nullptr;
+  // What each setting's flag parsed to, by its index in server_settings(): a count, or
+  // seconds (as given; finish() turns them into milliseconds).
+  std::vector<std::uint64_t> counts_;
+  std::vector<double> seconds_;
   bool given(const char* flag) const { return cmd_ && cmd_->count(flag) > 0; }
+  void add_settings(CLI::App& cmd, const http::ServerOptions& defaults);
 };
 
 }  // namespace conv::cli

@@ -1,6 +1,9 @@
 #include "conv/balancer/admin/reload.hpp"
 
+#include <algorithm>
 #include <iostream>
+
+#include "conv/http/server_settings.hpp"
 
 namespace conv::balancer {
 
@@ -16,13 +19,15 @@ std::vector<std::string> fixed_differences(const BalancerConfig& a, const Balanc
   const auto& t = b.server;
   note(s.host != t.host || s.port != t.port, "listen");
   note(s.threads != t.threads, "threads");
-  note(s.max_header_bytes != t.max_header_bytes || s.max_body_bytes != t.max_body_bytes ||
-           s.max_connections != t.max_connections || s.min_body_rate != t.min_body_rate,
-       "limits");
-  note(s.header_timeout != t.header_timeout || s.body_timeout != t.body_timeout ||
-           s.idle_timeout != t.idle_timeout || s.write_timeout != t.write_timeout ||
-           s.drain_timeout != t.drain_timeout,
-       "client timeouts (header, body, idle, write, drain)");
+  // The HTTP core's settings, one note for each name they are kept under.
+  std::vector<std::string_view> differ;
+  for (const auto& setting : http::server_settings()) {
+    if (setting.get(s) != setting.get(t) &&
+        std::find(differ.begin(), differ.end(), setting.kept_as) == differ.end()) {
+      differ.push_back(setting.kept_as);
+    }
+  }
+  for (const auto name : differ) note(true, std::string(name));
   note(a.access_log != b.access_log, "access_log");
   note(a.name != b.name, "name");
   note(a.admin_prefix != b.admin_prefix, "admin_prefix");

@@ -10,6 +10,8 @@
 #include <initializer_list>
 #include <sstream>
 
+#include "conv/http/server_settings.hpp"
+
 namespace conv::balancer {
 
 namespace {
@@ -202,19 +204,30 @@ PolicyConfig policy_at(const json::value& v, std::chrono::milliseconds slow_star
   return p;
 }
 
+// The settings of http::server_settings() kept in `section` ("limits" or "timeouts"), with
+// the table's ranges (a duration's in seconds, as seconds_at reads it).
+void apply_server_settings(const json::object& o, std::string_view section,
+                           http::ServerOptions& server) {
+  for (const auto& s : http::server_settings()) {
+    if (s.section != section) continue;
+    const json::value* v = o.if_contains(s.key);
+    if (!v) continue;
+    const std::string field = std::string(section) + "." + std::string(s.key);
+    if (s.kind() == http::ServerSetting::Kind::count) {
+      s.set(server, uint_at(*v, field, s.min, s.max));
+    } else {
+      s.set(server, static_cast<std::uint64_t>(seconds_at(*v, field, s.min == 0).count()));
+    }
+  }
+}
+
 void apply_timeouts(const json::object& o, BalancerConfig& c) {
   const std::string w = "timeouts";
   reject_unknown(o, w,
                  {"connect", "response", "header", "body", "idle", "write", "drain", "retry"});
   if (auto* v = o.if_contains("connect")) c.connect_timeout = seconds_at(*v, w + ".connect");
   if (auto* v = o.if_contains("response")) c.response_timeout = seconds_at(*v, w + ".response");
-  if (auto* v = o.if_contains("header")) c.server.header_timeout = seconds_at(*v, w + ".header");
-  if (auto* v = o.if_contains("body")) c.server.body_timeout = seconds_at(*v, w + ".body");
-  if (auto* v = o.if_contains("idle")) c.server.idle_timeout = seconds_at(*v, w + ".idle");
-  if (auto* v = o.if_contains("write")) c.server.write_timeout = seconds_at(*v, w + ".write");
-  if (auto* v = o.if_contains("drain")) {
-    c.server.drain_timeout = seconds_at(*v, w + ".drain", true);
-  }
+  apply_server_settings(o, "timeouts", c.server);
   if (auto* v = o.if_contains("retry")) c.retry_timeout = seconds_at(*v, w + ".retry");
 }
 
@@ -468,19 +481,7 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
     const auto& l = object_at(*v, "limits");
     reject_unknown(l, "limits",
                    {"max_header_bytes", "max_body_bytes", "max_connections", "min_body_rate"});
-    if (auto* x = l.if_contains("max_header_bytes")) {
-      c.server.max_header_bytes =
-          uint_at(*x, "limits.max_header_bytes", 1024, http::kMaxHeaderBytesLimit);
-    }
-    if (auto* x = l.if_contains("max_body_bytes")) {
-      c.server.max_body_bytes = uint_at(*x, "limits.max_body_bytes", 0, 1ull << 40);
-    }
-    if (auto* x = l.if_contains("max_connections")) {
-      c.server.max_connections = uint_at(*x, "limits.max_connections", 1, 1 << 20);
-    }
-    if (auto* x = l.if_contains("min_body_rate")) {
-      c.server.min_body_rate = uint_at(*x, "limits.min_body_rate", 0, 1ull << 40);
-    }
+    apply_server_settings(l, "limits", c.server);
   }
   return c;
 }

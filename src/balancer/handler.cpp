@@ -1,6 +1,6 @@
 #include "conv/balancer/handler.hpp"
 
-#include "conv/balancer/admin/stats.hpp"
+#include "conv/balancer/admin/prometheus.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/http/target.hpp"
 

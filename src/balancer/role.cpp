@@ -5,7 +5,8 @@
 
 #include "conv/balancer/admin/admin.hpp"
 #include "conv/balancer/admin/metrics_handler.hpp"
-#include "conv/balancer/admin/stats.hpp"
+#include "conv/balancer/admin/reload_stats.hpp"
+#include "conv/balancer/admin/sampler.hpp"
 #include "conv/balancer/handler.hpp"
 #include "conv/balancer/health/health.hpp"
 #include "conv/http/runner.hpp"

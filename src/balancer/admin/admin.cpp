@@ -4,6 +4,8 @@
 #include <charconv>
 #include <iostream>
 
+#include "conv/balancer/admin/prometheus.hpp"
+#include "conv/balancer/admin/status_json.hpp"
 #include "conv/balancer/admin/status_page.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/http/target.hpp"

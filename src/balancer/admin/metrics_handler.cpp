@@ -1,5 +1,6 @@
 #include "conv/balancer/admin/metrics_handler.hpp"
 
+#include "conv/balancer/admin/prometheus.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/http/target.hpp"
 

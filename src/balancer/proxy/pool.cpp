@@ -28,14 +28,6 @@ ConnectionPool::ConnectionPool(std::size_t upstreams, unsigned max_idle,
       max_idle_(max_idle),
       idle_timeout_(idle_timeout) {}
 
-void UpstreamCounters::response(unsigned status, double seconds) {
-  if (status >= 100 && status < 600) bump(responses[status / 100 - 1]);
-  std::size_t b = 0;
-  while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
-  bump(buckets[b]);
-  bump(time_micros, static_cast<std::uint64_t>(seconds * 1e6));
-}
-
 void ConnectionPool::count_attempt(std::size_t upstream, bool retry) {
   auto& c = counters_[upstream];
   UpstreamCounters::bump(c.attempts);

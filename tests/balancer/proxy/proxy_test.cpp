@@ -5,7 +5,7 @@
 #include <set>
 #include <thread>
 
-#include "conv/balancer/admin/stats.hpp"
+#include "conv/balancer/admin/upstream_totals.hpp"
 #include "proxy_fixture.hpp"
 
 namespace conv::balancer::proxytest {

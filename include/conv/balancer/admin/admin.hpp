@@ -6,7 +6,8 @@
 #include <string>
 
 #include "conv/balancer/admin/admin_access.hpp"
-#include "conv/balancer/admin/stats.hpp"
+#include "conv/balancer/admin/reload_stats.hpp"
+#include "conv/balancer/admin/sampler.hpp"
 #include "conv/balancer/handler.hpp"
 #include "conv/http/handler.hpp"
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "conv/balancer/admin/stats.hpp"
+#include "conv/balancer/admin/reload_stats.hpp"
 #include "conv/balancer/handler.hpp"
 #include "conv/http/handler.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "conv/balancer/admin/stats.hpp"
+#include "conv/balancer/admin/reload_stats.hpp"
 #include "conv/balancer/handler.hpp"
 #include "conv/balancer/health/health.hpp"
 #include "conv/balancer/model/config.hpp"

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+
+#include "conv/balancer/admin/reload_stats.hpp"
+#include "conv/balancer/admin/sampler.hpp"
+#include "conv/balancer/admin/upstream_totals.hpp"
+
+namespace conv::balancer {
+
+class BalancerHandler;
+
+// GET /status: the policy and every upstream that is not removed, as JSON.
+std::string render_status(const BalancerHandler& h, const StatsSampler& sampler,
+                          const ReloadStats& reloads);
+
+// One upstream as a JSON object (also the answer to a runtime control request).
+std::string render_upstream(const BalancerHandler& h, const Upstream& u,
+                            const StatsSampler::Recent* recent, double share,
+                            const UpstreamTotals* totals);
+
+}  // namespace conv::balancer

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <numeric>
 
+#include "conv/balancer/select/policy.hpp"
+
 namespace conv::balancer {
 
 std::vector<std::size_t> smooth_weighted_order(const std::vector<unsigned>& weights) {
@@ -20,6 +22,33 @@ std::vector<std::size_t> smooth_weighted_order(const std::vector<unsigned>& weig
     order.push_back(best);
   }
   return order;
+}
+
+Upstream* pick_round_robin(const PickContext& c) {
+  const auto& order = c.round.order;
+  const std::size_t n = order.size();
+  const std::uint64_t start = c.next.fetch_add(1, std::memory_order_relaxed);
+  for (std::size_t k = 0; k < n; ++k) {
+    Upstream& u = c.table[order[(start + k) % n]];
+    if (c.take(u)) return &u;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// Strict smooth weighted round-robin, globally across threads and connections: the next
+// upstream of the precomputed order that can take the request.
+class RoundRobin final : public Policy {
+ public:
+  Upstream* pick(const PickContext& c) const override { return pick_round_robin(c); }
+};
+
+}  // namespace
+
+const Policy& round_robin_policy() {
+  static const RoundRobin policy;
+  return policy;
 }
 
 }  // namespace conv::balancer

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "conv/balancer/proxy/retry_budget.hpp"
-#include "conv/balancer/select/policy_hash.hpp"
+#include "conv/balancer/select/ring_hash.hpp"
 #include "conv/balancer/select/selector.hpp"
 
 namespace conv::balancer {

@@ -11,18 +11,10 @@
 
 #include "conv/balancer/model/config.hpp"
 #include "conv/balancer/model/upstream_table.hpp"
-#include "conv/balancer/select/policy_hash.hpp"
-#include "conv/http/handler.hpp"
+#include "conv/balancer/select/policy.hpp"
 #include "conv/util/published.hpp"
 
 namespace conv::balancer {
-
-// What a policy may look at to choose: the request (hash on a header or cookie) and the
-// client's address.
-struct PickKey {
-  const http::RequestHeader* request = nullptr;
-  std::string_view client_address;
-};
 
 // Chooses the upstream of each request by the configured policy:
 //   round_robin  strict smooth weighted round-robin, globally across threads and connections
@@ -30,11 +22,13 @@ struct PickKey {
 //   random       power of two choices: two upstreams drawn at random (in proportion to
 //                weight), the one with fewer requests in flight relative to weight wins
 //   hash         consistent hashing of a header, a cookie or the client address (see
-//                policy_hash.hpp); requests without the key go round-robin
+//                ring_hash.hpp); requests without the key go round-robin
+// Each policy is a Policy (policy.hpp) in its own file; the Selector keeps what they share:
 //
-// What the policies need of the available upstreams (the round-robin order, the members,
-// their effective weights, the ring) is computed off the request path whenever availability,
-// a weight or the policy changes, and published; a pick reads it without a lock. Slow start:
+// What the policies need of the available upstreams (the Round: the round-robin order, the
+// members, their effective weights, the ring) is computed off the request path whenever
+// availability, a weight or the policy changes, and published; a pick reads it without a
+// lock. Slow start:
 // an upstream that becomes available again after having been available before has its weight
 // ramped from 1/10 of a unit to its full weight over the slow-start window (the control thread
 // refreshes every 250 ms, so the ramp moves in those steps).
@@ -44,13 +38,7 @@ class Selector {
   // weight-1 upstream in steps. (Round-robin sequences are unchanged: see smooth_weighted_order.)
   static constexpr unsigned kWeightScale = 10;
 
-  struct Round {
-    PolicyConfig policy;
-    std::vector<unsigned> weights;   // effective weight by upstream index; 0: not available
-    std::vector<std::size_t> order;  // smooth weighted round-robin order, upstream indexes
-    std::vector<std::size_t> members;
-    std::vector<RingPoint> ring;  // hash policy only
-  };
+  using Round = balancer::Round;
 
   explicit Selector(const UpstreamTable& table, PolicyConfig policy = {});
   Selector(const Selector&) = delete;
@@ -73,18 +61,6 @@ class Selector {
   std::shared_ptr<const Round> snapshot() const { return round_.snapshot(); }
 
  private:
-  bool usable(Upstream& u, Upstream::Clock::time_point now,
-              std::span<const std::size_t> exclude) const;
-  Upstream* pick_round_robin(const Round& r, Upstream::Clock::time_point now,
-                             std::span<const std::size_t> exclude);
-  Upstream* pick_least(const Round& r, std::size_t a, std::size_t b,
-                       Upstream::Clock::time_point now, std::span<const std::size_t> exclude);
-  Upstream* pick_least_conn(const Round& r, Upstream::Clock::time_point now,
-                            std::span<const std::size_t> exclude);
-  Upstream* pick_random(const Round& r, Upstream::Clock::time_point now,
-                        std::span<const std::size_t> exclude);
-  Upstream* pick_hash(const Round& r, std::uint64_t hash, Upstream::Clock::time_point now,
-                      std::span<const std::size_t> exclude);
   unsigned effective_weight(const Upstream& u, Upstream::Clock::time_point now) const;
 
   const UpstreamTable& table_;

@@ -1,6 +1,8 @@
-#include "conv/balancer/select/policy_hash.hpp"
+#include "conv/balancer/select/ring_hash.hpp"
 
 #include <algorithm>
+
+#include "conv/balancer/select/policy.hpp"
 
 namespace conv::balancer {
 
@@ -82,6 +84,36 @@ std::optional<std::uint64_t> request_key_hash(const HashKey& key,
     }
   }
   return std::nullopt;
+}
+
+namespace {
+
+// Consistent hashing of the request's key: the owner of the first ring point at or after the
+// key's hash, or the next owners round the ring if it cannot take the request. A request
+// without the key goes round-robin.
+class RingHash final : public Policy {
+ public:
+  Upstream* pick(const PickContext& c) const override {
+    const auto& ring = c.round.ring;
+    const std::optional<std::uint64_t> hash =
+        c.key.request ? request_key_hash(c.round.policy.key, *c.key.request, c.key.client_address)
+                      : std::nullopt;
+    if (!hash || ring.empty()) return pick_round_robin(c);
+    const std::size_t n = ring.size();
+    const std::size_t start = ring_position(ring, *hash);
+    for (std::size_t k = 0; k < n; ++k) {
+      Upstream& u = c.table[ring[(start + k) % n].upstream];
+      if (c.take(u)) return &u;
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace
+
+const Policy& ring_hash_policy() {
+  static const RingHash policy;
+  return policy;
 }
 
 }  // namespace conv::balancer

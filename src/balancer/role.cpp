@@ -53,7 +53,8 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     if (!http::bind_server(server, role)) return 1;
 
     boost::asio::io_context control;
-    HealthChecker health(control, config, handler.upstreams(), handler.selector());
+    DnsResolver dns(control);
+    HealthChecker health(control, config, handler.upstreams(), handler.selector(), dns);
     StatsSampler sampler(control, handler.upstreams(), handler.pools());
     ReloadStats reloads;
     Reloader reloader(config, std::move(load), handler, health, reloads);

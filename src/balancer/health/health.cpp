@@ -32,11 +32,12 @@ struct HealthChecker::Probe : std::enable_shared_from_this<Probe> {
 };
 
 HealthChecker::HealthChecker(net::io_context& ctx, const BalancerConfig& config,
-                             UpstreamTable& upstreams, Selector& selector)
+                             UpstreamTable& upstreams, Selector& selector, Resolver& resolver)
     : ctx_(ctx),
       config_(config),
       upstreams_(upstreams),
       selector_(selector),
+      resolver_(resolver),
       timer_(ctx),
       passes_(UpstreamTable::kCapacity, 0),
       fails_(UpstreamTable::kCapacity, 0),
@@ -136,27 +137,21 @@ void HealthChecker::tick() {
 
 void HealthChecker::discover(const std::shared_ptr<Group>& group) {
   group->busy = true;
-  auto resolver = std::make_shared<net::ip::tcp::resolver>(ctx_);
-  resolver->async_resolve(group->address.host, std::to_string(group->address.port),
-                          [this, group, resolver, alive = alive_](
-                              error_code ec, net::ip::tcp::resolver::results_type results) {
-                            if (!*alive) return;
-                            group->busy = false;
-                            if (group->retired) return;  // a reload dropped its entry meanwhile
-                            if (ec && ec != net::error::host_not_found) {
-                              // A DNS hiccup (timeout, SERVFAIL) says nothing about the replicas:
-                              // keep them.
-                              std::cerr << "conv balancer: upstream " << group->address.text()
-                                        << " does not resolve now (" << ec.message()
-                                        << "); keeping its addresses\n";
-                              return;
-                            }
-                            // No such name (a service scaled to zero): no addresses, every slot
-                            // leaves.
-                            std::vector<net::ip::tcp::endpoint> resolved;
-                            for (const auto& r : results) resolved.push_back(r.endpoint());
-                            apply_discovery(*group, resolved);
-                          });
+  resolver_.resolve(
+      group->address.host, group->address.port,
+      [this, group, alive = alive_](error_code ec, std::vector<net::ip::tcp::endpoint> resolved) {
+        if (!*alive) return;
+        group->busy = false;
+        if (group->retired) return;  // a reload dropped its entry meanwhile
+        if (ec && ec != net::error::host_not_found) {
+          // A DNS hiccup (timeout, SERVFAIL) says nothing about the replicas: keep them.
+          std::cerr << "conv balancer: upstream " << group->address.text()
+                    << " does not resolve now (" << ec.message() << "); keeping its addresses\n";
+          return;
+        }
+        // No such name (a service scaled to zero): no addresses, every slot leaves.
+        apply_discovery(*group, resolved);
+      });
 }
 
 void HealthChecker::assign(std::size_t i, const std::optional<net::ip::tcp::endpoint>& ep,

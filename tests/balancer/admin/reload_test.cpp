@@ -29,12 +29,13 @@ class ReloadTest : public ::testing::Test {
     }
     handler_->selector().refresh(Upstream::Clock::now());
     health_ = std::make_unique<HealthChecker>(ctx_, current_, handler_->upstreams(),
-                                              handler_->selector());
+                                              handler_->selector(), dns_);
     reloader_ = std::make_unique<Reloader>(
         current_, [this] { return next_; }, *handler_, *health_, stats_);
   }
 
   boost::asio::io_context ctx_;
+  DnsResolver dns_{ctx_};
   BalancerConfig current_;
   BalancerConfig next_;
   http::Metrics metrics_{"b", BalancerHandler::route_names()};

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "conv/balancer/health/resolver.hpp"
 #include "conv/balancer/model/config.hpp"
 #include "conv/balancer/model/upstream_table.hpp"
 #include "conv/balancer/select/selector.hpp"
@@ -16,8 +17,9 @@
 namespace conv::balancer {
 
 // Runs on the control thread's io_context, never on the request path:
-//  - discovery: resolves upstream names asynchronously, again every interval, and gives each
-//    address a slot (plan_slots: one slot for "resolve": "first", max_addresses for "all");
+//  - discovery: resolves upstream names through `resolver` (DnsResolver in the balancer, a fake
+//    in tests; it must outlive the checker), again every interval, and gives each address a
+//    slot (plan_slots: one slot for "resolve": "first", max_addresses for "all");
 //    a new address joins once a health check passes (at once when checks are off), one the
 //    name no longer has leaves the rotation; a name that does not resolve yet is down. An IP
 //    address ("first") is set at once and never changes;
@@ -32,7 +34,7 @@ namespace conv::balancer {
 class HealthChecker {
  public:
   HealthChecker(boost::asio::io_context& ctx, const BalancerConfig& config,
-                UpstreamTable& upstreams, Selector& selector);
+                UpstreamTable& upstreams, Selector& selector, Resolver& resolver);
   ~HealthChecker();
   HealthChecker(const HealthChecker&) = delete;
   HealthChecker& operator=(const HealthChecker&) = delete;
@@ -68,6 +70,7 @@ class HealthChecker {
   const BalancerConfig& config_;
   UpstreamTable& upstreams_;
   Selector& selector_;
+  Resolver& resolver_;
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point next_round_{};
   // By upstream index, for every index the table can hold.

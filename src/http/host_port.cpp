@@ -20,7 +20,7 @@ bool valid_host(std::string_view host) {
 // The port's digits as a number: 1-65535, or 0 as well when `rules` allow it. No sign, no
 // spaces: std::from_chars must consume every byte.
 std::optional<std::uint16_t> port_number(std::string_view digits, const HostPortRules& rules) {
-  if (digits.empty() || digits.size() > 5) return std::nullopt;
+  if (digits.empty() || (digits.size() > 5 && !rules.any_port_length)) return std::nullopt;
   unsigned value = 0;
   const char* const last = digits.data() + digits.size();
   const auto [end, ec] = std::from_chars(digits.data(), last, value);
@@ -32,6 +32,7 @@ std::optional<std::uint16_t> port_number(std::string_view digits, const HostPort
 
 struct Split {
   std::string_view host;  // brackets removed
+  bool bracketed = false;
   std::optional<std::string_view> port;
 };
 
@@ -44,6 +45,7 @@ std::optional<Split> split(std::string_view text) {
     const auto close = text.find(']');
     if (close == std::string_view::npos) return std::nullopt;
     s.host = text.substr(1, close - 1);
+    s.bracketed = true;
     text.remove_prefix(close + 1);
     if (text.empty()) return s;
     if (text.front() != ':') return std::nullopt;
@@ -65,7 +67,15 @@ std::string HostPort::text() const {
 
 std::optional<HostPort> parse_host_port(std::string_view text, HostPortRules rules) {
   const auto s = split(text);
-  if (!s || !valid_host(s->host) || !s->port) return std::nullopt;
+  if (!s || !valid_host(s->host)) return std::nullopt;
+  if (s->bracketed && rules.brackets_only_ipv6 && s->host.find(':') == std::string_view::npos) {
+    return std::nullopt;
+  }
+  // No port at all ("host", "[::1]") differs from an empty one ("host:"), refused below.
+  if (!s->port) {
+    if (!rules.default_port) return std::nullopt;
+    return HostPort{std::string(s->host), *rules.default_port};
+  }
   const auto port = port_number(*s->port, rules);
   if (!port) return std::nullopt;
   return HostPort{std::string(s->host), *port};

@@ -86,6 +86,39 @@ TEST(ParseHostPort, PortZeroOnlyWhenAllowed) {
   }
 }
 
+// A URL's authority, as parse_http_url reads it: an optional port (80), any number of port
+// digits, and brackets for IPv6 only. Everything else as in the strict form.
+TEST(ParseHostPort, UrlAuthorityTable) {
+  const Case cases[] = {
+      {"api1", hp("api1", 80)},
+      {"api1:5000", hp("api1", 5000)},
+      {"127.0.0.1", hp("127.0.0.1", 80)},
+      {"[::1]", hp("::1", 80)},
+      {"[::1]:8080", hp("::1", 8080)},
+      {"host:000000080", hp("host", 80)},
+      {"host:00000065535", hp("host", 65535)},
+      {"[api1]", std::nullopt},
+      {"[api1]:80", std::nullopt},
+      {"[127.0.0.1]", std::nullopt},
+      {"", std::nullopt},
+      {":80", std::nullopt},
+      {"[]", std::nullopt},
+      {"host:", std::nullopt},
+      {"[::1]:", std::nullopt},
+      {"host:0", std::nullopt},
+      {"host:65536", std::nullopt},
+      {"host:99999999999999999999999", std::nullopt},
+      {"host:8x", std::nullopt},
+      {"::1", std::nullopt},
+      {"::1:80", std::nullopt},
+      {"[::1]x", std::nullopt},
+      {"[::1", std::nullopt},
+      {"ho st", std::nullopt},
+      {"host:80:80", std::nullopt},
+  };
+  for (const auto& c : cases) expect_parses_as(c.text, kUrlAuthorityRules, c.want);
+}
+
 // text() prints what parses back to the same host and port.
 TEST(ParseHostPort, TextRoundTrips) {
   for (std::string_view in : {"api1:5000", "[::1]:8080", "10.0.0.1:1", "[fe80::1]:65535"}) {

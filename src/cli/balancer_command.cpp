@@ -7,6 +7,7 @@
 #include "conv/balancer/model/config.hpp"
 #include "conv/balancer/role.hpp"
 #include "conv/cli/app.hpp"
+#include "conv/http/host_port.hpp"
 
 namespace conv::cli {
 
@@ -42,7 +43,7 @@ std::optional<std::string> BalancerCommand::apply_flags(balancer::BalancerConfig
   if (!upstreams_.empty()) {
     config.upstreams.clear();
     for (const auto& text : upstreams_) {
-      auto hp = balancer::parse_host_port(text);
+      auto hp = http::parse_host_port(text);
       if (!hp) return "--upstream '" + text + "': expected HOST:PORT";
       balancer::UpstreamConfig u;
       u.address = *hp;
@@ -53,7 +54,7 @@ std::optional<std::string> BalancerCommand::apply_flags(balancer::BalancerConfig
   if (metrics_ == "off") {
     config.metrics.reset();
   } else if (!metrics_.empty()) {
-    auto hp = balancer::parse_host_port(metrics_, true);
+    auto hp = http::parse_host_port(metrics_, {.allow_port_zero = true});
     if (!hp) return "--metrics '" + metrics_ + "': expected HOST:PORT or off";
     config.metrics = *hp;
   }
@@ -61,7 +62,7 @@ std::optional<std::string> BalancerCommand::apply_flags(balancer::BalancerConfig
   if (admin_ == "off") {
     config.admin.reset();
   } else if (!admin_.empty()) {
-    auto hp = balancer::parse_host_port(admin_, true);
+    auto hp = http::parse_host_port(admin_, {.allow_port_zero = true});
     if (!hp) return "--admin '" + admin_ + "': expected HOST:PORT or off";
     config.admin = *hp;
   }

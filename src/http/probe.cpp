@@ -10,8 +10,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <charconv>
+#include <utility>
 
+#include "conv/http/host_port.hpp"
 #include "conv/version.hpp"
 
 namespace conv::http {
@@ -27,16 +28,6 @@ namespace {
 bool valid_target(std::string_view t) {
   for (char c : t) {
     if (c <= 0x20 || c > 0x7e || c == '#') return false;
-  }
-  return true;
-}
-
-bool valid_host(std::string_view h) {
-  if (h.empty()) return false;
-  for (char c : h) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '.' || c == '_' || c == ':';
-    if (!ok) return false;
   }
   return true;
 }
@@ -61,38 +52,10 @@ std::optional<HttpUrl> parse_http_url(std::string_view url) {
     return std::nullopt;
   }
   out.host_header = std::string(authority);
-  std::string_view port_text;
-  if (!authority.empty() && authority.front() == '[') {  // [v6]:port
-    const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    out.host = std::string(authority.substr(1, close - 1));
-    authority.remove_prefix(close + 1);
-    if (!authority.empty()) {
-      if (authority.front() != ':') return std::nullopt;
-      port_text = authority.substr(1);
-      if (port_text.empty()) return std::nullopt;
-    }
-    if (out.host.find(':') == std::string::npos) return std::nullopt;
-  } else {
-    const std::size_t colon = authority.find(':');
-    out.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) {
-      port_text = authority.substr(colon + 1);
-      if (port_text.empty()) return std::nullopt;
-    }
-    if (out.host.find(':') != std::string::npos) return std::nullopt;
-  }
-  if (!valid_host(out.host)) return std::nullopt;
-  if (!port_text.empty()) {
-    unsigned port = 0;
-    const auto [end, ec] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 ||
-        port > 65535) {
-      return std::nullopt;
-    }
-    out.port = static_cast<std::uint16_t>(port);
-  }
+  auto where = parse_host_port(authority, kUrlAuthorityRules);
+  if (!where) return std::nullopt;
+  out.host = std::move(where->host);
+  out.port = where->port;
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "config_diff.hpp"
 #include "config_json.hpp"
 #include "conv/balancer/model/config.hpp"
+#include "conv/http/host_port.hpp"
 
 using namespace conv::balancer;
 using std::chrono::milliseconds;
@@ -39,7 +40,7 @@ void seconds_in_range(milliseconds v, bool zero_ok, const char* field) {
 }
 
 void host_port_ok(const HostPort& hp, bool port_zero_ok, const char* field) {
-  const auto again = parse_host_port(hp.text(), port_zero_ok);
+  const auto again = parse_host_port(hp.text(), {.allow_port_zero = port_zero_ok});
   if (!again || again->host != hp.host || again->port != hp.port) {
     finding(std::string(field) + " does not print back as HOST:PORT: " + hp.text());
   }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "conv/balancer/model/config.hpp"
+#include "conv/http/host_port.hpp"
 
 namespace conv::fuzz {
 

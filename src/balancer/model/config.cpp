@@ -4,7 +4,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <initializer_list>
@@ -134,7 +133,7 @@ UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
 // HOST:PORT to listen on; port 0 allowed (an ephemeral port).
 HostPort listen_at(const json::value& v, const std::string& field) {
   if (!v.is_string()) fail(field, "expected HOST:PORT");
-  auto hp = parse_host_port(v.get_string(), true);
+  auto hp = parse_host_port(v.get_string(), {.allow_port_zero = true});
   if (!hp) fail(field, "expected HOST:PORT");
   return *hp;
 }
@@ -335,44 +334,6 @@ std::string HashKey::text() const {
       break;
   }
   return "client_address";
-}
-
-std::string HostPort::text() const {
-  const bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
-std::optional<HostPort> parse_host_port(std::string_view text, bool allow_port_zero) {
-  HostPort hp;
-  std::string_view port;
-  if (!text.empty() && text.front() == '[') {
-    const auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return std::nullopt;
-    }
-    hp.host = std::string(text.substr(1, close - 1));
-    port = text.substr(close + 2);
-  } else {
-    const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    hp.host = std::string(text.substr(0, colon));
-    port = text.substr(colon + 1);
-    if (hp.host.find(':') != std::string::npos) return std::nullopt;  // IPv6 needs brackets
-  }
-  if (hp.host.empty() || port.empty() || port.size() > 5) return std::nullopt;
-  for (char c : hp.host) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '-' || c == '_' || c == ':';
-    if (!ok) return std::nullopt;
-  }
-  unsigned value = 0;
-  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc() || end != port.data() + port.size() || (value == 0 && !allow_port_zero) ||
-      value > 65535) {
-    return std::nullopt;
-  }
-  hp.port = static_cast<std::uint16_t>(value);
-  return hp;
 }
 
 BalancerConfig default_config() {

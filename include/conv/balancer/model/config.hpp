@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "conv/balancer/proxy/trusted_proxies.hpp"
+#include "conv/http/host_port.hpp"
 #include "conv/http/server_options.hpp"
 
 namespace conv::balancer {
@@ -20,15 +21,10 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct HostPort {
-  std::string host;  // a name or an address (IPv6 without brackets)
-  std::uint16_t port = 0;
-  std::string text() const;  // "host:port", "[::1]:port"
-};
-
-// "api1:5000", "127.0.0.1:5001", "[::1]:5001". Nothing if malformed or port not 1-65535
-// (0-65535 with `allow_port_zero`, for addresses to listen on).
-std::optional<HostPort> parse_host_port(std::string_view text, bool allow_port_zero = false);
+// Addresses are parsed by the HTTP layer's one host:port parser (probe URLs use it too); the
+// names stay here because the whole balancer and its tests spell them unqualified.
+using http::HostPort;
+using http::parse_host_port;
 
 // Upstreams in one config at most, each address slot of a "resolve": "all" entry counted.
 constexpr std::size_t kMaxUpstreams = 256;

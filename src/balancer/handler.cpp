@@ -21,19 +21,22 @@ std::vector<std::string> BalancerHandler::route_names() {
   return {"none", "proxy", "admin"};
 }
 
-BalancerHandler::BalancerHandler(const BalancerConfig& config, const http::Metrics& metrics,
-                                 const http::AccessLog& log)
+BalancerHandler::BalancerHandler(const BalancerConfig& config, UpstreamCluster& cluster,
+                                 const http::Metrics& metrics, const http::AccessLog& log)
     : admin_prefix_(config.admin_prefix),
       public_metrics_(config.public_metrics),
       trusted_(config.trusted_proxies),
+      cluster_(cluster),
       metrics_(metrics),
       log_(log),
-      upstreams_(config.upstreams),
-      selector_(upstreams_, config.policy),
-      pools_(UpstreamTable::kCapacity, config.pool_max_idle, config.pool_idle_timeout,
-             config.server.io_model == http::IoModel::shared),
-      settings_(config),
-      proxy_{settings_, upstreams_, selector_, pools_, budget_, trusted_, proxy, log.enabled()} {}
+      proxy_{cluster.settings(),
+             cluster.upstreams(),
+             cluster.selector(),
+             cluster.pools(),
+             cluster.retry_budget(),
+             trusted_,
+             proxy,
+             log.enabled()} {}
 
 void BalancerHandler::handle(const http::RequestHeader& request, std::string_view,
                              const http::RequestInfo& info, http::Responder responder) {
@@ -53,12 +56,12 @@ http::Response BalancerHandler::admin_response(std::string_view path) const {
   const std::string& p = admin_prefix_;
   if (path == p + "/healthz") return json("{\"status\":\"ok\"}\n", admin);
   if (path == p + "/readyz") {
-    if (draining()) {
+    if (cluster_.draining()) {
       auto r = http::error_response(503, "draining", "shutting down");
       r.route = admin;
       return r;
     }
-    if (selector_.available_count() == 0) {
+    if (cluster_.selector().available_count() == 0) {
       auto r = http::error_response(503, "no_upstream", "no healthy upstream is available");
       r.route = admin;
       return r;
@@ -69,7 +72,7 @@ http::Response BalancerHandler::admin_response(std::string_view path) const {
     http::Response r;
     r.route = admin;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    render_balancer_metrics(*this, nullptr, r.body);
+    render_balancer_metrics({cluster_, metrics_, log_}, nullptr, r.body);
     return r;
   }
   auto r = http::error_response(404, "not_found", "no admin endpoint " + std::string(path));

@@ -7,6 +7,7 @@
 #include "conv/balancer/admin/metrics_handler.hpp"
 #include "conv/balancer/admin/reload_stats.hpp"
 #include "conv/balancer/admin/sampler.hpp"
+#include "conv/balancer/cluster.hpp"
 #include "conv/balancer/handler.hpp"
 #include "conv/balancer/health/health.hpp"
 #include "conv/http/runner.hpp"
@@ -46,7 +47,8 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
   const auto log = http::open_access_log(role, config.access_log);
   if (!log) return 2;
   http::Metrics metrics("conv_http", BalancerHandler::route_names());
-  BalancerHandler handler(config, metrics, *log);
+  UpstreamCluster cluster(config);
+  BalancerHandler handler(config, cluster, metrics, *log);
   int rc = 0;
   {
     http::Server server(config.server, handler, metrics, *log, {config.name});
@@ -54,15 +56,17 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
 
     boost::asio::io_context control;
     DnsResolver dns(control);
-    HealthChecker health(control, config, handler.upstreams(), handler.selector(), dns);
-    StatsSampler sampler(control, handler.upstreams(), handler.pools());
+    HealthChecker health(control, config, cluster.upstreams(), cluster.selector(), dns);
+    StatsSampler sampler(control, cluster.upstreams(), cluster.pools());
     ReloadStats reloads;
-    Reloader reloader(config, std::move(load), handler, health, reloads);
+    Reloader reloader(config, std::move(load), cluster, health, reloads);
 
     const auto admin_log = http::AccessLog::open("off");
     http::Metrics admin_metrics("conv_admin_http", AdminHandler::route_names());
+    const MetricsSources shown{cluster, metrics, *log};
     AdminHandler admin(
-        handler, sampler, reloads, control, [&] { return reloader.reload(); }, std::move(access));
+        cluster, shown, sampler, reloads, control, [&] { return reloader.reload(); },
+        std::move(access));
     std::unique_ptr<http::Server> admin_server;
     if (config.admin) {
       admin_server =
@@ -77,7 +81,7 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     }
 
     http::Metrics scrape_metrics("conv_metrics_http", MetricsHandler::route_names());
-    MetricsHandler scrape(handler, reloads);
+    MetricsHandler scrape(shown, reloads);
     std::unique_ptr<http::Server> metrics_server;
     if (config.metrics) {
       metrics_server = std::make_unique<http::Server>(side_options(*config.metrics, config), scrape,
@@ -109,7 +113,7 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     http::SignalHooks hooks;
     hooks.reload = [&] { reloader.reload(); };
     hooks.reopen_logs = [&] { log->reopen(); };
-    hooks.draining = [&] { handler.set_draining(); };
+    hooks.draining = [&] { cluster.set_draining(); };
     rc = http::run_until_stopped(server, control, config.server.drain_timeout, role, hooks);
     health.stop();
     sampler.stop();
@@ -126,7 +130,7 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
       control.restart();
       control.poll();
     }
-    handler.close_pools();  // before the server's io_contexts go
+    cluster.close_pools();  // before the server's io_contexts go
   }
   log->flush();
   return rc;

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "conv/balancer/handler.hpp"
+#include "conv/balancer/cluster.hpp"
 #include "conv/http/metrics.hpp"
 #include "conv/http/server_options.hpp"
 #include "memory_bound.hpp"
@@ -84,7 +84,7 @@ class BalancerOracles {
 
   template <typename Harness>
   void check_gauges(Harness& harness, const http::Metrics& metrics,
-                    const balancer::BalancerHandler& handler) const {
+                    const balancer::UpstreamCluster& cluster) const {
     if (harness.open_connections() != 0) finding("a client connection is still counted open");
     std::string text;
     metrics.render(text);
@@ -95,10 +95,10 @@ class BalancerOracles {
     if (gauge(text, prefix + "_connections_open") != 0) {
       finding("open connections is not 0 after the exchange");
     }
-    for (const auto& u : handler.upstreams()) {
+    for (const auto& u : cluster.upstreams()) {
       if (u->in_flight() != 0) finding("an upstream still counts a request in flight");
     }
-    if (handler.retry_budget().active() != 0) finding("the retry budget still counts a retry");
+    if (cluster.retry_budget().active() != 0) finding("the retry budget still counts a retry");
   }
 
   // Once the pools are closed, the upstream sees every connection close.

@@ -35,11 +35,11 @@ constexpr std::string_view kSeparator = "\n=upstream=\n";
 
 struct Balancer {
   Balancer() {
-    for (auto& u : handler.upstreams()) {
+    for (auto& u : cluster.upstreams()) {
       u->set_endpoint({net::ip::make_address("127.0.0.1"), upstream.port()});
     }
-    handler.selector().refresh(conv::balancer::Upstream::Clock::now());
-    if (handler.upstreams().size() != 2) conv::fuzz::finding("the harness needs two upstreams");
+    cluster.selector().refresh(conv::balancer::Upstream::Clock::now());
+    if (cluster.upstreams().size() != 2) conv::fuzz::finding("the harness needs two upstreams");
     warm_up();
   }
   static conv::balancer::BalancerConfig make_config() {
@@ -64,18 +64,19 @@ struct Balancer {
         "GET /w HTTP/1.1\r\nHost: w\r\n\r\nHEAD /w HTTP/1.1\r\nHost: w\r\n\r\n"
         "POST /w HTTP/1.1\r\nHost: w\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"
         "GET /_conv/metrics HTTP/1.1\r\nHost: w\r\n\r\n");
-    handler.close_pools();
+    cluster.close_pools();
     upstream.reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
     harness.run("GET /w HTTP/1.1\r\nHost: w\r\n\r\n");
     upstream.reply.reset();
-    handler.close_pools();
+    cluster.close_pools();
     harness.run_until([&] { return upstream.open() == 0; }, std::chrono::seconds(2));
     upstream.clear();
   }
   conv::balancer::BalancerConfig config = make_config();
   conv::http::Metrics metrics{"conv_http", conv::balancer::BalancerHandler::route_names()};
   std::unique_ptr<conv::http::AccessLog> log = conv::http::AccessLog::open("/dev/null");
-  conv::balancer::BalancerHandler handler{config, metrics, *log};
+  conv::balancer::UpstreamCluster cluster{config};
+  conv::balancer::BalancerHandler handler{config, cluster, metrics, *log};
   conv::fuzz::SessionHarness harness{handler, metrics};
   conv::fuzz::RecordingUpstream upstream{harness.context()};
 };
@@ -101,8 +102,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   conv::fuzz::check_responses(client, received);
 
   conv::fuzz::BalancerOracles oracles{b->harness.options(), b->config.admin_prefix, "fuzz"};
-  oracles.check_gauges(b->harness, b->metrics, b->handler);
-  b->handler.close_pools();  // each input starts with no pooled connection
+  oracles.check_gauges(b->harness, b->metrics, b->cluster);
+  b->cluster.close_pools();  // each input starts with no pooled connection
   // Once every upstream connection is closed, the upstream has read all it was sent.
   oracles.check_upstream_closed(b->harness, b->upstream);
   oracles.check_exchange(client, received, b->upstream);

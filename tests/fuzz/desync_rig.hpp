@@ -38,11 +38,11 @@ inline std::vector<std::uint8_t> random_desync_bytes(std::uint32_t seed, std::si
 class DesyncRig {
  public:
   DesyncRig() {
-    for (auto& u : handler_.upstreams()) {
+    for (auto& u : cluster_.upstreams()) {
       u->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), upstream_.port()});
     }
-    handler_.selector().refresh(balancer::Upstream::Clock::now());
-    if (handler_.upstreams().size() != 2) finding("the rig needs two upstreams");
+    cluster_.selector().refresh(balancer::Upstream::Clock::now());
+    if (cluster_.upstreams().size() != 2) finding("the rig needs two upstreams");
   }
 
   // Runs one scenario; the first broken property, or nothing. The balancer's pools are
@@ -60,7 +60,7 @@ class DesyncRig {
     for (std::size_t k = 0; k < clients.size() && !problem; ++k) {
       problem = run_client(clients[k], ids[k], k);
     }
-    handler_.close_pools();
+    cluster_.close_pools();
     if (!harness_.run_until([&] { return upstream_.open() == 0; }, std::chrono::seconds(2))) {
       problem = problem.value_or("an upstream connection stays open after the pools closed");
     }
@@ -89,7 +89,7 @@ class DesyncRig {
   // scenario plays the same alone (a reproducer) as after others (in a fuzzing run).
   void align_rotation() {
     for (int i = 0; i < 2; ++i) {
-      balancer::Upstream* u = handler_.selector().pick(balancer::Upstream::Clock::now(), {});
+      balancer::Upstream* u = cluster_.selector().pick(balancer::Upstream::Clock::now(), {});
       if (u == nullptr) return;
       u->release();
       if (u->index() == 1) return;  // the next pick is upstream 0
@@ -144,7 +144,8 @@ class DesyncRig {
   balancer::BalancerConfig config_ = make_config();
   http::Metrics metrics_{"conv_http", balancer::BalancerHandler::route_names()};
   std::unique_ptr<http::AccessLog> log_ = http::AccessLog::open("off");
-  balancer::BalancerHandler handler_{config_, metrics_, *log_};
+  balancer::UpstreamCluster cluster_{config_};
+  balancer::BalancerHandler handler_{config_, cluster_, metrics_, *log_};
   SessionHarness harness_{handler_, metrics_};  // its own answers say X-Served-By: fuzz
   DesyncUpstream upstream_{harness_.context()};
   std::uint64_t scenario_ = 0;

@@ -60,11 +60,13 @@ std::vector<std::string> AdminHandler::route_names() {
   return {"none", "page", "status", "metrics", "control", "reload"};
 }
 
-AdminHandler::AdminHandler(BalancerHandler& balancer, const StatsSampler& sampler,
-                           const ReloadStats& reloads, boost::asio::io_context& control,
-                           std::function<std::string()> reload, AdminAccess access)
+AdminHandler::AdminHandler(UpstreamCluster& cluster, MetricsSources metrics,
+                           const StatsSampler& sampler, const ReloadStats& reloads,
+                           boost::asio::io_context& control, std::function<std::string()> reload,
+                           AdminAccess access)
     : access_(std::move(access)),
-      balancer_(balancer),
+      cluster_(cluster),
+      metrics_(metrics),
       sampler_(sampler),
       reloads_(reloads),
       control_(control),
@@ -103,11 +105,11 @@ http::Response AdminHandler::answer(bhttp::verb method, std::string_view path,
     return read_only(ok(std::string(status_page_script()), "text/javascript; charset=utf-8", page));
   }
   if (path == "/status") {
-    return read_only(ok(render_status(balancer_, sampler_, reloads_), "application/json", status));
+    return read_only(ok(render_status(cluster_, sampler_, reloads_), "application/json", status));
   }
   if (path == "/metrics") {
     std::string body;
-    if (is_read(method)) render_balancer_metrics(balancer_, &reloads_, body);
+    if (is_read(method)) render_balancer_metrics(metrics_, &reloads_, body);
     return read_only(ok(std::move(body), "text/plain; version=0.0.4; charset=utf-8", metrics));
   }
   if (path == "/healthz") return read_only(ok("{\"status\":\"ok\"}\n", "application/json", status));
@@ -141,7 +143,7 @@ http::Response AdminHandler::upstream_request(
   const std::string_view name = rest.substr(0, slash);
   const std::string_view action =
       slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-  auto& table = balancer_.upstreams();
+  auto& table = cluster_.upstreams();
   Upstream* u = table.find(name);
   if (!u) {
     std::size_t i = 0;
@@ -158,7 +160,7 @@ http::Response AdminHandler::upstream_request(
     return error(404, "unknown_upstream", "no upstream " + std::string(name), control);
   }
   auto answer = [&] {
-    return ok(render_upstream(balancer_, *u, nullptr, 0, nullptr) + "\n", "application/json",
+    return ok(render_upstream(cluster_, *u, nullptr, 0, nullptr) + "\n", "application/json",
               control);
   };
   if (action.empty()) return is_read(method) ? answer() : method_not_allowed("GET, HEAD", control);
@@ -192,7 +194,7 @@ http::Response AdminHandler::upstream_request(
     return error(404, "not_found",
                  "no action " + std::string(action) + " (drain, disable, enable, weight)", control);
   }
-  balancer_.selector().refresh(Upstream::Clock::now());
+  cluster_.selector().refresh(Upstream::Clock::now());
   return answer();
 }
 

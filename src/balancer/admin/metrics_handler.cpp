@@ -36,7 +36,7 @@ void MetricsHandler::handle(const http::RequestHeader& request, std::string_view
     responder.send(std::move(refusal));
     return;
   }
-  if (r.route == metrics) render_balancer_metrics(balancer_, &reloads_, r.body);
+  if (r.route == metrics) render_balancer_metrics(metrics_, &reloads_, r.body);
   r.headers.emplace_back("Cache-Control", "no-store");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   responder.send(std::move(r));

@@ -3,7 +3,6 @@
 #include <charconv>
 
 #include "conv/balancer/admin/upstream_totals.hpp"
-#include "conv/balancer/handler.hpp"
 
 namespace conv::balancer {
 
@@ -48,13 +47,14 @@ void series(std::string& out, const char* name, const Upstream& u, std::uint64_t
 
 }  // namespace
 
-void render_balancer_metrics(const BalancerHandler& h, const ReloadStats* reloads,
+void render_balancer_metrics(const MetricsSources& from, const ReloadStats* reloads,
                              std::string& out) {
-  h.metrics().render(out);
+  from.http.render(out);
+  const UpstreamCluster& cluster = from.cluster;
   const auto now = Clock::now();
-  const auto& table = h.upstreams();
+  const auto& table = cluster.upstreams();
   const std::size_t n = table.size();
-  const auto totals = sum_counters(h.pools(), n);
+  const auto totals = sum_counters(cluster.pools(), n);
   std::vector<const Upstream*> listed;  // removed upstreams are not listed
   for (std::size_t i = 0; i < n; ++i) {
     if (table[i].admin_state() != AdminState::removed) listed.push_back(&table[i]);
@@ -88,7 +88,7 @@ void render_balancer_metrics(const BalancerHandler& h, const ReloadStats* reload
   }
   per_upstream("conv_upstream_failures_total", "counter",
                "Failed attempts (connect, timeout, reset, bad response).",
-               [](const Upstream& u, const UpstreamTotals&) { return u.failures.load(); });
+               [](const Upstream& u, const UpstreamTotals&) { return u.failures(); });
   per_upstream("conv_upstream_connect_failures_total", "counter",
                "Connections to the upstream that failed or timed out.",
                [](const Upstream&, const UpstreamTotals& t) { return t.connect_failures; });
@@ -151,11 +151,12 @@ void render_balancer_metrics(const BalancerHandler& h, const ReloadStats* reload
   out += "conv_balancer_request_bytes_total " + std::to_string(bytes_in) + "\n";
   family(out, "conv_balancer_retries_in_progress", "gauge",
          "Requests being retried now (counted against the retry budget).");
-  out += "conv_balancer_retries_in_progress " + std::to_string(h.retry_budget().active()) + "\n";
+  out +=
+      "conv_balancer_retries_in_progress " + std::to_string(cluster.retry_budget().active()) + "\n";
   family(out, "conv_balancer_retry_budget_exhausted_total", "counter",
          "Retries not made because the retry budget was spent.");
-  out += "conv_balancer_retry_budget_exhausted_total " + std::to_string(h.retry_budget().denied()) +
-         "\n";
+  out += "conv_balancer_retry_budget_exhausted_total " +
+         std::to_string(cluster.retry_budget().denied()) + "\n";
   if (reloads) {
     family(out, "conv_balancer_reloads_total", "counter", "Configuration reloads, by result.");
     out +=
@@ -165,7 +166,7 @@ void render_balancer_metrics(const BalancerHandler& h, const ReloadStats* reload
   }
   family(out, "conv_access_log_dropped_total", "counter",
          "Access log lines dropped (sink too slow).");
-  out += "conv_access_log_dropped_total " + std::to_string(h.log().dropped()) + "\n";
+  out += "conv_access_log_dropped_total " + std::to_string(from.log.dropped()) + "\n";
 }
 
 }  // namespace conv::balancer

@@ -47,11 +47,11 @@ std::vector<std::string> fixed_differences(const BalancerConfig& a, const Balanc
 
 }  // namespace
 
-Reloader::Reloader(BalancerConfig& current, ConfigLoader load, BalancerHandler& handler,
+Reloader::Reloader(BalancerConfig& current, ConfigLoader load, UpstreamCluster& cluster,
                    HealthChecker& health, ReloadStats& stats)
     : current_(current),
       load_(std::move(load)),
-      handler_(handler),
+      cluster_(cluster),
       health_(health),
       stats_(stats) {}
 
@@ -70,7 +70,7 @@ std::string Reloader::reload() {
     std::cerr << who << "bad config, keeping the old one: " << e.what() << "\n";
     return e.what();
   }
-  const UpstreamTable& table = handler_.upstreams();
+  const UpstreamTable& table = cluster_.upstreams();
   if (table.size() + table.missing(next.upstreams) > UpstreamTable::kCapacity) {
     stats_.failed.fetch_add(1);
     const std::string why = "more than " + std::to_string(UpstreamTable::kCapacity) +
@@ -91,7 +91,7 @@ std::string Reloader::reload() {
 
 std::vector<std::string> Reloader::apply(const BalancerConfig& next) {
   auto notes = fixed_differences(current_, next);
-  UpstreamTable& table = handler_.upstreams();
+  UpstreamTable& table = cluster_.upstreams();
   std::vector<bool> listed(UpstreamTable::kCapacity, false);
   for (const auto& c : next.upstreams) {
     // An entry's upstreams (the slots of a "resolve": "all" name) come and go together.
@@ -127,7 +127,7 @@ std::vector<std::string> Reloader::apply(const BalancerConfig& next) {
     const std::string slots = n > 1 ? " (" + std::to_string(n) + " slots)" : "";
     notes.push_back("upstream " + entry + slots + " removed (requests in flight finish)");
   }
-  handler_.settings().apply(next);
+  cluster_.settings().apply(next);
   if (!next.health.enabled && current_.health.enabled) {
     // No checker will bring a failed upstream back any more: as at a start without checks.
     for (const auto& u : table) u->set_checked_healthy(true);
@@ -149,7 +149,7 @@ std::vector<std::string> Reloader::apply(const BalancerConfig& next) {
   merged.pool_idle_timeout = current_.pool_idle_timeout;
   current_ = std::move(merged);
   health_.reconfigure();  // discovers new names, sets new addresses, empties the slots gone
-  handler_.selector().configure(current_.policy);  // also refreshes: new weights, members
+  cluster_.selector().configure(current_.policy);  // also refreshes: new weights, members
   return notes;
 }
 

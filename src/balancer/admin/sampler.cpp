@@ -38,7 +38,7 @@ void StatsSampler::sample() {
   for (std::size_t i = 0; i < n; ++i) {
     const auto& t = totals[i];
     s.attempts.push_back(t.attempts);
-    s.errors.push_back(upstreams_[i].failures.load(std::memory_order_relaxed) + t.responses[4]);
+    s.errors.push_back(upstreams_[i].failures() + t.responses[4]);
     s.answered.push_back(t.answered());
     s.micros.push_back(t.time_micros);
   }

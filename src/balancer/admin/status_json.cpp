@@ -6,7 +6,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "conv/balancer/handler.hpp"
+#include "conv/balancer/cluster.hpp"
 
 namespace conv::balancer {
 
@@ -50,7 +50,7 @@ class JsonObject {
 
 }  // namespace
 
-std::string render_upstream(const BalancerHandler& h, const Upstream& u,
+std::string render_upstream(const UpstreamCluster& cluster, const Upstream& u,
                             const StatsSampler::Recent* recent, double share,
                             const UpstreamTotals* totals) {
   const auto now = Clock::now();
@@ -66,7 +66,7 @@ std::string render_upstream(const BalancerHandler& h, const Upstream& u,
   o.str("admin_state", to_string(u.admin_state()));
   o.boolean("available", u.available(now));
   o.num("weight", std::uint64_t{u.weight()});
-  const auto round = h.selector().snapshot();
+  const auto round = cluster.selector().snapshot();
   const unsigned effective = u.index() < round->weights.size() ? round->weights[u.index()] : 0;
   o.num("effective_weight", static_cast<double>(effective) / Selector::kWeightScale);
   o.num("in_flight", static_cast<std::uint64_t>(std::max<std::int64_t>(0, u.in_flight())));
@@ -74,7 +74,7 @@ std::string render_upstream(const BalancerHandler& h, const Upstream& u,
   if (totals) {
     o.num("pooled", totals->pooled);
     o.num("requests", totals->attempts);
-    o.num("failures", u.failures.load(std::memory_order_relaxed));
+    o.num("failures", u.failures());
   }
   if (recent) {
     o.num("requests_per_second", recent->requests_per_second);
@@ -86,26 +86,26 @@ std::string render_upstream(const BalancerHandler& h, const Upstream& u,
   return o.done();
 }
 
-std::string render_status(const BalancerHandler& h, const StatsSampler& sampler,
+std::string render_status(const UpstreamCluster& cluster, const StatsSampler& sampler,
                           const ReloadStats& reloads) {
-  const auto& table = h.upstreams();
+  const auto& table = cluster.upstreams();
   const std::size_t n = table.size();
-  const auto totals = sum_counters(h.pools(), n);
+  const auto totals = sum_counters(cluster.pools(), n);
   auto recent = sampler.recent();
   recent.resize(n);
   double total_rate = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (table[i].admin_state() != AdminState::removed) total_rate += recent[i].requests_per_second;
   }
-  const PolicyConfig policy = h.selector().policy();
+  const PolicyConfig policy = cluster.selector().policy();
   std::string out = "{\"policy\":\"";
   out += to_string(policy.kind);
   out += "\"";
   if (policy.kind == PolicyKind::hash) {
     out += ",\"hash_key\":" + json::serialize(json::value(policy.key.text()));
   }
-  out += ",\"available\":" + std::to_string(h.selector().available_count());
-  out += ",\"draining\":" + std::string(h.draining() ? "true" : "false");
+  out += ",\"available\":" + std::to_string(cluster.selector().available_count());
+  out += ",\"draining\":" + std::string(cluster.draining() ? "true" : "false");
   out += ",\"reloads\":{\"ok\":" + std::to_string(reloads.ok.load()) +
          ",\"failed\":" + std::to_string(reloads.failed.load()) + "}";
   out += ",\"upstreams\":[";
@@ -115,7 +115,7 @@ std::string render_status(const BalancerHandler& h, const StatsSampler& sampler,
     if (!first) out += ',';
     first = false;
     const double share = total_rate > 0 ? recent[i].requests_per_second / total_rate : 0;
-    out += render_upstream(h, table[i], &recent[i], share, &totals[i]);
+    out += render_upstream(cluster, table[i], &recent[i], share, &totals[i]);
   }
   out += "]}\n";
   return out;

@@ -164,7 +164,7 @@ void HealthChecker::assign(std::size_t i, const std::optional<net::ip::tcp::endp
   // A new replica may still be starting: with active checks on, it waits for a pass. One that
   // joins after the first discovery is a new instance: slow start ramps it up.
   u.assign(ep, !config_.health.enabled);
-  if (ep && later) u.ever_available.store(true, std::memory_order_relaxed);
+  if (ep && later) u.ramp_up_on_join();
   if (before)
     std::cerr << "conv balancer: upstream " << u.name() << " (" << *before << ") is gone\n";
   if (ep) {

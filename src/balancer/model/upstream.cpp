@@ -107,8 +107,15 @@ bool Upstream::try_acquire() {
   return true;
 }
 
+void Upstream::note_available(bool was_member, bool slow_start, Clock::time_point now) {
+  if (!was_member && slow_start && ever_available_.load(std::memory_order_relaxed)) {
+    recovered_at_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  ever_available_.store(true, std::memory_order_relaxed);
+}
+
 bool Upstream::report_failure(Clock::time_point now) {
-  failures.fetch_add(1, std::memory_order_relaxed);
+  failures_.fetch_add(1, std::memory_order_relaxed);
   const unsigned max = max_fails();
   if (max == 0) return false;  // passive checks off, as nginx's max_fails=0
   const auto now_ticks = now.time_since_epoch().count();

@@ -30,7 +30,7 @@ PolicyConfig Selector::policy() const {
 unsigned Selector::effective_weight(const Upstream& u, Clock::time_point now) const {
   const unsigned full = std::max(1u, u.weight()) * kWeightScale;
   const auto window = policy_.slow_start;
-  const auto since = u.recovered_at.load(std::memory_order_relaxed);
+  const auto since = u.recovered_at();
   if (window.count() <= 0 || since == 0) return full;
   const auto elapsed = now.time_since_epoch().count() - since;
   const auto span = std::chrono::duration_cast<Clock::duration>(window).count();
@@ -48,11 +48,7 @@ void Selector::refresh(Clock::time_point now) {
     Upstream& u = table_[i];
     if (!u.available(now)) continue;
     const bool was_member = i < current->weights.size() && current->weights[i] > 0;
-    if (!was_member && u.ever_available.load(std::memory_order_relaxed) &&
-        policy_.slow_start.count() > 0) {
-      u.recovered_at.store(now.time_since_epoch().count(), std::memory_order_relaxed);
-    }
-    u.ever_available.store(true, std::memory_order_relaxed);
+    u.note_available(was_member, policy_.slow_start.count() > 0, now);
     weights[i] = effective_weight(u, now);
   }
   if (current->weights == weights && current->policy == policy_) return;

@@ -23,24 +23,22 @@ class ReloadTest : public ::testing::Test {
     current_ = default_config();
     current_.health.enabled = false;
     current_.upstreams = {up(5001), up(5002)};
-    handler_ = std::make_unique<BalancerHandler>(current_, metrics_, *log_);
-    for (auto& u : handler_->upstreams()) {
+    cluster_ = std::make_unique<UpstreamCluster>(current_);
+    for (auto& u : cluster_->upstreams()) {
       u->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), u->config().address.port});
     }
-    handler_->selector().refresh(Upstream::Clock::now());
-    health_ = std::make_unique<HealthChecker>(ctx_, current_, handler_->upstreams(),
-                                              handler_->selector(), dns_);
+    cluster_->selector().refresh(Upstream::Clock::now());
+    health_ = std::make_unique<HealthChecker>(ctx_, current_, cluster_->upstreams(),
+                                              cluster_->selector(), dns_);
     reloader_ = std::make_unique<Reloader>(
-        current_, [this] { return next_; }, *handler_, *health_, stats_);
+        current_, [this] { return next_; }, *cluster_, *health_, stats_);
   }
 
   boost::asio::io_context ctx_;
   DnsResolver dns_{ctx_};
   BalancerConfig current_;
   BalancerConfig next_;
-  http::Metrics metrics_{"b", BalancerHandler::route_names()};
-  std::unique_ptr<http::AccessLog> log_ = http::AccessLog::open("off");
-  std::unique_ptr<BalancerHandler> handler_;
+  std::unique_ptr<UpstreamCluster> cluster_;
   std::unique_ptr<HealthChecker> health_;
   ReloadStats stats_;
   std::unique_ptr<Reloader> reloader_;
@@ -53,16 +51,16 @@ TEST_F(ReloadTest, AddsRemovesAndReweighsUpstreamsAndAppliesTimeoutsAndPolicy) {
   next_.tries = 2;
   next_.policy.kind = PolicyKind::least_conn;
   EXPECT_EQ(reloader_->reload(), "");
-  auto& t = handler_->upstreams();
+  auto& t = cluster_->upstreams();
   ASSERT_EQ(t.size(), 3u);
   EXPECT_EQ(t[0].admin_state(), AdminState::removed);
   EXPECT_EQ(t[1].weight(), 3u);
   EXPECT_EQ(t[2].name(), "127.0.0.1:5003");
   EXPECT_TRUE(t[2].resolved());  // an address: resolved at once
-  EXPECT_EQ(handler_->settings().connect_timeout(), 250ms);
-  EXPECT_EQ(handler_->settings().tries(), 2u);
-  EXPECT_EQ(handler_->selector().policy().kind, PolicyKind::least_conn);
-  EXPECT_EQ(handler_->selector().available_count(), 2u);
+  EXPECT_EQ(cluster_->settings().connect_timeout(), 250ms);
+  EXPECT_EQ(cluster_->settings().tries(), 2u);
+  EXPECT_EQ(cluster_->selector().policy().kind, PolicyKind::least_conn);
+  EXPECT_EQ(cluster_->selector().available_count(), 2u);
   EXPECT_EQ(stats_.ok.load(), 1u);
 
   // The removed one comes back (the same object, its counters kept).
@@ -70,7 +68,7 @@ TEST_F(ReloadTest, AddsRemovesAndReweighsUpstreamsAndAppliesTimeoutsAndPolicy) {
   EXPECT_EQ(reloader_->reload(), "");
   EXPECT_EQ(t.size(), 3u);
   EXPECT_EQ(t[0].admin_state(), AdminState::active);
-  EXPECT_EQ(handler_->selector().available_count(), 3u);
+  EXPECT_EQ(cluster_->selector().available_count(), 3u);
 }
 
 // Every setting a running server cannot change (reload.cpp's list), one at a time: the
@@ -152,8 +150,8 @@ TEST_F(ReloadTest, KeepsEverySettingARunningServerCannotChangeAndSaysSo) {
     EXPECT_EQ(notes[0], k.note + " cannot change on reload (restart to apply); kept");
     EXPECT_EQ(k.value(current_), running) << k.note << " changed on reload";
   }
-  EXPECT_EQ(handler_->upstreams().size(), 2u);
-  EXPECT_EQ(handler_->selector().available_count(), 2u);
+  EXPECT_EQ(cluster_->upstreams().size(), 2u);
+  EXPECT_EQ(cluster_->selector().available_count(), 2u);
 }
 
 // Every setting a reload applies, all at once: the proxy's settings, the policy, the health
@@ -184,7 +182,7 @@ TEST_F(ReloadTest, AppliesEveryReloadableSetting) {
   next_.upstreams[0].max_conns = 8;
   EXPECT_TRUE(reloader_->apply(next_).empty());
 
-  const auto& s = handler_->settings();
+  const auto& s = cluster_->settings();
   EXPECT_EQ(s.connect_timeout(), 123ms);
   EXPECT_EQ(s.response_timeout(), 456ms);
   EXPECT_EQ(s.retry_timeout(), 789ms);
@@ -193,18 +191,18 @@ TEST_F(ReloadTest, AppliesEveryReloadableSetting) {
   EXPECT_EQ(s.budget_min(), 9u);
   EXPECT_EQ(s.outlier_5xx(), 4u);
   EXPECT_EQ(s.ejection(), 4321ms);
-  EXPECT_TRUE(handler_->selector().policy() == next_.policy);
+  EXPECT_TRUE(cluster_->selector().policy() == next_.policy);
   EXPECT_EQ(current_.health.path, "/ready");
   EXPECT_EQ(current_.health.interval, 250ms);
   EXPECT_EQ(current_.health.timeout, 150ms);
   EXPECT_EQ(current_.health.fails, 6u);
   EXPECT_EQ(current_.health.passes, 3u);
-  const Upstream& u = handler_->upstreams()[0];
+  const Upstream& u = cluster_->upstreams()[0];
   EXPECT_EQ(u.weight(), 4u);
   EXPECT_EQ(u.max_fails(), 5u);
   EXPECT_EQ(u.fail_timeout(), 7s);
   EXPECT_EQ(u.max_conns(), 8u);
-  const Upstream& other = handler_->upstreams()[1];  // unchanged in the file: unchanged here
+  const Upstream& other = cluster_->upstreams()[1];  // unchanged in the file: unchanged here
   EXPECT_EQ(other.weight(), 1u);
   EXPECT_EQ(other.max_conns(), 0u);
 
@@ -214,34 +212,34 @@ TEST_F(ReloadTest, AppliesEveryReloadableSetting) {
   next_.policy = PolicyConfig{};
   EXPECT_TRUE(reloader_->apply(next_).empty());
   EXPECT_TRUE(current_.health.enabled);
-  EXPECT_EQ(handler_->selector().policy().kind, PolicyKind::round_robin);
+  EXPECT_EQ(cluster_->selector().policy().kind, PolicyKind::round_robin);
 }
 
 TEST_F(ReloadTest, ABadFileKeepsTheOldConfiguration) {
   Reloader failing(
       current_, []() -> BalancerConfig { throw ConfigError("x.json: upstreams: expected ..."); },
-      *handler_, *health_, stats_);
+      *cluster_, *health_, stats_);
   EXPECT_EQ(failing.reload(), "x.json: upstreams: expected ...");
   EXPECT_EQ(stats_.failed.load(), 1u);
-  EXPECT_EQ(handler_->upstreams().size(), 2u);
-  EXPECT_EQ(handler_->selector().available_count(), 2u);
+  EXPECT_EQ(cluster_->upstreams().size(), 2u);
+  EXPECT_EQ(cluster_->selector().available_count(), 2u);
 }
 
 TEST_F(ReloadTest, TurningHealthChecksOffBringsBackWhatTheyHadFailed) {
   current_.health.enabled = true;
-  handler_->upstreams()[1].set_checked_healthy(false);
+  cluster_->upstreams()[1].set_checked_healthy(false);
   next_ = current_;
   next_.health.enabled = false;
   EXPECT_EQ(reloader_->reload(), "");
-  EXPECT_TRUE(handler_->upstreams()[1].checked_healthy());
-  EXPECT_EQ(handler_->selector().available_count(), 2u);
+  EXPECT_TRUE(cluster_->upstreams()[1].checked_healthy());
+  EXPECT_EQ(cluster_->selector().available_count(), 2u);
 }
 
 TEST_F(ReloadTest, AnAdminDrainSurvivesAReload) {
-  handler_->upstreams()[0].set_admin_state(AdminState::draining);
+  cluster_->upstreams()[0].set_admin_state(AdminState::draining);
   next_ = current_;
   EXPECT_EQ(reloader_->reload(), "");
-  EXPECT_EQ(handler_->upstreams()[0].admin_state(), AdminState::draining);
+  EXPECT_EQ(cluster_->upstreams()[0].admin_state(), AdminState::draining);
 }
 
 }  // namespace
@@ -258,26 +256,26 @@ TEST_F(ReloadTest, AnEntrysSlotsComeAndGoTogetherAndOnlyResolvedOnesArePicked) {
   next_ = current_;
   next_.upstreams = {up(5001), all};
   EXPECT_EQ(reloader_->reload(), "");
-  auto& t = handler_->upstreams();
+  auto& t = cluster_->upstreams();
   ASSERT_EQ(t.size(), 5u);
   for (std::size_t k = 0; k < 3; ++k) {
     EXPECT_EQ(t[2 + k].name(), "127.0.0.1:5009#" + std::to_string(k + 1));
     EXPECT_FALSE(t[2 + k].resolved());
   }
-  EXPECT_EQ(handler_->selector().available_count(), 1u);  // 5001 only: empty slots are skipped
+  EXPECT_EQ(cluster_->selector().available_count(), 1u);  // 5001 only: empty slots are skipped
   // Discovery (the name here is an address: one answer) fills the first slot.
   for (int i = 0; i < 500 && !t[2].resolved(); ++i) ctx_.run_for(10ms);
   ASSERT_TRUE(t[2].resolved());
   EXPECT_EQ(t[2].endpoint()->port(), 5009);
   EXPECT_FALSE(t[3].resolved());
-  handler_->selector().refresh(Upstream::Clock::now());
-  EXPECT_EQ(handler_->selector().available_count(), 2u);
+  cluster_->selector().refresh(Upstream::Clock::now());
+  EXPECT_EQ(cluster_->selector().available_count(), 2u);
 
   next_.upstreams = {up(5001)};
   EXPECT_EQ(reloader_->reload(), "");
   for (std::size_t k = 2; k < 5; ++k) EXPECT_EQ(t[k].admin_state(), AdminState::removed);
   EXPECT_FALSE(t[2].resolved());  // a removed name's slots lose their addresses
-  EXPECT_EQ(handler_->selector().available_count(), 1u);
+  EXPECT_EQ(cluster_->selector().available_count(), 1u);
   const auto notes = reloader_->apply(next_);  // nothing changes again
   EXPECT_TRUE(notes.empty());
 }

@@ -37,7 +37,7 @@ TEST_F(BalancerTest, AFullUpstreamIsSkippedAndAllFullIs503) {
     EXPECT_EQ((*r)["X-Served-By"], "api2") << i;  // api1 is full: not every other one
     // The exchange frees api2's slot just after the response's last byte went out, which
     // the client may have read already: wait for it (bounded), or the next one finds both full.
-    ASSERT_TRUE(eventually([&] { return handler_->upstreams()[1].in_flight() == 0; }));
+    ASSERT_TRUE(eventually([&] { return cluster_->upstreams()[1].in_flight() == 0; }));
   }
   TestClient held_b(port_);
   ASSERT_TRUE(held_b.send(get_request("/hold")));
@@ -57,7 +57,7 @@ TEST_F(BalancerTest, AFullUpstreamIsSkippedAndAllFullIs503) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->result_int(), 200);
   }
-  auto& t = handler_->upstreams();
+  auto& t = cluster_->upstreams();
   ASSERT_TRUE(eventually([&] { return t[0].in_flight() == 0 && t[1].in_flight() == 0; }));
   std::map<std::string, int> by;
   for (int i = 0; i < 4; ++i) by[std::string((*get("/x"))["X-Served-By"])]++;
@@ -74,8 +74,8 @@ TEST_F(BalancerTest, SlowStartRampsARecoveredUpstreamsShareOfRealRequests) {
   BalancerConfig c = default_config();
   c.policy.slow_start = 10s;
   start({a.port, b.port}, c);
-  Selector& selector = handler_->selector();
-  Upstream& back = handler_->upstreams()[1];
+  Selector& selector = cluster_->selector();
+  Upstream& back = cluster_->upstreams()[1];
   TestClient client(port_);
   auto served_by_api2 = [&](int n) {
     int count = 0;
@@ -123,7 +123,7 @@ TEST_F(BalancerTest, AClientThatDoesNotReadIsCutOffAfterTheWriteTimeout) {
   EXPECT_TRUE(client.closed_within(5000ms));
   EXPECT_LT(client.pending().size(), kSize);
   EXPECT_EQ(client.pending().rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
-  EXPECT_TRUE(eventually([&] { return handler_->upstreams()[0].in_flight() == 0; }));
+  EXPECT_TRUE(eventually([&] { return cluster_->upstreams()[0].in_flight() == 0; }));
 }
 
 }  // namespace

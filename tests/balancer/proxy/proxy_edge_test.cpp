@@ -117,7 +117,7 @@ TEST_F(ProxyEdgeTest, AnUpstreamsChunkMetadataCannotGrowItsBuffer) {
   EXPECT_TRUE(client.closed_within(5000ms));
   // A failure of the upstream's (it is taken out, as for any broken response); the balancer
   // itself serves on.
-  EXPECT_EQ(handler_->upstreams()[0].failures.load(), 1u);
+  EXPECT_EQ(cluster_->upstreams()[0].failures(), 1u);
   auto after = get("/_conv/healthz");
   ASSERT_TRUE(after);
   EXPECT_EQ(after->result_int(), 200);

@@ -284,11 +284,12 @@ class BalancerTest : public ::testing::Test {
     c.name = "lb";
     c.health.enabled = false;
     config_ = c;
-    handler_ = std::make_unique<BalancerHandler>(config_, metrics_, *log_);
-    for (auto& u : handler_->upstreams()) {
+    cluster_ = std::make_unique<UpstreamCluster>(config_);
+    handler_ = std::make_unique<BalancerHandler>(config_, *cluster_, metrics_, *log_);
+    for (auto& u : cluster_->upstreams()) {
       u->set_endpoint({boost::asio::ip::make_address("127.0.0.1"), u->config().address.port});
     }
-    handler_->selector().refresh(Upstream::Clock::now());
+    cluster_->selector().refresh(Upstream::Clock::now());
     server_ = std::make_unique<http::Server>(config_.server, *handler_, metrics_, *log_,
                                              http::ResponseIdentity{"lb"});
     server_->bind();
@@ -300,7 +301,7 @@ class BalancerTest : public ::testing::Test {
     if (!server_) return;
     server_->stop();
     server_->wait();
-    handler_->close_pools();
+    cluster_->close_pools();
     server_.reset();
   }
 
@@ -318,6 +319,7 @@ class BalancerTest : public ::testing::Test {
   BalancerConfig config_;
   http::Metrics metrics_{"b", BalancerHandler::route_names()};
   std::unique_ptr<http::AccessLog> log_ = http::AccessLog::open("off");
+  std::unique_ptr<UpstreamCluster> cluster_;
   std::unique_ptr<BalancerHandler> handler_;
   std::unique_ptr<http::Server> server_;
   std::uint16_t port_ = 0;

@@ -387,19 +387,19 @@ TEST_F(BalancerTest, HashPolicyKeepsEachSessionOnOneUpstream) {
 TEST_F(BalancerTest, ADrainedUpstreamGetsNoRequestsAndCountersFollowTraffic) {
   TestUpstream a("api1"), b("api2");
   start({a.port, b.port});
-  handler_->upstreams()[0].set_admin_state(AdminState::draining);
-  handler_->selector().refresh(Upstream::Clock::now());
+  cluster_->upstreams()[0].set_admin_state(AdminState::draining);
+  cluster_->selector().refresh(Upstream::Clock::now());
   for (int i = 0; i < 6; ++i) EXPECT_EQ((*get("/x"))["X-Served-By"], "api2");
   EXPECT_EQ(a.handler.requests.load(), 0);
-  const auto totals = sum_counters(handler_->pools(), 2);
+  const auto totals = sum_counters(cluster_->pools(), 2);
   EXPECT_EQ(totals[1].attempts, 6u);
   EXPECT_EQ(totals[1].responses[1], 6u);  // 2xx
   // Every request releases its slot, just after its last byte went out: poll, bounded.
   const auto until = std::chrono::steady_clock::now() + 2s;
-  while (handler_->upstreams()[1].in_flight() != 0 && std::chrono::steady_clock::now() < until) {
+  while (cluster_->upstreams()[1].in_flight() != 0 && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(1ms);
   }
-  EXPECT_EQ(handler_->upstreams()[1].in_flight(), 0);
+  EXPECT_EQ(cluster_->upstreams()[1].in_flight(), 0);
 }
 
 TEST_F(BalancerTest, AnUpstreamAnswering5xxIsEjectedAfterConsecutiveErrors) {
@@ -413,7 +413,7 @@ TEST_F(BalancerTest, AnUpstreamAnswering5xxIsEjectedAfterConsecutiveErrors) {
   for (int i = 0; i < 10; ++i) errors += get("/x")->result_int() == 500 ? 1 : 0;
   EXPECT_EQ(errors, 2);  // relayed as they came, then no more requests for it
   EXPECT_EQ(bad.connections.load(), 2);
-  EXPECT_EQ(handler_->upstreams()[0].state(Upstream::Clock::now()), "ejected");
+  EXPECT_EQ(cluster_->upstreams()[0].state(Upstream::Clock::now()), "ejected");
 }
 
 TEST_F(BalancerTest, ASpentRetryBudgetAnswersTheFailureInsteadOfRetrying) {
@@ -426,8 +426,8 @@ TEST_F(BalancerTest, ASpentRetryBudgetAnswersTheFailureInsteadOfRetrying) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->result_int(), 502);
   EXPECT_EQ(good.handler.requests.load(), 0);
-  EXPECT_EQ(handler_->retry_budget().denied(), 1u);
-  EXPECT_EQ(handler_->retry_budget().active(), 0);
+  EXPECT_EQ(cluster_->retry_budget().denied(), 1u);
+  EXPECT_EQ(cluster_->retry_budget().active(), 0);
 }
 
 // A HEAD answer and the upstream's own errors reach the client as the upstream sent them

@@ -6,9 +6,10 @@
 #include <string>
 
 #include "conv/balancer/admin/admin_access.hpp"
+#include "conv/balancer/admin/prometheus.hpp"
 #include "conv/balancer/admin/reload_stats.hpp"
 #include "conv/balancer/admin/sampler.hpp"
-#include "conv/balancer/handler.hpp"
+#include "conv/balancer/cluster.hpp"
 #include "conv/http/handler.hpp"
 
 namespace conv::balancer {
@@ -33,11 +34,12 @@ class AdminHandler : public http::Handler {
   enum Route : std::uint16_t { none, page, status, metrics, control, reload };
   static std::vector<std::string> route_names();
 
-  // `reload` runs on `control` (the thread that owns the health checker and the config);
-  // it returns an empty string on success, else why the old configuration was kept.
-  AdminHandler(BalancerHandler& balancer, const StatsSampler& sampler, const ReloadStats& reloads,
-               boost::asio::io_context& control, std::function<std::string()> reload,
-               AdminAccess access = {});
+  // `cluster` is what the control requests change; `metrics` what /metrics shows (the same
+  // cluster). `reload` runs on `control` (the thread that owns the health checker and the
+  // config); it returns an empty string on success, else why the old configuration was kept.
+  AdminHandler(UpstreamCluster& cluster, MetricsSources metrics, const StatsSampler& sampler,
+               const ReloadStats& reloads, boost::asio::io_context& control,
+               std::function<std::string()> reload, AdminAccess access = {});
 
   void handle(const http::RequestHeader& request, std::string_view body,
               const http::RequestInfo& info, http::Responder responder) override;
@@ -54,7 +56,8 @@ class AdminHandler : public http::Handler {
   void start_reload(http::Responder responder);
 
   const AdminAccess access_;
-  BalancerHandler& balancer_;
+  UpstreamCluster& cluster_;
+  const MetricsSources metrics_;
   const StatsSampler& sampler_;
   const ReloadStats& reloads_;
   boost::asio::io_context& control_;

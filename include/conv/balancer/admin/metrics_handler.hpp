@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "conv/balancer/admin/prometheus.hpp"
 #include "conv/balancer/admin/reload_stats.hpp"
-#include "conv/balancer/handler.hpp"
 #include "conv/http/handler.hpp"
 
 namespace conv::balancer {
@@ -18,14 +18,14 @@ class MetricsHandler : public http::Handler {
   enum Route : std::uint16_t { none, metrics, healthz };
   static std::vector<std::string> route_names();
 
-  MetricsHandler(const BalancerHandler& balancer, const ReloadStats& reloads)
-      : balancer_(balancer), reloads_(reloads) {}
+  MetricsHandler(MetricsSources metrics, const ReloadStats& reloads)
+      : metrics_(metrics), reloads_(reloads) {}
 
   void handle(const http::RequestHeader& request, std::string_view body,
               const http::RequestInfo& info, http::Responder responder) override;
 
  private:
-  const BalancerHandler& balancer_;
+  const MetricsSources metrics_;
   const ReloadStats& reloads_;
 };
 

@@ -3,13 +3,23 @@
 #include <string>
 
 #include "conv/balancer/admin/reload_stats.hpp"
+#include "conv/balancer/cluster.hpp"
+#include "conv/http/access_log.hpp"
+#include "conv/http/metrics.hpp"
 
 namespace conv::balancer {
 
-class BalancerHandler;
+// What the balancer's Prometheus text is made of: the client-side HTTP series of the main
+// listener, the upstreams, and the access log's drops.
+struct MetricsSources {
+  const UpstreamCluster& cluster;
+  const http::Metrics& http;
+  const http::AccessLog& log;
+};
 
-// The balancer's Prometheus text: the client-side HTTP series, then per upstream and global.
-void render_balancer_metrics(const BalancerHandler& h, const ReloadStats* reloads,
+// The balancer's Prometheus text: the client-side HTTP series, then per upstream and global;
+// the reload series too when `reloads` is given (the admin API and the metrics listener).
+void render_balancer_metrics(const MetricsSources& from, const ReloadStats* reloads,
                              std::string& out);
 
 }  // namespace conv::balancer

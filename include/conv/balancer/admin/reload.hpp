@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "conv/balancer/admin/reload_stats.hpp"
-#include "conv/balancer/handler.hpp"
+#include "conv/balancer/cluster.hpp"
 #include "conv/balancer/health/health.hpp"
 #include "conv/balancer/model/config.hpp"
 
@@ -34,7 +34,7 @@ using ConfigLoader = std::function<BalancerConfig()>;
 class Reloader {
  public:
   // `current` is the configuration the health checker reads; it is updated in place.
-  Reloader(BalancerConfig& current, ConfigLoader load, BalancerHandler& handler,
+  Reloader(BalancerConfig& current, ConfigLoader load, UpstreamCluster& cluster,
            HealthChecker& health, ReloadStats& stats);
 
   // Empty on success, else why the old configuration was kept.
@@ -46,7 +46,7 @@ class Reloader {
  private:
   BalancerConfig& current_;
   ConfigLoader load_;
-  BalancerHandler& handler_;
+  UpstreamCluster& cluster_;
   HealthChecker& health_;
   ReloadStats& stats_;
 };

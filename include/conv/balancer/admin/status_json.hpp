@@ -8,14 +8,14 @@
 
 namespace conv::balancer {
 
-class BalancerHandler;
+class UpstreamCluster;
 
 // GET /status: the policy and every upstream that is not removed, as JSON.
-std::string render_status(const BalancerHandler& h, const StatsSampler& sampler,
+std::string render_status(const UpstreamCluster& cluster, const StatsSampler& sampler,
                           const ReloadStats& reloads);
 
 // One upstream as a JSON object (also the answer to a runtime control request).
-std::string render_upstream(const BalancerHandler& h, const Upstream& u,
+std::string render_upstream(const UpstreamCluster& cluster, const Upstream& u,
                             const StatsSampler::Recent* recent, double share,
                             const UpstreamTotals* totals);
 

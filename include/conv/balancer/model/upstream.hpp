@@ -87,6 +87,9 @@ class Upstream {
   // consecutive failures: out for fail_timeout).
   bool report_failure(Clock::time_point now);
   void report_success();
+  // Failed attempts since start, for /metrics and /status (attempts are counted per thread
+  // by the pool). Written only by report_failure().
+  std::uint64_t failures() const { return failures_.load(std::memory_order_relaxed); }
 
   // Outlier ejection: `limit` consecutive 5xx answers (0: off) eject it for `ejection`.
   // Returns true when this answer ejected it.
@@ -99,13 +102,15 @@ class Upstream {
   void set_last_check(std::string result);
   std::string last_check() const;
 
-  // Slow start: when it last became available again after having been available before
-  // (steady clock ticks; 0: never). Maintained by the Selector.
-  std::atomic<std::int64_t> recovered_at{0};
-  std::atomic<bool> ever_available{false};
-
-  // Failed attempts, for /metrics (attempts are counted per thread by the pool).
-  std::atomic<std::uint64_t> failures{0};
+  // Slow start. When it last became available again after having been available before
+  // (steady clock ticks; 0: never): its weight ramps up from then.
+  std::int64_t recovered_at() const { return recovered_at_.load(std::memory_order_relaxed); }
+  // The Selector's, when a refresh finds it available: `was_member` says whether it was in the
+  // previous round. Rejoining after having been available starts a ramp if `slow_start`.
+  void note_available(bool was_member, bool slow_start, Clock::time_point now);
+  // Discovery's, for an address that appears after the first resolution (a new instance):
+  // it ramps up when it first becomes available, as one that comes back does.
+  void ramp_up_on_join() { ever_available_.store(true, std::memory_order_relaxed); }
 
  private:
   UpstreamConfig config_;
@@ -126,6 +131,9 @@ class Upstream {
   std::atomic<unsigned> consecutive_5xx_{0};
   std::atomic<std::int64_t> down_until_{0};     // steady clock ticks; 0: not down
   std::atomic<std::int64_t> ejected_until_{0};  // likewise
+  std::atomic<std::int64_t> recovered_at_{0};   // see recovered_at()
+  std::atomic<bool> ever_available_{false};     // available in some round since start
+  std::atomic<std::uint64_t> failures_{0};
   // Written by every request: on a cache line of its own, away from what picks only read.
   alignas(64) std::atomic<std::int64_t> in_flight_{0};
   [[maybe_unused]] char pad_[64 - sizeof(std::atomic<std::int64_t>)] = {};

@@ -10,7 +10,7 @@
 #include <boost/beast/http/read.hpp>
 #include <iostream>
 
-#include "conv/balancer/health/discovery.hpp"
+#include "conv/balancer/health/resolver.hpp"
 
 namespace conv::balancer {
 

@@ -1,4 +1,4 @@
-#include "conv/balancer/health/discovery.hpp"
+#include "conv/balancer/health/resolver.hpp"
 
 #include <gtest/gtest.h>
 

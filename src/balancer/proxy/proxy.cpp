@@ -17,7 +17,6 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -31,6 +30,7 @@
 #include "conv/balancer/health/outlier.hpp"
 #include "conv/balancer/proxy/forward.hpp"
 #include "conv/http/body_error.hpp"
+#include "conv/http/deadline_timer.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/http/request_validator.hpp"
 
@@ -581,62 +581,39 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   }
 
   // ---- timeouts ----
-  // One timer per exchange, armed lazily as the session's is: arm() and disarm() only move
-  // a deadline; the timer is rescheduled only when it fires early, or when a deadline is set
-  // earlier than its expiry. It is cancelled once, when the exchange ends.
+  // One deadline per exchange (a DeadlineTimer, lazy as the session's is), for the operation
+  // in progress; cancelled once, when the exchange ends.
 
   void arm(std::chrono::milliseconds timeout) {
     timed_out_ = false;
-    deadline_ = Clock::now() + timeout;
-    if (!timer_armed_ || deadline_ < timer_expiry_) schedule_timer(deadline_);
+    timer_.set(Clock::now() + timeout, *this);
   }
 
   // Ends the timed operation; true if it timed out.
   bool disarm() {
-    deadline_ = Clock::time_point::max();
+    timer_.clear();
     return timed_out_;
   }
 
-  void schedule_timer(Clock::time_point at) {
-    timer_armed_ = true;
-    timer_expiry_ = at;
-    const auto generation = ++timer_generation_;
-    timer_.expires_at(at);
-    timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
-      if (ec || generation != self->timer_generation_) return;
-      self->timer_armed_ = false;
-      if (self->deadline_ == Clock::time_point::max()) return;  // nothing timed now
-      if (Clock::now() < self->deadline_) {
-        self->schedule_timer(self->deadline_);
-        return;
-      }
-      self->timed_out_ = true;
-      if (self->conn_) {
-        error_code ignored;
-        self->conn_->socket.cancel(ignored);
-      }
-    });
-  }
+  void stop_timer() { timer_.cancel(); }
 
-  void stop_timer() {
-    deadline_ = Clock::time_point::max();
-    if (timer_armed_) {
-      ++timer_generation_;
-      timer_.cancel();
-      timer_armed_ = false;
+ public:
+  // The deadline of the operation in progress passed: it is cancelled, and fails.
+  void on_deadline() {
+    timed_out_ = true;
+    if (conn_) {
+      error_code ignored;
+      conn_->socket.cancel(ignored);
     }
   }
 
+ private:
   ProxyContext& ctx_;
   const http::RequestHeader& request_;
   http::RequestInfo info_;
   http::Responder responder_;
   net::any_io_executor executor_;
-  net::steady_timer timer_;
-  std::uint64_t timer_generation_ = 0;
-  Clock::time_point deadline_ = Clock::time_point::max();
-  Clock::time_point timer_expiry_;
-  bool timer_armed_ = false;
+  http::DeadlineTimer timer_;
   bool timed_out_ = false;
 
   Framing framing_ = Framing::none;

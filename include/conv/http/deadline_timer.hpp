@@ -10,8 +10,9 @@ namespace conv::http {
 // One deadline per connection (or per proxied exchange), enforced by one timer re-armed
 // lazily: moving the deadline later is a field write, and the timer is rescheduled only when
 // it fires before the deadline, or when a deadline is set earlier than its expiry. A timer
-// with a `max_sleep` never sleeps longer than that, so a deadline moved much later is noticed
-// within one sleep (the session uses its shortest timeout).
+// with a `max_sleep` never sleeps longer than that, and goes on waking every `max_sleep` while
+// nothing is timed (the session's, with its shortest timeout, as before it was shared); one
+// without stops when it wakes to find nothing timed (the proxied exchange's).
 //
 // The owner, an object held by a shared_ptr with `shared_from_this()` and `on_deadline()`,
 // is kept alive by the pending wait and told when its deadline passes. Not thread-safe: use
@@ -31,7 +32,7 @@ class DeadlineTimer {
     if (!armed_ || deadline < expiry_) schedule(owner, Clock::now());
   }
 
-  // Nothing is timed now; the timer stays armed and finds nothing to do when it fires.
+  // Nothing is timed now: a pending wait finds nothing to do when it ends.
   void clear() { deadline_ = Clock::time_point::max(); }
 
   // Stops the timer for good (until the next set()): the owner is released at once.

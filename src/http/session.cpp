@@ -75,7 +75,7 @@ std::vector<std::shared_ptr<Session>> ConnectionRegistry::snapshot() {
 Session::Session(net::ip::tcp::socket socket, ServerShared& shared, ConnectionRegistry& registry)
     : socket_(std::move(socket)),
       executor_(socket_.get_executor()),
-      timer_(executor_),
+      timer_(executor_, shared.timer_tick),
       shared_(shared),
       registry_(registry) {
   error_code ec;
@@ -557,36 +557,17 @@ void Session::log_and_count(unsigned status, std::size_t body_bytes, std::uint16
 }
 
 // ---- timeouts ----
-// One timer per connection, re-armed lazily: moving a deadline later is a field write. The
-// timer never sleeps longer than the shortest timeout (`timer_tick`); when it fires before the
-// deadline it re-arms for what is left. Only a deadline earlier than the armed expiry (the
-// short lingering close) re-arms it at once; `timer_generation_` tells the cancelled wait
-// that it is stale.
+// One timer per connection (DeadlineTimer): moving a deadline later is a field write. The
+// timer never sleeps longer than the shortest timeout (`timer_tick`); only a deadline earlier
+// than its expiry (the short lingering close) re-arms it at once.
 
 void Session::set_deadline(Clock::time_point deadline) {
-  deadline_ = deadline;
-  if (!timer_armed_ || deadline < timer_expiry_) arm_timer(Clock::now());
+  // A closed connection's timer stays stopped: its wait would keep the session alive.
+  if (phase_ != Phase::closed) timer_.set(deadline, *this);
 }
 
-void Session::arm_timer(Clock::time_point now) {
-  timer_expiry_ = std::min(deadline_, now + shared_.timer_tick);
-  timer_armed_ = true;
-  const auto generation = ++timer_generation_;
-  timer_.expires_at(timer_expiry_);
-  timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
-    if (generation == self->timer_generation_) self->on_timer(ec);
-  });
-}
-
-void Session::on_timer(error_code ec) {
-  timer_armed_ = false;
-  if (ec || phase_ == Phase::closed) return;
-  const auto now = Clock::now();
-  if (now >= deadline_) {
-    on_timeout();
-    return;
-  }
-  arm_timer(now);
+void Session::on_deadline() {
+  if (phase_ != Phase::closed) on_timeout();
 }
 
 void Session::on_timeout() {

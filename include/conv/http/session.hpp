@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "conv/http/access_log.hpp"
+#include "conv/http/deadline_timer.hpp"
 #include "conv/http/handler.hpp"
 #include "conv/http/metrics.hpp"
 #include "conv/http/server_options.hpp"
@@ -109,8 +109,8 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
   void log_and_count(unsigned status, std::size_t body_bytes, std::uint16_t route,
                      std::string_view log_extra);
   void set_deadline(Clock::time_point deadline);
-  void arm_timer(Clock::time_point now);
-  void on_timer(boost::system::error_code ec);
+  friend class conv::http::DeadlineTimer;  // calls on_deadline()
+  void on_deadline();
   void on_timeout();
   void begin_lingering_close();
   void do_linger();
@@ -118,7 +118,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
 
   boost::asio::ip::tcp::socket socket_;
   boost::asio::any_io_executor executor_;
-  boost::asio::steady_timer timer_;
+  DeadlineTimer timer_;
   ServerShared& shared_;
   ConnectionRegistry& registry_;
   ConnectionRegistry::Handle registry_handle_;
@@ -143,10 +143,6 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
   bool streamed_ = false;
   Phase phase_ = Phase::idle;
   Clock::time_point request_start_;
-  Clock::time_point deadline_ = Clock::time_point::max();
-  Clock::time_point timer_expiry_;
-  std::uint64_t timer_generation_ = 0;
-  bool timer_armed_ = false;
   bool keep_alive_ = false;
   bool head_only_ = false;
   bool continue_pending_ = false;

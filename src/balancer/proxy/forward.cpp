@@ -281,12 +281,4 @@ std::string client_response_head(const PooledResponseHeader& response, unsigned 
   return response_head(response, client_version, framing, length, keep_alive, via);
 }
 
-std::string chunk_header(std::size_t size) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, size, 16);
-  std::string out(buf, end);
-  out.append("\r\n");
-  return out;
-}
-
 }  // namespace conv::balancer

@@ -207,10 +207,5 @@ TEST(Forward, RefusesStatusCodesOutside100To599) {
   }
 }
 
-TEST(Forward, ChunkHeaderIsHex) {
-  EXPECT_EQ(chunk_header(26), "1a\r\n");
-  EXPECT_EQ(chunk_header(65536), "10000\r\n");
-}
-
 }  // namespace
 }  // namespace conv::balancer

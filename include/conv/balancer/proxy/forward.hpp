@@ -70,8 +70,4 @@ std::string client_response_head(const PooledResponseHeader& response, unsigned 
                                  Framing framing, std::uint64_t length, bool keep_alive,
                                  std::string_view via);
 
-// Chunked framing of one piece of body: "1a\r\n" before it (and "\r\n" after it).
-std::string chunk_header(std::size_t size);
-inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
-
 }  // namespace conv::balancer

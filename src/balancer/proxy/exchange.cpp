@@ -1,0 +1,216 @@
+#include "conv/balancer/proxy/exchange.hpp"
+
+#include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "conv/http/error_response.hpp"
+
+namespace conv::balancer {
+
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+
+namespace {
+
+bool idempotent(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get:
+    case bhttp::verb::head:
+    case bhttp::verb::options:
+    case bhttp::verb::put:
+    case bhttp::verb::delete_:
+    case bhttp::verb::trace:
+      return true;
+    default:
+      return false;
+  }
+}
+
+AttemptStage attempt_stage(Stage stage) {
+  switch (stage) {
+    case Stage::reading_body_start:
+    case Stage::connecting:
+      return AttemptStage::connect;
+    case Stage::sending_head:
+      return AttemptStage::send_head;
+    case Stage::sending_body:
+      return AttemptStage::send_body;
+    case Stage::reading_head:
+      return AttemptStage::read_head;
+    default:
+      return AttemptStage::relay_body;
+  }
+}
+
+}  // namespace
+
+Outcome Outcome::error(unsigned status, std::string_view code, std::string_view message) {
+  return answered(http::error_response(status, code, message));
+}
+
+Exchange::Exchange(ProxyContext& ctx, const http::RequestHeader& request,
+                   const http::RequestInfo& info, http::Responder responder)
+    : ctx_(ctx),
+      request_(request),
+      info_(info),
+      responder_(std::move(responder)),
+      executor_(responder_.executor()),
+      timer_(executor_),
+      attempt_(ctx) {}
+
+Exchange::~Exchange() {
+  attempt_.release(body_bytes_);
+  if (budget_share_) ctx_.budget.finish();
+}
+
+void Exchange::start() {
+  const std::string_view target = request_.target();
+  const bool origin_form = !target.empty() && target.front() == '/';
+  const bool asterisk = target == "*" && request_.method() == bhttp::verb::options;
+  if (!origin_form && !asterisk) {
+    end(Outcome::error(400, "bad_target", "the request target must be a path (origin-form)"));
+    return;
+  }
+  if (asks_upgrade(request_)) {
+    // Not forwarded as a plain request, which the upstream would answer as if no upgrade
+    // had been asked for: the client learns at once that it cannot have one here.
+    end(Outcome::error(501, "upgrade_not_supported",
+                       "protocol upgrades (such as WebSocket) are not supported by this balancer"));
+    return;
+  }
+  retry_deadline_ = Clock::now() + ctx_.settings.retry_timeout();
+  request_leg_.begin();
+}
+
+void Exchange::on_deadline() {
+  timed_out_ = true;
+  if (attempt_.has_connection()) {
+    error_code ignored;
+    attempt_.connection().socket.cancel(ignored);
+  }
+}
+
+// ---- the attempt loop ----
+
+void Exchange::attempt() {
+  stage_ = Stage::connecting;
+  switch (attempt_.begin({&request_, info_.remote_address}, executor_, Clock::now())) {
+    case Attempt::Start::no_upstream:
+      end(attempt_.count() == 0
+              ? Outcome::error(503, "no_upstream", "no healthy upstream is available")
+              : failure_answer());
+      return;
+    case Attempt::Start::pooled:
+      request_leg_.send();
+      return;
+    case Attempt::Start::unresolved:
+      upstream_failed(AttemptError::io, "upstream address is not resolved");
+      return;
+    case Attempt::Start::connect:
+      break;
+  }
+  arm(ctx_.settings.connect_timeout());
+  attempt_.connection().socket.async_connect(
+      attempt_.endpoint(), bind([](Exchange& x, error_code ec) { x.on_connect(ec); }));
+}
+
+void Exchange::on_connect(error_code ec) {
+  if (disarm() || ec) {
+    UpstreamCounters::bump(
+        ctx_.pools.local().counters(attempt_.upstream()->index()).connect_failures);
+    upstream_failed(timed_out_ ? AttemptError::timeout : AttemptError::io,
+                    timed_out_ ? "connecting to the upstream timed out"
+                               : "cannot connect to the upstream: " + ec.message());
+    return;
+  }
+  error_code ignored;
+  attempt_.connection().socket.set_option(net::ip::tcp::no_delay(true), ignored);
+  request_leg_.send();
+}
+
+void Exchange::upstream_failed(AttemptError error, std::string message, bool upstream_fault) {
+  const unsigned status = error == AttemptError::timeout ? 504 : 502;
+  attempt_.record(status);
+  if (upstream_fault) attempt_.report_failure();
+  attempt_.drop();
+  last_status_ = status;
+  last_error_ = std::move(message);
+  if (should_retry(error)) {
+    attempt();
+    return;
+  }
+  end(failure_answer());
+}
+
+bool Exchange::should_retry(AttemptError error) {
+  RetryInput in{attempt_stage(stage_),
+                error,
+                idempotent(request_.method()),
+                request_leg_.has_body() && stage_ > Stage::sending_head,
+                attempt_.count(),
+                std::min<std::size_t>(ctx_.settings.tries(), attempt_.max_count()),
+                Clock::now(),
+                retry_deadline_,
+                budget_share_ ? BudgetVerdict::granted : BudgetVerdict::not_asked};
+  RetryDecision decision = decide_retry(in);
+  if (decision.reason == RetryReason::ask_budget) {
+    // A share of the budget, once taken, is held to the end of the exchange.
+    budget_share_ = ctx_.budget.try_start(ctx_.upstreams, ctx_.settings);
+    in.budget = budget_share_ ? BudgetVerdict::granted : BudgetVerdict::refused;
+    decision = decide_retry(in);
+  }
+  return decision.retry();
+}
+
+Outcome Exchange::failure_answer() const {
+  return Outcome::error(last_status_, last_status_ == 504 ? "upstream_timeout" : "bad_gateway",
+                        last_error_);
+}
+
+// ---- the end ----
+
+// The one way out: the upstream connection closed or pooled, the upstream released, the timer
+// stopped, and the responder answered exactly once.
+void Exchange::end(Outcome outcome) {
+  if (outcome.kind == Outcome::Kind::answer && stage_ >= Stage::writing_head) {
+    outcome = Outcome::client_gone();  // the upstream's head went out: too late to answer
+  }
+  stage_ = Stage::ended;
+  timer_.cancel();
+  attempt_.drop();
+  attempt_.release(body_bytes_);
+  std::string log_extra = attempt_.log_text();
+  switch (outcome.kind) {
+    case Outcome::Kind::finished:
+      responder_.finish(
+          {status_, body_bytes_, outcome.keep_alive, ctx_.route, std::move(log_extra)});
+      return;
+    case Outcome::Kind::client_gone:
+      // 499: nginx's code for a client that went away.
+      responder_.finish(
+          {status_ == 0 ? 499 : status_, body_bytes_, false, ctx_.route, std::move(log_extra)});
+      return;
+    case Outcome::Kind::answer:
+      outcome.answer->route = ctx_.route;
+      outcome.answer->log_extra = std::move(log_extra);
+      responder_.send(std::move(*outcome.answer));
+      return;
+  }
+}
+
+// ---- the deadline ----
+// One per exchange (a DeadlineTimer, lazy as the session's is), for the operation in
+// progress; cancelled once, at the end.
+
+void Exchange::arm(std::chrono::milliseconds timeout) {
+  timed_out_ = false;
+  timer_.set(Clock::now() + timeout, *this);
+}
+
+bool Exchange::disarm() {
+  timer_.clear();
+  return timed_out_;
+}
+
+}  // namespace conv::balancer

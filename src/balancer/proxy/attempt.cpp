@@ -3,7 +3,8 @@
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/query.hpp>
-#include <cstdio>
+
+#include "conv/balancer/health/passive_health.hpp"
 
 namespace conv::balancer {
 
@@ -50,12 +51,16 @@ void Attempt::record(unsigned status) {
 }
 
 void Attempt::report_failure() {
-  if (upstream_->report_failure(Clock::now())) {
-    std::fprintf(stderr, "conv balancer: upstream %s taken out for %lld ms after %u failure(s)\n",
-                 upstream_->name().c_str(),
-                 static_cast<long long>(upstream_->fail_timeout().count()), upstream_->max_fails());
-  }
-  ctx_.selector.refresh(Clock::now());
+  report_failed_attempt(*upstream_, ctx_.selector, Clock::now());
+}
+
+void Attempt::answered(unsigned status) {
+  const auto now = Clock::now();
+  ctx_.pools.local()
+      .counters(upstream_->index())
+      .response(status, std::chrono::duration<double>(now - started_).count());
+  report_answer(*upstream_, status, ctx_.settings.outlier_5xx(), ctx_.settings.ejection(),
+                ctx_.selector, now);
 }
 
 std::string Attempt::log_text() const {

@@ -3,7 +3,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include "conv/balancer/health/outlier.hpp"
 #include "conv/balancer/proxy/exchange.hpp"
 
 namespace conv::balancer {
@@ -65,7 +64,7 @@ void ResponseLeg::on_head(error_code ec) {
   } else {
     x_.status_ = status;
     x_.attempt_.record(status);
-    note_upstream_response(x_.ctx_, *x_.attempt_.upstream(), status, x_.attempt_.started());
+    x_.attempt_.answered(status);
     write_head();
   }
 }

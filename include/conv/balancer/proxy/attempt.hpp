@@ -53,6 +53,9 @@ class Attempt {
   void record(unsigned status);
   // A failure the upstream is to blame for: counts against its passive health.
   void report_failure();
+  // The upstream answered `status`: this thread's counters (status class, response time)
+  // and outlier ejection.
+  void answered(unsigned status);
   // The access log's upstream fields (empty when the log is off).
   std::string log_text() const;
 
@@ -68,7 +71,6 @@ class Attempt {
   bool reused() const { return reused_; }
   std::size_t count() const { return tries_; }
   std::size_t max_count() const { return tried_.size(); }
-  Clock::time_point started() const { return started_; }
 
  private:
   ProxyContext& ctx_;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -137,6 +138,28 @@ TEST(ConfigSchema, KeepCopiesWhatDiffersSays) {
     EXPECT_FALSE(k.differs(running, next)) << k.path();
     EXPECT_EQ(k.get(next), k.get(running)) << k.path();
   }
+}
+
+// An upstream's settings live in each UpstreamConfig, not in BalancerConfig, so the table
+// shows their defaults as written in the schema: they must be UpstreamConfig's.
+TEST(ConfigSchema, AnUpstreamsDefaultsAreUpstreamConfigs) {
+  const UpstreamConfig u;
+  const std::map<std::string_view, std::string> actual = {
+      {"weight", std::to_string(u.weight)},
+      {"max_fails", std::to_string(u.max_fails)},
+      {"fail_timeout", std::to_string(u.fail_timeout.count() / 1000)},
+      {"max_conns", std::to_string(u.max_conns)},
+      {"resolve", u.resolve_all ? "`\"all\"`" : "`\"first\"`"},
+      {"max_addresses", std::to_string(u.max_addresses)},
+  };
+  std::size_t checked = 0;
+  for (const auto& k : config_keys()) {
+    if (k.section != "upstreams[]" || k.key == "address") continue;
+    ASSERT_TRUE(actual.contains(k.key)) << k.path() << ": add its default to this test";
+    EXPECT_EQ(k.fallback, actual.at(k.key)) << k.path();
+    ++checked;
+  }
+  EXPECT_EQ(checked, actual.size());
 }
 
 // docs/configuration.md's reference table is the schema's, row for row; on a difference the

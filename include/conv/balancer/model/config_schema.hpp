@@ -47,7 +47,8 @@ struct ConfigKey {
 
   bool reloadable() const { return kept_as.empty(); }
   bool scalar() const { return kind != Kind::other; }
-  // The value of a scalar (count, or milliseconds); its setter. Only where scalar().
+  // Whether the value lives in BalancerConfig itself, for get() and set(): not so for an
+  // upstream's counts, which its own parser reads (with these ranges) into each entry.
   bool has_value() const { return core != nullptr || get_value != nullptr; }
   std::uint64_t get(const BalancerConfig& c) const;
   void set(BalancerConfig& c, std::uint64_t value) const;

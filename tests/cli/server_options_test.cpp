@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -14,6 +13,7 @@
 
 #include "conv/balancer/model/config.hpp"
 #include "conv/http/server_settings.hpp"
+#include "support/docs_page.hpp"
 
 namespace conv::cli {
 namespace {
@@ -140,12 +140,9 @@ TEST(ServerSettings, OnlyTheFlagsGivenOverrideTheFile) {
 // docs/configuration.md's table of flags shows each setting's default as the converter has
 // it (the balancer's are in the key table generated from the schema).
 TEST(ServerSettings, TheDocsFlagsTableShowsTheConvertersDefaults) {
-  const std::string path = std::string(CONV_SOURCE_DIR) + "/docs/configuration.md";
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << path;
-  std::stringstream page;
-  page << in.rdbuf();
-  const std::string text = page.str();
+  const std::string path = "docs/configuration.md";
+  const std::string text = test::docs_page("configuration.md");
+  ASSERT_FALSE(text.empty()) << path;
   const http::ServerOptions defaults{};
   for (const auto& s : http::server_settings()) {
     const std::string row = "| `" + std::string(s.flag) + "` | ";

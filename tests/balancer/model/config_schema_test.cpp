@@ -5,12 +5,12 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "conv/balancer/model/config_reference.hpp"
+#include "support/docs_page.hpp"
 
 namespace conv::balancer {
 namespace {
@@ -165,12 +165,8 @@ TEST(ConfigSchema, AnUpstreamsDefaultsAreUpstreamConfigs) {
 // docs/configuration.md's reference table is the schema's, row for row; on a difference the
 // message is the table to paste there.
 TEST(ConfigSchema, TheDocsTableIsTheSchemas) {
-  const std::string path = std::string(CONV_SOURCE_DIR) + "/docs/configuration.md";
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << path;
-  std::stringstream page;
-  page << in.rdbuf();
-  const std::string text = page.str();
+  const std::string path = "docs/configuration.md";
+  const std::string text = test::docs_page("configuration.md");
   const std::string begin = "<!-- settings table: begin -->\n";
   const auto from = text.find(begin);
   const auto to = text.find("<!-- settings table: end -->");

@@ -21,6 +21,7 @@ packages=(
   curl ca-certificates
   procps
   python3
+  help2man  # the conv(1) man page, made at build time from --help
 )
 for arg in "$@"; do
   case $arg in

@@ -65,7 +65,7 @@ void ServerFlags::add_to(CLI::App& cmd, const http::ServerOptions& defaults) {
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
   cmd.add_option("--threads,-t", server.threads, "Worker threads (default: CPU count)")
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::Range(1, static_cast<int>(http::kMaxThreads)));
   cmd.add_option("--name", name, "Instance name sent in X-Served-By (default: host name)");
   cmd.add_option("--access-log", access_log, "Access log: - (stdout), off, or a file path")
       ->capture_default_str();

@@ -13,6 +13,7 @@
 
 #include "conv/balancer/model/config.hpp"
 #include "conv/http/server_settings.hpp"
+#include "support/docs_page.hpp"
 
 namespace conv::cli {
 namespace {
@@ -134,6 +135,23 @@ TEST(ServerSettings, OnlyTheFlagsGivenOverrideTheFile) {
   EXPECT_EQ(file.body_timeout, std::chrono::milliseconds(2500));
   EXPECT_EQ(file.max_body_bytes, 77u);
   EXPECT_EQ(file.idle_timeout, std::chrono::milliseconds(1234));
+}
+
+// docs/configuration.md's table of flags shows each setting's default as the converter has
+// it (the balancer's are in the key table generated from the schema).
+TEST(ServerSettings, TheDocsFlagsTableShowsTheConvertersDefaults) {
+  const std::string path = "docs/configuration.md";
+  const std::string text = test::docs_page("configuration.md");
+  ASSERT_FALSE(text.empty()) << path;
+  const http::ServerOptions defaults{};
+  for (const auto& s : http::server_settings()) {
+    const std::string row = "| `" + std::string(s.flag) + "` | ";
+    const auto at = text.find(row);
+    ASSERT_NE(at, std::string::npos) << path << " has no row for " << s.flag;
+    const auto cell = at + row.size();
+    const std::string value = text.substr(cell, text.find_first_of(" |", cell) - cell);
+    EXPECT_EQ(value, written(s, s.get(defaults))) << s.flag;  // "10 s", "0 (off)": the number
+  }
 }
 
 }  // namespace

@@ -42,6 +42,9 @@ static_assert(std::is_same_v<std::size_t, std::uint64_t>,
 // Every setting, in the order --help lists them.
 std::span<const ServerSetting> server_settings();
 
+// The most worker threads that can be asked for, on the command line or in a config file.
+inline constexpr unsigned kMaxThreads = 256;
+
 // The longest time any timeout may be set to, in milliseconds (one day).
 inline constexpr std::uint64_t kMaxTimeoutMs = 86'400'000;
 

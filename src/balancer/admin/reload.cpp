@@ -3,45 +3,26 @@
 #include <algorithm>
 #include <iostream>
 
-#include "conv/http/server_settings.hpp"
+#include "conv/balancer/model/config_schema.hpp"
 
 namespace conv::balancer {
 
 namespace {
 
-// What a running server cannot change, as "field: old -> new" notes.
+// What a running server cannot change (the schema's settings a reload keeps), as one note
+// for each name they are kept under.
 std::vector<std::string> fixed_differences(const BalancerConfig& a, const BalancerConfig& b) {
-  std::vector<std::string> notes;
-  auto note = [&](bool differs, const std::string& what) {
-    if (differs) notes.push_back(what + " cannot change on reload (restart to apply); kept");
-  };
-  const auto& s = a.server;
-  const auto& t = b.server;
-  note(s.host != t.host || s.port != t.port, "listen");
-  note(s.threads != t.threads, "threads");
-  // The HTTP core's settings, one note for each name they are kept under.
   std::vector<std::string_view> differ;
-  for (const auto& setting : http::server_settings()) {
-    if (setting.get(s) != setting.get(t) &&
-        std::find(differ.begin(), differ.end(), setting.kept_as) == differ.end()) {
-      differ.push_back(setting.kept_as);
+  for (const auto& k : config_keys()) {
+    if (!k.reloadable() && k.differs(a, b) &&
+        std::find(differ.begin(), differ.end(), k.kept_as) == differ.end()) {
+      differ.push_back(k.kept_as);
     }
   }
-  for (const auto name : differ) note(true, std::string(name));
-  note(a.access_log != b.access_log, "access_log");
-  note(a.name != b.name, "name");
-  note(a.admin_prefix != b.admin_prefix, "admin_prefix");
-  note(a.admin.has_value() != b.admin.has_value() ||
-           (a.admin && b.admin && a.admin->text() != b.admin->text()),
-       "admin");
-  note(a.admin_hosts != b.admin_hosts, "admin_hosts");
-  note(a.admin_token_file != b.admin_token_file, "admin_token_file");
-  note(a.metrics.has_value() != b.metrics.has_value() ||
-           (a.metrics && b.metrics && a.metrics->text() != b.metrics->text()),
-       "metrics");
-  note(a.public_metrics != b.public_metrics, "public_metrics");
-  note(a.trusted_proxies != b.trusted_proxies, "trusted_proxies");
-  note(a.pool_max_idle != b.pool_max_idle || a.pool_idle_timeout != b.pool_idle_timeout, "pool");
+  std::vector<std::string> notes;
+  for (const auto name : differ) {
+    notes.push_back(std::string(name) + " cannot change on reload (restart to apply); kept");
+  }
   return notes;
 }
 
@@ -135,18 +116,9 @@ std::vector<std::string> Reloader::apply(const BalancerConfig& next) {
   }
 
   BalancerConfig merged = next;  // the reloadable parts of `next`, the rest as running
-  merged.server = current_.server;
-  merged.name = current_.name;
-  merged.access_log = current_.access_log;
-  merged.admin = current_.admin;
-  merged.admin_prefix = current_.admin_prefix;
-  merged.admin_hosts = current_.admin_hosts;
-  merged.admin_token_file = current_.admin_token_file;
-  merged.metrics = current_.metrics;
-  merged.public_metrics = current_.public_metrics;
-  merged.trusted_proxies = current_.trusted_proxies;
-  merged.pool_max_idle = current_.pool_max_idle;
-  merged.pool_idle_timeout = current_.pool_idle_timeout;
+  for (const auto& k : config_keys()) {
+    if (!k.reloadable()) k.keep(merged, current_);
+  }
   current_ = std::move(merged);
   health_.reconfigure();  // discovers new names, sets new addresses, empties the slots gone
   cluster_.selector().configure(current_.policy);  // also refreshes: new weights, members

@@ -6,10 +6,9 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
-#include <initializer_list>
 #include <sstream>
 
-#include "conv/http/server_settings.hpp"
+#include "conv/balancer/model/config_schema.hpp"
 
 namespace conv::balancer {
 
@@ -22,7 +21,7 @@ namespace json = boost::json;
 }
 
 void reject_unknown(const json::object& obj, const std::string& where,
-                    std::initializer_list<std::string_view> known) {
+                    const std::vector<std::string_view>& known) {
   for (const auto& kv : obj) {
     bool ok = false;
     for (auto k : known) ok = ok || kv.key() == k;
@@ -95,6 +94,14 @@ HostPort host_port_at(const json::value& v, const std::string& field) {
   return *hp;
 }
 
+constexpr std::string_view kUpstream = "upstreams[]";
+
+// A count of one upstream's, within the schema's range for it.
+unsigned upstream_count(const json::value& v, const std::string& field, std::string_view key) {
+  const ConfigKey& k = config_key(kUpstream, key);
+  return static_cast<unsigned>(uint_at(v, field + "." + std::string(key), k.min, k.max));
+}
+
 UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
   UpstreamConfig u;
   if (v.is_string()) {
@@ -102,22 +109,16 @@ UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
     return u;
   }
   const auto& o = object_at(v, field);
-  reject_unknown(
-      o, field,
-      {"address", "weight", "max_fails", "fail_timeout", "max_conns", "resolve", "max_addresses"});
+  reject_unknown(o, field, config_keys_in(kUpstream));
   const json::value* addr = o.if_contains("address");
   if (!addr) fail(field + ".address", "required");
   u.address = host_port_at(*addr, field + ".address");
-  if (auto* w = o.if_contains("weight")) u.weight = uint_at(*w, field + ".weight", 1, 100);
-  if (auto* m = o.if_contains("max_fails")) {
-    u.max_fails = uint_at(*m, field + ".max_fails", 0, 1000);
-  }
+  if (auto* w = o.if_contains("weight")) u.weight = upstream_count(*w, field, "weight");
+  if (auto* m = o.if_contains("max_fails")) u.max_fails = upstream_count(*m, field, "max_fails");
   if (auto* t = o.if_contains("fail_timeout")) {
     u.fail_timeout = seconds_at(*t, field + ".fail_timeout");
   }
-  if (auto* m = o.if_contains("max_conns")) {
-    u.max_conns = static_cast<unsigned>(uint_at(*m, field + ".max_conns", 0, 1'000'000));
-  }
+  if (auto* m = o.if_contains("max_conns")) u.max_conns = upstream_count(*m, field, "max_conns");
   if (auto* r = o.if_contains("resolve")) {
     const std::string mode = r->is_string() ? std::string(r->get_string()) : "";
     if (mode != "first" && mode != "all") fail(field + ".resolve", "expected \"first\" or \"all\"");
@@ -125,7 +126,7 @@ UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
   }
   if (auto* m = o.if_contains("max_addresses")) {
     if (!u.resolve_all) fail(field + ".max_addresses", "only with \"resolve\": \"all\"");
-    u.max_addresses = uint_at(*m, field + ".max_addresses", 1, 256);
+    u.max_addresses = upstream_count(*m, field, "max_addresses");
   }
   return u;
 }
@@ -203,31 +204,28 @@ PolicyConfig policy_at(const json::value& v, std::chrono::milliseconds slow_star
   return p;
 }
 
-// The settings of http::server_settings() kept in `section` ("limits" or "timeouts"), with
-// the table's ranges (a duration's in seconds, as seconds_at reads it).
-void apply_server_settings(const json::object& o, std::string_view section,
-                           http::ServerOptions& server) {
-  for (const auto& s : http::server_settings()) {
-    if (s.section != section) continue;
-    const json::value* v = o.if_contains(s.key);
+// The scalars of the schema kept in `section` of the file ("" for the top level), each
+// within its range (a duration's in seconds, as seconds_at reads it).
+void apply_scalars(const json::object& o, std::string_view section, BalancerConfig& c) {
+  for (const auto& k : config_keys()) {
+    if (k.section != section || !k.has_value()) continue;
+    const json::value* v = o.if_contains(k.key);
     if (!v) continue;
-    const std::string field = std::string(section) + "." + std::string(s.key);
-    if (s.kind() == http::ServerSetting::Kind::count) {
-      s.set(server, uint_at(*v, field, s.min, s.max));
+    const std::string field = k.path();
+    if (k.kind == ConfigKey::Kind::count) {
+      k.set(c, uint_at(*v, field, k.min, k.max));
     } else {
-      s.set(server, static_cast<std::uint64_t>(seconds_at(*v, field, s.min == 0).count()));
+      k.set(c, static_cast<std::uint64_t>(seconds_at(*v, field, k.min == 0).count()));
     }
   }
 }
 
-void apply_timeouts(const json::object& o, BalancerConfig& c) {
-  const std::string w = "timeouts";
-  reject_unknown(o, w,
-                 {"connect", "response", "header", "body", "idle", "write", "drain", "retry"});
-  if (auto* v = o.if_contains("connect")) c.connect_timeout = seconds_at(*v, w + ".connect");
-  if (auto* v = o.if_contains("response")) c.response_timeout = seconds_at(*v, w + ".response");
-  apply_server_settings(o, "timeouts", c.server);
-  if (auto* v = o.if_contains("retry")) c.retry_timeout = seconds_at(*v, w + ".retry");
+// The keys of `section`, all scalars: checked, then applied.
+void apply_section(const json::value& v, std::string_view section, BalancerConfig& c) {
+  const std::string where(section);
+  const auto& o = object_at(v, where);
+  reject_unknown(o, where, config_keys_in(section));
+  apply_scalars(o, section, c);
 }
 
 void apply_health(const json::value& v, BalancerConfig& c) {
@@ -237,7 +235,7 @@ void apply_health(const json::value& v, BalancerConfig& c) {
     return;
   }
   const auto& o = object_at(v, w);
-  reject_unknown(o, w, {"enabled", "path", "interval", "timeout", "fails", "passes"});
+  reject_unknown(o, w, config_keys_in(w));
   if (auto* x = o.if_contains("enabled")) c.health.enabled = bool_at(*x, w + ".enabled");
   if (auto* x = o.if_contains("path")) {
     c.health.path = string_at(*x, w + ".path");
@@ -246,10 +244,7 @@ void apply_health(const json::value& v, BalancerConfig& c) {
       fail(w + ".path", "expected a path such as \"/healthz\"");
     }
   }
-  if (auto* x = o.if_contains("interval")) c.health.interval = seconds_at(*x, w + ".interval");
-  if (auto* x = o.if_contains("timeout")) c.health.timeout = seconds_at(*x, w + ".timeout");
-  if (auto* x = o.if_contains("fails")) c.health.fails = uint_at(*x, w + ".fails", 1, 100);
-  if (auto* x = o.if_contains("passes")) c.health.passes = uint_at(*x, w + ".passes", 1, 100);
+  apply_scalars(o, w, c);
 }
 
 std::vector<std::string> strings_at(const json::value& v, const std::string& field,
@@ -297,6 +292,51 @@ void apply_access(const json::object& o, BalancerConfig& c) {
              "expected an address or CIDR block such as \"10.0.0.0/8\" (no host bits set)");
       }
       c.trusted_proxies.push_back(*block);
+    }
+  }
+}
+
+void apply_upstreams(const json::value& v, BalancerConfig& c) {
+  if (!v.is_array()) fail("upstreams", "expected an array of upstreams");
+  c.upstreams.clear();
+  const auto& arr = v.get_array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    c.upstreams.push_back(upstream_at(arr[i], "upstreams[" + std::to_string(i) + "]"));
+  }
+  if (c.upstreams.empty()) fail("upstreams", "at least one upstream is needed");
+  std::size_t slots = 0;
+  for (const auto& u : c.upstreams) slots += u.resolve_all ? u.max_addresses : 1;
+  if (slots > kMaxUpstreams) {
+    fail("upstreams", "more than " + std::to_string(kMaxUpstreams) +
+                          " upstreams (each max_addresses slot of \"resolve\": \"all\" counts)");
+  }
+}
+
+// The top level's own keys (its sections apart).
+void apply_top_level(const json::object& o, BalancerConfig& c) {
+  if (auto* v = o.if_contains("listen")) {
+    const HostPort hp = listen_at(*v, "listen");  // port 0: an ephemeral port
+    c.server.host = hp.host;
+    c.server.port = hp.port;
+  }
+  if (auto* v = o.if_contains("admin")) {
+    c.admin_explicit = true;
+    if (v->is_null() || (v->is_string() && v->get_string() == "off")) {
+      c.admin.reset();
+    } else {
+      c.admin = listen_at(*v, "admin");
+    }
+  }
+  apply_access(o, c);
+  if (auto* v = o.if_contains("policy")) c.policy = policy_at(*v, c.policy.slow_start);
+  apply_scalars(o, "", c);  // threads, and slow_start over the policy's
+  if (auto* v = o.if_contains("outlier_detection")) apply_section(*v, "outlier_detection", c);
+  if (auto* v = o.if_contains("name")) c.name = string_at(*v, "name");
+  if (auto* v = o.if_contains("access_log")) c.access_log = string_at(*v, "access_log");
+  if (auto* v = o.if_contains("admin_prefix")) {
+    c.admin_prefix = string_at(*v, "admin_prefix");
+    if (c.admin_prefix.size() < 2 || c.admin_prefix[0] != '/' || c.admin_prefix.back() == '/') {
+      fail("admin_prefix", "expected a path such as \"/_conv\"");
     }
   }
 }
@@ -349,101 +389,18 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
   if (ec) throw ConfigError("not valid JSON: " + ec.message());
   if (!root.is_object()) throw ConfigError("expected a JSON object at the top level");
   const auto& o = root.get_object();
-  reject_unknown(o, "", {"listen",         "threads",          "name",
-                         "access_log",     "upstreams",        "timeouts",
-                         "retries",        "health_check",     "pool",
-                         "limits",         "admin_prefix",     "admin",
-                         "policy",         "slow_start",       "outlier_detection",
-                         "admin_hosts",    "admin_token_file", "metrics",
-                         "public_metrics", "trusted_proxies"});
-
-  if (auto* v = o.if_contains("listen")) {
-    const HostPort hp = listen_at(*v, "listen");  // port 0: an ephemeral port
-    c.server.host = hp.host;
-    c.server.port = hp.port;
-  }
-  if (auto* v = o.if_contains("admin")) {
-    c.admin_explicit = true;
-    if (v->is_null() || (v->is_string() && v->get_string() == "off")) {
-      c.admin.reset();
-    } else {
-      c.admin = listen_at(*v, "admin");
-    }
-  }
-  apply_access(o, c);
-  if (auto* v = o.if_contains("policy")) c.policy = policy_at(*v, c.policy.slow_start);
-  if (auto* v = o.if_contains("slow_start")) {
-    c.policy.slow_start = seconds_at(*v, "slow_start", true);
-  }
-  if (auto* v = o.if_contains("outlier_detection")) {
-    const std::string w = "outlier_detection";
-    const auto& od = object_at(*v, w);
-    reject_unknown(od, w, {"consecutive_5xx", "ejection_time"});
-    if (auto* x = od.if_contains("consecutive_5xx")) {
-      c.outlier.consecutive_5xx =
-          static_cast<unsigned>(uint_at(*x, w + ".consecutive_5xx", 0, 1000));
-    }
-    if (auto* x = od.if_contains("ejection_time")) {
-      c.outlier.ejection = seconds_at(*x, w + ".ejection_time");
-    }
-  }
-  if (auto* v = o.if_contains("threads")) {
-    c.server.threads = static_cast<unsigned>(uint_at(*v, "threads", 1, 256));
-  }
-  if (auto* v = o.if_contains("name")) c.name = string_at(*v, "name");
-  if (auto* v = o.if_contains("access_log")) c.access_log = string_at(*v, "access_log");
-  if (auto* v = o.if_contains("admin_prefix")) {
-    c.admin_prefix = string_at(*v, "admin_prefix");
-    if (c.admin_prefix.size() < 2 || c.admin_prefix[0] != '/' || c.admin_prefix.back() == '/') {
-      fail("admin_prefix", "expected a path such as \"/_conv\"");
-    }
-  }
-  if (auto* v = o.if_contains("upstreams")) {
-    if (!v->is_array()) fail("upstreams", "expected an array of upstreams");
-    c.upstreams.clear();
-    const auto& arr = v->get_array();
-    for (std::size_t i = 0; i < arr.size(); ++i) {
-      c.upstreams.push_back(upstream_at(arr[i], "upstreams[" + std::to_string(i) + "]"));
-    }
-    if (c.upstreams.empty()) fail("upstreams", "at least one upstream is needed");
-    std::size_t slots = 0;
-    for (const auto& u : c.upstreams) slots += u.resolve_all ? u.max_addresses : 1;
-    if (slots > kMaxUpstreams) {
-      fail("upstreams", "more than " + std::to_string(kMaxUpstreams) +
-                            " upstreams (each max_addresses slot of \"resolve\": \"all\" counts)");
-    }
-  }
-  if (auto* v = o.if_contains("timeouts")) apply_timeouts(object_at(*v, "timeouts"), c);
+  reject_unknown(o, "", config_keys_in(""));
+  apply_top_level(o, c);
+  if (auto* v = o.if_contains("upstreams")) apply_upstreams(*v, c);
+  if (auto* v = o.if_contains("timeouts")) apply_section(*v, "timeouts", c);
   if (auto* v = o.if_contains("retries")) {
-    const auto& r = object_at(*v, "retries");
-    reject_unknown(r, "retries", {"tries", "timeout", "budget", "min_concurrent"});
-    if (auto* x = r.if_contains("tries")) {
-      c.tries = static_cast<unsigned>(uint_at(*x, "retries.tries", 1, 20));
-    }
-    if (auto* x = r.if_contains("timeout")) c.retry_timeout = seconds_at(*x, "retries.timeout");
+    apply_section(*v, "retries", c);
+    const auto& r = v->get_object();
     if (auto* x = r.if_contains("budget")) c.retry_budget.ratio = ratio_at(*x, "retries.budget");
-    if (auto* x = r.if_contains("min_concurrent")) {
-      c.retry_budget.min_concurrent =
-          static_cast<unsigned>(uint_at(*x, "retries.min_concurrent", 0, 100000));
-    }
   }
   if (auto* v = o.if_contains("health_check")) apply_health(*v, c);
-  if (auto* v = o.if_contains("pool")) {
-    const auto& p = object_at(*v, "pool");
-    reject_unknown(p, "pool", {"max_idle_per_upstream", "idle_timeout"});
-    if (auto* x = p.if_contains("max_idle_per_upstream")) {
-      c.pool_max_idle = static_cast<unsigned>(uint_at(*x, "pool.max_idle_per_upstream", 0, 10000));
-    }
-    if (auto* x = p.if_contains("idle_timeout")) {
-      c.pool_idle_timeout = seconds_at(*x, "pool.idle_timeout");
-    }
-  }
-  if (auto* v = o.if_contains("limits")) {
-    const auto& l = object_at(*v, "limits");
-    reject_unknown(l, "limits",
-                   {"max_header_bytes", "max_body_bytes", "max_connections", "min_body_rate"});
-    apply_server_settings(l, "limits", c.server);
-  }
+  if (auto* v = o.if_contains("pool")) apply_section(*v, "pool", c);
+  if (auto* v = o.if_contains("limits")) apply_section(*v, "limits", c);
   return c;
 }
 

@@ -28,8 +28,8 @@ using ConfigLoader = std::function<BalancerConfig()>;
 //     policy and slow start, and health-check settings take effect for the next request or
 //     check;
 //   - what a running server cannot change (listen address, threads, client limits and
-//     timeouts, access log, name, admin address and prefix, pool sizes) is kept, and each
-//     such difference is logged.
+//     timeouts, access log, name, admin address and prefix, pool sizes: the settings the
+//     schema, config_schema.hpp, marks kept) is kept, and each such difference is logged.
 // A file that does not load changes nothing; why is logged and returned.
 class Reloader {
  public:

@@ -1,35 +1,16 @@
 #include "conv/balancer/health/health.hpp"
 
 #include <algorithm>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 #include <iostream>
 
 #include "conv/balancer/health/discovery.hpp"
+#include "conv/http/async_probe.hpp"
 
 namespace conv::balancer {
 
 namespace net = boost::asio;
-namespace bhttp = boost::beast::http;
 using boost::system::error_code;
-
-// One health check: connect, send the request, read the status line and headers.
-struct HealthChecker::Probe : std::enable_shared_from_this<Probe> {
-  Probe(net::io_context& ctx, std::chrono::milliseconds timeout) : socket(ctx), timer(ctx) {
-    timer.expires_after(timeout);
-  }
-  net::ip::tcp::socket socket;
-  net::steady_timer timer;
-  boost::beast::flat_buffer buffer;
-  bhttp::response_parser<bhttp::empty_body> parser;
-  std::string request;
-  bool timed_out = false;
-};
 
 HealthChecker::HealthChecker(net::io_context& ctx, const BalancerConfig& config,
                              UpstreamTable& upstreams, Selector& selector, Resolver& resolver)
@@ -207,48 +188,14 @@ void HealthChecker::check(std::size_t i) {
   const auto ep = u.endpoint();
   if (!ep) return;
   busy_[i] = true;
-  auto probe = std::make_shared<Probe>(ctx_, config_.health.timeout);
-  probe->request = "GET " + config_.health.path +
-                   " HTTP/1.1\r\nHost: " + u.config().address.text() +
-                   "\r\nUser-Agent: conv-health-check\r\nConnection: close\r\n\r\n";
-  probe->parser.skip(true);
-  auto done = [this, i, probe, epoch = epoch_[i], alive = alive_](bool pass, std::string why) {
-    if (!*alive) return;
-    probe->timer.cancel();
-    error_code ignored;
-    probe->socket.close(ignored);
-    busy_[i] = false;
-    if (epoch == epoch_[i]) verdict(i, pass, why);  // else: it probed a former address
-  };
-  probe->timer.async_wait([probe](error_code ec) {
-    if (ec) return;
-    probe->timed_out = true;
-    error_code ignored;
-    probe->socket.close(ignored);
-  });
-  probe->socket.async_connect(*ep, [probe, done](error_code ec) {
-    if (ec) {
-      done(false, probe->timed_out ? "timed out" : "connect: " + ec.message());
-      return;
-    }
-    net::async_write(
-        probe->socket, net::buffer(probe->request), [probe, done](error_code wec, std::size_t) {
-          if (wec) {
-            done(false, probe->timed_out ? "timed out" : "send: " + wec.message());
-            return;
-          }
-          bhttp::async_read_header(
-              probe->socket, probe->buffer, probe->parser,
-              [probe, done](error_code rec, std::size_t) {
-                if (rec) {
-                  done(false, probe->timed_out ? "timed out" : "read: " + rec.message());
-                  return;
-                }
-                const unsigned status = probe->parser.get().result_int();
-                done(status >= 200 && status < 300, "status " + std::to_string(status));
-              });
-        });
-  });
+  http::async_probe(
+      ctx_, {*ep}, {config_.health.path, u.config().address.text(), "conv-health-check"},
+      config_.health.timeout, [this, i, epoch = epoch_[i], alive = alive_](http::ProbeResult r) {
+        if (!*alive) return;
+        busy_[i] = false;
+        if (epoch != epoch_[i]) return;  // it probed a former address
+        verdict(i, r.ok(), r.status ? "status " + std::to_string(r.status) : r.error);
+      });
 }
 
 void HealthChecker::verdict(std::size_t i, bool pass, const std::string& why) {

@@ -47,7 +47,6 @@ class HealthChecker {
   void reconfigure();
 
  private:
-  struct Probe;
   // A config entry with a name (or "resolve": "all"): its slots, by upstream index.
   struct Group {
     std::string key;  // its first slot's name and slot count: the same entry across reloads

@@ -13,13 +13,15 @@ namespace net = boost::asio;
 using boost::system::error_code;
 
 HealthChecker::HealthChecker(net::io_context& ctx, const BalancerConfig& config,
-                             UpstreamTable& upstreams, Selector& selector, Resolver& resolver)
+                             UpstreamTable& upstreams, Selector& selector, Resolver& resolver,
+                             Ticker* ticker)
     : ctx_(ctx),
       config_(config),
       upstreams_(upstreams),
       selector_(selector),
       resolver_(resolver),
-      timer_(ctx),
+      own_ticker_(ticker ? nullptr : std::make_unique<SteadyTicker>(ctx)),
+      ticker_(ticker ? *ticker : *own_ticker_),
       passes_(UpstreamTable::kCapacity, 0),
       fails_(UpstreamTable::kCapacity, 0),
       busy_(UpstreamTable::kCapacity, false),
@@ -32,14 +34,14 @@ HealthChecker::~HealthChecker() {
 
 void HealthChecker::start() {
   sync_groups();
-  selector_.refresh(std::chrono::steady_clock::now());
+  selector_.refresh(ticker_.now());
   for (const auto& g : groups_) discover(g);
   tick();
 }
 
 void HealthChecker::reconfigure() {
   sync_groups();
-  selector_.refresh(std::chrono::steady_clock::now());
+  selector_.refresh(ticker_.now());
   for (const auto& g : groups_) {
     if (!g->busy && !g->resolved_once) discover(g);
   }
@@ -47,7 +49,7 @@ void HealthChecker::reconfigure() {
 
 void HealthChecker::stop() {
   *alive_ = false;
-  timer_.cancel();
+  ticker_.cancel();
 }
 
 void HealthChecker::sync_groups() {
@@ -96,7 +98,7 @@ void HealthChecker::sync_groups() {
 
 void HealthChecker::tick() {
   if (!*alive_) return;
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = ticker_.now();
   // Passive cool-downs end on their own: a short tick notices that promptly.
   selector_.refresh(now);
   if (now >= next_round_) {
@@ -110,10 +112,10 @@ void HealthChecker::tick() {
       if (upstreams_[i].resolved() && config_.health.enabled) check(i);
     }
   }
-  timer_.expires_after(std::min(config_.health.interval, std::chrono::milliseconds(250)));
-  timer_.async_wait([this, alive = alive_](error_code ec) {
-    if (!ec && *alive) tick();
-  });
+  ticker_.wake_after(std::min(config_.health.interval, std::chrono::milliseconds(250)),
+                     [this, alive = alive_] {
+                       if (*alive) tick();
+                     });
 }
 
 void HealthChecker::discover(const std::shared_ptr<Group>& group) {
@@ -180,7 +182,7 @@ void HealthChecker::apply_discovery(Group& group,
                 << ") are not used\n";
     }
   }
-  if (changed) selector_.refresh(std::chrono::steady_clock::now());
+  if (changed) selector_.refresh(ticker_.now());
 }
 
 void HealthChecker::check(std::size_t i) {
@@ -215,7 +217,7 @@ void HealthChecker::verdict(std::size_t i, bool pass, const std::string& why) {
                 << ")\n";
     }
   }
-  selector_.refresh(std::chrono::steady_clock::now());
+  selector_.refresh(ticker_.now());
 }
 
 }  // namespace conv::balancer

@@ -5,6 +5,7 @@
 #include "conv/converter/legacy_route.hpp"
 #include "conv/converter/v1_routes.hpp"
 #include "conv/http/error_response.hpp"
+#include "conv/http/prometheus_writer.hpp"
 #include "conv/http/target.hpp"
 
 namespace conv::converter {
@@ -101,21 +102,20 @@ http::Response ConverterHandler::route(
 http::Response ConverterHandler::render_metrics() const {
   http::Response r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  metrics_.render(r.body);
-  const auto table = store_.snapshot();
-  if (table) {
-    r.body += "# HELP conv_rates_as_of_timestamp_seconds The as_of date of the rates in force.\n";
-    r.body += "# TYPE conv_rates_as_of_timestamp_seconds gauge\n";
-    r.body += "conv_rates_as_of_timestamp_seconds " + std::to_string(table->as_of_epoch) + "\n";
+  http::PrometheusWriter w(r.body);
+  metrics_.render(w);
+  using http::MetricType;
+  if (const auto table = store_.snapshot()) {
+    w.family("conv_rates_as_of_timestamp_seconds", MetricType::gauge,
+             "The as_of date of the rates in force.");
+    w.sample("conv_rates_as_of_timestamp_seconds", {}, table->as_of_epoch);
   }
-  r.body += "# HELP conv_rates_reloads_total Rates reloads (SIGHUP), by result.\n";
-  r.body += "# TYPE conv_rates_reloads_total counter\n";
-  r.body += "conv_rates_reloads_total{result=\"ok\"} " + std::to_string(reloads_ok_.load()) + "\n";
-  r.body +=
-      "conv_rates_reloads_total{result=\"error\"} " + std::to_string(reloads_failed_.load()) + "\n";
-  r.body += "# HELP conv_access_log_dropped_total Access log lines dropped (sink too slow).\n";
-  r.body += "# TYPE conv_access_log_dropped_total counter\n";
-  r.body += "conv_access_log_dropped_total " + std::to_string(log_.dropped()) + "\n";
+  w.family("conv_rates_reloads_total", MetricType::counter, "Rates reloads (SIGHUP), by result.");
+  w.sample("conv_rates_reloads_total", {{"result", "ok"}}, reloads_ok_.load());
+  w.sample("conv_rates_reloads_total", {{"result", "error"}}, reloads_failed_.load());
+  w.family("conv_access_log_dropped_total", MetricType::counter,
+           "Access log lines dropped (sink too slow).");
+  w.sample("conv_access_log_dropped_total", {}, log_.dropped());
   return r;
 }
 

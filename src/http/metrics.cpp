@@ -1,7 +1,6 @@
 #include "conv/http/metrics.hpp"
 
-#include <charconv>
-#include <cstdio>
+#include <span>
 
 namespace conv::http {
 
@@ -17,18 +16,6 @@ using Counter = std::atomic<std::uint64_t>;
 // is enough and costs no locked instruction.
 inline void bump(Counter& c, std::uint64_t by = 1) {
   c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
-}
-
-void append_double(std::string& out, double v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  out.append(buf, end);
-}
-
-void append_uint(std::string& out, std::uint64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
 }
 
 }  // namespace
@@ -90,6 +77,11 @@ void Metrics::connection_closed() {
 }
 
 void Metrics::render(std::string& out) const {
+  PrometheusWriter w(out);
+  render(w);
+}
+
+void Metrics::render(PrometheusWriter& w) const {
   const std::size_t nroutes = routes_.size();
   std::vector<std::uint64_t> by_status(nroutes * kStatuses);
   std::vector<std::uint64_t> buckets(nroutes * (kBuckets.size() + 1));
@@ -113,56 +105,33 @@ void Metrics::render(std::string& out) const {
   });
 
   const std::string& p = prefix_;
-  out += "# HELP " + p + "_requests_total HTTP requests answered, by route and status.\n";
-  out += "# TYPE " + p + "_requests_total counter\n";
+  const std::string requests = p + "_requests_total";
+  w.family(requests, MetricType::counter, "HTTP requests answered, by route and status.");
   for (std::size_t r = 0; r < nroutes; ++r) {
     for (unsigned s = 0; s < kStatuses; ++s) {
       const auto n = by_status[r * kStatuses + s];
       if (n == 0) continue;
-      out += p + "_requests_total{route=\"" + routes_[r] + "\",status=\"";
-      append_uint(out, kMinStatus + s);
-      out += "\"} ";
-      append_uint(out, n);
-      out += '\n';
+      const std::string status = std::to_string(kMinStatus + s);
+      w.sample(requests, {{"route", routes_[r]}, {"status", status}}, n);
     }
   }
 
-  out += "# HELP " + p +
-         "_request_duration_seconds Time from the first byte of a request to "
-         "the last byte of its response.\n";
-  out += "# TYPE " + p + "_request_duration_seconds histogram\n";
+  const std::string duration = p + "_request_duration_seconds";
+  w.family(duration, MetricType::histogram,
+           "Time from the first byte of a request to the last byte of its response.");
   for (std::size_t r = 0; r < nroutes; ++r) {
-    std::uint64_t cumulative = 0;
-    const std::string labels = "{route=\"" + routes_[r] + "\"";
-    for (std::size_t b = 0; b <= kBuckets.size(); ++b) {
-      cumulative += buckets[r * (kBuckets.size() + 1) + b];
-      out += p + "_request_duration_seconds_bucket" + labels + ",le=\"";
-      if (b == kBuckets.size()) {
-        out += "+Inf";
-      } else {
-        append_double(out, kBuckets[b]);
-      }
-      out += "\"} ";
-      append_uint(out, cumulative);
-      out += '\n';
-    }
-    out += p + "_request_duration_seconds_sum" + labels + "} ";
-    append_double(out, static_cast<double>(sums[r]) / 1e6);
-    out += '\n';
-    out += p + "_request_duration_seconds_count" + labels + "} ";
-    append_uint(out, cumulative);
-    out += '\n';
+    const std::span<const std::uint64_t> counts(&buckets[r * (kBuckets.size() + 1)],
+                                                kBuckets.size() + 1);
+    w.histogram(duration, {{"route", routes_[r]}}, kBuckets, counts,
+                static_cast<double>(sums[r]) / 1e6);
   }
 
-  out += "# HELP " + p + "_requests_in_flight Requests being handled now.\n";
-  out += "# TYPE " + p + "_requests_in_flight gauge\n";
-  out += p + "_requests_in_flight " + std::to_string(in_flight) + "\n";
-  out += "# HELP " + p + "_connections_open Client connections open now.\n";
-  out += "# TYPE " + p + "_connections_open gauge\n";
-  out += p + "_connections_open " + std::to_string(connections) + "\n";
-  out += "# HELP " + p + "_connections_total Client connections accepted.\n";
-  out += "# TYPE " + p + "_connections_total counter\n";
-  out += p + "_connections_total " + std::to_string(accepted) + "\n";
+  w.family(p + "_requests_in_flight", MetricType::gauge, "Requests being handled now.");
+  w.sample(p + "_requests_in_flight", {}, in_flight);
+  w.family(p + "_connections_open", MetricType::gauge, "Client connections open now.");
+  w.sample(p + "_connections_open", {}, connections);
+  w.family(p + "_connections_total", MetricType::counter, "Client connections accepted.");
+  w.sample(p + "_connections_total", {}, accepted);
 }
 
 }  // namespace conv::http

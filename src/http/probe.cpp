@@ -1,15 +1,8 @@
 #include "conv/http/probe.hpp"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
+#include <cctype>
+#include <optional>
 #include <utility>
 
 #include "conv/http/host_port.hpp"
@@ -18,9 +11,6 @@
 namespace conv::http {
 
 namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using boost::system::error_code;
 
 namespace {
 
@@ -61,44 +51,18 @@ std::optional<HttpUrl> parse_http_url(std::string_view url) {
 
 ProbeResult probe(const HttpUrl& url, std::chrono::milliseconds timeout) {
   net::io_context ctx;
-  net::ip::tcp::resolver resolver(ctx);
-  beast::tcp_stream stream(ctx);
-  beast::flat_buffer buffer;
-  bhttp::request<bhttp::empty_body> request(bhttp::verb::get, url.target, 11);
-  request.set(bhttp::field::host, url.host_header);
-  request.set(bhttp::field::user_agent, "conv-probe/" + std::string(version()));
-  request.set(bhttp::field::connection, "close");
-  bhttp::response_parser<bhttp::empty_body> parser;
-  parser.skip(true);  // the status line and headers are the answer; no body is read
-  ProbeResult result;
-  auto fail = [&](const char* step, error_code ec) {
-    result.error = std::string(step) + ": " + ec.message();
-  };
-
-  // Async steps on one io_context run for at most `timeout`: one deadline covers name
-  // resolution too, which a synchronous resolver could not bound.
-  resolver.async_resolve(
-      url.host, std::to_string(url.port),
-      [&](error_code ec, const net::ip::tcp::resolver::results_type& endpoints) {
-        if (ec) return fail("resolve", ec);
-        stream.async_connect(endpoints, [&](error_code cec, const net::ip::tcp::endpoint&) {
-          if (cec) return fail("connect", cec);
-          bhttp::async_write(stream, request, [&](error_code wec, std::size_t) {
-            if (wec) return fail("send", wec);
-            bhttp::async_read_header(stream, buffer, parser, [&](error_code rec, std::size_t) {
-              if (rec) return fail("read", rec);
-              result.status = parser.get().result_int();
-            });
-          });
-        });
-      });
-  ctx.run_for(timeout);
-  if (!ctx.stopped()) {
-    ctx.stop();
-    result.status = 0;
-    result.error = "timed out after " + std::to_string(timeout.count()) + " ms";
+  std::optional<ProbeResult> result;
+  async_probe(ctx, url.host, url.port,
+              {url.target, url.host_header, "conv-probe/" + std::string(version())}, timeout,
+              [&result](ProbeResult r) { result = std::move(r); });
+  // The probe's own deadline ends it, name resolution included; what it cancelled is not
+  // waited for.
+  while (!result && ctx.run_one() > 0) {
   }
-  return result;
+  ctx.poll();
+  if (result->timed_out)
+    result->error = "timed out after " + std::to_string(timeout.count()) + " ms";
+  return *result;
 }
 
 }  // namespace conv::http

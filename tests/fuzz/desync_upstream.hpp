@@ -23,21 +23,12 @@
 #include <string>
 #include <vector>
 
+#include "chunk_bytes.hpp"
 #include "desync_script.hpp"
 
 namespace conv::fuzz {
 
 namespace desync_detail {
-
-inline std::string hex(std::size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  do {
-    s.insert(s.begin(), kDigits[n % 16]);
-    n /= 16;
-  } while (n > 0);
-  return s;
-}
 
 // "id=<id>;" repeated and cut to `length` bytes.
 inline std::string body_of(const std::string& id, std::size_t length) {
@@ -63,8 +54,8 @@ inline std::string answer(const DesyncClient& c, const std::string& id, bool is_
       std::string out = head("200 OK", id) + "Transfer-Encoding: chunked\r\n\r\n";
       if (is_head) return out;
       const std::size_t half = body.size() / 2;  // two chunks when there is a body
-      if (half > 0) out += hex(half) + "\r\n" + body.substr(0, half) + "\r\n";
-      if (body.size() > half) out += hex(body.size() - half) + "\r\n" + body.substr(half) + "\r\n";
+      if (half > 0) out += chunk(std::string_view(body).substr(0, half));
+      if (body.size() > half) out += chunk(std::string_view(body).substr(half));
       return out + "0\r\n\r\n";
     }
     case A::no_content:

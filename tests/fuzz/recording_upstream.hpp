@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "chunk_bytes.hpp"
 #include "heap_meter.hpp"
 
 namespace conv::fuzz {
@@ -140,23 +141,13 @@ class RecordingUpstream {
       out += "Transfer-Encoding: chunked\r\n\r\n";
       if (head) return out;  // a response to HEAD has no body, however it is framed
       // Two chunks, so that the balancer re-frames more than one.
-      out += "3\r\n" + body.substr(0, 3) + "\r\n" + to_hex(body.size() - 3) + "\r\n" +
-             body.substr(3) + "\r\n0\r\n\r\n";
+      out += chunk(std::string_view(body).substr(0, 3)) + chunk(std::string_view(body).substr(3)) +
+             "0\r\n\r\n";
       return out;
     }
     out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     if (!head) out += body;
     return out;
-  }
-
-  static std::string to_hex(std::size_t n) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string s;
-    do {
-      s.insert(s.begin(), kDigits[n % 16]);
-      n /= 16;
-    } while (n > 0);
-    return s;
   }
 
   tcp::acceptor acceptor_;

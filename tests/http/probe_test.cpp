@@ -1,13 +1,10 @@
 #include "conv/http/probe.hpp"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <string>
-#include <thread>
+
+#include "../support/raw_upstream.hpp"
 
 namespace conv::http {
 namespace {
@@ -47,84 +44,42 @@ TEST(ParseHttpUrl, RefusesWhatItCannotSend) {
   }
 }
 
-// A one-shot server on a loopback port: answers each connection with `reply` (or nothing).
-class OneShotServer {
- public:
-  explicit OneShotServer(std::string reply) : reply_(std::move(reply)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    EXPECT_EQ(::listen(fd_, 4), 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] {
-      const int c = ::accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      char buf[4096];
-      const ssize_t n = ::recv(c, buf, sizeof buf, 0);  // the request: one small packet
-      if (n > 0) request_.assign(buf, static_cast<std::size_t>(n));
-      if (!reply_.empty()) {
-        (void)!::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
-        ::close(c);
-      } else {
-        silent_ = c;  // kept open and silent until the test ends
-      }
-    });
-  }
-  ~OneShotServer() {
-    ::shutdown(fd_, SHUT_RDWR);
-    thread_.join();
-    ::close(fd_);
-    if (silent_ >= 0) ::close(silent_);
-  }
-  std::uint16_t port() const { return port_; }
-  const std::string& request() const { return request_; }  // after the probe returned
-
- private:
-  std::string reply_;
-  int fd_ = -1;
-  int silent_ = -1;
-  std::uint16_t port_ = 0;
-  std::string request_;
-  std::thread thread_;
-};
+using conv::testing::RawBehaviour;
+using conv::testing::RawUpstream;
 
 HttpUrl loopback(std::uint16_t port, std::string target) {
   return *parse_http_url("http://127.0.0.1:" + std::to_string(port) + target);
 }
 
 TEST(Probe, ReportsTheStatusOfAGet) {
-  OneShotServer server("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
-  const auto r = probe(loopback(server.port(), "/healthz"), std::chrono::seconds(5));
+  RawUpstream server("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
+  const auto r = probe(loopback(server.port, "/healthz"), std::chrono::seconds(5));
   EXPECT_EQ(r.status, 204u);
   EXPECT_TRUE(r.ok());
-  EXPECT_EQ(server.request().rfind("GET /healthz HTTP/1.1\r\n", 0), 0u) << server.request();
-  EXPECT_NE(server.request().find("Host: 127.0.0.1:" + std::to_string(server.port())),
+  EXPECT_EQ(server.received().rfind("GET /healthz HTTP/1.1\r\n", 0), 0u) << server.received();
+  EXPECT_NE(server.received().find("Host: 127.0.0.1:" + std::to_string(server.port)),
             std::string::npos);
 }
 
 TEST(Probe, ANon2xxIsNotOk) {
-  OneShotServer server("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nbusy\n");
-  const auto r = probe(loopback(server.port(), "/readyz"), std::chrono::seconds(5));
+  RawUpstream server("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nbusy\n");
+  const auto r = probe(loopback(server.port, "/readyz"), std::chrono::seconds(5));
   EXPECT_EQ(r.status, 503u);
   EXPECT_FALSE(r.ok());
 }
 
 TEST(Probe, GarbageIsNotOk) {
-  OneShotServer server("SSH-2.0-OpenSSH\r\n\r\n");
-  const auto r = probe(loopback(server.port(), "/"), std::chrono::seconds(5));
+  RawUpstream server("SSH-2.0-OpenSSH\r\n\r\n");
+  const auto r = probe(loopback(server.port, "/"), std::chrono::seconds(5));
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.status, 0u);
   EXPECT_NE(r.error.find("read"), std::string::npos) << r.error;
 }
 
 TEST(Probe, ASilentServerTimesOut) {
-  OneShotServer server("");
+  RawUpstream server(RawBehaviour::silent());
   const auto start = std::chrono::steady_clock::now();
-  const auto r = probe(loopback(server.port(), "/"), std::chrono::milliseconds(300));
+  const auto r = probe(loopback(server.port, "/"), std::chrono::milliseconds(300));
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_FALSE(r.ok());
   EXPECT_NE(r.error.find("timed out"), std::string::npos) << r.error;

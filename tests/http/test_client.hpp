@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include "../support/loopback.hpp"
+
 namespace conv::testing {
 
 using TestResponse = boost::beast::http::response<boost::beast::http::string_body>;
@@ -26,11 +28,8 @@ class TestClient {
  public:
   explicit TestClient(unsigned short port) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    const sockaddr_in addr = loopback_address(port);
+    connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
     int one = 1;
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   }

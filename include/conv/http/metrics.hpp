@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "conv/http/prometheus_writer.hpp"
 #include "conv/util/per_thread.hpp"
 
 namespace conv::http {
@@ -36,6 +37,8 @@ class Metrics {
 
   // Appends this registry's series to `out`.
   void render(std::string& out) const;
+  // The same through a writer another registry shares (one HELP and TYPE per family).
+  void render(PrometheusWriter& w) const;
 
   const std::vector<std::string>& routes() const { return routes_; }
 

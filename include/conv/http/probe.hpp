@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "conv/http/async_probe.hpp"
+
 namespace conv::http {
 
 // An http:// URL split for a request: host (IPv6 without brackets), port, origin-form target.
@@ -20,15 +22,8 @@ struct HttpUrl {
 // bad port (not 1-65535), userinfo, a fragment, or bytes that cannot go in a request line.
 std::optional<HttpUrl> parse_http_url(std::string_view url);
 
-// What one probe found: the status when a response header arrived, else why not.
-struct ProbeResult {
-  unsigned status = 0;  // 0: no response
-  std::string error;    // set when status is 0
-  bool ok() const { return status >= 200 && status < 300; }
-};
-
-// One HTTP/1.1 GET over plain TCP (resolve, connect, send, read the response header), all
-// within `timeout`. Blocks the calling thread: meant for the command line (health checks in
+// async_probe on an io_context of its own (resolve, connect, send, read the response header),
+// all within `timeout`. Blocks the calling thread: meant for the command line (health checks in
 // containers), never for a server thread.
 ProbeResult probe(const HttpUrl& url, std::chrono::milliseconds timeout);
 

@@ -1,44 +1,27 @@
 #include "conv/balancer/health/health.hpp"
 
 #include <algorithm>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 #include <iostream>
 
 #include "conv/balancer/health/resolver.hpp"
+#include "conv/http/async_probe.hpp"
 
 namespace conv::balancer {
 
 namespace net = boost::asio;
-namespace bhttp = boost::beast::http;
 using boost::system::error_code;
 
-// One health check: connect, send the request, read the status line and headers.
-struct HealthChecker::Probe : std::enable_shared_from_this<Probe> {
-  Probe(net::io_context& ctx, std::chrono::milliseconds timeout) : socket(ctx), timer(ctx) {
-    timer.expires_after(timeout);
-  }
-  net::ip::tcp::socket socket;
-  net::steady_timer timer;
-  boost::beast::flat_buffer buffer;
-  bhttp::response_parser<bhttp::empty_body> parser;
-  std::string request;
-  bool timed_out = false;
-};
-
 HealthChecker::HealthChecker(net::io_context& ctx, const BalancerConfig& config,
-                             UpstreamTable& upstreams, Selector& selector, Resolver& resolver)
+                             UpstreamTable& upstreams, Selector& selector, Resolver& resolver,
+                             Ticker* ticker)
     : ctx_(ctx),
       config_(config),
       upstreams_(upstreams),
       selector_(selector),
       resolver_(resolver),
-      timer_(ctx),
+      own_ticker_(ticker ? nullptr : std::make_unique<SteadyTicker>(ctx)),
+      ticker_(ticker ? *ticker : *own_ticker_),
       passes_(UpstreamTable::kCapacity, 0),
       fails_(UpstreamTable::kCapacity, 0),
       busy_(UpstreamTable::kCapacity, false),
@@ -51,14 +34,14 @@ HealthChecker::~HealthChecker() {
 
 void HealthChecker::start() {
   sync_groups();
-  selector_.refresh(std::chrono::steady_clock::now());
+  selector_.refresh(ticker_.now());
   for (const auto& g : groups_) discover(g);
   tick();
 }
 
 void HealthChecker::reconfigure() {
   sync_groups();
-  selector_.refresh(std::chrono::steady_clock::now());
+  selector_.refresh(ticker_.now());
   for (const auto& g : groups_) {
     if (!g->busy && !g->resolved_once) discover(g);
   }
@@ -66,7 +49,7 @@ void HealthChecker::reconfigure() {
 
 void HealthChecker::stop() {
   *alive_ = false;
-  timer_.cancel();
+  ticker_.cancel();
 }
 
 void HealthChecker::sync_groups() {
@@ -115,7 +98,7 @@ void HealthChecker::sync_groups() {
 
 void HealthChecker::tick() {
   if (!*alive_) return;
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = ticker_.now();
   // Passive cool-downs end on their own: a short tick notices that promptly.
   selector_.refresh(now);
   if (now >= next_round_) {
@@ -129,10 +112,10 @@ void HealthChecker::tick() {
       if (upstreams_[i].resolved() && config_.health.enabled) check(i);
     }
   }
-  timer_.expires_after(std::min(config_.health.interval, std::chrono::milliseconds(250)));
-  timer_.async_wait([this, alive = alive_](error_code ec) {
-    if (!ec && *alive) tick();
-  });
+  ticker_.wake_after(std::min(config_.health.interval, std::chrono::milliseconds(250)),
+                     [this, alive = alive_] {
+                       if (*alive) tick();
+                     });
 }
 
 void HealthChecker::discover(const std::shared_ptr<Group>& group) {
@@ -199,7 +182,7 @@ void HealthChecker::apply_discovery(Group& group,
                 << ") are not used\n";
     }
   }
-  if (changed) selector_.refresh(std::chrono::steady_clock::now());
+  if (changed) selector_.refresh(ticker_.now());
 }
 
 void HealthChecker::check(std::size_t i) {
@@ -207,48 +190,14 @@ void HealthChecker::check(std::size_t i) {
   const auto ep = u.endpoint();
   if (!ep) return;
   busy_[i] = true;
-  auto probe = std::make_shared<Probe>(ctx_, config_.health.timeout);
-  probe->request = "GET " + config_.health.path +
-                   " HTTP/1.1\r\nHost: " + u.config().address.text() +
-                   "\r\nUser-Agent: conv-health-check\r\nConnection: close\r\n\r\n";
-  probe->parser.skip(true);
-  auto done = [this, i, probe, epoch = epoch_[i], alive = alive_](bool pass, std::string why) {
-    if (!*alive) return;
-    probe->timer.cancel();
-    error_code ignored;
-    probe->socket.close(ignored);
-    busy_[i] = false;
-    if (epoch == epoch_[i]) verdict(i, pass, why);  // else: it probed a former address
-  };
-  probe->timer.async_wait([probe](error_code ec) {
-    if (ec) return;
-    probe->timed_out = true;
-    error_code ignored;
-    probe->socket.close(ignored);
-  });
-  probe->socket.async_connect(*ep, [probe, done](error_code ec) {
-    if (ec) {
-      done(false, probe->timed_out ? "timed out" : "connect: " + ec.message());
-      return;
-    }
-    net::async_write(
-        probe->socket, net::buffer(probe->request), [probe, done](error_code wec, std::size_t) {
-          if (wec) {
-            done(false, probe->timed_out ? "timed out" : "send: " + wec.message());
-            return;
-          }
-          bhttp::async_read_header(
-              probe->socket, probe->buffer, probe->parser,
-              [probe, done](error_code rec, std::size_t) {
-                if (rec) {
-                  done(false, probe->timed_out ? "timed out" : "read: " + rec.message());
-                  return;
-                }
-                const unsigned status = probe->parser.get().result_int();
-                done(status >= 200 && status < 300, "status " + std::to_string(status));
-              });
-        });
-  });
+  http::async_probe(
+      ctx_, {*ep}, {config_.health.path, u.config().address.text(), "conv-health-check"},
+      config_.health.timeout, [this, i, epoch = epoch_[i], alive = alive_](http::ProbeResult r) {
+        if (!*alive) return;
+        busy_[i] = false;
+        if (epoch != epoch_[i]) return;  // it probed a former address
+        verdict(i, r.ok(), r.status ? "status " + std::to_string(r.status) : r.error);
+      });
 }
 
 void HealthChecker::verdict(std::size_t i, bool pass, const std::string& why) {
@@ -268,7 +217,7 @@ void HealthChecker::verdict(std::size_t i, bool pass, const std::string& why) {
                 << ")\n";
     }
   }
-  selector_.refresh(std::chrono::steady_clock::now());
+  selector_.refresh(ticker_.now());
 }
 
 }  // namespace conv::balancer

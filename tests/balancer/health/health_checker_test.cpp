@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <map>
+#include <utility>
 
 #include "../proxy/proxy_fixture.hpp"
 #include "conv/balancer/health/health.hpp"
@@ -57,13 +58,50 @@ class FakeResolver : public Resolver {
   std::uint16_t asked_port_ = 0;
 };
 
+// The checker's clock, moved by the test: a wake-up fires (posted, as a timer's would be) only
+// when advance() passes its time, so the test decides exactly when each round happens.
+class FakeTicker : public Ticker {
+ public:
+  explicit FakeTicker(net::io_context& ctx) : ctx_(ctx) {}
+
+  TimePoint now() const override { return now_; }
+  void wake_after(std::chrono::milliseconds delay, std::function<void()> wake) override {
+    due_ = now_ + delay;
+    wake_ = std::move(wake);
+    delays_.push_back(delay);
+  }
+  void cancel() override { wake_ = nullptr; }
+
+  // Moves the clock by `by`, firing each wake-up that falls due on the way (a woken checker
+  // asks for the next one, which may fall due too).
+  void advance(std::chrono::milliseconds by) {
+    const TimePoint until = now_ + by;
+    while (wake_ && due_ <= until) {
+      now_ = due_;
+      net::post(ctx_, std::exchange(wake_, nullptr));
+      ctx_.restart();  // a context out of work (no real timer keeps it busy) has stopped
+      ctx_.poll();     // the woken round runs at this time
+    }
+    now_ = until;
+  }
+  const std::vector<std::chrono::milliseconds>& delays() const { return delays_; }
+
+ private:
+  net::io_context& ctx_;
+  TimePoint now_ = std::chrono::steady_clock::now();
+  TimePoint due_{};
+  std::function<void()> wake_;
+  std::vector<std::chrono::milliseconds> delays_;
+};
+
 // A checker over one config entry. Everything runs on this thread (run_until), so the test
 // may change the config and the resolver's answers between two handlers, as a reload would.
 class HealthCheckerTest : public ::testing::Test {
  protected:
   static constexpr std::uint16_t kPort = 5000;  // the entry's port: the fake answers its own
 
-  void start(const std::string& host, bool resolve_all, unsigned max_addresses = 16) {
+  void start(const std::string& host, bool resolve_all, unsigned max_addresses = 16,
+             Ticker* ticker = nullptr) {
     UpstreamConfig entry;
     entry.address = {host, kPort};
     entry.resolve_all = resolve_all;
@@ -71,13 +109,14 @@ class HealthCheckerTest : public ::testing::Test {
     config_ = default_config();
     config_.upstreams = {entry};
     config_.health.path = "/status?code=200";
-    config_.health.interval = 20ms;  // a round every 20 ms keeps the tests short
+    config_.health.interval = interval_;
     config_.health.timeout = 2000ms;
     config_.health.fails = 3;
     config_.health.passes = 2;
     table_ = std::make_unique<UpstreamTable>(config_.upstreams);
     selector_ = std::make_unique<Selector>(*table_, config_.policy);
-    checker_ = std::make_unique<HealthChecker>(ctx_, config_, *table_, *selector_, resolver_);
+    checker_ =
+        std::make_unique<HealthChecker>(ctx_, config_, *table_, *selector_, resolver_, ticker);
     checker_->start();
   }
 
@@ -88,6 +127,7 @@ class HealthCheckerTest : public ::testing::Test {
     const auto until = std::chrono::steady_clock::now() + limit;
     while (!done()) {
       if (std::chrono::steady_clock::now() >= until) return false;
+      if (ctx_.stopped()) ctx_.restart();  // out of work for a moment: a fake ticker holds none
       ctx_.run_one_for(10ms);
     }
     return true;
@@ -106,6 +146,8 @@ class HealthCheckerTest : public ::testing::Test {
 
   net::io_context ctx_;
   FakeResolver resolver_{ctx_};
+  FakeTicker ticker_{ctx_};  // used by the tests that pass it to start(); outlives the checker
+  std::chrono::milliseconds interval_ = 20ms;  // a round every 20 ms keeps the tests short
   BalancerConfig config_;
   std::unique_ptr<UpstreamTable> table_;
   std::unique_ptr<Selector> selector_;
@@ -207,6 +249,70 @@ TEST_F(HealthCheckerTest, KeepsTheKnownAddressesWhenResolutionFailsAndEmptiesThe
   resolver_.fail("svc.test", net::error::host_not_found);
   ASSERT_TRUE(run_until([&] { return !slot(0).endpoint() && !slot(1).endpoint(); }));
   EXPECT_EQ(available(), 0u);
+}
+
+// On the test's clock: a round (a resolution and a check) starts once `interval` has passed
+// since the last, not before, whatever the checker's shorter wake-ups do in between.
+TEST_F(HealthCheckerTest, StartsARoundOnlyWhenTheIntervalHasPassedOnItsClock) {
+  TestUpstream api("api");
+  resolver_.answer("api.test", {loopback(api.port)});
+  interval_ = 10s;
+  start("api.test", false, 16, &ticker_);
+  // The first round at start: the new address is checked as soon as it resolves.
+  ASSERT_TRUE(run_until([&] { return slot(0).last_check() == "pass: status 200"; }));
+  EXPECT_EQ(resolver_.answered("api.test"), 1);
+  EXPECT_EQ(api.handler.requests.load(), 1);
+
+  config_.health.path = "/status?code=201";
+  ticker_.advance(9750ms);  // 39 wake-ups of 250 ms: none starts a round
+  EXPECT_FALSE(run_until([&] { return api.handler.requests.load() > 1; }, 200ms));
+  EXPECT_EQ(resolver_.answered("api.test"), 1);
+  EXPECT_EQ(ticker_.delays().size(), 40u);
+  for (const auto d : ticker_.delays()) EXPECT_EQ(d, 250ms);  // the interval, capped at 250 ms
+
+  ticker_.advance(250ms);  // 10 s since the first round
+  ASSERT_TRUE(run_until([&] { return slot(0).last_check() == "pass: status 201"; }));
+  EXPECT_EQ(resolver_.answered("api.test"), 2);
+  EXPECT_EQ(api.handler.requests.load(), 2);
+  EXPECT_TRUE(slot(0).checked_healthy());  // passes = 2
+}
+
+// Rounds moved one at a time on the test's clock: exactly one check per round, and `fails`
+// and `passes` counted across them (fails = 3, passes = 2).
+TEST_F(HealthCheckerTest, CountsFailsAndPassesRoundByRoundOnItsClock) {
+  TestUpstream api("api");
+  resolver_.answer("api.test", {loopback(api.port)});
+  interval_ = 100ms;
+  start("api.test", false, 16, &ticker_);
+  ASSERT_TRUE(run_until([&] { return slot(0).last_check() == "pass: status 200"; }));
+  int rounds = 1;
+  auto round = [&](const std::string& code) {
+    config_.health.path = "/status?code=" + code;
+    ticker_.advance(100ms);
+    ++rounds;
+    const std::string verdict = (code[0] == '2' ? "pass: status " : "fail: status ") + code;
+    return run_until([&] { return slot(0).last_check() == verdict; }) &&
+           api.handler.requests.load() == rounds;
+  };
+  EXPECT_EQ(ticker_.delays().back(), 100ms);  // an interval under 250 ms is the wake-up itself
+  EXPECT_FALSE(slot(0).checked_healthy());
+  ASSERT_TRUE(round("201"));
+  EXPECT_TRUE(slot(0).checked_healthy());
+  ASSERT_TRUE(round("500"));
+  ASSERT_TRUE(round("502"));
+  EXPECT_TRUE(slot(0).checked_healthy());
+  EXPECT_EQ(available(), 1u);
+  ASSERT_TRUE(round("503"));
+  EXPECT_FALSE(slot(0).checked_healthy());
+  EXPECT_EQ(available(), 0u);
+  ASSERT_TRUE(round("204"));
+  EXPECT_FALSE(slot(0).checked_healthy());
+  ASSERT_TRUE(round("200"));
+  EXPECT_TRUE(slot(0).checked_healthy());
+  EXPECT_EQ(available(), 1u);
+  // Time that passes short of an interval starts no check.
+  ticker_.advance(99ms);
+  EXPECT_FALSE(run_until([&] { return api.handler.requests.load() > rounds; }, 200ms));
 }
 
 // The balancer's resolver: an address needs no DNS, so this stays on the machine.

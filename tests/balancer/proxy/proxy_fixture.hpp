@@ -2,7 +2,8 @@
 
 // The balancer in-process, in front of real upstream servers on loopback, for the proxy
 // tests: the core's own Server with a test handler (TestUpstream), or a raw socket upstream
-// that records what it receives and answers scripted bytes, or resets (RawUpstream).
+// that records what it receives and answers scripted bytes, or resets (RawUpstream, shared
+// with the other tests in tests/support/).
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -17,6 +18,8 @@
 #include <thread>
 
 #include "../../http/test_client.hpp"
+#include "../../support/loopback.hpp"
+#include "../../support/raw_upstream.hpp"
 #include "conv/balancer/handler.hpp"
 #include "conv/http/server.hpp"
 #include "conv/http/target.hpp"
@@ -119,86 +122,9 @@ struct TestUpstream {
   std::uint16_t port = 0;
 };
 
-// What a raw upstream does with each connection once the request head has arrived: after
-// `delay`, sends `reply` and closes, or (`reset`) resets the connection without a byte.
-struct RawBehaviour {
-  std::string reply;
-  std::chrono::milliseconds delay{0};
-  bool reset = false;
-};
-
-// A raw upstream: records every byte received, counts connections, and treats each
-// connection, one at a time, as its RawBehaviour says.
-class RawUpstream {
- public:
-  explicit RawUpstream(std::string reply) : RawUpstream(RawBehaviour{std::move(reply)}) {}
-  explicit RawUpstream(RawBehaviour behaviour) : behaviour_(std::move(behaviour)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 16);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
-    thread_ = std::thread([this] { run(); });
-  }
-  ~RawUpstream() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    thread_.join();
-  }
-  RawUpstream(const RawUpstream&) = delete;
-  RawUpstream& operator=(const RawUpstream&) = delete;
-  std::atomic<int> connections{0};
-  std::uint16_t port = 0;
-  std::string received() {
-    std::lock_guard l(m_);
-    return received_;
-  }
-
- private:
-  void run() {
-    while (!stop_) {
-      const int c = ::accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      connections.fetch_add(1);
-      timeval tv{2, 0};
-      ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      std::string got;
-      char buf[65536];
-      while (got.find("\r\n\r\n") == std::string::npos) {
-        const ssize_t n = ::recv(c, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        got.append(buf, static_cast<std::size_t>(n));
-      }
-      {
-        std::lock_guard l(m_);
-        received_ += got;
-      }
-      if (behaviour_.delay.count() > 0) std::this_thread::sleep_for(behaviour_.delay);
-      if (behaviour_.reset) {
-        linger reset_on_close{1, 0};  // close() sends RST, not FIN
-        ::setsockopt(c, SOL_SOCKET, SO_LINGER, &reset_on_close, sizeof reset_on_close);
-        ::close(c);
-        continue;
-      }
-      ::send(c, behaviour_.reply.data(), behaviour_.reply.size(), MSG_NOSIGNAL);
-      ::shutdown(c, SHUT_WR);
-      while (::recv(c, buf, sizeof buf, 0) > 0) {
-      }
-      ::close(c);
-    }
-  }
-  RawBehaviour behaviour_;
-  int fd_ = -1;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  std::mutex m_;
-  std::string received_;
-};
+using conv::testing::closed_port;
+using conv::testing::RawBehaviour;
+using conv::testing::RawUpstream;
 
 // A loopback port where connecting never completes, for connect timeouts: a listener with a
 // backlog of 0 that never accepts, its accept queue filled by one connection; Linux then drops
@@ -206,22 +132,12 @@ class RawUpstream {
 class BlackholePort {
  public:
   BlackholePort() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(listener_, 0);
-    socklen_t len = sizeof a;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
+    port = listener_.port();
     filler_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    ::connect(filler_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    const sockaddr_in a = conv::testing::loopback_address(port);
+    ::connect(filler_, reinterpret_cast<const sockaddr*>(&a), sizeof a);
   }
-  ~BlackholePort() {
-    ::close(filler_);
-    ::close(listener_);
-  }
+  ~BlackholePort() { ::close(filler_); }
   BlackholePort(const BlackholePort&) = delete;
   BlackholePort& operator=(const BlackholePort&) = delete;
 
@@ -229,11 +145,8 @@ class BlackholePort {
   // instead fails the test rather than letting it pass for another reason).
   bool swallows_connects(std::chrono::milliseconds wait) const {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    const int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    const sockaddr_in a = conv::testing::loopback_address(port);
+    const int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a);
     bool hangs = false;
     if (rc < 0 && errno == EINPROGRESS) {
       pollfd p{fd, POLLOUT, 0};
@@ -245,21 +158,9 @@ class BlackholePort {
   std::uint16_t port = 0;
 
  private:
-  int listener_ = -1;
+  conv::testing::LoopbackListener listener_{0};
   int filler_ = -1;
 };
-
-inline std::uint16_t closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 class BalancerTest : public ::testing::Test {
  protected:

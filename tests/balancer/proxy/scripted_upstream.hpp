@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "../../support/loopback.hpp"
+
 namespace conv::testing {
 
 struct ScriptedReply {
@@ -43,21 +45,12 @@ class ScriptedUpstream {
   using Script = std::function<ScriptedReply(const std::string&, int, int)>;
 
   explicit ScriptedUpstream(Script script) : script_(std::move(script)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 64);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
+    port = listener_.port();
     acceptor_ = std::thread([this] { accept_loop(); });
   }
   ~ScriptedUpstream() {
     stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
+    listener_.close();
     acceptor_.join();
     for (auto& t : handlers_) t.join();
   }
@@ -85,7 +78,7 @@ class ScriptedUpstream {
  private:
   void accept_loop() {
     while (!stop_) {
-      const int c = ::accept(fd_, nullptr, nullptr);
+      const int c = ::accept(listener_.fd(), nullptr, nullptr);
       if (c < 0) return;
       const int index = connections.fetch_add(1);
       std::lock_guard l(m_);
@@ -135,7 +128,7 @@ class ScriptedUpstream {
   }
 
   Script script_;
-  int fd_ = -1;
+  LoopbackListener listener_{64};
   std::atomic<bool> stop_{false};
   std::thread acceptor_;
   std::mutex m_;

@@ -2,7 +2,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "conv/balancer/health/resolver.hpp"
+#include "conv/balancer/health/ticker.hpp"
 #include "conv/balancer/model/config.hpp"
 #include "conv/balancer/model/upstream_table.hpp"
 #include "conv/balancer/select/selector.hpp"
@@ -33,8 +33,11 @@ namespace conv::balancer {
 // entries. Logs every state change on stderr.
 class HealthChecker {
  public:
+  // `ticker`: the clock and the wake-ups of its rounds (it must outlive the checker); none: the
+  // steady clock.
   HealthChecker(boost::asio::io_context& ctx, const BalancerConfig& config,
-                UpstreamTable& upstreams, Selector& selector, Resolver& resolver);
+                UpstreamTable& upstreams, Selector& selector, Resolver& resolver,
+                Ticker* ticker = nullptr);
   ~HealthChecker();
   HealthChecker(const HealthChecker&) = delete;
   HealthChecker& operator=(const HealthChecker&) = delete;
@@ -47,7 +50,6 @@ class HealthChecker {
   void reconfigure();
 
  private:
-  struct Probe;
   // A config entry with a name (or "resolve": "all"): its slots, by upstream index.
   struct Group {
     std::string key;  // its first slot's name and slot count: the same entry across reloads
@@ -71,8 +73,9 @@ class HealthChecker {
   UpstreamTable& upstreams_;
   Selector& selector_;
   Resolver& resolver_;
-  boost::asio::steady_timer timer_;
-  std::chrono::steady_clock::time_point next_round_{};
+  std::unique_ptr<Ticker> own_ticker_;  // when none was given
+  Ticker& ticker_;
+  Ticker::TimePoint next_round_{};
   // By upstream index, for every index the table can hold.
   std::vector<unsigned> passes_;
   std::vector<unsigned> fails_;

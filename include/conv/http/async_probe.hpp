@@ -1,0 +1,42 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace conv::http {
+
+// What one probe found: the status when a response header arrived, else why not.
+struct ProbeResult {
+  unsigned status = 0;     // 0: no response
+  std::string error;       // set when status is 0: "<step>: <reason>" or "timed out"
+  bool timed_out = false;  // the deadline passed first
+  bool ok() const { return status >= 200 && status < 300; }
+};
+
+// The GET a probe sends, with `Connection: close`.
+struct ProbeRequest {
+  std::string target;       // origin form: "/healthz"
+  std::string host_header;  // "host[:port]"
+  std::string user_agent;
+};
+
+using ProbeHandler = std::function<void(ProbeResult)>;
+
+// One HTTP/1.1 GET over plain TCP, asynchronous on `ctx`: connect, send the request, read the
+// status line and headers (at most 8 KiB of head; the body is never read), all under one
+// deadline of `timeout`. `done` runs once, on `ctx`, at the latest when the deadline passes:
+// nothing waits on the peer, so it is safe on a thread that serves other work (the balancer's
+// health checks) as well as on an io_context of its own (`conv probe`).
+void async_probe(boost::asio::io_context& ctx, std::vector<boost::asio::ip::tcp::endpoint> to,
+                 ProbeRequest request, std::chrono::milliseconds timeout, ProbeHandler done);
+
+// The same after resolving `host` (under the same deadline); a failed resolution is "resolve:".
+void async_probe(boost::asio::io_context& ctx, const std::string& host, std::uint16_t port,
+                 ProbeRequest request, std::chrono::milliseconds timeout, ProbeHandler done);
+
+}  // namespace conv::http

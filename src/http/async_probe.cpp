@@ -1,0 +1,132 @@
+#include "conv/http/async_probe.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <memory>
+
+namespace conv::http {
+
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+using net::ip::tcp;
+
+namespace {
+
+// The parser refuses a head beyond this; the buffer holding the peer's bytes stops at twice it.
+constexpr std::size_t kMaxHead = 8192;
+
+// One probe's steps. Every step's handler holds the exchange; the first of "the response
+// head arrived", "a step failed" and "the deadline passed" ends it, and what completes after
+// that (the operations it cancelled) is ignored.
+class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
+ public:
+  ProbeExchange(net::io_context& ctx, const ProbeRequest& request,
+                std::chrono::milliseconds timeout, ProbeHandler done)
+      : resolver_(ctx), socket_(ctx), timer_(ctx), buffer_(2 * kMaxHead), done_(std::move(done)) {
+    request_ = "GET " + request.target + " HTTP/1.1\r\nHost: " + request.host_header +
+               "\r\nUser-Agent: " + request.user_agent + "\r\nConnection: close\r\n\r\n";
+    parser_.header_limit(kMaxHead);
+    parser_.skip(true);  // the status line and headers are the answer; no body is read
+    timer_.expires_after(timeout);
+  }
+
+  void arm() {
+    timer_.async_wait([self = shared_from_this()](error_code ec) {
+      if (ec) return;
+      ProbeResult r;
+      r.error = "timed out";
+      r.timed_out = true;
+      self->finish(std::move(r));
+    });
+  }
+
+  void resolve(const std::string& host, std::uint16_t port) {
+    resolver_.async_resolve(
+        host, std::to_string(port),
+        [self = shared_from_this()](error_code ec, const tcp::resolver::results_type& found) {
+          if (self->finished_) return;
+          if (ec) return self->fail("resolve", ec);
+          self->connect(std::vector<tcp::endpoint>(found.begin(), found.end()));
+        });
+  }
+
+  void connect(const std::vector<tcp::endpoint>& to) {
+    net::async_connect(socket_, to,
+                       [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
+                         if (self->finished_) return;
+                         if (ec) return self->fail("connect", ec);
+                         self->send();
+                       });
+  }
+
+ private:
+  void send() {
+    net::async_write(socket_, net::buffer(request_),
+                     [self = shared_from_this()](error_code ec, std::size_t) {
+                       if (self->finished_) return;
+                       if (ec) return self->fail("send", ec);
+                       self->read();
+                     });
+  }
+
+  void read() {
+    bhttp::async_read_header(socket_, buffer_, parser_,
+                             [self = shared_from_this()](error_code ec, std::size_t) {
+                               if (self->finished_) return;
+                               if (ec) return self->fail("read", ec);
+                               ProbeResult r;
+                               r.status = self->parser_.get().result_int();
+                               self->finish(std::move(r));
+                             });
+  }
+
+  void fail(const char* step, error_code ec) {
+    ProbeResult r;
+    r.error = std::string(step) + ": " + ec.message();
+    finish(std::move(r));
+  }
+
+  void finish(ProbeResult r) {
+    if (finished_) return;
+    finished_ = true;
+    timer_.cancel();
+    resolver_.cancel();
+    error_code ignored;
+    socket_.close(ignored);
+    auto done = std::move(done_);
+    done(std::move(r));
+  }
+
+  tcp::resolver resolver_;
+  tcp::socket socket_;
+  net::steady_timer timer_;
+  boost::beast::flat_buffer buffer_;
+  bhttp::response_parser<bhttp::empty_body> parser_;
+  std::string request_;
+  ProbeHandler done_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+void async_probe(net::io_context& ctx, std::vector<tcp::endpoint> to, ProbeRequest request,
+                 std::chrono::milliseconds timeout, ProbeHandler done) {
+  auto exchange = std::make_shared<ProbeExchange>(ctx, request, timeout, std::move(done));
+  exchange->arm();
+  exchange->connect(to);
+}
+
+void async_probe(net::io_context& ctx, const std::string& host, std::uint16_t port,
+                 ProbeRequest request, std::chrono::milliseconds timeout, ProbeHandler done) {
+  auto exchange = std::make_shared<ProbeExchange>(ctx, request, timeout, std::move(done));
+  exchange->arm();
+  exchange->resolve(host, port);
+}
+
+}  // namespace conv::http

@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "body_handler.hpp"
 #include "conv/http/body_error.hpp"
 #include "conv/http/server.hpp"
 #include "test_client.hpp"
@@ -15,58 +16,10 @@
 namespace conv::http {
 namespace {
 
+using conv::testing::BodyHandler;
 using conv::testing::TestClient;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-// Answers "<body size>" once it has the whole body: the core collects it (buffered), or the
-// handler pulls it piece by piece as the balancer does (streamed), answering a failed body
-// with the same error the balancer sends.
-class BodyHandler : public Handler {
- public:
-  explicit BodyHandler(BodyMode mode) : mode_(mode) {}
-  BodyMode body_mode() const override { return mode_; }
-
-  void handle(const RequestHeader&, std::string_view body, const RequestInfo&,
-              Responder responder) override {
-    if (mode_ == BodyMode::buffered) {
-      answer(std::move(responder), body.size());
-      return;
-    }
-    auto state = std::make_shared<Pull>(Pull{std::move(responder), {}, 0});
-    pull(state);
-  }
-
- private:
-  struct Pull {
-    Responder responder;
-    std::array<char, 16384> buffer;
-    std::size_t total;
-  };
-
-  static void answer(Responder responder, std::size_t size) {
-    Response r;
-    r.content_type = "text/plain";
-    r.body = std::to_string(size);
-    responder.send(std::move(r));
-  }
-
-  static void pull(std::shared_ptr<Pull> s) {
-    s->responder.read_body(boost::asio::buffer(s->buffer),
-                           [s](boost::system::error_code ec, std::size_t n) {
-                             if (ec) {
-                               s->responder.send(body_error_response(ec));
-                             } else if (n == 0) {
-                               answer(std::move(s->responder), s->total);
-                             } else {
-                               s->total += n;
-                               pull(s);
-                             }
-                           });
-  }
-
-  BodyMode mode_;
-};
 
 class SessionTest : public ::testing::TestWithParam<Handler::BodyMode> {
  protected:

@@ -1,7 +1,10 @@
 #pragma once
 
-// A handler for tests of the core that answers with the size of the request body, in either
-// body mode: shared by the session tests over the server and over other streams.
+// What the session tests over the server and over other streams share: a handler that answers
+// with the size of the request body in either body mode, the modes as test parameters, and a
+// request of an exact header size.
+
+#include <gtest/gtest.h>
 
 #include <array>
 #include <boost/asio/buffer.hpp>
@@ -62,5 +65,20 @@ class BodyHandler : public http::Handler {
 
   BodyMode mode_;
 };
+
+// The body modes as test parameters, named in the test names.
+inline auto body_modes() {
+  return ::testing::Values(http::Handler::BodyMode::buffered, http::Handler::BodyMode::streamed);
+}
+inline std::string body_mode_name(const ::testing::TestParamInfo<http::Handler::BodyMode>& info) {
+  return info.param == http::Handler::BodyMode::buffered ? "buffered" : "streamed";
+}
+
+// A request whose header block (request line to blank line) is exactly `size` bytes.
+inline std::string request_with_header_of(std::size_t size) {
+  const std::string start = "GET / HTTP/1.1\r\nHost: t\r\nX-Pad: ";
+  const std::string end = "\r\n\r\n";
+  return start + std::string(size - start.size() - end.size(), 'p') + end;
+}
 
 }  // namespace conv::testing

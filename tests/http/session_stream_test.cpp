@@ -20,7 +20,10 @@ namespace {
 
 namespace net = boost::asio;
 using boost::system::error_code;
+using conv::testing::body_mode_name;
+using conv::testing::body_modes;
 using conv::testing::BodyHandler;
+using conv::testing::request_with_header_of;
 using conv::testing::TestClient;
 using net::ip::tcp;
 using namespace std::chrono_literals;
@@ -181,13 +184,6 @@ TEST_P(SessionStreamTest, AnswersAsThePlainSessionWithEveryByteThroughTheStream)
   }
 }
 
-// A request whose header block (request line to blank line) is exactly `size` bytes.
-std::string request_with_header_of(std::size_t size) {
-  const std::string start = "GET / HTTP/1.1\r\nHost: t\r\nX-Pad: ";
-  const std::string end = "\r\n\r\n";
-  return start + std::string(size - start.size() - end.size(), 'p') + end;
-}
-
 unsigned status_of(StreamServer& server, const std::string& wire) {
   TestClient client(server.port());
   if (!client.send(wire)) return 0;
@@ -219,13 +215,7 @@ TEST_P(SessionStreamTest, AStalledHeaderGets408ThroughTheStream) {
   EXPECT_TRUE(client.closed_within(3s));
 }
 
-INSTANTIATE_TEST_SUITE_P(BodyModes, SessionStreamTest,
-                         ::testing::Values(Handler::BodyMode::buffered,
-                                           Handler::BodyMode::streamed),
-                         [](const auto& info) {
-                           return info.param == Handler::BodyMode::buffered ? "buffered"
-                                                                            : "streamed";
-                         });
+INSTANTIATE_TEST_SUITE_P(BodyModes, SessionStreamTest, body_modes(), body_mode_name);
 
 }  // namespace
 }  // namespace conv::http

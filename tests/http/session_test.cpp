@@ -16,7 +16,10 @@
 namespace conv::http {
 namespace {
 
+using conv::testing::body_mode_name;
+using conv::testing::body_modes;
 using conv::testing::BodyHandler;
+using conv::testing::request_with_header_of;
 using conv::testing::TestClient;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -59,13 +62,6 @@ class SessionTest : public ::testing::TestWithParam<Handler::BodyMode> {
   unsigned short port_ = 0;
   std::string last_body_;
 };
-
-// A request whose header block (request line to blank line) is exactly `size` bytes.
-std::string request_with_header_of(std::size_t size) {
-  const std::string start = "GET / HTTP/1.1\r\nHost: t\r\nX-Pad: ";
-  const std::string end = "\r\n\r\n";
-  return start + std::string(size - start.size() - end.size(), 'p') + end;
-}
 
 // Beast alone let about twice the limit through when the block came in one or two reads.
 TEST_P(SessionTest, TheHeaderLimitIsExactHoweverTheBytesArrive) {
@@ -194,13 +190,7 @@ TEST_P(SessionTest, TheLargestHeaderLimitHoldsItsLongestField) {
   EXPECT_EQ(status_of(chunked_post("1\r\na\r\n0\r\n" + field + "tt\r\n\r\n")), 431u);
 }
 
-INSTANTIATE_TEST_SUITE_P(BodyModes, SessionTest,
-                         ::testing::Values(Handler::BodyMode::buffered,
-                                           Handler::BodyMode::streamed),
-                         [](const auto& info) {
-                           return info.param == Handler::BodyMode::buffered ? "buffered"
-                                                                            : "streamed";
-                         });
+INSTANTIATE_TEST_SUITE_P(BodyModes, SessionTest, body_modes(), body_mode_name);
 
 }  // namespace
 }  // namespace conv::http

@@ -129,12 +129,7 @@ std::size_t RequestReader::parse_body_into(char* data, std::size_t size, error_c
     buffer_.consume(used);
     if (!at_chunk_line) chunk_.left -= std::min<std::uint64_t>(chunk_.left, room - body.size);
     if (ec == bhttp::error::need_more) {
-      starved_at_ = buffer_.size();  // the body phase consumes nothing else: grows only
-      ec = {};
-      // What waits unparsed now is chunk metadata: bounded here, or it grows with the input.
-      if (auto problem = check_chunk_metadata(as_view(buffer_.data()), trailer_budget())) {
-        ec = *problem;
-      }
+      ec = on_starved();
       break;
     }
     if (ec == bhttp::error::need_buffer) {
@@ -148,6 +143,16 @@ std::size_t RequestReader::parse_body_into(char* data, std::size_t size, error_c
   body.size = 0;
   body_received_ += produced;
   return produced;
+}
+
+// The parser needs more input than the buffer holds.
+error_code RequestReader::on_starved() {
+  starved_at_ = buffer_.size();  // the body phase consumes nothing else: grows only
+  // What waits unparsed now is chunk metadata: bounded here, or it grows with the input.
+  if (auto problem = check_chunk_metadata(as_view(buffer_.data()), trailer_budget())) {
+    return *problem;
+  }
+  return {};
 }
 
 // Beast throws std::length_error for a field value of 65,534 bytes or more (it stores field

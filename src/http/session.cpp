@@ -4,7 +4,8 @@
 
 namespace conv::http::detail {
 
-// The one stream type a server runs today; TLS would add BasicSession<TlsStream> here.
+// The one stream type a server runs today; TLS would add both for TlsStream here.
+template class SessionStream<PlainStream>;
 template class BasicSession<PlainStream>;
 
 }  // namespace conv::http::detail

@@ -67,6 +67,7 @@ class RequestReader {
   std::size_t put(boost::asio::const_buffer input, boost::system::error_code& ec,
                   boost::system::error_code too_large);
   std::size_t trailer_budget() const;
+  boost::system::error_code on_starved();
 
   const ServerOptions& options_;
   boost::beast::flat_buffer buffer_;

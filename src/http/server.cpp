@@ -10,7 +10,8 @@
 #include <iostream>
 #include <system_error>
 
-#include "conv/http/session.hpp"
+#include "conv/http/listener.hpp"
+#include "conv/http/session_core.hpp"
 
 namespace conv::http {
 
@@ -43,52 +44,6 @@ constexpr int kAcceptBatch = 64;
 // upstream connection stays in its thread's pool); the TSan preset checks this.
 const int kOneThreadHint = BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO;
 
-tcp::endpoint resolve_listen_endpoint(const std::string& host, std::uint16_t port) {
-  error_code ec;
-  auto address = net::ip::make_address(host, ec);
-  if (!ec) return {address, port};
-  // A name ("localhost"): resolved once, at start-up, before any thread serves requests.
-  net::io_context ctx;
-  tcp::resolver resolver(ctx);
-  auto results = resolver.resolve(host, std::to_string(port), ec);
-  if (ec || results.empty()) {
-    throw std::system_error(ec ? std::error_code(ec) : make_error_code(std::errc::invalid_argument),
-                            "cannot resolve listen host '" + host + "'");
-  }
-  return results.begin()->endpoint();
-}
-
-std::unique_ptr<tcp::acceptor> open_acceptor(net::io_context& ctx, const tcp::endpoint& ep,
-                                             bool reuse_port) {
-  auto acceptor = std::make_unique<tcp::acceptor>(ctx);
-  error_code ec;
-  acceptor->open(ep.protocol(), ec);
-  if (!ec) acceptor->set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec && reuse_port) {
-    int one = 1;
-    if (::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
-      ec.assign(errno, boost::system::system_category());
-    }
-  }
-  if (!ec) acceptor->bind(ep, ec);
-  if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
-  // Non-blocking, so that after each readiness event the worker can take a batch of
-  // connections with plain accept() until it would block (see Server::accept_on).
-  if (!ec) acceptor->non_blocking(true, ec);
-  if (ec) {
-    throw std::system_error(std::error_code(ec), "cannot listen on " + ep.address().to_string() +
-                                                     ":" + std::to_string(ep.port()));
-  }
-  return acceptor;
-}
-
-// SO_REUSEPORT would let us share a port with another process that also set it, silently
-// splitting its traffic. Bind once without it first, so that a taken port is an error.
-void ensure_port_free(const tcp::endpoint& ep) {
-  net::io_context ctx;
-  open_acceptor(ctx, ep, false);
-}
-
 }  // namespace
 
 Server::Server(ServerOptions options, Handler& handler, Metrics& metrics, AccessLog& log,
@@ -115,15 +70,15 @@ Server::~Server() {
 }
 
 void Server::bind() {
-  const tcp::endpoint ep = resolve_listen_endpoint(options_.host, options_.port);
+  const tcp::endpoint ep = detail::resolve_listen_endpoint(options_.host, options_.port);
   const bool per_thread = options_.io_model == IoModel::per_thread && options_.threads > 1;
   if (per_thread) {
-    if (ep.port() != 0) ensure_port_free(ep);
+    if (ep.port() != 0) detail::ensure_port_free(ep);
     tcp::endpoint bound = ep;
     for (unsigned i = 0; i < options_.threads; ++i) {
       contexts_.push_back(std::make_unique<net::io_context>(kOneThreadHint));
       auto w = std::make_unique<Worker>(*contexts_.back());
-      w->acceptor = open_acceptor(w->ctx, bound, true);
+      w->acceptor = detail::open_acceptor(w->ctx, bound, true);
       if (i == 0) bound = w->acceptor->local_endpoint();  // port 0: the rest join the same port
       workers_.push_back(std::move(w));
     }
@@ -131,7 +86,7 @@ void Server::bind() {
     const int hint = options_.threads > 1 ? static_cast<int>(options_.threads) : kOneThreadHint;
     contexts_.push_back(std::make_unique<net::io_context>(hint));
     auto w = std::make_unique<Worker>(*contexts_.back());
-    w->acceptor = open_acceptor(w->ctx, ep, false);
+    w->acceptor = detail::open_acceptor(w->ctx, ep, false);
     workers_.push_back(std::move(w));
   }
   local_endpoint_ = workers_.front()->acceptor->local_endpoint();
@@ -204,7 +159,7 @@ void Server::admit(Worker& w, tcp::socket socket) {
 }
 
 void Server::serve(Worker& w, tcp::socket socket) {
-  std::make_shared<detail::Session>(std::move(socket), *shared_, w.registry)->start();
+  detail::open_session(std::move(socket), *shared_, w.registry);
 }
 
 // With a listener per thread, the kernel picks the thread of each new connection by a hash of

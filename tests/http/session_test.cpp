@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "body_handler.hpp"
 #include "conv/http/body_error.hpp"
 #include "conv/http/server.hpp"
 #include "test_client.hpp"
@@ -15,58 +16,13 @@
 namespace conv::http {
 namespace {
 
+using conv::testing::body_mode_name;
+using conv::testing::body_modes;
+using conv::testing::BodyHandler;
+using conv::testing::request_with_header_of;
 using conv::testing::TestClient;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-// Answers "<body size>" once it has the whole body: the core collects it (buffered), or the
-// handler pulls it piece by piece as the balancer does (streamed), answering a failed body
-// with the same error the balancer sends.
-class BodyHandler : public Handler {
- public:
-  explicit BodyHandler(BodyMode mode) : mode_(mode) {}
-  BodyMode body_mode() const override { return mode_; }
-
-  void handle(const RequestHeader&, std::string_view body, const RequestInfo&,
-              Responder responder) override {
-    if (mode_ == BodyMode::buffered) {
-      answer(std::move(responder), body.size());
-      return;
-    }
-    auto state = std::make_shared<Pull>(Pull{std::move(responder), {}, 0});
-    pull(state);
-  }
-
- private:
-  struct Pull {
-    Responder responder;
-    std::array<char, 16384> buffer;
-    std::size_t total;
-  };
-
-  static void answer(Responder responder, std::size_t size) {
-    Response r;
-    r.content_type = "text/plain";
-    r.body = std::to_string(size);
-    responder.send(std::move(r));
-  }
-
-  static void pull(std::shared_ptr<Pull> s) {
-    s->responder.read_body(boost::asio::buffer(s->buffer),
-                           [s](boost::system::error_code ec, std::size_t n) {
-                             if (ec) {
-                               s->responder.send(body_error_response(ec));
-                             } else if (n == 0) {
-                               answer(std::move(s->responder), s->total);
-                             } else {
-                               s->total += n;
-                               pull(s);
-                             }
-                           });
-  }
-
-  BodyMode mode_;
-};
 
 class SessionTest : public ::testing::TestWithParam<Handler::BodyMode> {
  protected:
@@ -106,13 +62,6 @@ class SessionTest : public ::testing::TestWithParam<Handler::BodyMode> {
   unsigned short port_ = 0;
   std::string last_body_;
 };
-
-// A request whose header block (request line to blank line) is exactly `size` bytes.
-std::string request_with_header_of(std::size_t size) {
-  const std::string start = "GET / HTTP/1.1\r\nHost: t\r\nX-Pad: ";
-  const std::string end = "\r\n\r\n";
-  return start + std::string(size - start.size() - end.size(), 'p') + end;
-}
 
 // Beast alone let about twice the limit through when the block came in one or two reads.
 TEST_P(SessionTest, TheHeaderLimitIsExactHoweverTheBytesArrive) {
@@ -241,13 +190,7 @@ TEST_P(SessionTest, TheLargestHeaderLimitHoldsItsLongestField) {
   EXPECT_EQ(status_of(chunked_post("1\r\na\r\n0\r\n" + field + "tt\r\n\r\n")), 431u);
 }
 
-INSTANTIATE_TEST_SUITE_P(BodyModes, SessionTest,
-                         ::testing::Values(Handler::BodyMode::buffered,
-                                           Handler::BodyMode::streamed),
-                         [](const auto& info) {
-                           return info.param == Handler::BodyMode::buffered ? "buffered"
-                                                                            : "streamed";
-                         });
+INSTANTIATE_TEST_SUITE_P(BodyModes, SessionTest, body_modes(), body_mode_name);
 
 }  // namespace
 }  // namespace conv::http

@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 
 namespace conv::http {
 
@@ -51,8 +52,10 @@ class DeadlineTimer {
     const auto at = next_expiry(now);
     if (at == Clock::time_point::max()) return;  // nothing to wait for
     const std::uint64_t generation = begin_wait(at);
+    // The owner's own type even when shared_from_this() gives a base's pointer.
+    auto self = std::static_pointer_cast<Owner>(owner.shared_from_this());
     timer_.async_wait(
-        [this, self = owner.shared_from_this(), generation](const boost::system::error_code& ec) {
+        [this, self = std::move(self), generation](const boost::system::error_code& ec) {
           switch (on_fire(ec, generation, Clock::now())) {
             case Fired::early:
               schedule(*self, Clock::now());

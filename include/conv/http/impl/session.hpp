@@ -1,0 +1,281 @@
+#pragma once
+
+// BasicSession's definitions (and SessionStream's): included where a session is compiled for
+// a stream type (session.cpp for PlainStream; a test for a stream of its own).
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include "conv/http/body_error.hpp"
+#include "conv/http/error_response.hpp"
+#include "conv/http/impl/session_stream.hpp"
+#include "conv/http/session.hpp"
+
+namespace conv::http::detail {
+
+template <typename Stream>
+BasicSession<Stream>::BasicSession(Stream stream, ServerShared& shared,
+                                   ConnectionRegistry& registry)
+    : SessionStream<Stream>(std::move(stream), shared, registry) {}
+
+template <typename Stream>
+void BasicSession<Stream>::start() {
+  register_connection();
+  if (shared_.draining.load(std::memory_order_relaxed)) {
+    close();
+    return;
+  }
+  new_request();
+  // A new connection gets the header timeout for its first request, not the idle timeout
+  // of a kept-alive one: a client that connects and says nothing is closed as soon as one
+  // that stalls mid-header. (A TLS handshake would go here, under this same deadline.)
+  set_deadline(Clock::now() + shared_.options.header_timeout);
+  do_read();
+}
+
+template <typename Stream>
+void BasicSession<Stream>::do_read() {
+  // Pipelined requests may already be buffered.
+  if (reader_.buffered() > 0 && parse()) return;
+  read_stream();
+}
+
+template <typename Stream>
+void BasicSession<Stream>::read_stream() {
+  stream_.async_read_some(
+      reader_.prepare(),
+      [self = self()](boost::system::error_code ec, std::size_t n) { self->on_read(ec, n); });
+}
+
+template <typename Stream>
+void BasicSession<Stream>::on_read(boost::system::error_code ec, std::size_t n) {
+  // A read is outstanding only while a request is being received; anything else (a timeout
+  // answering 408, a close) has moved on and this completion is stale.
+  if (phase_ != Phase::idle && phase_ != Phase::header && phase_ != Phase::body) return;
+  if (ec) {
+    // EOF or reset between requests is a normal end; in the middle of one there is nobody left
+    // to answer.
+    close();
+    return;
+  }
+  reader_.commit(n);
+  if (parse()) return;
+  // Not do_read(): parse() has just seen these bytes.
+  read_stream();
+}
+
+template <typename Stream>
+bool BasicSession<Stream>::parse() {
+  if (phase_ == Phase::idle) reader_.skip_empty_lines();
+  if (phase_ == Phase::idle && reader_.buffered() > 0) {
+    phase_ = Phase::header;
+    request_start_ = Clock::now();
+    set_deadline(request_start_ + shared_.options.header_timeout);
+  }
+  if (phase_ == Phase::header) {
+    std::optional<Response> failure;  // not a Response: its default content type allocates
+    switch (reader_.parse_header(failure)) {
+      case RequestReader::HeaderStatus::need_more:
+        return false;
+      case RequestReader::HeaderStatus::failed:
+        fail(std::move(*failure));
+        return true;
+      case RequestReader::HeaderStatus::complete:
+        break;
+    }
+    begin_body();
+    set_deadline(reader_.body_deadline());
+    if (streamed_) {
+      dispatch();
+      return true;
+    }
+  }
+  return parse_buffered_body();
+}
+
+// Phase::body, buffered: collect the body into body_.
+template <typename Stream>
+bool BasicSession<Stream>::parse_buffered_body() {
+  while (!reader_.done()) {
+    if (reader_.buffered() == 0) {
+      if (continue_pending_) {
+        send_continue();
+        return true;
+      }
+      return false;
+    }
+    boost::system::error_code ec;
+    const auto step = reader_.append_body(body_, ec);
+    if (ec) {
+      fail(body_error_response(ec));
+      return true;
+    }
+    if (step.got > 0 && shared_.options.min_body_rate > 0) set_deadline(reader_.body_deadline());
+    if (step.stalled) return false;
+  }
+  dispatch();
+  return true;
+}
+
+template <typename Stream>
+void BasicSession<Stream>::send_continue() {
+  // The client waits for this interim response before it sends the body.
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  continue_pending_ = false;
+  boost::asio::async_write(stream_, boost::asio::buffer(kContinue),
+                           [self = self()](boost::system::error_code ec, std::size_t) {
+                             if (self->phase_ == Phase::closed) return;
+                             if (ec) {
+                               self->close();
+                             } else if (self->streamed_) {
+                               self->continue_streamed_read();
+                             } else {
+                               self->do_read();
+                             }
+                           });
+}
+
+template <typename Stream>
+void BasicSession<Stream>::dispatch() {
+  set_deadline(Clock::time_point::max());
+  call_handler();
+}
+
+template <typename Stream>
+void BasicSession<Stream>::complete(Response&& response) {
+  if (!frame_response(std::move(response))) return;
+  set_deadline(Clock::now() + shared_.options.write_timeout);
+  boost::asio::async_write(
+      stream_, boost::asio::buffer(out_),
+      [self = self()](boost::system::error_code ec, std::size_t) { self->on_write(ec); });
+}
+
+template <typename Stream>
+void BasicSession<Stream>::on_write(boost::system::error_code ec) {
+  if (phase_ == Phase::closed) return;
+  log_response();
+  if (ec) {
+    close();
+    return;
+  }
+  end_exchange(keep_alive_);
+}
+
+template <typename Stream>
+void BasicSession<Stream>::end_exchange(bool keep_alive) {
+  if (!keep_alive) {
+    begin_lingering_close();
+    return;
+  }
+  new_request();
+  set_deadline(Clock::now() + shared_.options.idle_timeout);
+  do_read();
+}
+
+// ---- streamed exchanges ----
+
+template <typename Stream>
+void BasicSession<Stream>::read_body(boost::asio::mutable_buffer into, ReadHandler handler) {
+  namespace net = boost::asio;
+  if (into.size() == 0) {  // would read without ever delivering a byte
+    net::post(executor_, [h = std::move(handler)] { h(net::error::invalid_argument, 0); });
+    return;
+  }
+  if (phase_ == Phase::closed) {
+    net::post(executor_, [h = std::move(handler)] { h(net::error::operation_aborted, 0); });
+    return;
+  }
+  pending_read_ = into;
+  pending_read_handler_ = std::move(handler);
+  continue_streamed_read();
+}
+
+template <typename Stream>
+void BasicSession<Stream>::continue_streamed_read() {
+  if (!pending_read_handler_ || deliver_streamed_body()) return;
+  if (continue_pending_) {
+    send_continue();
+    return;
+  }
+  set_deadline(reader_.body_deadline());
+  socket_read_active_ = true;
+  stream_.async_read_some(reader_.prepare(),
+                          [self = self()](boost::system::error_code ec, std::size_t n) {
+                            self->on_streamed_read(ec, n);
+                          });
+}
+
+// Hands the pending read what the buffer holds of the body, its end, or an error; false if
+// there is nothing to hand yet.
+template <typename Stream>
+bool BasicSession<Stream>::deliver_streamed_body() {
+  boost::system::error_code ec;
+  std::size_t got = 0;
+  if (!reader_.done()) {
+    got =
+        reader_.parse_body_into(static_cast<char*>(pending_read_.data()), pending_read_.size(), ec);
+  }
+  // The deadline is the body's, from the end of the header: it counts while the handler is
+  // busy elsewhere too (a total deadline, not an idle one).
+  if (!ec && got == 0 && !reader_.done() && Clock::now() >= reader_.body_deadline()) {
+    ec = BodyError::timed_out;
+  }
+  if (!ec && got == 0 && !reader_.done()) return false;
+  if (ec == boost::beast::http::error::body_limit) ec = boost::asio::error::message_size;
+  set_deadline(Clock::time_point::max());
+  boost::asio::post(executor_, [h = std::move(pending_read_handler_), ec, got] { h(ec, got); });
+  pending_read_handler_ = nullptr;
+  return true;
+}
+
+template <typename Stream>
+void BasicSession<Stream>::on_streamed_read(boost::system::error_code ec, std::size_t n) {
+  socket_read_active_ = false;
+  if (!pending_read_handler_) return;
+  if (body_timed_out_) {
+    ec = BodyError::timed_out;  // cancelled by on_timeout()
+  } else if (!ec && phase_ == Phase::closed) {
+    ec = boost::asio::error::operation_aborted;
+  }
+  if (ec) {
+    auto h = std::move(pending_read_handler_);
+    pending_read_handler_ = nullptr;
+    h(ec, 0);
+    return;
+  }
+  reader_.commit(n);
+  continue_streamed_read();
+}
+
+template <typename Stream>
+void BasicSession<Stream>::write(boost::asio::const_buffer data, WriteHandler handler) {
+  if (phase_ == Phase::closed) {
+    boost::asio::post(executor_,
+                      [h = std::move(handler)] { h(boost::asio::error::operation_aborted); });
+    return;
+  }
+  set_deadline(Clock::now() + shared_.options.write_timeout);
+  write_active_ = true;
+  boost::asio::async_write(
+      stream_, data,
+      [self = self(), h = std::move(handler)](boost::system::error_code ec, std::size_t) {
+        self->write_active_ = false;
+        if (!self->pending_read_handler_) self->set_deadline(Clock::time_point::max());
+        h(ec);
+      });
+}
+
+template <typename Stream>
+void BasicSession<Stream>::finish(StreamedResult&& result) {
+  if (phase_ == Phase::closed) {
+    log_and_count(result.status, result.body_bytes, result.route, result.log_extra);
+    return;
+  }
+  if (phase_ != Phase::handling) return;
+  log_and_count(result.status, result.body_bytes, result.route, result.log_extra);
+  end_exchange(result.keep_alive && client_keep_alive() && reader_.done() && !socket_read_active_);
+}
+
+}  // namespace conv::http::detail

@@ -380,6 +380,23 @@ TEST_P(ServerTest, ShutdownFinishesInFlightClosesIdleAndStops) {
   EXPECT_FALSE(late.connected() && late.send(get_request("/")) && late.read_response(500ms));
 }
 
+// A response already being written when draining starts was framed for keep-alive (no
+// "Connection: close"); the connection must still end once it is out, not go idle and hold
+// the shutdown up until its idle timeout.
+TEST_P(ServerTest, AResponseBeingWrittenWhenDrainingStartsEndsItsConnection) {
+  start();
+  constexpr std::size_t kSize = 16 * 1024 * 1024;  // far beyond both sockets' buffers
+  TestClient c(port_);
+  ASSERT_TRUE(c.send(get_request("/big?n=" + std::to_string(kSize))));
+  ASSERT_TRUE(c.read_some(10'000ms));  // the write is under way, blocked on the client
+  server_->shutdown();
+  auto r = c.read_response(10'000ms);
+  ASSERT_TRUE(r) << "the response in flight was dropped";
+  EXPECT_EQ(r->body().size(), kSize);
+  EXPECT_TRUE(c.closed_within(2000ms)) << "the connection went idle after the response";
+  EXPECT_TRUE(stopped_within(3000ms));
+}
+
 // stop() drops the request in flight: the client never gets an answer, and its connection is
 // closed (once the server is gone, with its sockets), long before the handler would answer.
 TEST_P(ServerTest, StopDropsWhatIsInFlight) {

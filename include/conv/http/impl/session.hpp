@@ -165,7 +165,10 @@ void BasicSession<Stream>::on_write(boost::system::error_code ec) {
 
 template <typename Stream>
 void BasicSession<Stream>::end_exchange(bool keep_alive) {
-  if (!keep_alive) {
+  // Draining may have begun while this response was on its way, framed for keep-alive:
+  // drain() then found the connection busy and left it, so it ends here instead of idling
+  // until the idle timeout holds the shutdown up.
+  if (!keep_alive || shared_.draining.load(std::memory_order_relaxed)) {
     begin_lingering_close();
     return;
   }

@@ -48,7 +48,9 @@ TEST_F(BalancerTest, AFullUpstreamIsSkippedAndAllFullIs503) {
   EXPECT_EQ(full->result_int(), 503);
   EXPECT_NE(full->body().find("no_upstream"), std::string::npos) << full->body();
   EXPECT_EQ((*full)["X-Served-By"], "lb");
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 500ms);
+  // Answered without waiting for a slot: the held requests free theirs only when released
+  // below (or after 10 s). The bound leaves room for a loaded machine.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2000ms);
   EXPECT_EQ(a.handler.requests.load() + b.handler.requests.load(), 6);  // none sent on
   a.handler.release_held();
   b.handler.release_held();

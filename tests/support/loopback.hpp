@@ -30,7 +30,9 @@ class LoopbackListener {
     ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
     port_ = ntohs(a.sin_port);
   }
-  ~LoopbackListener() { close(); }
+  ~LoopbackListener() {
+    if (fd_ >= 0) ::close(fd_);
+  }
   LoopbackListener(const LoopbackListener&) = delete;
   LoopbackListener& operator=(const LoopbackListener&) = delete;
 
@@ -38,12 +40,11 @@ class LoopbackListener {
   std::uint16_t port() const { return port_; }
   bool listening() const { return bound_; }  // bind and listen both succeeded
 
-  // Makes an accept() blocked on another thread return an error, then closes the socket.
-  void close() {
-    if (fd_ < 0) return;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    fd_ = -1;
+  // Makes an accept() blocked on another thread return an error. The socket stays open (and
+  // fd() valid) until the destructor, which runs after that thread is joined: closing it here
+  // would race with the thread's next fd() (and the number could be reused meanwhile).
+  void wake_acceptor() {
+    if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
   }
 
  private:

@@ -38,7 +38,7 @@ class RawUpstream {
   }
   ~RawUpstream() {
     stop_ = true;
-    listener_.close();
+    listener_.wake_acceptor();
     thread_.join();
     for (int c : held_) ::close(c);
   }

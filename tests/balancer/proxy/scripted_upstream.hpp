@@ -50,7 +50,7 @@ class ScriptedUpstream {
   }
   ~ScriptedUpstream() {
     stop_ = true;
-    listener_.close();
+    listener_.wake_acceptor();
     acceptor_.join();
     for (auto& t : handlers_) t.join();
   }

@@ -22,6 +22,7 @@ packages=(
   procps
   python3
   help2man  # the conv(1) man page, made at build time from --help
+  libssl-dev openssl  # TLS (OpenSSL 3); the tests make their certificates with the CLI
 )
 for arg in "$@"; do
   case $arg in

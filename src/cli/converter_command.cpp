@@ -13,11 +13,13 @@ ConverterCommand::ConverterCommand(CLI::App& app)
   cmd_->add_option("--rates", rates_,
                    "Rates file (JSON, see docs/api.md); default: the original's 5.10 BRL/USD and "
                    "5.60 BRL/EUR. SIGHUP reloads it");
+  tls_flags_.add_to(*cmd_);
 }
 
 int ConverterCommand::run() {
   if (auto error = flags_.finish()) return usage_error("conv converter", *error);
   converter::ConverterConfig config;
+  if (auto error = tls_flags_.finish(config.tls)) return usage_error("conv converter", *error);
   config.server = flags_.server;
   config.rates_path = rates_;
   config.name = flags_.name;

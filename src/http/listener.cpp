@@ -62,9 +62,12 @@ void ensure_port_free(const tcp::endpoint& ep) {
   open_acceptor(ctx, ep, false);
 }
 
-void open_session(tcp::socket socket, ServerShared& shared, ConnectionRegistry& registry) {
-  // Plain TCP for every listener today. With TLS, a listener that has a context would wrap
-  // the socket in a TlsStream here and start a BasicSession<TlsStream>, which handshakes first.
+void open_session(tcp::socket socket, ServerShared& shared, ConnectionRegistry& registry,
+                  tls::Termination* tls) {
+  if (tls != nullptr) {
+    std::make_shared<TlsSession>(TlsStream(std::move(socket), *tls), shared, registry)->start();
+    return;
+  }
   std::make_shared<Session>(PlainStream(std::move(socket)), shared, registry)->start();
 }
 

@@ -27,7 +27,8 @@ void append_number(std::string& out, std::uint64_t n) {
 }  // namespace
 
 void serialize_response(std::string& out, const Response& response, const ResponseIdentity& id,
-                        unsigned version, bool keep_alive, bool head_only) {
+                        unsigned version, bool keep_alive, bool head_only,
+                        std::string_view extra_headers) {
   out.reserve(out.size() + 256 + (head_only ? 0 : response.body.size()));
   out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   append_number(out, response.status);
@@ -47,6 +48,7 @@ void serialize_response(std::string& out, const Response& response, const Respon
   }
   if (!id.served_by.empty()) append_header(out, "X-Served-By", id.served_by);
   for (const auto& [name, value] : response.headers) append_header(out, name, value);
+  out.append(extra_headers);
   // HTTP/1.1 is persistent unless we say otherwise; HTTP/1.0 only if we say so.
   if (!keep_alive && version != 10) append_header(out, "Connection", "close");
   if (keep_alive && version == 10) append_header(out, "Connection", "keep-alive");

@@ -4,8 +4,10 @@
 
 namespace conv::http::detail {
 
-// The one stream type a server runs today; TLS would add both for TlsStream here.
+// The stream types a server runs over: plain TCP and TLS.
 template class SessionStream<PlainStream>;
 template class BasicSession<PlainStream>;
+template class SessionStream<TlsStream>;
+template class BasicSession<TlsStream>;
 
 }  // namespace conv::http::detail

@@ -144,7 +144,8 @@ bool SessionCore::frame_response(Response&& response) {
   // A request whose body was not read to its end leaves the connection unusable.
   keep_alive_ = client_keep_alive() && reader_.done() && !response_.close;
   out_.clear();
-  serialize_response(out_, response_, shared_.identity, version, keep_alive_, head_only_);
+  serialize_response(out_, response_, shared_.identity, version, keep_alive_, head_only_,
+                     connection_headers_);
   return true;
 }
 

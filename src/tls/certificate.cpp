@@ -53,8 +53,8 @@ std::string subject_of(X509* cert) {
 
 std::vector<std::string> dns_names(X509* cert) {
   std::vector<std::string> out;
-  NamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  NamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   if (!names) return out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
@@ -107,9 +107,7 @@ CertificateInfo check_certificate_pair(const std::string& cert_file, const std::
     ERR_clear_error();
     throw TlsError("key " + key_file + " does not match certificate " + cert_file);
   }
-  CertificateInfo info{cert_file,
-                       subject_of(cert.get()),
-                       dns_names(cert.get()),
+  CertificateInfo info{cert_file, subject_of(cert.get()), dns_names(cert.get()),
                        to_time_point(X509_get0_notBefore(cert.get())),
                        to_time_point(X509_get0_notAfter(cert.get()))};
   if (now >= info.not_after) {

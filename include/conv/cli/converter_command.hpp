@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "conv/cli/server_options.hpp"
+#include "conv/cli/tls_flags.hpp"
 
 namespace conv::cli {
 
@@ -16,6 +17,7 @@ class ConverterCommand {
  private:
   CLI::App* cmd_;
   ServerFlags flags_;
+  TlsFlags tls_flags_;
   std::string rates_;
 };
 

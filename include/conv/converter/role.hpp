@@ -3,6 +3,7 @@
 #include <string>
 
 #include "conv/http/server_options.hpp"
+#include "conv/tls/server_options.hpp"
 
 namespace conv::converter {
 
@@ -11,10 +12,12 @@ struct ConverterConfig {
   std::string rates_path;        // empty: the original's built-in rates
   std::string name;              // X-Served-By
   std::string access_log = "-";  // "-", "off" or a path
+  tls::EdgeOptions tls;          // HTTPS, if it has a certificate
 };
 
 // Runs the converter role until SIGTERM/SIGINT. Returns the process exit code: 0 after a
-// graceful stop, 2 for a bad rates file or access log path, 1 if the port cannot be bound.
+// graceful stop, 2 for a bad rates file, access log path or certificate, 1 if a port cannot be
+// bound.
 int run_converter(const ConverterConfig& config);
 
 }  // namespace conv::converter

@@ -45,6 +45,11 @@ class ResponseSink {
   virtual bool client_keep_alive() const = 0;
   virtual void write(boost::asio::const_buffer data, WriteHandler handler) = 0;
   virtual void finish(StreamedResult&& result) = 0;
+  // The client connection is TLS.
+  virtual bool secure() const = 0;
+  // Header lines every response on this connection carries ("Name: value\r\n"...): the
+  // TLS listener's Strict-Transport-Security, or nothing.
+  virtual std::string_view connection_headers() const = 0;
 
  protected:
   ~ResponseSink() = default;
@@ -88,6 +93,9 @@ class Responder {
     auto sink = std::move(sink_);
     sink->finish(std::move(result));
   }
+  bool secure() const { return sink_->secure(); }
+  // See ResponseSink::connection_headers(); a streamed response's head must carry them.
+  std::string_view connection_headers() const { return sink_->connection_headers(); }
   explicit operator bool() const { return sink_ != nullptr; }
 
  private:

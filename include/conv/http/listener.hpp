@@ -9,6 +9,10 @@
 #include "conv/http/response.hpp"
 #include "conv/http/session_core.hpp"
 
+namespace conv::tls {
+class Termination;
+}
+
 namespace conv::http::detail {
 
 // The listening side of a server: its sockets, and what an accepted connection becomes. The
@@ -24,9 +28,10 @@ std::unique_ptr<boost::asio::ip::tcp::acceptor> open_acceptor(
 // Throws if another process holds the port (which SO_REUSEPORT would silently share).
 void ensure_port_free(const boost::asio::ip::tcp::endpoint& ep);
 
-// Starts the session of an admitted connection, on the socket's executor.
+// Starts the session of an admitted connection, on the socket's executor: over TLS with
+// `tls` (the handshake first), else plain.
 void open_session(boost::asio::ip::tcp::socket socket, ServerShared& shared,
-                  ConnectionRegistry& registry);
+                  ConnectionRegistry& registry, tls::Termination* tls);
 // Answers a connection over the cap with 503 and closes it, without reading the request.
 void reject_connection(boost::asio::ip::tcp::socket socket, const ResponseIdentity& identity);
 

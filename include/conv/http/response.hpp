@@ -31,8 +31,10 @@ struct ResponseIdentity {
 
 // Appends the whole HTTP/1.x response (status line, headers, blank line, body) to `out`.
 // `head_only` omits the body but keeps its Content-Length, as a response to HEAD must. A 1xx
-// or 204 response has neither a body nor a Content-Length.
+// or 204 response has neither a body nor a Content-Length. `extra_headers` are whole header
+// lines ("Name: value\r\n"), added as they are.
 void serialize_response(std::string& out, const Response& response, const ResponseIdentity& id,
-                        unsigned version, bool keep_alive, bool head_only);
+                        unsigned version, bool keep_alive, bool head_only,
+                        std::string_view extra_headers = {});
 
 }  // namespace conv::http

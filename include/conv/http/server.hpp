@@ -14,6 +14,10 @@
 #include "conv/http/metrics.hpp"
 #include "conv/http/server_options.hpp"
 
+namespace conv::tls {
+class Termination;
+}
+
 namespace conv::http {
 
 namespace detail {
@@ -35,8 +39,15 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
+  // The main listener (options.host:port) speaks TLS with `tls`; call before bind().
+  void set_tls(std::shared_ptr<tls::Termination> tls);
+  // One more address to serve the same handler on (an HTTPS port beside the plain one), TLS if
+  // `tls` is set; call before bind(). Returns its index for local_endpoint() (the main one is 0).
+  std::size_t add_listener(std::string host, std::uint16_t port,
+                           std::shared_ptr<tls::Termination> tls);
+
   void bind();
-  boost::asio::ip::tcp::endpoint local_endpoint() const;
+  boost::asio::ip::tcp::endpoint local_endpoint(std::size_t listener = 0) const;
 
   // Starts the worker threads. `on_stopped` runs (on a worker thread) once every worker has
   // finished, after shutdown() drained or stop() stopped them.
@@ -48,6 +59,7 @@ class Server {
   void stop();
   void wait();
 
+  const ServerOptions& options() const { return options_; }
   bool draining() const;
   std::size_t open_connections() const;
   // Connections each worker thread serves (one entry with the shared io model).
@@ -55,11 +67,20 @@ class Server {
 
  private:
   struct Worker;
-  void accept_on(Worker& worker);
-  void admit(Worker& worker, boost::asio::ip::tcp::socket socket);
-  void serve(Worker& worker, boost::asio::ip::tcp::socket socket);  // a session on `worker`
+  struct Listener {
+    std::string host;
+    std::uint16_t port;
+    std::shared_ptr<tls::Termination> tls;
+    boost::asio::ip::tcp::endpoint bound;
+  };
+  void bind_listener(Listener& listener, std::size_t index);
+  void accept_on(Worker& worker, std::size_t listener);
+  void admit(Worker& worker, boost::asio::ip::tcp::socket socket, std::size_t listener);
+  // A session on `worker`.
+  void serve(Worker& worker, boost::asio::ip::tcp::socket socket, std::size_t listener);
   Worker& least_loaded(Worker& accepting);
-  void hand_over(Worker& from, Worker& target, boost::asio::ip::tcp::socket socket);
+  void hand_over(Worker& from, Worker& target, boost::asio::ip::tcp::socket socket,
+                 std::size_t listener);
 
   ServerOptions options_;
   std::unique_ptr<detail::ServerShared> shared_;
@@ -68,7 +89,7 @@ class Server {
   std::vector<std::thread> threads_;
   std::atomic<unsigned> running_workers_{0};
   std::function<void()> on_stopped_;
-  boost::asio::ip::tcp::endpoint local_endpoint_;
+  std::vector<Listener> listeners_;
 };
 
 }  // namespace conv::http

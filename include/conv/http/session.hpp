@@ -36,7 +36,8 @@ class BasicSession final : public SessionStream<Stream> {
       SessionCore::keep_alive_, SessionCore::out_, SessionCore::pending_read_,
       SessionCore::pending_read_handler_, SessionCore::phase_, SessionCore::reader_,
       SessionCore::request_start_, SessionCore::shared_, SessionCore::socket_read_active_,
-      SessionCore::streamed_, SessionCore::write_active_;
+      SessionCore::secure_, SessionCore::connection_headers_, SessionCore::streamed_,
+      SessionCore::write_active_;
   using typename SessionCore::Clock, typename SessionCore::Phase;
   using typename SessionCore::ReadHandler, typename SessionCore::WriteHandler;
 
@@ -55,6 +56,8 @@ class BasicSession final : public SessionStream<Stream> {
   std::shared_ptr<BasicSession> self() {
     return std::static_pointer_cast<BasicSession>(this->shared_from_this());
   }
+  void handshake();  // TLS only
+  void on_handshake(boost::system::error_code ec);
   void do_read();
   void read_stream();
   void on_read(boost::system::error_code ec, std::size_t n);
@@ -71,6 +74,9 @@ class BasicSession final : public SessionStream<Stream> {
 
 extern template class SessionStream<PlainStream>;
 extern template class BasicSession<PlainStream>;
+extern template class SessionStream<TlsStream>;
+extern template class BasicSession<TlsStream>;
 using Session = BasicSession<PlainStream>;
+using TlsSession = BasicSession<TlsStream>;
 
 }  // namespace conv::http::detail

@@ -63,6 +63,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore>, public Res
   // ResponseSink, the stream-independent part.
   bool body_complete() const override;
   bool client_keep_alive() const override;
+  bool secure() const override { return secure_; }
+  std::string_view connection_headers() const override { return connection_headers_; }
 
  protected:
   using Clock = std::chrono::steady_clock;
@@ -101,9 +103,11 @@ class SessionCore : public std::enable_shared_from_this<SessionCore>, public Res
   boost::asio::mutable_buffer pending_read_;
   ReadHandler pending_read_handler_;
   bool socket_read_active_ = false;
-  bool body_timed_out_ = false;  // the streamed read was cancelled by the body deadline
-  bool write_active_ = false;    // a streamed write is in flight
-  std::string out_;              // the serialised response being written
+  bool body_timed_out_ = false;          // the streamed read was cancelled by the body deadline
+  bool write_active_ = false;            // a streamed write is in flight
+  std::string out_;                      // the serialised response being written
+  bool secure_ = false;                  // TLS
+  std::string_view connection_headers_;  // see ResponseSink::connection_headers()
 
  private:
   void begin_request_metrics();

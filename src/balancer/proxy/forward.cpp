@@ -227,7 +227,8 @@ std::optional<std::string> check_response(const Header& response) {
 
 template <typename Header>
 std::string response_head(const Header& response, unsigned client_version, Framing framing,
-                          std::uint64_t length, bool keep_alive, std::string_view via) {
+                          std::uint64_t length, bool keep_alive, std::string_view via,
+                          std::string_view extra_headers) {
   const ConnectionOptions options(response);
   std::string out;
   out.reserve(512);
@@ -253,6 +254,7 @@ std::string response_head(const Header& response, unsigned client_version, Frami
   add_value(v, via);
   header(out, "Via", v);
   framing_header(out, framing, length);
+  out.append(extra_headers);
   if (!keep_alive && client_version != 10) header(out, "Connection", "close");
   if (keep_alive && client_version == 10) header(out, "Connection", "keep-alive");
   out.append("\r\n");
@@ -271,14 +273,14 @@ std::optional<std::string> check_upstream_response(const PooledResponseHeader& r
 
 std::string client_response_head(const ResponseHeader& response, unsigned client_version,
                                  Framing framing, std::uint64_t length, bool keep_alive,
-                                 std::string_view via) {
-  return response_head(response, client_version, framing, length, keep_alive, via);
+                                 std::string_view via, std::string_view extra_headers) {
+  return response_head(response, client_version, framing, length, keep_alive, via, extra_headers);
 }
 
 std::string client_response_head(const PooledResponseHeader& response, unsigned client_version,
                                  Framing framing, std::uint64_t length, bool keep_alive,
-                                 std::string_view via) {
-  return response_head(response, client_version, framing, length, keep_alive, via);
+                                 std::string_view via, std::string_view extra_headers) {
+  return response_head(response, client_version, framing, length, keep_alive, via, extra_headers);
 }
 
 }  // namespace conv::balancer

@@ -36,7 +36,9 @@ void RequestLeg::send() {
   if (head_.empty()) {
     const bool trusted = x_.ctx_.trusted.contains(x_.info_.remote.address());
     head_ = upstream_request_head(
-        x_.request_, {x_.info_.remote_address, "http", "1.1 conv", trusted}, framing_, length_);
+        x_.request_,
+        {x_.info_.remote_address, x_.responder_.secure() ? "https" : "http", "1.1 conv", trusted},
+        framing_, length_);
   }
   x_.arm(x_.ctx_.settings.response_timeout());
   net::async_write(

@@ -75,7 +75,7 @@ void ResponseLeg::write_head() {
   plan_ = plan_response(res, declared ? std::optional(*declared) : std::nullopt, x_.request_,
                         x_.responder_.client_keep_alive());
   out_ = client_response_head(res, x_.request_.version(), plan_.framing, plan_.length,
-                              plan_.keep_alive, "1.1 conv");
+                              plan_.keep_alive, "1.1 conv", x_.responder_.connection_headers());
   // Whatever of the body came with the head goes out with it, in one write: most answers
   // are small enough to arrive whole in the upstream's first segment. A body malformed
   // from its start is refused like a malformed head: nothing has gone to the client yet.

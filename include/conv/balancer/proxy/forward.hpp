@@ -62,12 +62,13 @@ std::optional<std::string> check_upstream_response(const PooledResponseHeader& r
 
 // The response head sent to the client: the upstream's status and end-to-end headers,
 // hop-by-hop ones removed, Via appended to, exactly one framing header, and Connection as
-// `keep_alive` and the client's HTTP version need.
+// `keep_alive` and the client's HTTP version need; `extra_headers` (whole lines: the client
+// connection's own, such as HSTS) added as they are.
 std::string client_response_head(const ResponseHeader& response, unsigned client_version,
                                  Framing framing, std::uint64_t length, bool keep_alive,
-                                 std::string_view via);
+                                 std::string_view via, std::string_view extra_headers = {});
 std::string client_response_head(const PooledResponseHeader& response, unsigned client_version,
                                  Framing framing, std::uint64_t length, bool keep_alive,
-                                 std::string_view via);
+                                 std::string_view via, std::string_view extra_headers = {});
 
 }  // namespace conv::balancer

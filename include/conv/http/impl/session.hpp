@@ -30,9 +30,45 @@ void BasicSession<Stream>::start() {
   new_request();
   // A new connection gets the header timeout for its first request, not the idle timeout
   // of a kept-alive one: a client that connects and says nothing is closed as soon as one
-  // that stalls mid-header. (A TLS handshake would go here, under this same deadline.)
+  // that stalls mid-header. A TLS handshake counts in that same deadline.
   set_deadline(Clock::now() + shared_.options.header_timeout);
-  do_read();
+  if constexpr (kIsTls<Stream>) {
+    handshake();
+  } else {
+    do_read();
+  }
+}
+
+// TLS only (the explicit instantiation for plain TCP compiles these to nothing).
+template <typename Stream>
+void BasicSession<Stream>::handshake() {
+  if constexpr (kIsTls<Stream>) {
+    secure_ = true;
+    connection_headers_ = stream_.termination().hsts_header();
+    stream_.async_handshake(
+        boost::asio::ssl::stream_base::server,
+        [self = self()](boost::system::error_code ec) { self->on_handshake(ec); });
+  }
+}
+
+template <typename Stream>
+void BasicSession<Stream>::on_handshake(boost::system::error_code ec) {
+  if constexpr (kIsTls<Stream>) {
+    auto& stats = stream_.termination().stats();
+    if (phase_ == Phase::closed) {
+      // The deadline closed it (or a drain, while the handshake was still going).
+      const bool drained = shared_.draining.load(std::memory_order_relaxed);
+      stats.count_failure(drained ? tls::HandshakeFailure::closed : tls::HandshakeFailure::timeout);
+      return;
+    }
+    if (ec) {
+      stats.count_failure(tls::classify_handshake_error(ec, false));
+      close();
+      return;
+    }
+    stats.count_success(SSL_session_reused(stream_.native_handle()) == 1);
+    do_read();
+  }
 }
 
 template <typename Stream>

@@ -75,9 +75,15 @@ void SessionStream<Stream>::begin_lingering_close() {
   // Half-close, then read and discard until the client closes too, so that unread request
   // bytes do not turn our close into a reset that destroys the response in flight.
   phase_ = Phase::lingering;
+  set_deadline(Clock::now() + kLingerTime);
+  if constexpr (kIsTls<Stream>) {
+    // TLS ends with close_notify both ways (OpenSSL discards what the client still sends
+    // meanwhile); the linger deadline bounds the wait for the client's.
+    stream_.async_shutdown([self = self()](boost::system::error_code) { self->close(); });
+    return;
+  }
   boost::system::error_code ignored;
   tcp_socket(stream_).shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
-  set_deadline(Clock::now() + kLingerTime);
   reader_.discard();
   do_linger();
 }

@@ -1,0 +1,76 @@
+#include "conv/cli/tls_flags.hpp"
+
+#include <cmath>
+
+namespace conv::cli {
+
+void TlsFlags::add_to(CLI::App& cmd) {
+  cmd_ = &cmd;
+  const char* group = "TLS";
+  cmd.add_option("--tls-cert", certs_,
+                 "Serve HTTPS with this certificate (PEM chain); repeat with --tls-key for more "
+                 "certificates, chosen by SNI (the first is the default)")
+      ->group(group);
+  cmd.add_option("--tls-key", keys_, "The key of each --tls-cert (PEM, no passphrase)")
+      ->group(group);
+  cmd.add_option("--tls-port", port_,
+                 "Serve HTTPS on this port beside the plain --port (default: --port itself "
+                 "speaks TLS)")
+      ->check(CLI::Range(1, 65535))
+      ->group(group);
+  cmd.add_option("--tls-redirect-port", redirect_port_,
+                 "Also listen on this port for plain HTTP, answering 308 to https://")
+      ->check(CLI::Range(1, 65535))
+      ->group(group);
+  cmd.add_option("--tls-min-version", min_version_, "Oldest TLS version accepted")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"1.2", "1.3"}))
+      ->group(group);
+  cmd.add_option("--tls-ciphers", ciphers_,
+                 "TLS 1.2 cipher list (OpenSSL syntax; default: Mozilla's intermediate profile)")
+      ->group(group);
+  cmd.add_option("--tls-client-ca", client_ca_,
+                 "Ask clients for a certificate from this CA (mTLS); see --tls-client-verify")
+      ->group(group);
+  cmd.add_option("--tls-client-verify", client_verify_,
+                 "required (default with --tls-client-ca) or optional")
+      ->check(CLI::IsMember({"required", "optional"}))
+      ->group(group);
+  cmd.add_option("--hsts", hsts_,
+                 "Send Strict-Transport-Security with this max-age (seconds) over TLS; 0: off")
+      ->check(CLI::Range(0.0, 2.0 * 365 * 86400))
+      ->group(group);
+}
+
+bool TlsFlags::given() const {
+  return !certs_.empty() || !keys_.empty();
+}
+
+std::optional<std::string> TlsFlags::finish(tls::EdgeOptions& out) const {
+  if (certs_.size() != keys_.size()) {
+    return "--tls-cert and --tls-key: give one key for each certificate";
+  }
+  const bool tls_only = cmd_ && (cmd_->count("--tls-port") + cmd_->count("--tls-redirect-port") +
+                                 cmd_->count("--tls-client-ca") + cmd_->count("--hsts")) > 0;
+  if (tls_only && certs_.empty()) return "TLS flags given without --tls-cert and --tls-key";
+  if (!client_verify_.empty() && client_ca_.empty()) {
+    return "--tls-client-verify needs --tls-client-ca";
+  }
+  auto& o = out.tls;
+  o.certificates.clear();
+  for (std::size_t i = 0; i < certs_.size(); ++i)
+    o.certificates.push_back({certs_[i], keys_[i], {}});
+  o.min_version = min_version_;
+  o.ciphers = ciphers_;
+  o.client_ca = client_ca_;
+  if (!client_ca_.empty()) {
+    o.client_verify =
+        client_verify_ == "optional" ? tls::ClientVerify::optional : tls::ClientVerify::required;
+  }
+  o.hsts_max_age = std::chrono::seconds(std::llround(hsts_));
+  out.port = port_;
+  out.redirect_port = redirect_port_;
+  return std::nullopt;
+}
+
+}  // namespace conv::cli

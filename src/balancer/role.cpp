@@ -12,6 +12,7 @@
 #include "conv/balancer/health/health.hpp"
 #include "conv/http/runner.hpp"
 #include "conv/http/server.hpp"
+#include "conv/http/tls_edge.hpp"
 
 namespace conv::balancer {
 
@@ -30,6 +31,25 @@ http::ServerOptions side_options(const HostPort& where, const BalancerConfig& co
   o.max_body_bytes = 64 * 1024;
   o.drain_timeout = std::chrono::milliseconds(0);
   return o;
+}
+
+// HTTPS for clients, if the configuration has a certificate: attached to `server` before it
+// binds. Null with `failed` set if the certificates do not load (said on stderr).
+std::unique_ptr<http::TlsEdge> make_edge(const BalancerConfig& config, http::Server& server,
+                                         http::AccessLog& log, const std::string& role,
+                                         bool& failed) {
+  failed = false;
+  if (!config.tls.enabled()) return nullptr;
+  try {
+    auto edge = std::make_unique<http::TlsEdge>(config.tls, config.server, log,
+                                                http::ResponseIdentity{config.name});
+    edge->attach(server);
+    return edge;
+  } catch (const tls::TlsError& e) {
+    std::cerr << role << ": TLS: " << e.what() << "\n";
+    failed = true;
+    return nullptr;
+  }
 }
 
 }  // namespace
@@ -52,7 +72,10 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
   int rc = 0;
   {
     http::Server server(config.server, handler, metrics, *log, {config.name});
-    if (!http::bind_server(server, role)) return 1;
+    bool tls_failed = false;
+    const auto edge = make_edge(config, server, *log, role, tls_failed);
+    if (tls_failed) return 2;
+    if (!http::bind_server(server, role) || (edge && !edge->bind(role))) return 1;
 
     boost::asio::io_context control;
     DnsResolver dns(control);
@@ -60,10 +83,11 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     StatsSampler sampler(control, cluster.upstreams(), cluster.pools());
     ReloadStats reloads;
     Reloader reloader(config, std::move(load), cluster, health, reloads);
+    if (edge) reloader.set_tls(&edge->termination());
 
     const auto admin_log = http::AccessLog::open("off");
     http::Metrics admin_metrics("conv_admin_http", AdminHandler::route_names());
-    const MetricsSources shown{cluster, metrics, *log};
+    const MetricsSources shown{cluster, metrics, *log, edge ? &edge->termination() : nullptr};
     AdminHandler admin(
         cluster, shown, sampler, reloads, control, [&] { return reloader.reload(); },
         std::move(access));
@@ -105,6 +129,10 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
       const auto ep = metrics_server->local_endpoint();
       std::cerr << role << ": metrics on " << ep.address().to_string() << ":" << ep.port() << "\n";
     }
+    if (edge) {
+      std::cerr << edge->describe(server, role) << "\n";
+      edge->start();
+    }
 
     health.start();
     sampler.start();
@@ -115,6 +143,7 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     hooks.reopen_logs = [&] { log->reopen(); };
     hooks.draining = [&] { cluster.set_draining(); };
     rc = http::run_until_stopped(server, control, config.server.drain_timeout, role, hooks);
+    if (edge) edge->stop();
     health.stop();
     sampler.stop();
     if (metrics_server) {

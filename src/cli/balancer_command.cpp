@@ -8,6 +8,7 @@
 #include "conv/balancer/role.hpp"
 #include "conv/cli/app.hpp"
 #include "conv/http/host_port.hpp"
+#include "conv/tls/termination.hpp"
 
 namespace conv::cli {
 
@@ -28,7 +29,10 @@ BalancerCommand::BalancerCommand(CLI::App& app)
   cmd_->add_option("--metrics", metrics_,
                    "Read-only listener for scrapers (GET /metrics and /healthz only): HOST:PORT "
                    "or off (default off)");
-  cmd_->add_flag("--check", check_, "Validate the configuration, print a summary, and exit");
+  cmd_->add_flag("--check", check_,
+                 "Validate the configuration (and load its certificates), print a summary, and "
+                 "exit");
+  tls_flags_.add_to(*cmd_);
 }
 
 balancer::BalancerConfig BalancerCommand::load() const {
@@ -50,6 +54,7 @@ std::optional<std::string> BalancerCommand::apply_flags(balancer::BalancerConfig
       config.upstreams.push_back(u);
     }
   }
+  if (auto error = tls_flags_.apply(config.tls)) return error;
   if (!admin_token_file_.empty()) config.admin_token_file = admin_token_file_;
   if (metrics_ == "off") {
     config.metrics.reset();
@@ -86,15 +91,22 @@ int BalancerCommand::run() {
   if (check_) {
     try {
       balancer::load_admin_access(config);
+      if (config.tls.enabled()) tls::Termination check(config.tls.tls);
     } catch (const balancer::ConfigError& e) {
       std::cerr << who << ": bad config: " << e.what() << "\n";
+      return kUsageExit;
+    } catch (const tls::TlsError& e) {
+      std::cerr << who << ": TLS: " << e.what() << "\n";
       return kUsageExit;
     }
     std::cout << "configuration ok: listen " << config.server.host << ":" << config.server.port
               << ", admin " << (config.admin ? config.admin->text() : "off") << ", metrics "
-              << (config.metrics ? config.metrics->text() : "off") << ", "
-              << balancer::to_string(config.policy.kind) << " over " << config.upstreams.size()
-              << " upstream(s):";
+              << (config.metrics ? config.metrics->text() : "off") << ", tls "
+              << (config.tls.enabled()
+                      ? std::to_string(config.tls.tls.certificates.size()) + " certificate(s)"
+                      : std::string("off"))
+              << ", " << balancer::to_string(config.policy.kind) << " over "
+              << config.upstreams.size() << " upstream(s):";
     for (const auto& u : config.upstreams) {
       std::cout << " " << u.address.text() << "(weight " << u.weight << ")";
     }

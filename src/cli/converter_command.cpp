@@ -19,7 +19,7 @@ ConverterCommand::ConverterCommand(CLI::App& app)
 int ConverterCommand::run() {
   if (auto error = flags_.finish()) return usage_error("conv converter", *error);
   converter::ConverterConfig config;
-  if (auto error = tls_flags_.finish(config.tls)) return usage_error("conv converter", *error);
+  if (auto error = tls_flags_.apply(config.tls)) return usage_error("conv converter", *error);
   config.server = flags_.server;
   config.rates_path = rates_;
   config.name = flags_.name;

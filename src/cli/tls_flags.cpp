@@ -42,34 +42,37 @@ void TlsFlags::add_to(CLI::App& cmd) {
       ->group(group);
 }
 
-bool TlsFlags::given() const {
-  return !certs_.empty() || !keys_.empty();
-}
-
-std::optional<std::string> TlsFlags::finish(tls::EdgeOptions& out) const {
+std::optional<std::string> TlsFlags::apply(tls::EdgeOptions& out) const {
   if (certs_.size() != keys_.size()) {
     return "--tls-cert and --tls-key: give one key for each certificate";
   }
-  const bool tls_only = cmd_ && (cmd_->count("--tls-port") + cmd_->count("--tls-redirect-port") +
-                                 cmd_->count("--tls-client-ca") + cmd_->count("--hsts")) > 0;
-  if (tls_only && certs_.empty()) return "TLS flags given without --tls-cert and --tls-key";
-  if (!client_verify_.empty() && client_ca_.empty()) {
-    return "--tls-client-verify needs --tls-client-ca";
-  }
   auto& o = out.tls;
-  o.certificates.clear();
-  for (std::size_t i = 0; i < certs_.size(); ++i)
-    o.certificates.push_back({certs_[i], keys_[i], {}});
-  o.min_version = min_version_;
-  o.ciphers = ciphers_;
-  o.client_ca = client_ca_;
-  if (!client_ca_.empty()) {
+  if (!certs_.empty()) {
+    o.certificates.clear();
+    for (std::size_t i = 0; i < certs_.size(); ++i) {
+      o.certificates.push_back({certs_[i], keys_[i], {}});
+    }
+  }
+  if (given("--tls-min-version")) o.min_version = min_version_;
+  if (given("--tls-ciphers")) o.ciphers = ciphers_;
+  if (given("--tls-client-ca")) {
+    o.client_ca = client_ca_;
+    if (o.client_verify == tls::ClientVerify::off) o.client_verify = tls::ClientVerify::required;
+  }
+  if (given("--tls-client-verify")) {
     o.client_verify =
         client_verify_ == "optional" ? tls::ClientVerify::optional : tls::ClientVerify::required;
   }
-  o.hsts_max_age = std::chrono::seconds(std::llround(hsts_));
-  out.port = port_;
-  out.redirect_port = redirect_port_;
+  if (given("--hsts")) o.hsts_max_age = std::chrono::seconds(std::llround(hsts_));
+  if (given("--tls-port")) out.port = port_;
+  if (given("--tls-redirect-port")) out.redirect_port = redirect_port_;
+  if (!out.enabled() && (out.port != 0 || out.redirect_port != 0 || !o.client_ca.empty() ||
+                         o.hsts_max_age.count() > 0)) {
+    return "TLS settings given without a certificate (--tls-cert and --tls-key)";
+  }
+  if (o.client_verify != tls::ClientVerify::off && o.client_ca.empty()) {
+    return "--tls-client-verify needs --tls-client-ca";
+  }
   return std::nullopt;
 }
 

@@ -7,6 +7,7 @@
 #include "conv/http/error_response.hpp"
 #include "conv/http/prometheus_writer.hpp"
 #include "conv/http/target.hpp"
+#include "conv/tls/report.hpp"
 
 namespace conv::converter {
 
@@ -116,6 +117,7 @@ http::Response ConverterHandler::render_metrics() const {
   w.family("conv_access_log_dropped_total", MetricType::counter,
            "Access log lines dropped (sink too slow).");
   w.sample("conv_access_log_dropped_total", {}, log_.dropped());
+  if (tls_ != nullptr) tls::write_metrics(w, *tls_, std::chrono::system_clock::now());
   return r;
 }
 

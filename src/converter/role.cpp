@@ -37,6 +37,7 @@ int run_converter(const ConverterConfig& config) {
       return 2;
     }
     edge->attach(server);
+    handler.set_tls(&edge->termination());
   }
   if (!http::bind_server(server, role)) return 1;
   if (edge && !edge->bind(role)) return 1;

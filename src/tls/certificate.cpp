@@ -66,6 +66,8 @@ std::vector<std::string> dns_names(X509* cert) {
   return out;
 }
 
+}  // namespace
+
 std::string utc_text(std::chrono::system_clock::time_point t) {
   const std::time_t tt = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
@@ -74,8 +76,6 @@ std::string utc_text(std::chrono::system_clock::time_point t) {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-}  // namespace
 
 long long CertificateInfo::seconds_left(std::chrono::system_clock::time_point now) const {
   return std::chrono::duration_cast<std::chrono::seconds>(not_after - now).count();

@@ -7,6 +7,7 @@
 
 #include "conv/balancer/model/config.hpp"
 #include "conv/cli/server_options.hpp"
+#include "conv/cli/tls_flags.hpp"
 
 namespace conv::cli {
 
@@ -25,6 +26,7 @@ class BalancerCommand {
 
   CLI::App* cmd_;
   ServerFlags flags_;
+  TlsFlags tls_flags_;
   std::string config_path_;
   std::vector<std::string> upstreams_;
   std::string admin_;  // HOST:PORT or "off"; empty: as the config file (default 127.0.0.1:9000)

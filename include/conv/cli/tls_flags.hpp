@@ -17,11 +17,13 @@ namespace conv::cli {
 class TlsFlags {
  public:
   void add_to(CLI::App& cmd);
-  // After parsing: the flags as options, or what is wrong with them.
-  std::optional<std::string> finish(tls::EdgeOptions& out) const;
-  bool given() const;  // any TLS flag
+  // After parsing: sets in `out` what the flags given say (a config file's values stand
+  // otherwise), then checks the result; returns what is wrong, if anything.
+  std::optional<std::string> apply(tls::EdgeOptions& out) const;
 
  private:
+  bool given(const char* flag) const { return cmd_ && cmd_->count(flag) > 0; }
+
   CLI::App* cmd_ = nullptr;
   std::vector<std::string> certs_;
   std::vector<std::string> keys_;

@@ -9,6 +9,10 @@
 #include "conv/http/handler.hpp"
 #include "conv/http/metrics.hpp"
 
+namespace conv::tls {
+class Termination;
+}
+
 namespace conv::converter {
 
 // The converter role's routes:
@@ -36,6 +40,8 @@ class ConverterHandler : public http::Handler {
 
   // Reload outcomes, for /metrics.
   void count_reload(bool ok);
+  // The listener's TLS, whose certificates and handshakes /metrics shows; set before serving.
+  void set_tls(const tls::Termination* tls) { tls_ = tls; }
 
  private:
   http::Response route(std::string_view path,
@@ -48,6 +54,7 @@ class ConverterHandler : public http::Handler {
   std::atomic<bool> draining_{false};
   std::atomic<std::uint64_t> reloads_ok_{0};
   std::atomic<std::uint64_t> reloads_failed_{0};
+  const tls::Termination* tls_ = nullptr;
 };
 
 }  // namespace conv::converter

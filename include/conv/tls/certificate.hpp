@@ -31,6 +31,9 @@ struct CertificateInfo {
 CertificateInfo check_certificate_pair(const std::string& cert_file, const std::string& key_file,
                                        std::chrono::system_clock::time_point now);
 
+// "2027-12-01T23:30:43Z".
+std::string utc_text(std::chrono::system_clock::time_point t);
+
 // The reason OpenSSL's last error gives (and clears its queue), or `fallback` when it has none.
 std::string openssl_error(const std::string& fallback);
 

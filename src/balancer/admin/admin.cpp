@@ -105,7 +105,8 @@ http::Response AdminHandler::answer(bhttp::verb method, std::string_view path,
     return read_only(ok(std::string(status_page_script()), "text/javascript; charset=utf-8", page));
   }
   if (path == "/status") {
-    return read_only(ok(render_status(cluster_, sampler_, reloads_), "application/json", status));
+    return read_only(
+        ok(render_status(cluster_, sampler_, reloads_, metrics_.tls), "application/json", status));
   }
   if (path == "/metrics") {
     std::string body;

@@ -4,6 +4,7 @@
 
 #include "conv/balancer/admin/upstream_totals.hpp"
 #include "conv/http/prometheus_writer.hpp"
+#include "conv/tls/report.hpp"
 
 namespace conv::balancer {
 
@@ -150,6 +151,7 @@ void render_balancer_metrics(const MetricsSources& from, const ReloadStats* relo
   upstream_connections(w, v);
   upstream_bytes_and_time(w, v);
   balancer_globals(w, from, v, reloads);
+  if (from.tls != nullptr) tls::write_metrics(w, *from.tls, std::chrono::system_clock::now());
 }
 
 }  // namespace conv::balancer

@@ -59,6 +59,15 @@ std::string Reloader::reload() {
     std::cerr << who << why << "\n";
     return why;
   }
+  if (tls_ != nullptr) {
+    if (auto error = tls_->reload(next.tls.tls)) {
+      stats_.failed.fetch_add(1);
+      std::cerr << who << "TLS certificates do not load, keeping the old configuration: " << *error
+                << "\n";
+      return *error;
+    }
+    std::cerr << who << "TLS certificates reloaded\n";
+  }
   for (const auto& n : apply(next)) std::cerr << who << n << "\n";
   stats_.ok.fetch_add(1);
   std::cerr << who << "applied: " << to_string(current_.policy.kind) << " over "

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "conv/balancer/cluster.hpp"
+#include "conv/tls/report.hpp"
 
 namespace conv::balancer {
 
@@ -87,7 +88,7 @@ std::string render_upstream(const UpstreamCluster& cluster, const Upstream& u,
 }
 
 std::string render_status(const UpstreamCluster& cluster, const StatsSampler& sampler,
-                          const ReloadStats& reloads) {
+                          const ReloadStats& reloads, const tls::Termination* tls) {
   const auto& table = cluster.upstreams();
   const std::size_t n = table.size();
   const auto totals = sum_counters(cluster.pools(), n);
@@ -108,6 +109,9 @@ std::string render_status(const UpstreamCluster& cluster, const StatsSampler& sa
   out += ",\"draining\":" + std::string(cluster.draining() ? "true" : "false");
   out += ",\"reloads\":{\"ok\":" + std::to_string(reloads.ok.load()) +
          ",\"failed\":" + std::to_string(reloads.failed.load()) + "}";
+  if (tls != nullptr) {
+    out += ",\"tls\":" + json::serialize(tls::status_json(*tls, std::chrono::system_clock::now()));
+  }
   out += ",\"upstreams\":[";
   bool first = true;
   for (std::size_t i = 0; i < n; ++i) {

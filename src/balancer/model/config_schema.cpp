@@ -84,6 +84,8 @@ void keep_listen(B& into, const B& from) {
 
 constexpr std::uint64_t kMaxMs = http::kMaxTimeoutMs;
 using H = HealthCheckConfig;
+using E = tls::EdgeOptions;
+using T = tls::ServerTlsOptions;
 
 // The rows before the HTTP core's timeouts, between them and its limits, and after.
 const std::array kHead = {
@@ -272,6 +274,68 @@ const std::array kTail = {
                                .values = "addresses or CIDR blocks (no host bits set)",
                                .fallback = "none",
                                .kept_as = "trusted_proxies"}),
+    // HTTPS for clients (docs/tls.md). A reload re-reads the certificate and CA files; the
+    // listener's other settings stay as started.
+    ConfigKey{.section = "tls",
+              .key = "certificates",
+              .flag = "--tls-cert, --tls-key",
+              .values = "`[{\"cert\": FILE, \"key\": FILE, \"server_names\": [NAME...]}]`: "
+                        "the first is the default, SNI picks the others (names: the "
+                        "certificate's own if not given)",
+              .fallback = "none (no TLS)"},
+    kept<&B::tls, &E::port>({.section = "tls",
+                             .key = "port",
+                             .flag = "--tls-port",
+                             .values = "1-65535: HTTPS beside the plain `listen` port",
+                             .fallback = "`listen` itself speaks TLS",
+                             .kept_as = "tls"}),
+    kept<&B::tls, &E::redirect_port>({.section = "tls",
+                                      .key = "redirect_port",
+                                      .flag = "--tls-redirect-port",
+                                      .values = "1-65535: plain HTTP answered 308 to https",
+                                      .fallback = "none",
+                                      .kept_as = "tls"}),
+    kept<&B::tls, &E::tls, &T::min_version>({.section = "tls",
+                                             .key = "min_version",
+                                             .flag = "--tls-min-version",
+                                             .values = "`\"1.2\"` or `\"1.3\"`",
+                                             .fallback = "`\"1.2\"`",
+                                             .kept_as = "tls"}),
+    kept<&B::tls, &E::tls, &T::ciphers>({.section = "tls",
+                                         .key = "ciphers",
+                                         .flag = "--tls-ciphers",
+                                         .values = "TLS 1.2 cipher list, OpenSSL syntax",
+                                         .fallback = "Mozilla intermediate",
+                                         .kept_as = "tls"}),
+    ConfigKey{.section = "tls",
+              .key = "client_ca",
+              .flag = "--tls-client-ca",
+              .values = "a CA file: clients must present a certificate from it (mTLS)",
+              .fallback = "none"},
+    kept<&B::tls, &E::tls, &T::client_verify>({.section = "tls",
+                                               .key = "client_verify",
+                                               .flag = "--tls-client-verify",
+                                               .values = "`\"required\"`, `\"optional\"` or "
+                                                         "`\"off\"`",
+                                               .fallback = "`\"required\"` with `client_ca`",
+                                               .kept_as = "tls"}),
+    kept<&B::tls, &E::tls, &T::hsts_max_age>({.section = "tls",
+                                              .key = "hsts_max_age",
+                                              .flag = "--hsts",
+                                              .values = "seconds, at most 2 years; 0: no "
+                                                        "Strict-Transport-Security",
+                                              .fallback = "0",
+                                              .kept_as = "tls"}),
+    kept<&B::tls, &E::tls, &T::ticket_key_rotation>({.section = "tls",
+                                                     .key = "ticket_key_rotation",
+                                                     .values = "seconds; 0: no session tickets",
+                                                     .fallback = "3600",
+                                                     .kept_as = "tls"}),
+    kept<&B::tls, &E::tls, &T::session_cache_size>({.section = "tls",
+                                                    .key = "session_cache_size",
+                                                    .values = "sessions; 0: no cache",
+                                                    .fallback = "20480",
+                                                    .kept_as = "tls"}),
 };
 
 // The rows of the HTTP core's table kept in `section`.

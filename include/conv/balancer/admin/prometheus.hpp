@@ -7,6 +7,10 @@
 #include "conv/http/access_log.hpp"
 #include "conv/http/metrics.hpp"
 
+namespace conv::tls {
+class Termination;
+}
+
 namespace conv::balancer {
 
 // What the balancer's Prometheus text is made of: the client-side HTTP series of the main
@@ -15,6 +19,7 @@ struct MetricsSources {
   const UpstreamCluster& cluster;
   const http::Metrics& http;
   const http::AccessLog& log;
+  const tls::Termination* tls = nullptr;  // HTTPS for clients, if on
 };
 
 // The balancer's Prometheus text: the client-side HTTP series, then per upstream and global;

@@ -9,6 +9,7 @@
 #include "conv/balancer/cluster.hpp"
 #include "conv/balancer/health/health.hpp"
 #include "conv/balancer/model/config.hpp"
+#include "conv/tls/termination.hpp"
 
 namespace conv::balancer {
 
@@ -37,6 +38,10 @@ class Reloader {
   Reloader(BalancerConfig& current, ConfigLoader load, UpstreamCluster& cluster,
            HealthChecker& health, ReloadStats& stats);
 
+  // The client-facing TLS whose certificate files a reload re-reads (before anything else
+  // changes: a certificate that does not load fails the whole reload).
+  void set_tls(tls::Termination* tls) { tls_ = tls; }
+
   // Empty on success, else why the old configuration was kept.
   std::string reload();
 
@@ -49,6 +54,7 @@ class Reloader {
   UpstreamCluster& cluster_;
   HealthChecker& health_;
   ReloadStats& stats_;
+  tls::Termination* tls_ = nullptr;
 };
 
 }  // namespace conv::balancer

@@ -12,6 +12,7 @@
 #include "conv/balancer/proxy/trusted_proxies.hpp"
 #include "conv/http/host_port.hpp"
 #include "conv/http/server_options.hpp"
+#include "conv/tls/server_options.hpp"
 
 namespace conv::balancer {
 
@@ -119,6 +120,8 @@ struct BalancerConfig {
   bool public_metrics = false;
   // Peers whose X-Forwarded-For, Forwarded and X-Real-IP are kept (see TrustedProxies).
   std::vector<Cidr> trusted_proxies;
+  // HTTPS for clients (the "tls" section, or --tls-cert and its flags); no certificate: off.
+  tls::EdgeOptions tls;
 };
 
 // Whether `host` (an address or name, as in HostPort) is loopback: 127.0.0.0/8, ::1 or

@@ -5,7 +5,7 @@
 # (compose.yaml and deploy/kubernetes/ run it that way).
 # The build stage uses the project's own dependency script, so the image is built exactly as
 # the README's Quick start builds on a Debian 12 machine; the runtime stage holds the binary
-# and the three shared libraries it links beyond libc (see `ldd conv`).
+# and the shared libraries it links beyond libc (see `ldd conv`).
 
 FROM debian:bookworm AS build
 WORKDIR /src
@@ -25,10 +25,11 @@ RUN --mount=type=cache,target=/root/.cache/ccache \
 RUN strip /build/conv && /build/conv --version
 
 FROM debian:bookworm-slim
-# libboost_json.so.1.81.0 is the only library conv needs that bookworm-slim lacks
-# (libstdc++6, libgcc-s1 and libc6 are part of it).
+# libboost_json.so.1.81.0 and OpenSSL's libssl3 are the libraries conv needs that
+# bookworm-slim may lack (libstdc++6, libgcc-s1 and libc6 are part of it).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libboost-json1.81.0 \
+      libssl3 \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
  && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin conv

@@ -113,7 +113,9 @@ CertificateInfo check_certificate_pair(const std::string& cert_file, const std::
   if (now >= info.not_after) {
     throw TlsError("certificate " + cert_file + " expired on " + utc_text(info.not_after));
   }
-  if (now < info.not_before) {
+  // A certificate made a moment ago on a host whose clock runs a little ahead is not refused.
+  constexpr auto kClockSkew = std::chrono::minutes(5);
+  if (now + kClockSkew < info.not_before) {
     throw TlsError("certificate " + cert_file + " is not valid before " +
                    utc_text(info.not_before));
   }

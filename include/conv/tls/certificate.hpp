@@ -27,7 +27,7 @@ struct CertificateInfo {
 
 // Reads the first certificate of a PEM chain file and checks it against `key_file` and `now`;
 // throws TlsError naming the file and the reason (missing, not PEM, key mismatch, expired,
-// not yet valid).
+// not yet valid, allowing 5 minutes of clock skew).
 CertificateInfo check_certificate_pair(const std::string& cert_file, const std::string& key_file,
                                        std::chrono::system_clock::time_point now);
 

@@ -146,11 +146,17 @@ def k8s_case(tmp, what, mutate, phrase):
 
 
 # --- compose ------------------------------------------------------------------------------
-composes = {f: yaml.safe_load((root / f).read_text()) for f in ("compose.yaml", "compose.scale.yaml")}
+composes = {f: yaml.safe_load((root / f).read_text())
+            for f in ("compose.yaml", "compose.scale.yaml", "compose.tls.yaml")}
 
 
 def svc(docs, name):
     return docs["compose.yaml" if name != "api" else "compose.scale.yaml"]["services"][name]
+
+
+def tls(docs):
+    """compose.tls.yaml's balancer (checked merged onto compose.yaml)."""
+    return docs["compose.tls.yaml"]["services"]["balancer"]
 
 
 COMPOSE = [
@@ -175,6 +181,15 @@ COMPOSE = [
     ("compose metrics not exposed", lambda d: svc(d, "balancer").pop("expose"), "is not exposed"),
     ("compose admin open", lambda d: svc(d, "balancer")["command"].extend(["--admin", "0.0.0.0:9000"]),
      "beyond the container's loopback"),
+    ("compose tls unlocks", lambda d: tls(d).update(read_only=False), "read_only is not true"),
+    ("compose tls key writable", lambda d: tls(d).update(volumes=["./certs:/certs"]),
+     "not mounted read-only"),
+    ("compose tls key not mounted", lambda d: tls(d).pop("volumes"), "is not under a mounted volume"),
+    ("compose tls port unpublished", lambda d: tls(d).update(ports=["443:9443"]),
+     "(--tls-port) is not published"),
+    ("compose tls health on tls port", lambda d: tls(d).update(healthcheck={
+        "test": ["CMD", "conv", "probe", "http://127.0.0.1:8443/_conv/readyz"]}),
+     "plain HTTP to the TLS port"),
 ]
 
 
@@ -185,7 +200,9 @@ def compose_case(tmp, what, mutate, phrase):
     case.mkdir()
     for name, doc in docs.items():
         (case / name).write_text(yaml.safe_dump(doc, sort_keys=False))
-    return run([here / "check_compose.py", *(case / n for n in docs)])
+    # The overlay is checked as docker-compose merges it onto compose.yaml.
+    specs = [f"{case / 'compose.yaml'}+{case / n}" if n == "compose.tls.yaml" else case / n for n in docs]
+    return run([here / "check_compose.py", *specs])
 
 
 def expect(what, result, phrase):

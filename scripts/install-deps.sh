@@ -9,7 +9,8 @@
 #   --fuzz        also clang-14 and libFuzzer (libclang-rt-14-dev), for the `fuzz` preset
 #   --containers  also what tests/container/e2e.sh runs containers with: podman, runc,
 #                 docker-compose, debootstrap, the CNI plugins with dnsname (names in DNS),
-#                 python3-yaml (it reads the limits compose asks for)
+#                 python3-yaml (it reads the limits compose asks for), openssl (the TLS
+#                 overlay's certificate)
 #   --with-browser  also chromium (large), for the status page's browser test, which is
 #                 skipped without it
 set -euo pipefail
@@ -31,7 +32,7 @@ for arg in "$@"; do
     --ci) packages+=(clang-format shellcheck python3 python3-yaml docker-compose testssl.sh) ;;
     --containers)
       packages+=(podman runc docker-compose debootstrap containernetworking-plugins
-        golang-github-containernetworking-plugin-dnsname iptables python3-yaml)
+        golang-github-containernetworking-plugin-dnsname iptables python3-yaml openssl)
       ;;
     --with-browser) packages+=(chromium fonts-dejavu-core) ;;
     *)

@@ -48,42 +48,62 @@ scan() {
   # -p protocols, -s cipher categories, -f forward secrecy, -P server preferences,
   # -S server defaults (certificate, tickets, resumption), -h HTTP headers, -U every
   # vulnerability check. (Not -e/-c: listing each cipher and simulating clients find
-  # nothing the above does not, and take as long again.)
-  local started=$SECONDS
-  "$testssl" --quiet --color 0 --warnings off --nodns none \
-    --connect-timeout 10 --openssl-timeout 10 --add-ca "$WORK/certs/ca.pem" \
-    --jsonfile "$WORK/$name.json" -p -s -f -P -S -h -U "$url" \
-    >"$WORK/$name.txt" 2>&1 || rc=$?
-  echo "--- testssl.sh, $name certificate ($((SECONDS - started)) s, exit $rc):"
-  cat "$WORK/$name.txt"
-  ((rc == 0)) || fail "$name: testssl.sh exited $rc"
-  python3 - "$WORK/$name.json" "${allowlist[@]}" <<'PY' || fail "$name: findings above"
+  # nothing the above does not, and take as long again.) A scan whose own connections failed
+  # (testssl.sh's "connect problem" WARN, and a nonzero exit) is incomplete, not a finding:
+  # it is run once more, and must then be complete. A finding fails at once.
+  local attempt verdict
+  for attempt in 1 2; do
+    rc=0
+    local started=$SECONDS
+    rm -f "$WORK/$name.json"
+    "$testssl" --quiet --color 0 --warnings off --nodns none --connect-timeout 10 \
+      --add-ca "$WORK/certs/ca.pem" --jsonfile "$WORK/$name.json" -p -s -f -P -S -h -U "$url" \
+      >"$WORK/$name.txt" 2>&1 || rc=$?
+    echo "--- testssl.sh, $name certificate, scan $attempt ($((SECONDS - started)) s, exit $rc):"
+    cat "$WORK/$name.txt"
+    verdict=0
+    python3 - "$WORK/$name.json" "$rc" "${allowlist[@]}" <<'PY' || verdict=$?
 import json, re, sys
 
 findings = json.load(open(sys.argv[1]))
-allowed = set(sys.argv[2:])
+rc, allowed = int(sys.argv[2]), set(sys.argv[3:])
 ids = {f["id"] for f in findings}
 # A scan that never reached the server reports almost nothing: make sure the checks ran.
 missing = {"TLS1_2", "TLS1_3", "cipher_order", "cert_chain_of_trust", "heartbleed",
            "ROBOT", "secure_client_renego", "BREACH"} - ids
 if missing:
-    sys.exit(f"the scan did not report {sorted(missing)}: did it reach the server?")
-bad = []
+    print(f"the scan did not report {sorted(missing)}: did it reach the server?")
+    sys.exit(3)
+bad, incomplete = [], []
 for f in findings:
     sev, text = f["severity"], f.get("finding", "")
     flagged = (sev in ("MEDIUM", "HIGH", "CRITICAL", "WARN", "FATAL")
                or re.search(r"not ok", text, re.I) or re.search(r"\bVULNERABLE\b", text))
     if not flagged:
         continue
-    tag = "allowed" if f["id"] in allowed else "FINDING"
-    print(f"{tag}: {sev} {f['id']}: {text}")
-    if f["id"] not in allowed:
+    if f["id"] in allowed:
+        tag = "allowed"
+    elif sev == "WARN" and re.search(r"connect problem", text, re.I):
+        tag = "INCOMPLETE"
+        incomplete.append(f["id"])
+    else:
+        tag = "FINDING"
         bad.append(f["id"])
+    print(f"{tag}: {sev} {f['id']}: {text}")
 for f in findings:
     if f["severity"] == "LOW":
         print(f"note (LOW, not failing): {f['id']}: {f.get('finding', '')}")
-sys.exit(f"{len(bad)} finding(s): {', '.join(bad)}" if bad else 0)
+if bad:
+    print(f"{len(bad)} finding(s): {', '.join(bad)}")
+    sys.exit(1)
+if incomplete or rc != 0:
+    print(f"incomplete scan (exit {rc}; connect problems: {incomplete or 'none'})")
+    sys.exit(3)
 PY
+    ((verdict != 1)) || fail "$name: findings above"
+    ((verdict != 0)) || break
+    ((attempt == 1)) || fail "$name: the scan was incomplete twice"
+  done
   pass "$name: no finding rated MEDIUM or worse, none 'not ok' or 'VULNERABLE'"
   kill -TERM "${!pid_var}"
   wait_exit "${!pid_var}" 15

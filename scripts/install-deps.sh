@@ -4,11 +4,13 @@
 # Never installs libboost-dev / libboost-all-dev (1.74), which conflict with 1.81.
 #   (no option)   build and run every test (g++; no clang needed)
 #   --ci          also the tools of .ci/run's static checks: clang-format, the shell linter,
-#                 python3-yaml (Kubernetes manifests), docker-compose v1 (compose files)
+#                 python3-yaml (Kubernetes manifests), docker-compose v1 (compose files), and
+#                 testssl.sh (the TLS scan test, tests/tls/testssl_scan.sh, skipped without it)
 #   --fuzz        also clang-14 and libFuzzer (libclang-rt-14-dev), for the `fuzz` preset
 #   --containers  also what tests/container/e2e.sh runs containers with: podman, runc,
 #                 docker-compose, debootstrap, the CNI plugins with dnsname (names in DNS),
-#                 python3-yaml (it reads the limits compose asks for)
+#                 python3-yaml (it reads the limits compose asks for), openssl (the TLS
+#                 overlay's certificate)
 #   --with-browser  also chromium (large), for the status page's browser test, which is
 #                 skipped without it
 set -euo pipefail
@@ -27,10 +29,10 @@ packages=(
 for arg in "$@"; do
   case $arg in
     --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;  # the fuzz preset: clang, libFuzzer
-    --ci) packages+=(clang-format shellcheck python3 python3-yaml docker-compose) ;;
+    --ci) packages+=(clang-format shellcheck python3 python3-yaml docker-compose testssl.sh) ;;
     --containers)
       packages+=(podman runc docker-compose debootstrap containernetworking-plugins
-        golang-github-containernetworking-plugin-dnsname iptables python3-yaml)
+        golang-github-containernetworking-plugin-dnsname iptables python3-yaml openssl)
       ;;
     --with-browser) packages+=(chromium fonts-dejavu-core) ;;
     *)

@@ -3,11 +3,13 @@
 # Docker engine runs on our machines), then each running container's lockdown (read-only
 # root, no capabilities, no_new_privs, memory and PID limits, as podman records them and as
 # the kernel applies them), the original route through port 5000, strict round-robin over
-# api1 and api2 (X-Served-By), no GET lost while an API stops, and discovery of every replica
-# of a scaled service (compose.scale.yaml). Tears everything down.
+# api1 and api2 (X-Served-By), no GET lost while an API stops, HTTPS on 443 with the TLS
+# overlay (compose.tls.yaml: a verified request, TLS 1.1 refused, port 5000 unchanged), and
+# discovery of every replica of a scaled service (compose.scale.yaml). Tears everything down.
 #
 # What it takes on Debian 12, as root (installed here if missing): podman, runc,
-# docker-compose (v1), debootstrap, the CNI dnsname plugin (container names in DNS). Caveats
+# docker-compose (v1), debootstrap, the CNI dnsname plugin (container names in DNS), openssl
+# (the overlay's test certificate). Caveats
 # of this kind of machine, handled here: crun fails on its hybrid cgroups and the sandbox
 # cannot raise rlimits, so CONTAINERS_CONF selects runc and lowers the default ulimits; no
 # registry is reachable, so the base images are debootstrapped from Debian's packages and
@@ -151,6 +153,11 @@ compose() {
   timeout "${COMPOSE_TIMEOUT:-300}" docker-compose -p "$PROJECT" -f compose.yaml \
     -f tests/container/compose.e2e.yaml "$@"
 }
+# The same project with the TLS overlay on top (the balancer recreated with HTTPS on 443).
+compose_tls() {
+  timeout "${COMPOSE_TIMEOUT:-300}" docker-compose -p "$PROJECT" -f compose.yaml \
+    -f tests/container/compose.e2e.yaml -f compose.tls.yaml "$@"
+}
 compose_scale() {
   timeout "${COMPOSE_TIMEOUT:-300}" docker-compose -p "$PROJECT-scale" -f compose.scale.yaml \
     -f tests/container/compose.scale.e2e.yaml "$@"
@@ -192,6 +199,10 @@ COMPOSE_TIMEOUT=120 compose down --remove-orphans -t 5 >/dev/null 2>&1 || true
 COMPOSE_TIMEOUT=120 compose_scale down --remove-orphans -t 5 >/dev/null 2>&1 || true
 if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/"; then
   fail "port $PORT is taken by something else: the test publishes the original's port"
+fi
+if curl -sk -o /dev/null --max-time 2 "https://127.0.0.1:443/" ||
+  curl -s -o /dev/null --max-time 2 "http://127.0.0.1:443/"; then
+  fail "port 443 is taken by something else: the TLS overlay publishes it"
 fi
 
 base=http://127.0.0.1:$PORT
@@ -332,7 +343,36 @@ pass "api1 stopped under load: 3000 GETs, none failed; api2 serves alone"
 compose start api1 >/dev/null 2>&1 || fail "docker-compose start api1"
 poll 60 rotates 2 || fail "api1 did not rejoin: $(served 6)"
 pass "api1 restarted and rejoined the rotation"
+
+# --- HTTPS: the TLS overlay, with a certificate made by the command its header documents ----
+export CONV_TLS_DIR=$CACHE/tls
+rm -rf "$CONV_TLS_DIR"
+mkdir -p "$CONV_TLS_DIR"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 365 \
+  -keyout "$CONV_TLS_DIR/tls.key" -out "$CONV_TLS_DIR/tls.crt" -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 >"$CACHE/openssl.log" 2>&1 ||
+  fail "openssl req: $(tail -3 "$CACHE/openssl.log")"
+chown 10001:10001 "$CONV_TLS_DIR/tls.key"  # the image's user (compose.tls.yaml's header)
+say "compose.tls.yaml: the balancer recreated with HTTPS on 443"
+compose_tls up -d --no-deps balancer >"$CACHE/up.log" 2>&1 ||
+  fail "the TLS overlay: $(tail -5 "$CACHE/up.log")"
+tls_route=https://localhost:443/convertepradolareuro/15.0
+secure() { [[ $(curl -s --max-time 5 --cacert "$CONV_TLS_DIR/tls.crt" "$tls_route") == "$expected" ]]; }
+poll 60 secure || fail "HTTPS on 443: $(curl -sS -i --max-time 5 --cacert "$CONV_TLS_DIR/tls.crt" "$tls_route" 2>&1)"
+pass "GET https://localhost:443/convertepradolareuro/15.0 (curl --cacert) answers the original body"
+got=$(curl -s -o /dev/null -w '%{http_version} %{ssl_verify_result}' --max-time 5 \
+  --cacert "$CONV_TLS_DIR/tls.crt" "$tls_route")
+[[ $got == "1.1 0" ]] || fail "HTTPS: HTTP version and verification '$got', want '1.1 0'"
+! curl -s -o /dev/null --max-time 5 --tls-max 1.1 --cacert "$CONV_TLS_DIR/tls.crt" "$tls_route" ||
+  fail "HTTPS: a TLS 1.1 handshake succeeded"
+pass "HTTPS: certificate verified, HTTP/1.1, TLS 1.1 refused"
+[[ $(curl -s --max-time 5 "$route") == "$expected" ]] ||
+  fail "with the TLS overlay, port $PORT: $(curl -s -i --max-time 5 "$route")"
+poll 30 healthy "$(container_of balancer)" || fail "the TLS balancer never became healthy"
+locked_down compose_tls balancer "$(container_of balancer)"
+pass "with the overlay: port $PORT answers the original 80 bytes; the balancer healthy and locked down"
 compose down --remove-orphans -t 15 >/dev/null 2>&1 || fail "docker-compose down"
+rm -rf "$CONV_TLS_DIR"
 
 # --- scaling by name: compose.scale.yaml, --scale api=N ----------------------------------
 say "compose.scale.yaml with --scale api=3"

@@ -6,9 +6,14 @@ project's version (not latest) with
     network, PID or IPC namespace;
   - security_opt no-new-privileges:true;
   - mem_limit and pids_limit, positive (the keys docker-compose v1 and podman both honour).
-Usage: check_compose.py [FILE...]  (default: compose.yaml compose.scale.yaml). `docker-compose
-config -q` checks the syntax; this checks what the files promise. e2e.sh checks the running
-containers. Prints one line per problem; exit 1 if any."""
+  - TLS (a balancer with --tls-cert, as compose.tls.yaml makes it): every certificate and key
+    file under a volume mounted read-only, the --tls-port published, the health check not
+    sent as plain HTTP to the TLS port.
+Usage: check_compose.py [FILE[+OVERLAY...]...]  (default: compose.yaml compose.scale.yaml
+compose.yaml+compose.tls.yaml); FILE+OVERLAY is checked as `docker-compose -f FILE -f OVERLAY`
+merges them. `docker-compose config -q` checks the syntax; this checks what the files
+promise. e2e.sh checks the running containers. Prints one line per problem; exit 1 if any."""
+import os
 import pathlib
 import re
 import sys
@@ -89,27 +94,113 @@ def check_balancer_listeners(where, s):
         problem(f"{where}: the admin API listens on {admin}, beyond the container's loopback")
 
 
-def check_file(path):
+def interpolate(text):
+    """${VAR}, ${VAR:-default} and ${VAR-default} as compose expands them."""
+    def value(m):
+        name, colon, default = m.group(1), m.group(2), m.group(3)
+        got = os.environ.get(name)
+        return (default or "") if got is None or (colon and not got) else got
+    return re.sub(r"\$\{(\w+)(?:(:?)-([^}]*))?\}", value, text)
+
+
+def tls_paths(command):
+    return [command[i + 1] for i, a in enumerate(command[:-1])
+            if a in ("--tls-cert", "--tls-key", "--tls-client-ca")]
+
+
+def check_balancer_tls(where, s):
+    """A balancer serving TLS reads its certificate and key from a read-only mount, and the
+    host reaches its TLS port."""
+    command = s.get("command") or []
+    paths = tls_paths(command)
+    if not command or command[0] != "balancer" or not paths:
+        return
+    mounts = []
+    for v in s.get("volumes") or []:
+        parts = interpolate(v).split(":") if isinstance(v, str) else [v.get("source"), v.get("target"),
+                                                          "ro" if v.get("read_only") else "rw"]
+        if len(parts) >= 2:
+            mounts.append((parts[1].rstrip("/") + "/", "ro" in (parts[2] if len(parts) > 2 else "").split(",")))
+    for path in paths:
+        mount = next((m for m in mounts if path.startswith(m[0])), None)
+        if mount is None:
+            problem(f"{where}: TLS file {path} is not under a mounted volume")
+        elif not mount[1]:
+            problem(f"{where}: TLS file {path} is in a volume not mounted read-only")
+    tls_port = flag_value(command, "--tls-port")
+    if tls_port is None:
+        return
+    published = [str(p).rsplit(":", 1)[-1] for p in s.get("ports") or []]
+    if tls_port not in published:
+        problem(f"{where}: the TLS port {tls_port} (--tls-port) is not published")
+    test = " ".join(str(t) for t in (s.get("healthcheck") or {}).get("test") or [])
+    if f"http://127.0.0.1:{tls_port}/" in test:
+        problem(f"{where}: the health check speaks plain HTTP to the TLS port {tls_port}")
+
+
+CONCATENATED = ("ports", "expose", "tmpfs", "dns", "dns_search", "external_links")
+
+
+def merge_service(base, over):
+    """One service of `docker-compose -f BASE -f OVER`: these lists add up, volumes merge by
+    their path in the container, mappings merge key by key, anything else is replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        old = out.get(key)
+        if key in CONCATENATED and isinstance(old, list) and isinstance(value, list):
+            out[key] = old + [v for v in value if v not in old]
+        elif key == "volumes" and isinstance(old, list) and isinstance(value, list):
+            target = lambda v: v.split(":")[1] if isinstance(v, str) else v.get("target")  # noqa: E731
+            kept = [v for v in old if target(v) not in {target(n) for n in value}]
+            out[key] = kept + value
+        elif isinstance(old, dict) and isinstance(value, dict):
+            out[key] = {**old, **value}
+        else:
+            out[key] = value
+    return out
+
+
+def load(spec):
+    """The compose document of FILE, or of FILE+OVERLAY... merged as docker-compose does."""
+    merged = None
+    for part in str(spec).split("+"):
+        path = pathlib.Path(part)
+        doc = yaml.safe_load(path.read_text()) or {}  # (resolves << merge keys, as compose does)
+        if merged is None:
+            merged = doc
+            continue
+        services = merged.setdefault("services", {})
+        for name, s in (doc.get("services") or {}).items():
+            if name not in services:
+                problem(f"{path.name}: overlays service {name}, which the files before it lack")
+            services[name] = merge_service(services.get(name) or {}, s or {})
+    return merged
+
+
+def check_file(spec):
+    label = "+".join(pathlib.Path(p).name for p in str(spec).split("+"))
     try:
-        doc = yaml.safe_load(path.read_text())  # (resolves the << merge keys, as compose does)
+        doc = load(spec)
     except (OSError, yaml.YAMLError) as e:
-        problem(f"{path.name}: cannot read: {e}")
+        problem(f"{label}: cannot read: {e}")
         return 0
     services = (doc or {}).get("services") or {}
     if not services:
-        problem(f"{path.name}: no services")
+        problem(f"{label}: no services")
     for name, s in services.items():
-        where = f"{path.name}: {name}"
+        where = f"{label}: {name}"
         tag = image_tag_problem(s.get("image"), where)
         if tag:
             problem(tag)
         check_privileges(where, s)
         check_limits(where, s)
         check_balancer_listeners(where, s)
+        check_balancer_tls(where, s)
     return len(services)
 
 
-files = [pathlib.Path(f) for f in sys.argv[1:]] or [root / "compose.yaml", root / "compose.scale.yaml"]
+files = sys.argv[1:] or [root / "compose.yaml", root / "compose.scale.yaml",
+                         f"{root / 'compose.yaml'}+{root / 'compose.tls.yaml'}"]
 count = sum(check_file(f) for f in files)
 for p in problems:
     print(f"compose: {p}")

@@ -10,11 +10,16 @@ pieces the docs (docs/operations.md) promise are there and agree with each other
   - the lockdown (kubernetes_lockdown.py): no service-account token, the image's non-root
     user, RuntimeDefault seccomp, no privilege escalation, read-only root, no capabilities,
     memory limits, the image at the project's version; NetworkPolicies that let only the
-    balancer reach the converters, and the world only the balancer's Service port.
+    balancer reach the converters, and the world only the balancer's Service ports;
+  - TLS (docs/tls.md): the certificate and key (--tls-cert, --tls-key) are the tls.crt and
+    tls.key of a Secret mounted read-only, the --tls-port is a declared container port that a
+    Service serves, and no probe sends plain HTTP to it.
 Usage: check_kubernetes.py [DIR] [--conv PATH]  (with --conv, balancer.json is also validated
-by `conv balancer --check`). Prints one line per problem; exit 1 if any."""
+by `conv balancer --check`, and every flag in each container's args must be one that
+`conv ROLE --help` lists). Prints one line per problem; exit 1 if any."""
 import json
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -189,8 +194,71 @@ if balancer:
                         if r.returncode != 0:
                             problem(f"balancer.json: conv balancer --check: {r.stderr.strip()}")
 
+def check_flags(dep, container):
+    """Every --flag in the args is one `conv ROLE --help` lists (a misspelt or not yet
+    released flag would stop the Pod at start)."""
+    args = container.get("args") or []
+    if not conv or not args:
+        return
+    r = subprocess.run([conv, args[0], "--help"], capture_output=True, text=True)
+    known = set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", r.stdout))
+    for a in args[1:]:
+        flag = a.split("=", 1)[0]
+        if flag.startswith("--") and flag not in known:
+            problem(f"Deployment/{dep['metadata']['name']}: {flag} is not a flag of `conv {args[0]}`")
+
+
+def check_tls(dep, container):
+    """A container serving TLS reads tls.crt and tls.key from a kubernetes.io/tls Secret
+    mounted read-only, and its --tls-port is declared, served by a Service, not probed as
+    plain HTTP."""
+    name = f"Deployment/{dep['metadata']['name']}"
+    files = {f: arg_after(container, f) for f in ("--tls-cert", "--tls-key")}
+    if not any(files.values()):
+        return
+    volumes = {v["name"]: v for v in dep["spec"]["template"]["spec"].get("volumes") or []}
+    for flag, path in files.items():
+        if not path:
+            problem(f"{name}: {flag} missing beside the other TLS file")
+            continue
+        mount = next((m for m in container.get("volumeMounts") or []
+                      if path.startswith(m["mountPath"].rstrip("/") + "/")), None)
+        secret = (volumes.get(mount["name"], {}).get("secret") if mount else None) or {}
+        if not secret.get("secretName"):
+            problem(f"{name}: {flag} {path} is not in a mounted Secret")
+            continue
+        if mount.get("readOnly") is not True:
+            problem(f"{name}: the Secret with {path} is not mounted readOnly")
+        key = path[len(mount["mountPath"].rstrip("/")) + 1 :]
+        items = {i.get("path"): i.get("key") for i in secret.get("items") or []}
+        want = {"--tls-cert": "tls.crt", "--tls-key": "tls.key"}[flag]
+        if items.get(key, key if not items else None) != want:
+            problem(f"{name}: {flag} {path} is not the Secret's key {want} (kubernetes.io/tls)")
+    port = arg_after(container, "--tls-port")
+    if port is None:
+        return
+    if kubernetes_lockdown.port_number(dep, int(port)) is None:
+        problem(f"{name}: --tls-port {port} is not a declared container port")
+        return
+    served = [s for s in of_kind("Service") if selects(s, dep) and any(
+        kubernetes_lockdown.port_number(dep, p.get("targetPort", p.get("port"))) == int(port)
+        for p in s["spec"]["ports"])]
+    if not served:
+        problem(f"{name}: no Service serves the TLS port {port}")
+    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+        get = (container.get(probe) or {}).get("httpGet") or {}
+        if get and kubernetes_lockdown.port_number(dep, get.get("port")) == int(port) and (
+            get.get("scheme", "HTTP") != "HTTPS"
+        ):
+            problem(f"{name}: {probe} sends plain HTTP to the TLS port {port}")
+
+
 for dep in of_kind("Deployment"):
     kubernetes_lockdown.check_pod(dep, problem)
+    c = container_of(dep)
+    if c:
+        check_flags(dep, c)
+        check_tls(dep, c)
 if converter and balancer and headless:
     kubernetes_lockdown.check_network(
         of_kind("NetworkPolicy"),

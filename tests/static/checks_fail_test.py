@@ -51,6 +51,19 @@ def bal_rule(docs):
     return obj(docs, "NetworkPolicy", "conv-balancer")["spec"]["ingress"][0]
 
 
+def volume(docs, name):
+    return next(v for v in pod(docs, "balancer")["volumes"] if v["name"] == name)
+
+
+def mount(docs, name):
+    return next(m for m in pod(docs, "balancer")["containers"][0]["volumeMounts"] if m["name"] == name)
+
+
+def set_arg(docs, flag, value):
+    args = pod(docs, "balancer")["containers"][0]["args"]
+    args[args.index(flag) + 1] = value
+
+
 def drop_object(docs, kind, name):
     for f in docs:
         docs[f] = [d for d in docs[f] if not (d["kind"] == kind and d["metadata"]["name"] == name)]
@@ -132,25 +145,52 @@ K8S = [
         "from"), "opens the metrics port to every source"),
     ("admin beyond loopback", lambda d: pod(d, "balancer")["containers"][0]["args"].extend(
         ["--admin", "0.0.0.0:9000"]), "admin API listens beyond"),
+    ("tls secret writable", lambda d: mount(d, "tls").update(readOnly=False), "is not mounted readOnly"),
+    ("tls not a secret", lambda d: volume(d, "tls").update(secret=None, emptyDir={}),
+     "is not in a mounted Secret"),
+    ("tls other key", lambda d: set_arg(d, "--tls-key", "/certs/key.pem"), "is not the Secret's key tls.key"),
+    ("tls key remapped", lambda d: volume(d, "tls")["secret"].update(
+        items=[{"key": "tls.crt", "path": "tls.key"}, {"key": "tls.key", "path": "tls.crt"}]),
+     "is not the Secret's key tls.crt"),
+    ("tls port undeclared", lambda d: pod(d, "balancer")["containers"][0].update(ports=[
+        p for p in pod(d, "balancer")["containers"][0]["ports"] if p["name"] != "https"]),
+     "--tls-port 8443 is not a declared container port"),
+    ("tls port not served", lambda d: obj(d, "Service", "conv-balancer")["spec"].update(ports=[
+        p for p in obj(d, "Service", "conv-balancer")["spec"]["ports"] if p["name"] != "https"]),
+     "no Service serves the TLS port 8443"),
+    ("tls probed as plain", lambda d: pod(d, "balancer")["containers"][0]["readinessProbe"]["httpGet"].update(
+        port="https"), "readinessProbe sends plain HTTP to the TLS port"),
+    ("https closed by policy", lambda d: bal_rule(d).update(ports=[{"port": "http"}]), "are not all open"),
+]
+# With --conv (a built binary): flags the binary does not have.
+K8S_CONV = [
+    ("unknown flag", lambda d: pod(d, "converter")["containers"][0]["args"].append("--no-such-flag"),
+     "--no-such-flag is not a flag of `conv converter`"),
 ]
 
 
-def k8s_case(tmp, what, mutate, phrase):
+def k8s_case(tmp, what, mutate, phrase, conv=None):
     docs = copy.deepcopy(manifests)
     mutate(docs)
     case = tmp / what.replace(" ", "-").replace(":", "")
     case.mkdir()
     for name, file_docs in docs.items():
         (case / name).write_text(yaml.safe_dump_all(file_docs, sort_keys=False))
-    return run([here / "check_kubernetes.py", case])
+    return run([here / "check_kubernetes.py", case, *(["--conv", conv] if conv else [])])
 
 
 # --- compose ------------------------------------------------------------------------------
-composes = {f: yaml.safe_load((root / f).read_text()) for f in ("compose.yaml", "compose.scale.yaml")}
+composes = {f: yaml.safe_load((root / f).read_text())
+            for f in ("compose.yaml", "compose.scale.yaml", "compose.tls.yaml")}
 
 
 def svc(docs, name):
     return docs["compose.yaml" if name != "api" else "compose.scale.yaml"]["services"][name]
+
+
+def tls(docs):
+    """compose.tls.yaml's balancer (checked merged onto compose.yaml)."""
+    return docs["compose.tls.yaml"]["services"]["balancer"]
 
 
 COMPOSE = [
@@ -175,6 +215,15 @@ COMPOSE = [
     ("compose metrics not exposed", lambda d: svc(d, "balancer").pop("expose"), "is not exposed"),
     ("compose admin open", lambda d: svc(d, "balancer")["command"].extend(["--admin", "0.0.0.0:9000"]),
      "beyond the container's loopback"),
+    ("compose tls unlocks", lambda d: tls(d).update(read_only=False), "read_only is not true"),
+    ("compose tls key writable", lambda d: tls(d).update(volumes=["./certs:/certs"]),
+     "not mounted read-only"),
+    ("compose tls key not mounted", lambda d: tls(d).pop("volumes"), "is not under a mounted volume"),
+    ("compose tls port unpublished", lambda d: tls(d).update(ports=["443:9443"]),
+     "(--tls-port) is not published"),
+    ("compose tls health on tls port", lambda d: tls(d).update(healthcheck={
+        "test": ["CMD", "conv", "probe", "http://127.0.0.1:8443/_conv/readyz"]}),
+     "plain HTTP to the TLS port"),
 ]
 
 
@@ -185,7 +234,9 @@ def compose_case(tmp, what, mutate, phrase):
     case.mkdir()
     for name, doc in docs.items():
         (case / name).write_text(yaml.safe_dump(doc, sort_keys=False))
-    return run([here / "check_compose.py", *(case / n for n in docs)])
+    # The overlay is checked as docker-compose merges it onto compose.yaml.
+    specs = [f"{case / 'compose.yaml'}+{case / n}" if n == "compose.tls.yaml" else case / n for n in docs]
+    return run([here / "check_compose.py", *specs])
 
 
 def expect(what, result, phrase):
@@ -210,10 +261,15 @@ with tempfile.TemporaryDirectory(prefix="conv-static-") as t:
     expect("the compose files pass (as dumped)", compose_case(tmp, "compose", unchanged, None), None)
     for what, mutate, phrase in K8S:
         expect(what, k8s_case(tmp, what, mutate, phrase), phrase)
+    conv = root / "build" / "conv"
+    for what, mutate, phrase in K8S_CONV if conv.exists() else []:
+        expect(what, k8s_case(tmp, what, mutate, phrase, conv), phrase)
     for what, mutate, phrase in COMPOSE:
         expect(what, compose_case(tmp, what, mutate, phrase), phrase)
 
 if failures:
     print(f"checks_fail_test: {len(failures)} mutations not caught: {failures}")
     sys.exit(1)
-print(f"checks_fail_test: all {len(K8S) + len(COMPOSE)} mutations caught")
+ran = len(K8S) + len(COMPOSE) + (len(K8S_CONV) if (root / "build" / "conv").exists() else 0)
+print(f"checks_fail_test: all {ran} mutations caught"
+      + ("" if (root / "build" / "conv").exists() else f" ({len(K8S_CONV)} skipped: no build/conv)"))

@@ -147,6 +147,30 @@ TEST_F(TlsSessionTest, ASecondConnectionResumesItsSession) {
   SSL_SESSION_free(second.session);
 }
 
+// TLS 1.2 without tickets resumes by session ID, from the server's cache: the first
+// connection's session must stay there once the server has closed that connection (here at
+// its idle timeout, with no close_notify).
+TEST_F(TlsSessionTest, Tls12WithoutTicketsResumesFromTheSessionCacheAfterAClose) {
+  auto tls = default_tls();
+  tls.ticket_key_rotation = 0s;  // no tickets: the cache alone
+  ServerOptions opts;
+  opts.idle_timeout = 100ms;
+  start(tls, opts);
+  auto o = trusting();
+  o.max_version = TLS1_2_VERSION;
+  o.min_version = TLS1_2_VERSION;
+  o.request = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";  // kept alive until the timeout
+  const auto first = tls_exchange(port_, o);
+  ASSERT_TRUE(first.handshake_ok) << first.error;
+  ASSERT_NE(first.session, nullptr);
+  o.session = first.session;
+  const auto second = tls_exchange(port_, o);
+  ASSERT_TRUE(second.handshake_ok) << second.error;
+  EXPECT_TRUE(second.resumed);
+  SSL_SESSION_free(first.session);
+  SSL_SESSION_free(second.session);
+}
+
 TEST_F(TlsSessionTest, WithoutTicketsOrCacheNothingResumes) {
   auto tls = default_tls();
   tls.ticket_key_rotation = 0s;

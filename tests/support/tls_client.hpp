@@ -135,11 +135,9 @@ inline TlsResult tls_exchange(std::uint16_t port, const TlsClientOptions& o) {
         });
       });
   io.run_for(std::chrono::seconds(5));
-  // The server closed with close_notify (a clean end): say ours was sent too, or freeing the
-  // connection marks its sessions not resumable (OpenSSL's ssl_clear_bad_session).
-  if (SSL_get_shutdown(s.native_handle()) & SSL_RECEIVED_SHUTDOWN) {
-    SSL_set_shutdown(s.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-  }
+  // The exchange is over: say the connection ended cleanly, or freeing it marks its sessions
+  // not resumable (OpenSSL's ssl_clear_bad_session), whatever the server did.
+  SSL_set_shutdown(s.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
   if (!io.stopped() && r.error.empty()) r.error = "timed out";
   r.response = buf.substr(0, got);
   return r;

@@ -115,6 +115,12 @@ void SessionStream<Stream>::close() {
   }
   boost::system::error_code ignored;
   timer_.cancel();
+  if constexpr (kIsTls<Stream>) {
+    // As nginx does: the session stays resumable (OpenSSL drops from its cache the session of
+    // a connection freed without close_notify sent, which would end TLS 1.2 session-ID
+    // resumption for every client that does not use tickets).
+    SSL_set_shutdown(stream_.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  }
   tcp_socket(stream_).shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   tcp_socket(stream_).close(ignored);
 }

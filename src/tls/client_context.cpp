@@ -112,9 +112,12 @@ std::string handshake_error(SSL* ssl, const boost::system::error_code& ec) {
 }
 
 SessionPtr resumable_session(SSL* ssl) {
-  SessionPtr s(SSL_get1_session(ssl));
-  if (s && SSL_SESSION_is_resumable(s.get()) != 1) s.reset();
-  return s;
+  SSL_SESSION* s = SSL_get0_session(ssl);
+  if (!s || SSL_SESSION_is_resumable(s) != 1) return nullptr;
+  // A copy: OpenSSL marks a connection's own session not resumable when the connection is
+  // freed without a shutdown (as a pooled one that is dropped is), and the copy must outlive
+  // it.
+  return SessionPtr(SSL_SESSION_dup(s));
 }
 
 }  // namespace conv::tls

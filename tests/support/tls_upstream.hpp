@@ -20,6 +20,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace conv::testing {
 
@@ -27,14 +29,27 @@ struct TlsUpstreamOptions {
   std::string cert;  // PEM files, full paths (TestCerts)
   std::string key;
   std::string client_ca;  // non-empty: a client certificate signed by it is required
+  // After each response, waits for send_late_tickets(), which sends one more TLS 1.3 session
+  // ticket: a connection idle on the client's side then receives TLS records that carry no
+  // data.
+  bool late_tickets = false;
 };
 
 class TlsUpstream {
  public:
   explicit TlsUpstream(const TlsUpstreamOptions& o)
-      : ssl_(boost::asio::ssl::context::tls_server), acceptor_(io_) {
+      : late_tickets_(o.late_tickets), ssl_(boost::asio::ssl::context::tls_server), acceptor_(io_) {
     ssl_.use_certificate_chain_file(o.cert);
     ssl_.use_private_key_file(o.key, boost::asio::ssl::context::pem);
+    // Counts the session tickets written (the handshake's, and late ones).
+    SSL_CTX_set_msg_callback(ssl_.native_handle(), [](int write_p, int, int type, const void* buf,
+                                                      std::size_t len, SSL*, void* self) {
+      if (write_p && type == SSL3_RT_HANDSHAKE && len > 0 &&
+          static_cast<const unsigned char*>(buf)[0] == SSL3_MT_NEWSESSION_TICKET) {
+        ++static_cast<TlsUpstream*>(self)->tickets_written;
+      }
+    });
+    SSL_CTX_set_msg_callback_arg(ssl_.native_handle(), this);
     static constexpr unsigned char kId[] = "conv-test";
     SSL_CTX_set_session_id_context(ssl_.native_handle(), kId, sizeof kId - 1);
     if (!o.client_ca.empty()) {
@@ -70,6 +85,12 @@ class TlsUpstream {
       for (auto& c : connections_) c->socket.lowest_layer().close(ignored);
     });
   }
+  // Sends a ticket on each connection waiting for one (TlsUpstreamOptions::late_tickets).
+  void send_late_tickets() {
+    boost::asio::post(io_, [this] {
+      for (auto c : std::exchange(awaiting_ticket_, {})) send_ticket(c);
+    });
+  }
   std::string client_subject() {
     std::lock_guard lock(mutex_);
     return client_subject_;
@@ -81,7 +102,10 @@ class TlsUpstream {
   std::atomic<int> resumed{0};     // of which resumed a session
   std::atomic<int> failed_handshakes{0};
   std::atomic<int> requests{0};
-  std::atomic<unsigned> status{200};  // what every request is answered with
+  std::atomic<int> closed{0};           // connections ended (by either side)
+  std::atomic<int> late_tickets{0};     // asked for (TlsUpstreamOptions::late_tickets)
+  std::atomic<int> tickets_written{0};  // every session ticket, late ones included
+  std::atomic<unsigned> status{200};    // what every request is answered with
 
  private:
   struct Connection {
@@ -145,21 +169,39 @@ class TlsUpstream {
           boost::asio::async_write((*c)->socket, boost::asio::buffer((*c)->out),
                                    [this, c](boost::system::error_code wec, std::size_t) {
                                      if (wec) return drop(c);
-                                     read(c);
+                                     if (late_tickets_) {
+                                       awaiting_ticket_.push_back(c);
+                                     } else {
+                                       read(c);
+                                     }
                                    });
         });
   }
 
+  // A ticket is queued, then written by a handshake call on the established connection.
+  void send_ticket(Conn c) {
+    SSL_new_session_ticket((*c)->socket.native_handle());
+    (*c)->socket.async_handshake(boost::asio::ssl::stream_base::server,
+                                 [this, c](boost::system::error_code ec) {
+                                   if (ec) return drop(c);
+                                   ++late_tickets;
+                                   read(c);
+                                 });
+  }
+
   void drop(Conn c) {
+    ++closed;
     boost::system::error_code ignored;
     (*c)->socket.lowest_layer().close(ignored);
     connections_.erase(c);
   }
 
+  bool late_tickets_;
   boost::asio::io_context io_;
   boost::asio::ssl::context ssl_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::list<std::shared_ptr<Connection>> connections_;  // only the server's thread touches it
+  std::vector<Conn> awaiting_ticket_;                   // likewise
   std::mutex mutex_;
   std::string client_subject_;
   std::thread thread_;

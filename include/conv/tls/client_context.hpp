@@ -61,7 +61,8 @@ class ClientContext {
 std::string handshake_error(SSL* ssl, const boost::system::error_code& ec);
 
 // The session to resume a later connection with, once the server has given one (a TLS 1.3
-// ticket arrives after the handshake: read with the first response); null if none yet.
+// ticket arrives after the handshake: read with the first response); null if none yet. A copy,
+// independent of the connection.
 struct SessionFree {
   void operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
 };

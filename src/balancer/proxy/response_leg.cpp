@@ -34,9 +34,10 @@ void ResponseLeg::read_head() {
   if (x_.request_.method() == bhttp::verb::head) parser_->skip(true);
   x_.arm(x_.ctx_.settings.response_timeout());
   auto& conn = x_.attempt_.connection();
-  auto done = x_.bind([](Exchange& x, error_code ec, std::size_t) { x.response_leg_.on_head(ec); });
-  conn.io([&](auto& stream) {
-    bhttp::async_read_header(stream, conn.buffer, *parser_, std::move(done));
+  conn.io([this, &conn](auto& stream) {
+    bhttp::async_read_header(
+        stream, conn.buffer, *parser_,
+        x_.bind([](Exchange& x, error_code ec, std::size_t) { x.response_leg_.on_head(ec); }));
   });
 }
 
@@ -147,9 +148,10 @@ void ResponseLeg::relay_body() {
   body.size = x_.relay_.size();
   x_.arm(x_.ctx_.settings.response_timeout());
   auto& conn = x_.attempt_.connection();
-  auto done = x_.bind([](Exchange& x, error_code ec, std::size_t) { x.response_leg_.on_body(ec); });
-  conn.io([&](auto& stream) {
-    bhttp::async_read_some(stream, conn.buffer, *parser_, std::move(done));
+  conn.io([this, &conn](auto& stream) {
+    bhttp::async_read_some(
+        stream, conn.buffer, *parser_,
+        x_.bind([](Exchange& x, error_code ec, std::size_t) { x.response_leg_.on_body(ec); }));
   });
 }
 

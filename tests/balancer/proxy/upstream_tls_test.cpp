@@ -43,11 +43,6 @@ class UpstreamTlsTest : public proxytest::BalancerTest {
     start_with(std::move(c));
   }
   Upstream& the_upstream() { return cluster_->upstreams()[0]; }
-  std::size_t pooled() {
-    std::size_t n = 0;
-    cluster_->pools().for_each([&](const ConnectionPool& p) { n += p.idle(0); });
-    return n;
-  }
   // A counter of the upstream's, summed over the balancer's threads.
   std::uint64_t count(UpstreamCounters::Counter UpstreamCounters::*counter) {
     std::uint64_t n = 0;
@@ -113,7 +108,7 @@ TEST_F(UpstreamTlsTest, ASessionTicketToAnIdleConnectionDoesNotMakeItDirty) {
   ASSERT_TRUE(client.send(proxytest::get_request("/first")));
   ASSERT_TRUE(client.read_response(5000ms));
   // The connection is pooled (its idle watch armed): only now does the ticket go out.
-  ASSERT_TRUE(eventually([&] { return pooled() == 1; }));
+  ASSERT_TRUE(eventually([&] { return count(&UpstreamCounters::pooled) == 1; }));
   server.send_late_tickets();
   ASSERT_TRUE(eventually([&] { return server.late_tickets.load() == 1; }));
   // The idle watch reads it (and keeps watching).

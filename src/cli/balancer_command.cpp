@@ -108,7 +108,8 @@ int BalancerCommand::run() {
               << ", " << balancer::to_string(config.policy.kind) << " over "
               << config.upstreams.size() << " upstream(s):";
     for (const auto& u : config.upstreams) {
-      std::cout << " " << u.address.text() << "(weight " << u.weight << ")";
+      std::cout << " " << u.address.text() << "(weight " << u.weight << (u.tls ? ", tls" : "")
+                << ")";
     }
     std::cout << "\n";
     return 0;

@@ -9,6 +9,8 @@
 #include <boost/beast/http/read.hpp>
 #include <memory>
 
+#include "conv/tls/client_context.hpp"
+
 namespace conv::http {
 
 namespace net = boost::asio;
@@ -28,7 +30,12 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
  public:
   ProbeExchange(net::io_context& ctx, const ProbeRequest& request,
                 std::chrono::milliseconds timeout, ProbeHandler done)
-      : resolver_(ctx), socket_(ctx), timer_(ctx), buffer_(2 * kMaxHead), done_(std::move(done)) {
+      : resolver_(ctx),
+        socket_(ctx),
+        timer_(ctx),
+        buffer_(2 * kMaxHead),
+        tls_(request.tls),
+        done_(std::move(done)) {
     request_ = "GET " + request.target + " HTTP/1.1\r\nHost: " + request.host_header +
                "\r\nUser-Agent: " + request.user_agent + "\r\nConnection: close\r\n\r\n";
     parser_.header_limit(kMaxHead);
@@ -61,13 +68,40 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
                        [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
                          if (self->finished_) return;
                          if (ec) return self->fail("connect", ec);
-                         self->send();
+                         self->tls_ ? self->handshake() : self->send();
                        });
   }
 
  private:
+  // Runs f on the stream the request goes over: the socket, or the TLS stream on it.
+  template <typename F>
+  void with_stream(F f) {
+    if (stream_) {
+      f(*stream_);
+    } else {
+      f(socket_);
+    }
+  }
+
+  void handshake() {
+    stream_ = tls_->stream(socket_);
+    stream_->async_handshake(tls::ClientStream::client, [self = shared_from_this()](error_code ec) {
+      if (self->finished_) return;
+      if (ec) {
+        ProbeResult r;
+        r.error = tls::handshake_error(self->stream_->native_handle(), ec);
+        return self->finish(std::move(r));
+      }
+      self->send();
+    });
+  }
+
   void send() {
-    net::async_write(socket_, net::buffer(request_),
+    with_stream([this](auto& stream) { send_on(stream); });
+  }
+  template <typename Stream>
+  void send_on(Stream& stream) {
+    net::async_write(stream, net::buffer(request_),
                      [self = shared_from_this()](error_code ec, std::size_t) {
                        if (self->finished_) return;
                        if (ec) return self->fail("send", ec);
@@ -76,7 +110,11 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
   }
 
   void read() {
-    bhttp::async_read_header(socket_, buffer_, parser_,
+    with_stream([this](auto& stream) { read_on(stream); });
+  }
+  template <typename Stream>
+  void read_on(Stream& stream) {
+    bhttp::async_read_header(stream, buffer_, parser_,
                              [self = shared_from_this()](error_code ec, std::size_t) {
                                if (self->finished_) return;
                                if (ec) return self->fail("read", ec);
@@ -109,6 +147,8 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
   boost::beast::flat_buffer buffer_;
   bhttp::response_parser<bhttp::empty_body> parser_;
   std::string request_;
+  std::shared_ptr<const tls::ClientContext> tls_;
+  std::unique_ptr<tls::ClientStream> stream_;  // over socket_, when tls_ is set
   ProbeHandler done_;
   bool finished_ = false;
 };

@@ -22,18 +22,28 @@ bool valid_target(std::string_view t) {
   return true;
 }
 
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<HttpUrl> parse_http_url(std::string_view url) {
-  constexpr std::string_view scheme = "http://";
-  if (url.size() < scheme.size()) return std::nullopt;
-  for (std::size_t i = 0; i < scheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(url[i])) != scheme[i]) return std::nullopt;
+  HttpUrl out;
+  if (starts_with_nocase(url, "https://")) {
+    out.https = true;
+    url.remove_prefix(8);
+  } else if (starts_with_nocase(url, "http://")) {
+    url.remove_prefix(7);
+  } else {
+    return std::nullopt;
   }
-  url.remove_prefix(scheme.size());
   const std::size_t slash = url.find_first_of("/?");
   std::string_view authority = url.substr(0, slash);
-  HttpUrl out;
   if (slash != std::string_view::npos) {
     out.target = std::string(url.substr(slash));
     if (out.target.front() == '?') out.target.insert(out.target.begin(), '/');
@@ -42,18 +52,22 @@ std::optional<HttpUrl> parse_http_url(std::string_view url) {
     return std::nullopt;
   }
   out.host_header = std::string(authority);
-  auto where = parse_host_port(authority, kUrlAuthorityRules);
+  auto rules = kUrlAuthorityRules;
+  if (out.https) rules.default_port = 443;
+  auto where = parse_host_port(authority, rules);
   if (!where) return std::nullopt;
   out.host = std::move(where->host);
   out.port = where->port;
   return out;
 }
 
-ProbeResult probe(const HttpUrl& url, std::chrono::milliseconds timeout) {
+ProbeResult probe(const HttpUrl& url, std::chrono::milliseconds timeout,
+                  const tls::ClientSettings& tls) {
   net::io_context ctx;
   std::optional<ProbeResult> result;
-  async_probe(ctx, url.host, url.port,
-              {url.target, url.host_header, "conv-probe/" + std::string(version())}, timeout,
+  ProbeRequest request{url.target, url.host_header, "conv-probe/" + std::string(version()), {}};
+  if (url.https) request.tls = std::make_shared<const tls::ClientContext>(tls, url.host);
+  async_probe(ctx, url.host, url.port, std::move(request), timeout,
               [&result](ProbeResult r) { result = std::move(r); });
   // The probe's own deadline ends it, name resolution included; what it cancelled is not
   // waited for.

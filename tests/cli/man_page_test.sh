@@ -40,7 +40,7 @@ expect_flags converter --port --threads --rates --access-log --io-model --max-bo
   --header-timeout --drain-timeout
 expect_flags balancer --config --upstream --admin --admin-token-file --metrics --check \
   --max-body-bytes --idle-timeout
-expect_flags probe --timeout 'http://HOST'
+expect_flags probe --timeout --ca --insecure 'http\[s\]://HOST'
 # Each role's own default, as its --help shows it: 1 MiB bodies for the converter, 100 MiB
 # for the balancer.
 grep -q -- '--max-body-bytes .*=1048576$' "$WORK/converter.txt" || fail "converter's body default"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
 # `conv probe`, the container health check, against a real converter on loopback: a 2xx exits
-# 0, a 404 or nothing listening exits 1 with one line on stderr, a bad URL exits 2.
+# 0, a 404 or nothing listening exits 1 with one line on stderr, a bad URL exits 2. (Over TLS:
+# tests/http/probe_tls_test.cpp.)
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/smoke/lib.sh
 source "$here/../smoke/lib.sh"
@@ -32,7 +33,13 @@ closed_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 expect_probe "nothing listening" 1 1 "http://127.0.0.1:$closed_port/healthz"
 grep -q 'connect' "$WORK/err" || fail "nothing listening: message does not say connect"
 
-expect_probe "https is not supported" 2 1 "https://127.0.0.1:$PORT_api/healthz"
+# https:// to a plain HTTP port: the TLS handshake fails, as a failed probe.
+expect_probe "https to a plain port" 1 1 "https://127.0.0.1:$PORT_api/healthz" --insecure
+grep -q 'tls: ' "$WORK/err" || fail "https to a plain port: message does not say tls"
+expect_probe "--ca for http://" 2 1 "$base/healthz" --ca /etc/hostname
+expect_probe "--ca and --insecure" 2 1 "https://127.0.0.1:$PORT_api/" --ca /etc/hostname --insecure
+expect_probe "a missing --ca file" 2 1 "https://127.0.0.1:$PORT_api/" --ca /nonexistent/ca.pem
+grep -q '/nonexistent/ca.pem' "$WORK/err" || fail "a missing --ca file: message does not name it"
 expect_probe "no scheme" 2 1 "127.0.0.1:$PORT_api/healthz"
 expect_probe "bad port" 2 1 "http://127.0.0.1:99999/"
 expect_probe "no URL" 2 1

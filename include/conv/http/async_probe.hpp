@@ -5,8 +5,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace conv::tls {
+class ClientContext;
+}
 
 namespace conv::http {
 
@@ -23,15 +28,18 @@ struct ProbeRequest {
   std::string target;       // origin form: "/healthz"
   std::string host_header;  // "host[:port]"
   std::string user_agent;
+  // Non-null: over TLS with this context (a handshake under the same deadline; SNI and the
+  // name verified are the context's). A failed handshake is "tls: <reason>".
+  std::shared_ptr<const tls::ClientContext> tls = nullptr;
 };
 
 using ProbeHandler = std::function<void(ProbeResult)>;
 
-// One HTTP/1.1 GET over plain TCP, asynchronous on `ctx`: connect, send the request, read the
-// status line and headers (at most 8 KiB of head; the body is never read), all under one
-// deadline of `timeout`. `done` runs once, on `ctx`, at the latest when the deadline passes:
-// nothing waits on the peer, so it is safe on a thread that serves other work (the balancer's
-// health checks) as well as on an io_context of its own (`conv probe`).
+// One HTTP/1.1 GET over plain TCP (or TLS, see ProbeRequest::tls), asynchronous on `ctx`: connect,
+// send the request, read the status line and headers (at most 8 KiB of head; the body is never
+// read), all under one deadline of `timeout`. `done` runs once, on `ctx`, at the latest when the
+// deadline passes: nothing waits on the peer, so it is safe on a thread that serves other work (the
+// balancer's health checks) as well as on an io_context of its own (`conv probe`).
 void async_probe(boost::asio::io_context& ctx, std::vector<boost::asio::ip::tcp::endpoint> to,
                  ProbeRequest request, std::chrono::milliseconds timeout, ProbeHandler done);
 

@@ -191,7 +191,7 @@ void HealthChecker::check(std::size_t i) {
   if (!ep) return;
   busy_[i] = true;
   http::async_probe(
-      ctx_, {*ep}, {config_.health.path, u.config().address.text(), "conv-health-check"},
+      ctx_, {*ep}, {config_.health.path, u.config().address.text(), "conv-health-check", u.tls()},
       config_.health.timeout, [this, i, epoch = epoch_[i], alive = alive_](http::ProbeResult r) {
         if (!*alive) return;
         busy_[i] = false;

@@ -35,6 +35,37 @@ unsigned upstream_count(const json::value& v, const std::string& field, std::str
   return static_cast<unsigned>(uint_at(v, field + "." + std::string(key), k.min, k.max));
 }
 
+std::string file_at(const json::value& v, const std::string& field) {
+  if (!v.is_string() || v.get_string().empty()) fail(field, "expected a file path");
+  return std::string(v.get_string());
+}
+
+constexpr std::string_view kUpstreamTls = "upstreams[].tls";
+
+// "tls": true (every default), false (plain TCP), or an object of the schema's keys.
+std::optional<tls::ClientSettings> upstream_tls_at(const json::value& v, const std::string& field) {
+  if (v.is_bool()) return v.get_bool() ? std::optional(tls::ClientSettings{}) : std::nullopt;
+  if (!v.is_object()) fail(field, "expected true, false or an object");
+  const auto& o = v.get_object();
+  reject_unknown(o, field, config_keys_in(kUpstreamTls));
+  tls::ClientSettings s;
+  if (auto* x = o.if_contains("verify")) s.verify = bool_at(*x, field + ".verify");
+  if (auto* x = o.if_contains("ca")) s.ca_file = file_at(*x, field + ".ca");
+  if (auto* x = o.if_contains("server_name")) {
+    s.server_name = string_at(*x, field + ".server_name");
+    const auto hp = parse_host_port(s.server_name + ":1");
+    if (!hp || hp->host != s.server_name) fail(field + ".server_name", "expected a host name");
+  }
+  if (auto* x = o.if_contains("client_cert")) s.client_cert = file_at(*x, field + ".client_cert");
+  if (auto* x = o.if_contains("client_key")) s.client_key = file_at(*x, field + ".client_key");
+  if (s.client_cert.empty() != s.client_key.empty()) {
+    fail(field + (s.client_cert.empty() ? ".client_cert" : ".client_key"),
+         s.client_cert.empty() ? "required with client_key" : "required with client_cert");
+  }
+  if (!s.verify && !s.ca_file.empty()) fail(field + ".ca", "has no use with \"verify\": false");
+  return s;
+}
+
 UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
   UpstreamConfig u;
   if (v.is_string()) {
@@ -61,6 +92,7 @@ UpstreamConfig upstream_at(const json::value& v, const std::string& field) {
     if (!u.resolve_all) fail(field + ".max_addresses", "only with \"resolve\": \"all\"");
     u.max_addresses = upstream_count(*m, field, "max_addresses");
   }
+  if (auto* t = o.if_contains("tls")) u.tls = upstream_tls_at(*t, field + ".tls");
   return u;
 }
 
@@ -328,13 +360,27 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
   return c;
 }
 
+void load_upstream_tls(BalancerConfig& config) {
+  for (std::size_t i = 0; i < config.upstreams.size(); ++i) {
+    auto& u = config.upstreams[i];
+    if (!u.tls) continue;
+    try {
+      u.tls_context = std::make_shared<const tls::ClientContext>(*u.tls, u.address.host);
+    } catch (const tls::TlsError& e) {
+      fail("upstreams[" + std::to_string(i) + "].tls", e.what());
+    }
+  }
+}
+
 BalancerConfig load_config_file(const std::string& path, BalancerConfig base) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open the file");
   std::ostringstream ss;
   ss << in.rdbuf();
   try {
-    return parse_config(ss.str(), std::move(base));
+    BalancerConfig c = parse_config(ss.str(), std::move(base));
+    load_upstream_tls(c);
+    return c;
   } catch (const ConfigError& e) {
     throw ConfigError(path + ": " + e.what());
   }

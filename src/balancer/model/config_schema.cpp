@@ -82,6 +82,35 @@ void keep_listen(B& into, const B& from) {
   into.server.port = from.server.port;
 }
 
+// An upstream keeps the TLS settings it was added with (its pooled connections and sessions
+// were made with them): a reload that changes them for an upstream still listed keeps them.
+const UpstreamConfig* same_upstream(const B& c, const UpstreamConfig& u) {
+  for (const auto& x : c.upstreams) {
+    if (x.address.text() == u.address.text() && x.resolve_all == u.resolve_all) return &x;
+  }
+  return nullptr;
+}
+bool upstream_tls_differs(const B& a, const B& b) {
+  return std::any_of(b.upstreams.begin(), b.upstreams.end(), [&a](const UpstreamConfig& u) {
+    const UpstreamConfig* was = same_upstream(a, u);
+    return was && was->tls != u.tls;
+  });
+}
+void keep_upstream_tls(B& into, const B& from) {
+  for (auto& u : into.upstreams) {
+    if (const UpstreamConfig* was = same_upstream(from, u)) {
+      u.tls = was->tls;
+      u.tls_context = was->tls_context;
+    }
+  }
+}
+constexpr ConfigKey upstream_tls(ConfigKey k) {
+  k.kept_as = "an upstream's tls";
+  k.differs_value = upstream_tls_differs;
+  k.keep_value = keep_upstream_tls;
+  return k;
+}
+
 constexpr std::uint64_t kMaxMs = http::kMaxTimeoutMs;
 using H = HealthCheckConfig;
 using E = tls::EdgeOptions;
@@ -160,6 +189,31 @@ const std::array kHead = {
               .max = 256,
               .values = "only with `\"resolve\": \"all\"`",
               .fallback = "16"},
+    upstream_tls({.section = "upstreams[]",
+                  .key = "tls",
+                  .values = "`true` (every default below), `false`, or an object of the keys "
+                            "below: connect over TLS ([Upstream TLS](#upstream-tls))",
+                  .fallback = "plain TCP"}),
+    upstream_tls({.section = "upstreams[].tls",
+                  .key = "verify",
+                  .values = "`true` or `false`: the upstream's certificate chain and name",
+                  .fallback = "`true`"}),
+    upstream_tls({.section = "upstreams[].tls",
+                  .key = "ca",
+                  .values = "a PEM file of the CA certificates to trust",
+                  .fallback = "the system's CAs"}),
+    upstream_tls({.section = "upstreams[].tls",
+                  .key = "server_name",
+                  .values = "a host name: sent as SNI, and verified",
+                  .fallback = "the upstream's host"}),
+    upstream_tls({.section = "upstreams[].tls",
+                  .key = "client_cert",
+                  .values = "a PEM certificate (chain) file to present, with `client_key`",
+                  .fallback = "none"}),
+    upstream_tls({.section = "upstreams[].tls",
+                  .key = "client_key",
+                  .values = "the PEM key file of `client_cert`",
+                  .fallback = "none"}),
     scalar<&B::connect_timeout>(
         {.section = "timeouts", .key = "connect", .kind = K::seconds, .min = 1, .max = kMaxMs}),
     scalar<&B::response_timeout>(
@@ -411,7 +465,9 @@ std::vector<std::string_view> config_keys_in(std::string_view section) {
     std::string_view name;
     if (section.empty()) {
       // At the top level a section stands for its keys; an upstream's keys are in the list.
-      name = k.section.empty() ? k.key : k.section.ends_with("[]") ? "" : k.section;
+      name = k.section.empty()                                ? k.key
+             : k.section.find("[]") != std::string_view::npos ? ""
+                                                              : k.section;
     } else if (k.section == section) {
       name = k.key;
     }

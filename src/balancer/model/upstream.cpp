@@ -33,7 +33,12 @@ Upstream::Upstream(UpstreamConfig config, std::size_t index, std::string name)
       weight_(config_.weight),
       max_fails_(config_.max_fails),
       fail_timeout_ms_(config_.fail_timeout.count()),
-      max_conns_(config_.max_conns) {}
+      max_conns_(config_.max_conns) {
+  if (config_.tls && !config_.tls_context) {
+    config_.tls_context =
+        std::make_shared<const tls::ClientContext>(*config_.tls, config_.address.host);
+  }
+}
 
 void Upstream::apply(const UpstreamConfig& c) {
   weight_.store(c.weight, std::memory_order_relaxed);

@@ -31,6 +31,9 @@ Attempt::Start Attempt::begin(const PickKey& key, const net::any_io_executor& ex
   conn_ =
       std::make_unique<UpstreamConnection>(net::ip::tcp::socket(static_cast<net::io_context&>(io)));
   conn_->generation = generation;
+  if (const auto& tls = upstream_->tls()) {
+    conn_->tls = tls->stream(conn_->socket, pool.session(upstream_->index()));
+  }
   return Start::connect;
 }
 
@@ -74,7 +77,16 @@ void Attempt::drop() {
   conn_.reset();
 }
 
+void Attempt::save_session() {
+  if (!conn_ || !conn_->tls || conn_->session_saved) return;
+  if (auto s = tls::resumable_session(conn_->tls->native_handle())) {
+    ctx_.pools.local().keep_session(upstream_->index(), std::move(s));
+    conn_->session_saved = true;
+  }
+}
+
 void Attempt::finish(bool reusable) {
+  save_session();  // a TLS 1.3 ticket came with the response
   if (reusable && conn_) ctx_.pools.local().put(upstream_->index(), std::move(conn_), Clock::now());
   conn_.reset();
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
+#include <cstdio>
 
 #include "conv/http/error_response.hpp"
 
@@ -116,17 +117,45 @@ void Exchange::attempt() {
 }
 
 void Exchange::on_connect(error_code ec) {
-  if (disarm() || ec) {
-    UpstreamCounters::bump(
-        ctx_.pools.local().counters(attempt_.upstream()->index()).connect_failures);
-    upstream_failed(timed_out_ ? AttemptError::timeout : AttemptError::io,
-                    timed_out_ ? "connecting to the upstream timed out"
-                               : "cannot connect to the upstream: " + ec.message());
+  auto& conn = attempt_.connection();
+  if (timed_out_ || ec) {
+    disarm();
+    connect_failed(timed_out_ ? "connecting to the upstream timed out"
+                              : "cannot connect to the upstream: " + ec.message());
     return;
   }
   error_code ignored;
-  attempt_.connection().socket.set_option(net::ip::tcp::no_delay(true), ignored);
+  conn.socket.set_option(net::ip::tcp::no_delay(true), ignored);
+  if (conn.tls) {
+    // Under the connect deadline still.
+    conn.tls->async_handshake(tls::ClientStream::client,
+                              bind([](Exchange& x, error_code hec) { x.on_handshake(hec); }));
+    return;
+  }
+  disarm();
   request_leg_.send();
+}
+
+void Exchange::on_handshake(error_code ec) {
+  if (disarm() || ec) {
+    std::string why = timed_out_
+                          ? "tls: the handshake timed out"
+                          : tls::handshake_error(attempt_.connection().tls->native_handle(), ec);
+    // Most often a configuration error (a CA, a name): the operator must see why.
+    std::fprintf(stderr, "conv balancer: upstream %s: %s\n", attempt_.upstream()->name().c_str(),
+                 why.c_str());
+    connect_failed("cannot connect to the upstream: " + why);
+    return;
+  }
+  attempt_.save_session();  // TLS 1.2: the session is known now
+  request_leg_.send();
+}
+
+// A failed connection (or TLS handshake) is the upstream's fault, and retried elsewhere.
+void Exchange::connect_failed(std::string message) {
+  UpstreamCounters::bump(
+      ctx_.pools.local().counters(attempt_.upstream()->index()).connect_failures);
+  upstream_failed(timed_out_ ? AttemptError::timeout : AttemptError::io, std::move(message));
 }
 
 void Exchange::upstream_failed(AttemptError error, std::string message, bool upstream_fault) {

@@ -18,6 +18,22 @@ bool silent(boost::asio::ip::tcp::socket& s) {
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
+// The same through TLS: reads what has arrived without waiting. Post-handshake messages (TLS
+// 1.3 session tickets) are consumed and leave it clean; application data, a close_notify, an
+// EOF or an error do not.
+bool tls_silent(UpstreamConnection& c) {
+  boost::system::error_code ec;
+  c.socket.non_blocking(true, ec);
+  const std::size_t n = c.tls->read_some(boost::asio::buffer(c.watch_byte), ec);
+  boost::system::error_code ignored;
+  c.socket.non_blocking(false, ignored);
+  return n == 0 && ec == boost::asio::error::would_block;
+}
+
+bool clean(UpstreamConnection& c) {
+  return c.tls ? tls_silent(c) : silent(c.socket);
+}
+
 }  // namespace
 
 ConnectionPool::ConnectionPool(std::size_t upstreams, unsigned max_idle,
@@ -25,6 +41,7 @@ ConnectionPool::ConnectionPool(std::size_t upstreams, unsigned max_idle,
     : locked_(locked),
       idle_(upstreams),
       counters_(upstreams),
+      sessions_(upstreams),
       max_idle_(max_idle),
       idle_timeout_(idle_timeout) {}
 
@@ -47,7 +64,7 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::take(
     auto conn = std::move(list.back());  // the most recently used: the warmest
     list.pop_back();
     if (now - conn->idle_since >= idle_timeout_ || conn->generation != generation) continue;
-    if (!silent(conn->socket)) {  // checked every time, however briefly it was idle
+    if (!clean(*conn)) {  // checked every time, however briefly it was idle
       UpstreamCounters::bump(counters_[upstream].discarded);
       continue;
     }
@@ -79,6 +96,15 @@ void ConnectionPool::put(std::size_t upstream, std::unique_ptr<UpstreamConnectio
 // connection by its serial, which is never reused: once the connection has been taken (or
 // closed) the serial matches nothing.
 void ConnectionPool::watch(std::size_t upstream, UpstreamConnection& conn) {
+  if (conn.tls) {
+    conn.socket.async_wait(
+        boost::asio::ip::tcp::socket::wait_read,
+        [this, upstream, serial = conn.idle_serial](boost::system::error_code ec) {
+          if (ec == boost::asio::error::operation_aborted) return;
+          on_readable(upstream, serial);
+        });
+    return;
+  }
   conn.socket.async_read_some(
       boost::asio::buffer(conn.watch_byte),
       [this, upstream, serial = conn.idle_serial](boost::system::error_code ec, std::size_t) {
@@ -94,6 +120,11 @@ void ConnectionPool::on_readable(std::size_t upstream, std::uint64_t serial) {
   const auto it = std::find_if(list.begin(), list.end(),
                                [serial](const auto& c) { return c->idle_serial == serial; });
   if (it == list.end()) return;
+  if ((*it)->tls && tls_silent(**it)) {
+    UpstreamCounters::bump(counters_[upstream].idle_tls);
+    watch(upstream, **it);  // a session ticket, say: still clean
+    return;
+  }
   list.erase(it);  // closes it: the upstream spoke unasked (a byte is gone), or closed
   UpstreamCounters::bump(counters_[upstream].discarded);
   set_pooled(upstream);

@@ -41,9 +41,13 @@ void RequestLeg::send() {
         framing_, length_);
   }
   x_.arm(x_.ctx_.settings.response_timeout());
-  net::async_write(
-      x_.attempt_.connection().socket, net::buffer(head_),
-      x_.bind([](Exchange& x, error_code ec, std::size_t) { x.request_leg_.on_head_sent(ec); }));
+  // The handler is made where it is passed (a named one moved in costs one more move of it,
+  // its executor included, per operation).
+  x_.attempt_.connection().io([this](auto& stream) {
+    net::async_write(
+        stream, net::buffer(head_),
+        x_.bind([](Exchange& x, error_code ec, std::size_t) { x.request_leg_.on_head_sent(ec); }));
+  });
 }
 
 void RequestLeg::on_head_sent(error_code ec) {
@@ -80,17 +84,19 @@ void RequestLeg::on_body(error_code ec, std::size_t n) {
   }
   // The end of a chunked body is its last chunk, which goes out too.
   x_.arm(x_.ctx_.settings.response_timeout());
-  net::async_write(x_.attempt_.connection().socket, x_.relay_.frame(framing_, n, n == 0),
-                   x_.bind([n](Exchange& x, error_code wec, std::size_t) {
-                     if (x.disarm() || wec) {
-                       x.upstream_failed(x.timed_out_ ? AttemptError::timeout : AttemptError::io,
-                                         "sending the request body failed");
-                     } else if (n == 0) {
-                       x.response_leg_.read_head();
-                     } else {
-                       x.request_leg_.read_body();
-                     }
-                   }));
+  const auto pieces = x_.relay_.frame(framing_, n, n == 0);
+  x_.attempt_.connection().io([this, n, pieces](auto& stream) {
+    net::async_write(stream, pieces, x_.bind([n](Exchange& x, error_code wec, std::size_t) {
+      if (x.disarm() || wec) {
+        x.upstream_failed(x.timed_out_ ? AttemptError::timeout : AttemptError::io,
+                          "sending the request body failed");
+      } else if (n == 0) {
+        x.response_leg_.read_head();
+      } else {
+        x.request_leg_.read_body();
+      }
+    }));
+  });
 }
 
 }  // namespace conv::balancer

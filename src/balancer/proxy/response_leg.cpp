@@ -34,9 +34,11 @@ void ResponseLeg::read_head() {
   if (x_.request_.method() == bhttp::verb::head) parser_->skip(true);
   x_.arm(x_.ctx_.settings.response_timeout());
   auto& conn = x_.attempt_.connection();
-  bhttp::async_read_header(
-      conn.socket, conn.buffer, *parser_,
-      x_.bind([](Exchange& x, error_code ec, std::size_t) { x.response_leg_.on_head(ec); }));
+  conn.io([this, &conn](auto& stream) {
+    bhttp::async_read_header(
+        stream, conn.buffer, *parser_,
+        x_.bind([](Exchange& x, error_code ec, std::size_t) { x.response_leg_.on_head(ec); }));
+  });
 }
 
 void ResponseLeg::on_head(error_code ec) {
@@ -146,9 +148,11 @@ void ResponseLeg::relay_body() {
   body.size = x_.relay_.size();
   x_.arm(x_.ctx_.settings.response_timeout());
   auto& conn = x_.attempt_.connection();
-  bhttp::async_read_some(
-      conn.socket, conn.buffer, *parser_,
-      x_.bind([](Exchange& x, error_code ec, std::size_t) { x.response_leg_.on_body(ec); }));
+  conn.io([this, &conn](auto& stream) {
+    bhttp::async_read_some(
+        stream, conn.buffer, *parser_,
+        x_.bind([](Exchange& x, error_code ec, std::size_t) { x.response_leg_.on_body(ec); }));
+  });
 }
 
 void ResponseLeg::on_body(error_code ec) {

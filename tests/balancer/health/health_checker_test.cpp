@@ -7,6 +7,8 @@
 #include <map>
 #include <utility>
 
+#include "../../support/test_certs.hpp"
+#include "../../support/tls_upstream.hpp"
 #include "../proxy/proxy_fixture.hpp"
 #include "conv/balancer/health/health.hpp"
 
@@ -106,6 +108,7 @@ class HealthCheckerTest : public ::testing::Test {
     entry.address = {host, kPort};
     entry.resolve_all = resolve_all;
     entry.max_addresses = max_addresses;
+    entry.tls = tls_;
     config_ = default_config();
     config_.upstreams = {entry};
     config_.health.path = "/status?code=200";
@@ -148,6 +151,7 @@ class HealthCheckerTest : public ::testing::Test {
   FakeResolver resolver_{ctx_};
   FakeTicker ticker_{ctx_};  // used by the tests that pass it to start(); outlives the checker
   std::chrono::milliseconds interval_ = 20ms;  // a round every 20 ms keeps the tests short
+  std::optional<tls::ClientSettings> tls_;     // the entry's "tls"
   BalancerConfig config_;
   std::unique_ptr<UpstreamTable> table_;
   std::unique_ptr<Selector> selector_;
@@ -187,6 +191,43 @@ TEST_F(HealthCheckerTest, MarksAnUpstreamDownAfterFailsFailuresAndUpAfterPassesP
   EXPECT_TRUE(slot(0).checked_healthy());
   EXPECT_EQ(available(), 1u);
   EXPECT_EQ(api.handler.requests.load(), 7);  // one request per check, none missed
+}
+
+// An upstream with "tls" is checked over TLS, with its own settings: its name (a.test, which
+// the test server's certificate has) verified against its CA.
+TEST_F(HealthCheckerTest, ChecksATlsUpstreamOverTls) {
+  const auto& certs = conv::testing::TestCerts::get();
+  conv::testing::TlsUpstream api({certs.path("server.pem"), certs.path("server.key"), ""});
+  resolver_.answer("a.test", {loopback(api.port)});
+  tls_ = tls::ClientSettings{.ca_file = certs.path("ca.pem")};
+  start("a.test", false);
+  ASSERT_TRUE(run_until([&] { return slot(0).resolved(); }));
+  EXPECT_FALSE(slot(0).checked_healthy());  // a new address waits for its checks
+  ASSERT_TRUE(run_until([&] { return slot(0).checked_healthy(); }));  // passes = 2
+  EXPECT_EQ(slot(0).last_check(), "pass: status 200");
+  EXPECT_EQ(available(), 1u);
+  api.status = 503;
+  ASSERT_TRUE(run_until([&] { return !slot(0).checked_healthy(); }));  // fails = 3
+  EXPECT_EQ(slot(0).last_check(), "fail: status 503");
+  EXPECT_EQ(available(), 0u);
+  api.status = 200;
+  ASSERT_TRUE(run_until([&] { return slot(0).checked_healthy(); }));
+  EXPECT_GE(api.handshakes.load(), 2 + 3 + 2);  // every check over TLS
+  EXPECT_EQ(api.failed_handshakes.load(), 0);
+}
+
+TEST_F(HealthCheckerTest, ATlsUpstreamThatFailsVerificationIsDownAndSaysWhy) {
+  const auto& certs = conv::testing::TestCerts::get();
+  conv::testing::TlsUpstream api({certs.path("selfsigned.pem"), certs.path("selfsigned.key"), ""});
+  resolver_.answer("localhost", {loopback(api.port)});
+  tls_ = tls::ClientSettings{.ca_file = certs.path("ca.pem")};
+  start("localhost", false);
+  ASSERT_TRUE(run_until([&] { return api.failed_handshakes.load() >= 3; }));
+  ASSERT_TRUE(run_until([&] {
+    return slot(0).last_check() == "fail: tls: certificate verify failed (self-signed certificate)";
+  }));
+  EXPECT_FALSE(slot(0).checked_healthy());
+  EXPECT_EQ(api.requests.load(), 0);
 }
 
 TEST_F(HealthCheckerTest, FollowsANamesAddressesIntoSlotsAndEmptiesTheSlotOfOneThatVanished) {

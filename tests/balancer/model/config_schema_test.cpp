@@ -37,6 +37,9 @@ std::string file_with(const ConfigKey& k, const std::string& value) {
     if (k.key == "max_addresses") file.append(R"("resolve": "all", )");
     return file.append(entry).append("}]}");
   }
+  if (k.section == "upstreams[].tls") {
+    return file.append(R"([{"address": "127.0.0.1:1", "tls": {)").append(entry).append("}}]}");
+  }
   file.append(R"(["127.0.0.1:1"], )");
   if (k.section.empty()) return file.append(entry).append("}");
   return file.append("\"").append(k.section).append("\": {").append(entry).append("}}");
@@ -84,9 +87,10 @@ TEST(ConfigSchema, UnknownKeysAreRefusedWithTheSchemasList) {
   for (const auto& k : config_keys()) sections.insert(std::string(k.section));
   for (const auto& section : sections) {
     const ConfigKey bogus{.section = section, .key = "bogus"};
-    const std::string where = section.empty()            ? ""
-                              : section == "upstreams[]" ? "upstreams[0]."
-                                                         : section + ".";
+    const std::string where = section.empty()                ? ""
+                              : section == "upstreams[]"     ? "upstreams[0]."
+                              : section == "upstreams[].tls" ? "upstreams[0].tls."
+                                                             : section + ".";
     EXPECT_EQ(error_of(file_with(bogus, "1")),
               where + "bogus: unknown key (expected " + joined(config_keys_in(section)) + ")");
   }
@@ -151,6 +155,7 @@ TEST(ConfigSchema, AnUpstreamsDefaultsAreUpstreamConfigs) {
       {"max_conns", std::to_string(u.max_conns)},
       {"resolve", u.resolve_all ? "`\"all\"`" : "`\"first\"`"},
       {"max_addresses", std::to_string(u.max_addresses)},
+      {"tls", u.tls ? "?" : "plain TCP"},
   };
   std::size_t checked = 0;
   for (const auto& k : config_keys()) {
@@ -160,6 +165,36 @@ TEST(ConfigSchema, AnUpstreamsDefaultsAreUpstreamConfigs) {
     ++checked;
   }
   EXPECT_EQ(checked, actual.size());
+}
+
+// An upstream's TLS settings: the defaults of tls::ClientSettings, clear errors for bad values.
+TEST(ConfigSchema, AnUpstreamsTlsSettings) {
+  const auto tls_of = [](const std::string& tls) {
+    return parse_config(R"({"upstreams": [{"address": "api:443", "tls": )" + tls + "}]}")
+        .upstreams.at(0)
+        .tls;
+  };
+  EXPECT_EQ(tls_of("true"), tls::ClientSettings{});
+  EXPECT_FALSE(tls_of("false"));
+  EXPECT_FALSE(parse_config(R"({"upstreams": ["api:80"]})").upstreams.at(0).tls);
+  const auto full = tls_of(
+      R"({"verify": true, "ca": "/ca.pem", "server_name": "api.internal", "client_cert": "/c.pem",
+          "client_key": "/c.key"})");
+  EXPECT_EQ(full, (tls::ClientSettings{true, "/ca.pem", "api.internal", "/c.pem", "/c.key"}));
+  const std::string u = R"({"upstreams": [{"address": "api:443", "tls": )";
+  EXPECT_EQ(error_of(u + "1}]}"), "upstreams[0].tls: expected true, false or an object");
+  EXPECT_EQ(error_of(u + R"({"client_cert": "/c.pem"}}]})"),
+            "upstreams[0].tls.client_key: required with client_cert");
+  EXPECT_EQ(error_of(u + R"({"client_key": "/c.key"}}]})"),
+            "upstreams[0].tls.client_cert: required with client_key");
+  EXPECT_EQ(error_of(u + R"({"ca": ""}}]})"), "upstreams[0].tls.ca: expected a file path");
+  EXPECT_EQ(error_of(u + R"({"verify": false, "ca": "/ca.pem"}}]})"),
+            "upstreams[0].tls.ca: has no use with \"verify\": false");
+  EXPECT_EQ(error_of(u + R"({"server_name": "a b"}}]})"),
+            "upstreams[0].tls.server_name: expected a host name");
+  EXPECT_EQ(error_of(u + R"({"sni": "x"}}]})"),
+            "upstreams[0].tls.sni: unknown key (expected verify, ca, server_name, client_cert, "
+            "client_key)");
 }
 
 // docs/configuration.md's reference table is the schema's, row for row; on a difference the

@@ -83,7 +83,7 @@ TEST(BalancerConfig, ErrorsNameTheField) {
             "upstreams[0].weight: expected an integer from 1 to 100");
   EXPECT_EQ(error_of(R"({"upstreams": [{"address": "a:1", "wieght": 2}]})"),
             "upstreams[0].wieght: unknown key (expected address, weight, max_fails, fail_timeout, "
-            "max_conns, resolve, max_addresses)");
+            "max_conns, resolve, max_addresses, tls)");
   EXPECT_EQ(error_of(R"({"upstreams": []})"), "upstreams: at least one upstream is needed");
   EXPECT_EQ(error_of(R"({"upstreams": "a:1"})"), "upstreams: expected an array of upstreams");
   EXPECT_EQ(error_of(R"({"timeouts": {"connect": 0}})"),

@@ -23,7 +23,8 @@ namespace conv::balancer {
 //    a new address joins once a health check passes (at once when checks are off), one the
 //    name no longer has leaves the rotation; a name that does not resolve yet is down. An IP
 //    address ("first") is set at once and never changes;
-//  - active checks, per upstream (each slot on its own): GET <path> every interval; `fails`
+//  - active checks, per upstream (each slot on its own): GET <path> every interval (over TLS,
+//    with the upstream's own TLS context, for an upstream with "tls"); `fails`
 //    consecutive failures mark an upstream down, `passes` consecutive passes bring it back (a
 //    pass also ends a passive cool-down);
 //  - refreshes the selector when availability changed (passive cool-downs and ejections end,

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -12,6 +13,7 @@
 #include "conv/balancer/proxy/trusted_proxies.hpp"
 #include "conv/http/host_port.hpp"
 #include "conv/http/server_options.hpp"
+#include "conv/tls/client_context.hpp"
 #include "conv/tls/server_options.hpp"
 
 namespace conv::balancer {
@@ -43,6 +45,11 @@ struct UpstreamConfig {
   // replicas behind one name (compose --scale, a Kubernetes headless Service).
   bool resolve_all = false;
   unsigned max_addresses = 16;  // with resolve_all: 1-256
+  // Connect over TLS with these settings ("tls": true or an object); none: plain TCP.
+  std::optional<tls::ClientSettings> tls;
+  // Built from `tls` (its files read and checked) by load_config_file, or else by the
+  // Upstream; shared by every slot of the entry and every thread.
+  std::shared_ptr<const tls::ClientContext> tls_context;
 };
 
 // How an upstream is chosen for each request.
@@ -135,7 +142,12 @@ BalancerConfig default_config();
 // ConfigError naming the field.
 BalancerConfig parse_config(std::string_view json, BalancerConfig base = default_config());
 
-// Reads and parses a file. Throws ConfigError, naming the file.
+// Builds the TLS context of each upstream that has "tls" settings, reading and checking its
+// files (CA, client certificate and key). Throws ConfigError naming the upstream and the file.
+void load_upstream_tls(BalancerConfig& config);
+
+// Reads and parses a file, and loads its upstreams' TLS files (load_upstream_tls). Throws
+// ConfigError, naming the file.
 BalancerConfig load_config_file(const std::string& path, BalancerConfig base = default_config());
 
 }  // namespace conv::balancer

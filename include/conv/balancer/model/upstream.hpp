@@ -33,7 +33,8 @@ class Upstream {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `name`: one of slot_names(config).
+  // `name`: one of slot_names(config). Builds config.tls_context if config.tls is set and it
+  // is not built yet (may throw tls::TlsError then).
   Upstream(UpstreamConfig config, std::size_t index, std::string name);
   Upstream(const Upstream&) = delete;
   Upstream& operator=(const Upstream&) = delete;
@@ -43,6 +44,9 @@ class Upstream {
   const UpstreamConfig& config() const { return config_; }
   std::size_t index() const { return index_; }
   const std::string& name() const { return name_; }  // "host:port" as configured (#slot)
+  // The TLS context of connections to it, as first configured (a reload does not change it);
+  // null: plain TCP.
+  const std::shared_ptr<const tls::ClientContext>& tls() const { return config_.tls_context; }
 
   // Settings a reload or the admin API may change at any time, from any thread.
   void apply(const UpstreamConfig& c);  // weight, max_fails, fail_timeout, max_conns

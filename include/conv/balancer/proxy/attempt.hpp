@@ -59,6 +59,10 @@ class Attempt {
   // The access log's upstream fields (empty when the log is off).
   std::string log_text() const;
 
+  // Keeps the TLS session of the connection, once it has a resumable one, for the next new
+  // connection to the upstream on this thread (a TLS 1.2 one after the handshake, a TLS 1.3
+  // ticket with the first response). Nothing for plain TCP.
+  void save_session();
   // Closes the connection (a failure, or a response whose end is uncertain).
   void drop();
   // Returns the connection to the pool if it can serve another request, else closes it.

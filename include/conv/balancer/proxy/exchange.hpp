@@ -22,7 +22,8 @@ namespace conv::balancer {
 // The stages of one exchange, in order; a retry goes back to `connecting`.
 enum class Stage {
   reading_body_start,  // a request with a body: its first piece, before any upstream hears of it
-  connecting,          // an Attempt: an upstream, and a pooled connection or a new one
+  connecting,          // an Attempt: an upstream, and a pooled connection or a new one (its
+                       // TLS handshake too)
   sending_head,
   sending_body,
   reading_head,   // the upstream's response head (interim 1xx ones skipped)
@@ -76,6 +77,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   void attempt();
   void on_connect(boost::system::error_code ec);
+  void on_handshake(boost::system::error_code ec);
+  void connect_failed(std::string message);
   // The attempt failed at the current stage; `upstream_fault`: false for a pooled connection
   // the upstream had closed before we used it, which says nothing about its health.
   void upstream_failed(AttemptError error, std::string message, bool upstream_fault = true);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "conv/balancer/proxy/upstream_counters.hpp"
+#include "conv/tls/client_context.hpp"
 #include "conv/util/per_thread.hpp"
 
 namespace conv::balancer {
@@ -24,7 +25,22 @@ struct UpstreamConnection {
   static constexpr std::size_t kMaxBuffered = 64 * 1024;
 
   explicit UpstreamConnection(boost::asio::ip::tcp::socket s) : socket(std::move(s)) {}
+
+  // Runs f on the stream requests and responses go over: the socket, or for an upstream with
+  // TLS the TLS stream over it. One branch, no indirection, on the plain path.
+  template <typename F>
+  void io(F&& f) {
+    if (tls) [[unlikely]] {
+      f(*tls);
+    } else {
+      f(socket);
+    }
+  }
+
   boost::asio::ip::tcp::socket socket;
+  // Over `socket` (destroyed before it); null for plain TCP.
+  std::unique_ptr<tls::ClientStream> tls;
+  bool session_saved = false;  // its TLS session was kept for resumption (ConnectionPool)
   boost::beast::flat_buffer buffer{kMaxBuffered};
   std::chrono::steady_clock::time_point idle_since;
   std::uint64_t generation = 0;      // the upstream's address generation it was opened under
@@ -42,6 +58,15 @@ struct UpstreamConnection {
 // connection is closed at once. A connection is also peeked just before reuse (bytes may
 // have arrived that the reactor has not reported yet, or the watch's completion may still be
 // queued behind the request that takes it).
+//
+// Over TLS the idle watch cannot read a byte of the socket (it would eat a TLS record), and a
+// TLS 1.3 server may send session tickets after the handshake: the watch of a TLS connection
+// waits for the socket to be readable, then reads through TLS without blocking. Tickets (and
+// other post-handshake messages) are taken in and the watch goes on; application data, a
+// close_notify, an EOF or an error close the connection. The peek before reuse does the same.
+//
+// Also keeps, per upstream, the last TLS session a connection to it got, to resume on the next
+// new connection (this thread's only: no lock).
 //
 // take() and put() run on the pool's own thread; a watch completes on whichever thread runs
 // the socket's io_context, which is the same thread but in the `shared` I/O model: there
@@ -61,6 +86,9 @@ class ConnectionPool {
   void put(std::size_t upstream, std::unique_ptr<UpstreamConnection> conn,
            std::chrono::steady_clock::time_point now);
   void clear();
+  // The TLS session to offer a new connection to `upstream` (null: none yet).
+  SSL_SESSION* session(std::size_t upstream) const { return sessions_[upstream].get(); }
+  void keep_session(std::size_t upstream, tls::SessionPtr s) { sessions_[upstream] = std::move(s); }
   // Idle connections to `upstream` now.
   std::size_t idle(std::size_t upstream) const;
   void count_attempt(std::size_t upstream, bool retry = false);
@@ -83,6 +111,7 @@ class ConnectionPool {
   std::uint64_t next_serial_ = 0;
   std::vector<std::vector<std::unique_ptr<UpstreamConnection>>> idle_;  // LIFO
   std::vector<UpstreamCounters> counters_;
+  std::vector<tls::SessionPtr> sessions_;  // by upstream; only this pool's thread uses them
   unsigned max_idle_;
   std::chrono::milliseconds idle_timeout_;
 };

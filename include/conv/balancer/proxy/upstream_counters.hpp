@@ -24,6 +24,7 @@ struct UpstreamCounters {
   Counter bytes_in{0};   // request body bytes relayed upstream
   Counter pooled{0};     // idle connections in this thread's pool (a gauge)
   Counter discarded{0};  // idle connections closed because the upstream spoke or closed
+  Counter idle_tls{0};   // TLS records with no data (session tickets) read while idle
 
   static void bump(Counter& c, std::uint64_t by = 1) {
     c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);

@@ -4,7 +4,7 @@ namespace conv::tls {
 
 Termination::Termination(ServerTlsOptions options)
     : options_(std::move(options)), keys_(options_.ticket_key_rotation) {
-  current_.store(ServerContext::build(options_, &keys_, std::chrono::system_clock::now()));
+  current_.publish(ServerContext::build(options_, &keys_, std::chrono::system_clock::now()));
   if (options_.hsts_max_age.count() > 0) {
     hsts_ = "Strict-Transport-Security: max-age=" + std::to_string(options_.hsts_max_age.count()) +
             "\r\n";
@@ -18,8 +18,7 @@ std::optional<std::string> Termination::reload(const ServerTlsOptions& options) 
     ServerTlsOptions next = options_;
     next.certificates = options.certificates;
     next.client_ca = options.client_ca;
-    current_.store(ServerContext::build(next, &keys_, std::chrono::system_clock::now()),
-                   std::memory_order_release);
+    current_.publish(ServerContext::build(next, &keys_, std::chrono::system_clock::now()));
     reloads_.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;
   } catch (const TlsError& e) {

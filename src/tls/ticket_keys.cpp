@@ -39,7 +39,7 @@ int on_ticket_key(SSL* ssl, unsigned char name[16], unsigned char* iv, EVP_CIPHE
   auto* keys = static_cast<TicketKeys*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), keys_index()));
   if (keys == nullptr) return -1;
   keys->rotate_if_due(TicketKeys::Clock::now());
-  const auto ring = keys->ring();
+  const TicketKeys::Ring* ring = keys->ring();
   if (seal) {
     const TicketKeys::Key& key = ring->current;
     if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(EVP_aes_256_cbc())) != 1) return -1;
@@ -59,7 +59,7 @@ int on_ticket_key(SSL* ssl, unsigned char name[16], unsigned char* iv, EVP_CIPHE
 }  // namespace
 
 TicketKeys::TicketKeys(std::chrono::seconds rotation, Clock::time_point now) : rotation_(rotation) {
-  ring_.store(std::make_shared<const Ring>(Ring{make_key(), make_key(), now}));
+  ring_.publish(std::make_shared<const Ring>(Ring{make_key(), make_key(), now}));
 }
 
 TicketKeys::Key TicketKeys::make_key() {
@@ -73,13 +73,13 @@ TicketKeys::Key TicketKeys::make_key() {
 }
 
 void TicketKeys::rotate_if_due(Clock::time_point now) {
-  auto ring = ring_.load(std::memory_order_acquire);
-  if (rotation_.count() <= 0 || now - ring->made < rotation_) return;
-  auto next = std::make_shared<const Ring>(Ring{make_key(), ring->current, now});
-  // One thread wins a rotation; the others see its ring.
-  if (ring_.compare_exchange_strong(ring, std::move(next), std::memory_order_acq_rel)) {
-    rotations_.fetch_add(1, std::memory_order_relaxed);
-  }
+  if (rotation_.count() <= 0 || now - ring_.current()->made < rotation_) return;
+  // One thread rotates; the others, once it has, see its ring.
+  std::lock_guard lock(rotating_);
+  const auto ring = ring_.snapshot();
+  if (now - ring->made < rotation_) return;
+  ring_.publish(std::make_shared<const Ring>(Ring{make_key(), ring->current, now}));
+  rotations_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void TicketKeys::install(SSL_CTX* ctx) {

@@ -30,13 +30,13 @@ class TlsStream : public boost::beast::ssl_stream<PlainStream> {
 
  private:
   TlsStream(PlainStream socket, tls::Termination& termination,
-            std::shared_ptr<tls::ServerContext> context)
+            std::shared_ptr<const tls::ServerContext> context)
       : boost::beast::ssl_stream<PlainStream>(std::move(socket), context->initial()),
         termination_(&termination),
         context_(std::move(context)) {}
 
   tls::Termination* termination_;
-  std::shared_ptr<tls::ServerContext> context_;
+  std::shared_ptr<const tls::ServerContext> context_;
 };
 
 template <typename Stream>

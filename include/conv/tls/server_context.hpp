@@ -25,7 +25,8 @@ class ServerContext {
                                               std::chrono::system_clock::time_point now);
 
   // The context a connection starts on (the default certificate's).
-  boost::asio::ssl::context& initial() { return *entries_.front().context; }
+  // (The contexts are OpenSSL's, safe to share between connections and threads.)
+  boost::asio::ssl::context& initial() const { return *entries_.front().context; }
   const std::vector<CertificateInfo>& certificates() const { return infos_; }
   // The certificate chosen for `server_name` (the default if none matches); for tests.
   const CertificateInfo& certificate_for(const std::string& server_name) const;

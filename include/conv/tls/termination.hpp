@@ -10,6 +10,7 @@
 #include "conv/tls/server_context.hpp"
 #include "conv/tls/server_options.hpp"
 #include "conv/tls/ticket_keys.hpp"
+#include "conv/util/published.hpp"
 
 namespace conv::tls {
 
@@ -22,10 +23,8 @@ class Termination {
   // Builds the contexts; throws TlsError (a start-up error: exit 2).
   explicit Termination(ServerTlsOptions options);
 
-  // The contexts for a new connection (an atomic load: from any thread).
-  std::shared_ptr<ServerContext> current() const {
-    return current_.load(std::memory_order_acquire);
-  }
+  // The contexts for a new connection (from any thread; no lock but after a reload).
+  std::shared_ptr<const ServerContext> current() const { return current_.current_shared(); }
   // Reloads the certificate files named by `options` (the new ones, if a config reload
   // changed them). Returns the error that kept the old contexts, if any.
   std::optional<std::string> reload(const ServerTlsOptions& options);
@@ -40,7 +39,7 @@ class Termination {
  private:
   ServerTlsOptions options_;
   TicketKeys keys_;
-  std::atomic<std::shared_ptr<ServerContext>> current_;
+  util::Published<ServerContext> current_;
   HandshakeStats stats_;
   std::string hsts_;
   std::atomic<std::uint64_t> reloads_{0};

@@ -5,6 +5,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+
+#include "conv/util/published.hpp"
 
 struct ssl_ctx_st;
 
@@ -38,13 +41,15 @@ class TicketKeys {
     Key previous;
     Clock::time_point made;
   };
-  std::shared_ptr<const Ring> ring() const { return ring_.load(std::memory_order_acquire); }
+  // Valid until this thread calls ring() again (see util::Published).
+  const Ring* ring() const { return ring_.current(); }
 
  private:
   static Key make_key();
 
   std::chrono::seconds rotation_;
-  std::atomic<std::shared_ptr<const Ring>> ring_;
+  util::Published<Ring> ring_;
+  std::mutex rotating_;  // one thread rotates; readers never take it
   std::atomic<std::uint64_t> rotations_{0};
 };
 

@@ -39,16 +39,10 @@ class Published {
   }
 
   // Null until something is published.
-  const T* current() const {
-    Entry& e = entry();
-    const std::uint64_t generation = generation_.load(std::memory_order_acquire);
-    if (e.generation != generation) {
-      std::lock_guard lock(mutex_);
-      e.value = value_;
-      e.generation = generation_.load(std::memory_order_relaxed);
-    }
-    return e.value.get();
-  }
+  const T* current() const { return fresh_entry().value.get(); }
+  // The same, as a reference that keeps the value alive (a TLS connection keeps the contexts
+  // it started with): a reference count, no lock but on a new generation.
+  std::shared_ptr<const T> current_shared() const { return fresh_entry().value; }
 
  private:
   struct Entry {
@@ -60,6 +54,17 @@ class Published {
   static std::atomic<std::uint64_t>& next_id() {
     static std::atomic<std::uint64_t> id{1};
     return id;
+  }
+
+  Entry& fresh_entry() const {
+    Entry& e = entry();
+    const std::uint64_t generation = generation_.load(std::memory_order_acquire);
+    if (e.generation != generation) {
+      std::lock_guard lock(mutex_);
+      e.value = value_;
+      e.generation = generation_.load(std::memory_order_relaxed);
+    }
+    return e;
   }
 
   // This thread's cached copy for this object. A thread reads few such objects, so a short

@@ -26,8 +26,10 @@
 #
 # Usage: bench/tls.sh [duration=10s]
 #   ROUNDS=3 HS_SECONDS=5 HS_CLIENTS=4 IDLE_CONNS=5000 CONTENDERS="conv nginx haproxy"
-#   CONV=path/to/conv. CONV_ROLE=converter makes conv's contender `conv converter` serving
-#   TLS itself (no proxy hop: not comparable, for trying the script without balancer TLS).
+#   CONV=path/to/conv. CONV_BASELINE=path/to/older/conv adds that binary as one more contender
+#   (a column and a conv/baseline ratio): the before/after figures of a change.
+#   CONV_ROLE=converter makes conv's contenders `conv converter` serving TLS itself (no proxy
+#   hop: not comparable to the peers; for before/after figures of the TLS stream alone).
 # Nothing is pinned: servers, upstreams and clients share the machine's CPUs alike for every
 # contender, so compare the ratios within one run.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -110,17 +112,19 @@ for p in "${UPSTREAMS[@]}"; do wait_http "http://127.0.0.1:$p$URL_PATH"; done
 # start_CONTENDER CERT PORT: starts it in front of the upstreams with CERT (server or rsa),
 # sets PID. Each answers over TLS on PORT, keeps idle connections 300 s and allows 9,000 (HAProxy
 # wants 2 descriptors a connection, and the hard limit of open files may be 20,000).
-start_conv() {
-  local cert=$1 port=$2 up=()
+start_conv() { conv_contender conv "$CONV" "$@"; }
+start_baseline() { conv_contender baseline "$CONV_BASELINE" "$@"; }
+conv_contender() {
+  local name=$1 bin=$2 cert=$3 port=$4 up=()
   if [[ $CONV_ROLE == converter ]]; then
-    "$CONV" converter --host 127.0.0.1 --port "$port" --threads 1 --access-log off \
+    "$bin" converter --host 127.0.0.1 --port "$port" --threads 1 --access-log off \
       --max-connections 9000 --idle-timeout 300 --name conv \
-      --tls-cert "$CERTS/$cert.pem" --tls-key "$CERTS/$cert.key" 2>"$BENCH_DIR/conv.err" &
+      --tls-cert "$CERTS/$cert.pem" --tls-key "$CERTS/$cert.key" 2>"$BENCH_DIR/$name.err" &
   else
     for p in "${UPSTREAMS[@]}"; do up+=(-u "127.0.0.1:$p"); done
-    "$CONV" balancer --host 127.0.0.1 --port "$port" --threads 1 --access-log off --admin off \
+    "$bin" balancer --host 127.0.0.1 --port "$port" --threads 1 --access-log off --admin off \
       --max-connections 9000 --idle-timeout 300 "${up[@]}" \
-      --tls-cert "$CERTS/$cert.pem" --tls-key "$CERTS/$cert.key" 2>"$BENCH_DIR/conv.err" &
+      --tls-cert "$CERTS/$cert.pem" --tls-key "$CERTS/$cert.key" 2>"$BENCH_DIR/$name.err" &
   fi
   PID=$!
   BENCH_PIDS+=("$PID")
@@ -191,6 +195,7 @@ label() {
           else echo "conv balancer --threads 1"; fi ;;
     nginx) echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), 1 worker" ;;
     haproxy) echo "HAProxy $(haproxy -v | awk 'NR==1 {print $3}'), nbthread 1" ;;
+    baseline) echo "baseline: $(label conv)" ;;
   esac
 }
 
@@ -232,7 +237,7 @@ keepalive() {
 # handshakes NAME new|reuse METRIC: HS_CLIENTS parallel s_time loops for HS_SECONDS each;
 # handshakes/s over the wall time, and per server CPU-second.
 handshakes() {
-  local name=$1 mode=$2 metric=$3 i pids=() c0 c1 t0 t1 n reused
+  local name=$1 mode=$2 metric=$3 i pids=() c0 c1 t0 t1 n reused short
   echo "bench: $name, $metric" >&2
   c0=$(cpu_ticks "$PID")
   t0=$(date +%s.%N)
@@ -247,9 +252,11 @@ handshakes() {
   c1=$(cpu_ticks "$PID")
   # s_time prints one character per connection: r if it resumed a session, * if not.
   n=$(cat "$BENCH_DIR"/s_time.* | awk '/^[r*]+$/ {s += length($0)} END {print s + 0}')
+  # ... and how many bytes per connection it read: less than the body is no answer.
+  short=$(cat "$BENCH_DIR"/s_time.* | awk -v min=${#BODY} '/bytes read per connection/ && $(NF - 4) < min {s++} END {print s + 0}')
   reused=$(cat "$BENCH_DIR"/s_time.* | awk '/^[r*]+$/ {s += gsub(/r/, "")} END {print s + 0}')
   rm -f "$BENCH_DIR"/s_time.*
-  if ((n == 0)); then echo "no handshake with $name ($metric)" >&2; return 0; fi
+  if ((n == 0 || short > 0)); then echo "no handshake or no answer from $name ($metric)" >&2; return 0; fi
   if [[ $mode == new ]] && ((reused > 0)); then
     echo "$name: $reused of $n connections resumed in a full-handshake run" >&2; return 0
   fi
@@ -267,6 +274,7 @@ idle() {
   worker=$(pgrep -P "$PID" | head -1 || true)  # nginx's worker (none for the others)
   r0=$(rss_kb "$PID")
   w0=$(rss_kb "${worker:-$PID}")
+  rm -f "$BENCH_DIR/idle.out"  # not the last run's "ready"
   python3 "$here/tls_idle_clients.py" 127.0.0.1 "$PORT" "$URL_PATH" "$IDLE_CONNS" \
     >"$BENCH_DIR/idle.out" 2>"$BENCH_DIR/idle.err" &
   cpid=$!
@@ -281,27 +289,37 @@ idle() {
   w1=$(rss_kb "${worker:-$PID}")
   read -r _ ok failed < <(grep '^ready' "$BENCH_DIR/idle.out" || echo "none 0 0")
   stop "$cpid"
-  if ((ok == 0)); then echo "idle connections to $name failed: $(tail -3 "$BENCH_DIR/idle.err")" >&2; return 0; fi
+  if ((ok == 0)); then echo "idle connections to $name failed: $(cat "$BENCH_DIR/idle.out") $(tail -3 "$BENCH_DIR/idle.err")" >&2; return 0; fi
   ((failed == 0)) || echo "warning: $failed of $IDLE_CONNS idle connections to $name failed" >&2
   record idle_kib "$name" "$(awk -v a="$w0" -v b="$w1" -v n="$ok" 'BEGIN {print (b - a) / n}')"
   record idle_kib_total "$name" "$(awk -v a="$r0" -v b="$r1" -v n="$ok" 'BEGIN {print (b - a) / n}')"
   record idle_mib "$name" "$(awk -v b="$r1" 'BEGIN {print b / 1024}')"
 }
 
+# alive NAME: says so if the contender has exited (and why, from its stderr); false then.
+alive() {
+  kill -0 "$PID" 2>/dev/null && return 0
+  echo "$1 exited: $(tail -3 "$BENCH_DIR/$1.err" 2>/dev/null)" >&2
+  return 1
+}
+
 read -ra names <<<"$CONTENDERS"
+[[ -z ${CONV_BASELINE:-} ]] || names+=(baseline)
 for ((round = 1; round <= ROUNDS; round++)); do
   for ((k = 0; k < ${#names[@]}; k++)); do
     name=${names[(k + round - 1) % ${#names[@]}]}
     echo "bench: round $round, $name" >&2
     if up "$name" server; then
       keepalive "$name"
-      handshakes "$name" new hs_ecdsa
-      handshakes "$name" reuse hs_resumed
-      idle "$name"
+      alive "$name" && handshakes "$name" new hs_ecdsa
+      alive "$name" && handshakes "$name" reuse hs_resumed
+      alive "$name" && idle "$name"
+      alive "$name" || true
       stop "$PID"
     fi
     if up "$name" rsa; then
       handshakes "$name" new hs_rsa
+      alive "$name" || true
       stop "$PID"
     fi
   done
@@ -313,7 +331,8 @@ echo "# $(date -u +%FT%TZ) $(nproc) CPUs (shared, noisy), nothing pinned; $(open
   "handshakes: $HS_CLIENTS x openssl s_time -new|-reuse -time $HS_SECONDS -www (one request per" \
   "connection); idle: $IDLE_CONNS connections; median of $ROUNDS round(s)"
 # One row per metric: each contender's median over the rounds, then conv's ratios.
-printf '%s\n' "${results[@]}" | awk -F'|' -v c1="$(label conv)" -v c2="$(label nginx)" -v c3="$(label haproxy)" '
+printf '%s\n' "${results[@]}" | awk -F'|' -v c1="$(label conv)" -v c2="$(label nginx)" -v c3="$(label haproxy)" \
+  -v c4="$([[ -z ${CONV_BASELINE:-} ]] || label baseline)" '
   { v[$1, $2, ++cnt[$1, $2]] = $3 + 0 }
   function median(m, who,   n, a, b, t, x) {
     n = cnt[m, who]; if (n == 0) return ""
@@ -323,13 +342,18 @@ printf '%s\n' "${results[@]}" | awk -F'|' -v c1="$(label conv)" -v c2="$(label n
   }
   function cell(x, fmt) { return x == "" ? "missing" : sprintf(fmt, x) }
   function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "missing" : sprintf("%.2fx", a / b) }
-  function row(m, title, fmt,   c, n, h) {
-    c = median(m, "conv"); n = median(m, "nginx"); h = median(m, "haproxy")
-    printf "| %s | %s | %s | %s | %s | %s |\n", title, cell(c, fmt), cell(n, fmt), cell(h, fmt), ratio(c, n), ratio(c, h)
+  function row(m, title, fmt,   c, n, h, b) {
+    c = median(m, "conv"); n = median(m, "nginx"); h = median(m, "haproxy"); b = median(m, "baseline")
+    printf "| %s | %s | %s | %s | %s | %s |", title, cell(c, fmt), cell(n, fmt), cell(h, fmt), ratio(c, n), ratio(c, h)
+    if (c4 != "") printf " %s | %s |", cell(b, fmt), ratio(c, b)
+    printf "\n"
   }
   END {
-    printf "| | %s | %s | %s | conv/nginx | conv/HAProxy |\n", c1, c2, c3
-    print "|---|---:|---:|---:|---:|---:|"
+    printf "| | %s | %s | %s | conv/nginx | conv/HAProxy |", c1, c2, c3
+    if (c4 != "") printf " %s | conv/baseline |", c4
+    printf "\n|---|---:|---:|---:|---:|---:|"
+    if (c4 != "") printf "---:|---:|"
+    printf "\n"
     row("ka_rps", "keep-alive req/s (50 conns)", "%.0f")
     row("ka_p50", "keep-alive p50 ms (lower is better)", "%.2f")
     row("ka_p99", "keep-alive p99 ms (lower is better)", "%.2f")

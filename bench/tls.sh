@@ -8,8 +8,8 @@
 #   2. full handshakes with an ECDSA P-256 and with an RSA-2048 certificate: HS_CLIENTS
 #      parallel `openssl s_time -new -www PATH` (a new connection and a full handshake per
 #      request, no session offered);
-#   3. resumed handshakes: the same with `openssl s_time -reuse` (every connection after the
-#      first resumes, checked: s_time prints an r for each);
+#   3. resumed handshakes: the same with `openssl s_time -reuse` (s_time prints an r for each
+#      resumed connection, a * for a full handshake: a run needs 99% r, a -new run no r);
 #   4. RSS per idle TLS connection: bench/tls_idle_clients.py opens IDLE_CONNS connections,
 #      each with a handshake and one request, and keeps them idle; RSS after minus before,
 #      per connection (nginx: its worker alone and master + worker).

@@ -209,7 +209,11 @@ up() {
   local name=$1 cert=$2 got
   PORT=$(free_port)
   "start_$name" "$cert" "$PORT"
-  if ! wait_http "https://127.0.0.1:$PORT$URL_PATH"; then stop "$PID"; return 1; fi
+  if ! wait_http "https://127.0.0.1:$PORT$URL_PATH"; then
+    echo "$name did not start: $(tail -3 "$BENCH_DIR/$name.err" 2>/dev/null)" >&2
+    stop "$PID"
+    return 1
+  fi
   got=$(curl -s "https://127.0.0.1:$PORT$URL_PATH")
   [[ $got == "$BODY" ]] || { echo "unexpected body from $name: $got" >&2; stop "$PID"; return 1; }
 }

@@ -1,18 +1,18 @@
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/stream_traits.hpp>
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/stream_base.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include <cerrno>
-#include <new>
 #include <algorithm>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <cerrno>
 #include <memory>
+#include <new>
 #include <type_traits>
 
 #include "conv/tls/termination.hpp"
@@ -183,8 +183,9 @@ class TlsStream {
         return Want::done;
       case SSL_ERROR_SYSCALL:
         if (ERR_peek_error() == 0) {
-          ec = saved_errno != 0 ? boost::system::error_code(saved_errno, boost::system::system_category())
-                                : boost::system::error_code(boost::asio::ssl::error::stream_truncated);
+          ec = saved_errno != 0
+                   ? boost::system::error_code(saved_errno, boost::system::system_category())
+                   : boost::system::error_code(boost::asio::ssl::error::stream_truncated);
           return Want::done;
         }
         break;
@@ -224,8 +225,8 @@ class TlsStream {
       return;
     }
     socket_.async_wait(want == Want::read ? PlainStream::wait_read : PlainStream::wait_write,
-                       [this, a = std::move(attempt), h = std::move(handler)](
-                           boost::system::error_code wait_ec) mutable {
+                       [this, a = std::move(attempt),
+                        h = std::move(handler)](boost::system::error_code wait_ec) mutable {
                          if (wait_ec) {
                            h(wait_ec, 0);
                            return;

@@ -33,6 +33,33 @@ allowlist=(
   # about the scanning machine, not about the server.
   engine_problem
 )
+# Checks whose "connect problem" is testssl.sh's own race, not the server's: its ticket
+# resumption check runs `openssl s_client -sess_out F </dev/null`, which with TLS 1.3 exits on
+# stdin's EOF before the server's post-handshake NewSessionTicket has arrived as often as not
+# (nginx 1.22 with TLSv1.3 on this machine: 24 of 40 runs saved no ticket; conv: 26 of 40).
+# resumption_check below tests the same thing deterministically.
+racy=(sessionresumption_ticket)
+
+# resumption_check NAME PORT WHAT S_CLIENT_OPTION...: a second connection resumes the first's
+# session. Each connection sends a request with "Connection: close" and s_client reads
+# (-ign_eof) until the server closes, so any post-handshake ticket has arrived by then.
+resumption_check() {
+  local name=$1 port=$2 what=$3
+  shift 3
+  local session="$WORK/$name.session" request
+  request=$'GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'
+  rm -f "$session"
+  printf '%s' "$request" | timeout 10 openssl s_client -connect "127.0.0.1:$port" "$@" \
+    -ign_eof -sess_out "$session" >"$WORK/$name.first" 2>&1
+  [[ -s $session ]] || fail "$name $*: no session saved after a full exchange"
+  printf '%s' "$request" | timeout 10 openssl s_client -connect "127.0.0.1:$port" "$@" \
+    -ign_eof -sess_in "$session" >"$WORK/$name.second" 2>&1
+  grep -q '^Reused' "$WORK/$name.second" ||
+    fail "$name $*: the second connection did not resume ($(grep -m1 -E '^(New|Reused)' \
+      "$WORK/$name.second"))"
+  grep -q '200 OK' "$WORK/$name.second" || fail "$name $*: no answer on the resumed connection"
+  pass "$name $*: resumed with $what"
+}
 
 # scan NAME CERT KEY: starts a converter with TLS defaults on the main port, scans it and
 # checks the findings.
@@ -62,11 +89,11 @@ scan() {
     echo "--- testssl.sh, $name certificate, scan $attempt ($((SECONDS - started)) s, exit $rc):"
     cat "$WORK/$name.txt"
     verdict=0
-    python3 - "$WORK/$name.json" "$rc" "${allowlist[@]}" <<'PY' || verdict=$?
+    python3 - "$WORK/$name.json" "$rc" "${racy[*]}" "${allowlist[@]}" <<'PY' || verdict=$?
 import json, re, sys
 
 findings = json.load(open(sys.argv[1]))
-rc, allowed = int(sys.argv[2]), set(sys.argv[3:])
+rc, racy, allowed = int(sys.argv[2]), set(sys.argv[3].split()), set(sys.argv[4:])
 ids = {f["id"] for f in findings}
 # A scan that never reached the server reports almost nothing: make sure the checks ran.
 missing = {"TLS1_2", "TLS1_3", "cipher_order", "cert_chain_of_trust", "heartbleed",
@@ -83,6 +110,9 @@ for f in findings:
         continue
     if f["id"] in allowed:
         tag = "allowed"
+    elif f["id"] in racy and sev == "WARN" and re.search(r"connect problem", text, re.I):
+        tag = "racy (checked by resumption_check instead)"
+        rc = 0 if rc == 1 else rc  # testssl.sh exits 1 for the WARN
     elif sev == "WARN" and re.search(r"connect problem", text, re.I):
         tag = "INCOMPLETE"
         incomplete.append(f["id"])
@@ -105,6 +135,9 @@ PY
     ((attempt == 1)) || fail "$name: the scan was incomplete twice"
   done
   pass "$name: no finding rated MEDIUM or worse, none 'not ok' or 'VULNERABLE'"
+  resumption_check "$name" "${!port_var}" tickets -tls1_3
+  resumption_check "$name" "${!port_var}" tickets -tls1_2
+  resumption_check "$name" "${!port_var}" "the session cache" -tls1_2 -no_ticket
   kill -TERM "${!pid_var}"
   wait_exit "${!pid_var}" 15
   [[ $EXIT_CODE == 0 ]] || fail "$name: converter exit code $EXIT_CODE after SIGTERM"

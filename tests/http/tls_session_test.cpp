@@ -1,9 +1,14 @@
 // Sessions over TLS: the handshake and what it negotiates, refused versions and client
 // certificates, resumption, HSTS, the handshake's deadline, and reload under load.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 
+#include <algorithm>
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include "conv/http/server.hpp"
@@ -252,6 +257,69 @@ TEST_F(TlsSessionTest, PlainHttpToTheTlsPortIsCountedAndClosed) {
   ::close(fd);
   const auto why = tls::HandshakeFailure::http_request;
   EXPECT_TRUE(eventually([&] { return termination_->stats().failures(why); }, 1));
+}
+
+// A kept-alive client whose records reach the server a byte at a time: between requests the
+// session waits with its read buffer freed, and a record that has partly arrived is read on
+// (OpenSSL's read-ahead holds the part). The client is OpenSSL writing into memory, so that
+// the test decides how its bytes are sent.
+TEST_F(TlsSessionTest, RecordsArrivingAByteAtATimeAreAnsweredOnAKeptAliveConnection) {
+  start();
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  auto a = conv::testing::loopback_address(port_);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free);
+  std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
+  BIO* out = BIO_new(BIO_s_mem());
+  SSL_set_rfd(ssl.get(), fd);
+  SSL_set0_wbio(ssl.get(), out);  // owned by the SSL
+  SSL_set_tlsext_host_name(ssl.get(), "localhost");
+  SSL_set_connect_state(ssl.get());
+  const auto readable = [&] {
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 5000) == 1;
+  };
+  const auto flush = [&](long piece) {  // sends what OpenSSL wrote, `piece` bytes per send()
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(out, &data);
+    for (long i = 0; i < n; i += piece) {
+      const long len = std::min(piece, n - i);
+      ASSERT_EQ(::send(fd, data + i, static_cast<std::size_t>(len), 0), len);
+    }
+    (void)BIO_reset(out);
+  };
+  // Non-blocking: OpenSSL says when it wants input, and the test flushes its output first.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  int r = 0;
+  for (int i = 0; i < 20 && (r = SSL_do_handshake(ssl.get())) != 1; ++i) {
+    flush(4096);
+    if (SSL_get_error(ssl.get(), r) != SSL_ERROR_WANT_READ || !readable()) break;
+  }
+  flush(4096);
+  ASSERT_EQ(r, 1);
+  for (int request = 0; request < 3; ++request) {
+    const std::string req = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    ASSERT_EQ(SSL_write(ssl.get(), req.data(), static_cast<int>(req.size())),
+              static_cast<int>(req.size()));
+    flush(1);
+    std::string response;
+    char buf[4096];
+    for (int i = 0; i < 50 && !response.ends_with("\r\n\r\nsecure"); ++i) {
+      const int n = SSL_read(ssl.get(), buf, sizeof buf);
+      if (n > 0) {
+        response.append(buf, static_cast<std::size_t>(n));
+      } else if (SSL_get_error(ssl.get(), n) != SSL_ERROR_WANT_READ || !readable()) {
+        break;  // (WANT_READ after a TLS 1.3 ticket too: it carries no data)
+      }
+    }
+    EXPECT_TRUE(response.starts_with("HTTP/1.1 200 OK"))
+        << "request " << request << ": " << response;
+    EXPECT_TRUE(response.ends_with("\r\n\r\nsecure")) << response;
+  }
+  ::close(fd);
 }
 
 // Reloading certificates while clients connect fails no handshake and drops no connection,

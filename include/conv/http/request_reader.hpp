@@ -45,6 +45,10 @@ class RequestReader {
   boost::asio::mutable_buffer prepare();  // room for one read from the stream
   void commit(std::size_t n) { buffer_.commit(n); }
   void discard() { buffer_.clear(); }
+  // Frees the read buffer if it holds nothing (an idle TLS connection; see BasicSession).
+  void release() {
+    if (buffer_.size() == 0) buffer_.shrink_to_fit();
+  }
   std::size_t buffered() const { return buffer_.size(); }
 
   // Between requests: drops the empty lines a client may send before a request line.

@@ -60,6 +60,7 @@ class BasicSession final : public SessionStream<Stream> {
   void on_handshake(boost::system::error_code ec);
   void do_read();
   void read_stream();
+  void read_idle_tls();
   void on_read(boost::system::error_code ec, std::size_t n);
   bool parse();  // true once a request is dispatched or failed
   bool parse_buffered_body();

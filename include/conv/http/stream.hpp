@@ -71,11 +71,7 @@ class TlsStream {
   // Handler: void(error_code, std::size_t). Reads into the first non-empty buffer.
   template <typename Buffers, typename Handler>
   void async_read_some(const Buffers& buffers, Handler&& handler) {
-    boost::asio::mutable_buffer b;
-    for (auto it = boost::asio::buffer_sequence_begin(buffers);
-         it != boost::asio::buffer_sequence_end(buffers) && b.size() == 0; ++it) {
-      b = *it;
-    }
+    const boost::asio::mutable_buffer b = first_buffer(buffers);
     drive(
         [this, b](std::size_t& n, boost::system::error_code& ec) {
           if (b.size() == 0) return Want::done;
@@ -84,6 +80,33 @@ class TlsStream {
           return r == 1 ? Want::done : failure(r, ec);
         },
         std::forward<Handler>(handler), true);
+  }
+
+  // Handler: void(error_code, std::size_t). As async_read_some, but never waits for the
+  // socket: error::would_block when OpenSSL needs more input than has arrived.
+  template <typename Buffers, typename Handler>
+  void async_try_read_some(const Buffers& buffers, Handler&& handler) {
+    const boost::asio::mutable_buffer b = first_buffer(buffers);
+    drive(
+        [this, b](std::size_t& n, boost::system::error_code& ec) {
+          if (b.size() == 0) return Want::done;
+          ERR_clear_error();
+          const int r = SSL_read_ex(ssl_.get(), b.data(), b.size(), &n);
+          if (r == 1) return Want::done;
+          const Want want = failure(r, ec);
+          if (want != Want::read) return want;
+          ec = boost::asio::error::would_block;
+          return Want::done;
+        },
+        std::forward<Handler>(handler), true);
+  }
+
+  // Handler: void(error_code). After a read that would block: completes when the socket is
+  // readable. (Not SSL_has_pending(): with read-ahead it is true for a partial record too,
+  // which needs the socket all the same.) Not while a read is outstanding.
+  template <typename Handler>
+  void async_wait_readable(Handler&& handler) {
+    socket_.async_wait(PlainStream::wait_read, std::forward<Handler>(handler));
   }
 
   // Handler: void(error_code, std::size_t). Several buffers are gathered into one record (up
@@ -166,6 +189,16 @@ class TlsStream {
     SSL_set_fd(ssl_.get(), static_cast<int>(socket_.native_handle()));
     SSL_set_accept_state(ssl_.get());
     SSL_set_mode(ssl_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  }
+
+  template <typename Buffers>
+  static boost::asio::mutable_buffer first_buffer(const Buffers& buffers) {
+    boost::asio::mutable_buffer b;
+    for (auto it = boost::asio::buffer_sequence_begin(buffers);
+         it != boost::asio::buffer_sequence_end(buffers) && b.size() == 0; ++it) {
+      b = *it;
+    }
+    return b;
   }
 
   // What a failed OpenSSL call (return value r) wants: to wait for the socket, or nothing more

@@ -80,9 +80,41 @@ void BasicSession<Stream>::do_read() {
 
 template <typename Stream>
 void BasicSession<Stream>::read_stream() {
+  if constexpr (kIsTls<Stream>) {
+    if (phase_ == Phase::idle && reader_.buffered() == 0) {
+      read_idle_tls();
+      return;
+    }
+  }
   stream_.async_read_some(
       reader_.prepare(),
       [self = self()](boost::system::error_code ec, std::size_t n) { self->on_read(ec, n); });
+}
+
+// TLS only. An idle TLS connection holds no read buffer, as OpenSSL holds none (stream.hpp):
+// a read that finds nothing yet frees the session's buffer and waits for the client's next
+// bytes before it takes one again. (A 16 KiB buffer recycled from the handshake's is resident
+// in full, where a plain connection's fresh one has touched only its first pages.)
+template <typename Stream>
+void BasicSession<Stream>::read_idle_tls() {
+  if constexpr (kIsTls<Stream>) {
+    stream_.async_try_read_some(
+        reader_.prepare(), [self = self()](boost::system::error_code ec, std::size_t n) {
+          if (ec != boost::asio::error::would_block) {
+            self->on_read(ec, n);
+            return;
+          }
+          if (self->phase_ != Phase::idle) return;  // closed meanwhile (a timeout, a drain)
+          self->reader_.release();
+          self->stream_.async_wait_readable([self](boost::system::error_code wait_ec) {
+            if (wait_ec) {
+              self->on_read(wait_ec, 0);
+            } else if (self->phase_ == Phase::idle) {
+              self->read_stream();
+            }
+          });
+        });
+  }
 }
 
 template <typename Stream>

@@ -60,9 +60,12 @@ std::optional<Split> split(std::string_view text) {
 
 }  // namespace
 
+std::string HostPort::host_text() const {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
 std::string HostPort::text() const {
-  const bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return host_text() + ":" + std::to_string(port);
 }
 
 std::optional<HostPort> parse_host_port(std::string_view text, HostPortRules rules) {

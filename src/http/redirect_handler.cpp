@@ -14,12 +14,9 @@ void RedirectHandler::handle(const RequestHeader& request, std::string_view, con
     responder.send(std::move(resp));
     return;
   }
-  HostPort to{host->host, https_port_};
+  const HostPort to{host->host, https_port_};
   std::string location = "https://";
-  location +=
-      https_port_ == 443
-          ? (host->host.find(':') != std::string::npos ? "[" + host->host + "]" : host->host)
-          : to.text();
+  location += https_port_ == 443 ? to.host_text() : to.text();
   location.append(request.target());
   Response resp;
   resp.status = 308;

@@ -11,7 +11,8 @@ namespace conv::http {
 struct HostPort {
   std::string host;  // a name or an address (IPv6 without brackets)
   std::uint16_t port = 0;
-  std::string text() const;  // "host:port", "[::1]:port"
+  std::string text() const;       // "host:port", "[::1]:port"
+  std::string host_text() const;  // "host", "[::1]": the host as a URL writes it
 };
 
 // What a caller accepts beyond the strict "host:port" of a config file or flag. The defaults

@@ -71,34 +71,14 @@ class TlsStream {
   // Handler: void(error_code, std::size_t). Reads into the first non-empty buffer.
   template <typename Buffers, typename Handler>
   void async_read_some(const Buffers& buffers, Handler&& handler) {
-    const boost::asio::mutable_buffer b = first_buffer(buffers);
-    drive(
-        [this, b](std::size_t& n, boost::system::error_code& ec) {
-          if (b.size() == 0) return Want::done;
-          ERR_clear_error();
-          const int r = SSL_read_ex(ssl_.get(), b.data(), b.size(), &n);
-          return r == 1 ? Want::done : failure(r, ec);
-        },
-        std::forward<Handler>(handler), true);
+    start_read(first_buffer(buffers), false, std::forward<Handler>(handler));
   }
 
   // Handler: void(error_code, std::size_t). As async_read_some, but never waits for the
   // socket: error::would_block when OpenSSL needs more input than has arrived.
   template <typename Buffers, typename Handler>
   void async_try_read_some(const Buffers& buffers, Handler&& handler) {
-    const boost::asio::mutable_buffer b = first_buffer(buffers);
-    drive(
-        [this, b](std::size_t& n, boost::system::error_code& ec) {
-          if (b.size() == 0) return Want::done;
-          ERR_clear_error();
-          const int r = SSL_read_ex(ssl_.get(), b.data(), b.size(), &n);
-          if (r == 1) return Want::done;
-          const Want want = failure(r, ec);
-          if (want != Want::read) return want;
-          ec = boost::asio::error::would_block;
-          return Want::done;
-        },
-        std::forward<Handler>(handler), true);
+    start_read(first_buffer(buffers), true, std::forward<Handler>(handler));
   }
 
   // Handler: void(error_code). After a read that would block: completes when the socket is
@@ -189,6 +169,22 @@ class TlsStream {
     SSL_set_fd(ssl_.get(), static_cast<int>(socket_.native_handle()));
     SSL_set_accept_state(ssl_.get());
     SSL_set_mode(ssl_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  }
+
+  template <typename Handler>
+  void start_read(boost::asio::mutable_buffer b, bool would_block, Handler&& handler) {
+    drive(
+        [this, b, would_block](std::size_t& n, boost::system::error_code& ec) {
+          if (b.size() == 0) return Want::done;
+          ERR_clear_error();
+          const int r = SSL_read_ex(ssl_.get(), b.data(), b.size(), &n);
+          if (r == 1) return Want::done;
+          const Want want = failure(r, ec);
+          if (want != Want::read || !would_block) return want;
+          ec = boost::asio::error::would_block;
+          return Want::done;
+        },
+        std::forward<Handler>(handler), true);
   }
 
   template <typename Buffers>

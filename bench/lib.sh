@@ -53,20 +53,31 @@ wait_http() {
   return 1
 }
 
-# rss_kb PID...: resident memory of these processes and all their descendants, in KiB.
-rss_kb() {
-  local total=0 pid kids rss
+# tree_sum FN PID...: the sum of `FN PID` (a number) over these processes and all their
+# descendants; 0 for a process that has gone.
+tree_sum() {
+  local fn=$1 total=0 pid kids value
+  shift
   for pid in "$@"; do
-    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-    total=$((total + ${rss:-0}))
+    value=$("$fn" "$pid" 2>/dev/null || echo 0)
+    total=$((total + ${value:-0}))
     kids=$(pgrep -P "$pid" || true)
     if [[ -n $kids ]]; then
       # shellcheck disable=SC2086
-      total=$((total + $(rss_kb $kids)))
+      total=$((total + $(tree_sum "$fn" $kids)))
     fi
   done
   echo "$total"
 }
+
+rss_kb_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# user + system time (fields 14 and 15 of /proc/PID/stat, counted after the command name).
+cpu_ticks_of() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+
+# rss_kb PID...: resident memory of these processes and all their descendants, in KiB.
+rss_kb() { tree_sum rss_kb_of "$@"; }
+# cpu_ticks PID...: their user + system CPU time, descendants included, in clock ticks.
+cpu_ticks() { tree_sum cpu_ticks_of "$@"; }
 
 # run_wrk NAME URL: loads URL and prints "NAME req/s p50 p99" (latencies in ms).
 run_wrk() {

@@ -83,21 +83,6 @@ reap() {
   BENCH_PIDS=("${BENCH_PIDS[@]}")
 }
 
-# cpu_ticks PID...: user + system CPU time of these processes and their descendants, in ticks.
-cpu_ticks() {
-  local total=0 pid kids t
-  for pid in "$@"; do
-    t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0)
-    total=$((total + ${t:-0}))
-    kids=$(pgrep -P "$pid" || true)
-    if [[ -n $kids ]]; then
-      # shellcheck disable=SC2086
-      total=$((total + $(cpu_ticks $kids)))
-    fi
-  done
-  echo "$total"
-}
-
 # The two upstreams every contender shares: conv converters, 1 thread each, plain HTTP.
 UPSTREAMS=()
 for i in 1 2; do

@@ -24,8 +24,6 @@ struct Deleter {
   }
 };
 using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
 using NamesPtr = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES_free>>;
 
 BioPtr open_file(const std::string& file, const char* what) {
@@ -66,6 +64,44 @@ std::vector<std::string> dns_names(X509* cert) {
   return out;
 }
 
+// The first certificate of a chain file (with its trust settings, as OpenSSL's own
+// SSL_CTX_use_certificate_chain_file reads it).
+std::shared_ptr<X509> read_leaf(BIO* bio, const std::string& file) {
+  std::shared_ptr<X509> cert(PEM_read_bio_X509_AUX(bio, nullptr, nullptr, nullptr), X509_free);
+  if (!cert) {
+    throw TlsError("certificate " + file + ": not a PEM certificate (" +
+                   openssl_error("no certificate found") + ")");
+  }
+  return cert;
+}
+
+// The certificates after the first, up to the end of the file.
+std::vector<std::shared_ptr<X509>> read_chain(BIO* bio, const std::string& file) {
+  std::vector<std::shared_ptr<X509>> chain;
+  while (X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+    chain.emplace_back(cert, X509_free);
+  }
+  const unsigned long err = ERR_peek_last_error();
+  if (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE) {
+    ERR_clear_error();  // the end of the file
+    return chain;
+  }
+  throw TlsError("certificate " + file + ": a chain certificate cannot be read (" +
+                 openssl_error("malformed") + ")");
+}
+
+void check_validity(const CertificateInfo& info, std::chrono::system_clock::time_point now) {
+  if (now >= info.not_after) {
+    throw TlsError("certificate " + info.file + " expired on " + utc_text(info.not_after));
+  }
+  // A certificate made a moment ago on a host whose clock runs a little ahead is not refused.
+  constexpr auto kClockSkew = std::chrono::minutes(5);
+  if (now + kClockSkew < info.not_before) {
+    throw TlsError("certificate " + info.file + " is not valid before " +
+                   utc_text(info.not_before));
+  }
+}
+
 }  // namespace
 
 std::string utc_text(std::chrono::system_clock::time_point t) {
@@ -89,37 +125,39 @@ std::string openssl_error(const std::string& fallback) {
   return reason ? reason : fallback;
 }
 
-CertificateInfo check_certificate_pair(const std::string& cert_file, const std::string& key_file,
-                                       std::chrono::system_clock::time_point now) {
+CertificatePair CertificatePair::load(const std::string& cert_file, const std::string& key_file,
+                                      std::chrono::system_clock::time_point now) {
+  CertificatePair pair;
   auto cert_bio = open_file(cert_file, "certificate");
-  X509Ptr cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
-  if (!cert) {
-    throw TlsError("certificate " + cert_file + ": not a PEM certificate (" +
-                   openssl_error("no certificate found") + ")");
-  }
+  pair.leaf_ = read_leaf(cert_bio.get(), cert_file);
+  pair.chain_ = read_chain(cert_bio.get(), cert_file);
   auto key_bio = open_file(key_file, "key");
-  KeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
-  if (!key) {
+  pair.key_.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+  if (!pair.key_) {
     throw TlsError("key " + key_file + ": not a PEM private key, or one with a passphrase (" +
                    openssl_error("no key found") + ")");
   }
-  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+  X509* cert = pair.leaf_.get();
+  if (X509_check_private_key(cert, pair.key_.get()) != 1) {
     ERR_clear_error();
     throw TlsError("key " + key_file + " does not match certificate " + cert_file);
   }
-  CertificateInfo info{cert_file, subject_of(cert.get()), dns_names(cert.get()),
-                       to_time_point(X509_get0_notBefore(cert.get())),
-                       to_time_point(X509_get0_notAfter(cert.get()))};
-  if (now >= info.not_after) {
-    throw TlsError("certificate " + cert_file + " expired on " + utc_text(info.not_after));
-  }
-  // A certificate made a moment ago on a host whose clock runs a little ahead is not refused.
-  constexpr auto kClockSkew = std::chrono::minutes(5);
-  if (now + kClockSkew < info.not_before) {
-    throw TlsError("certificate " + cert_file + " is not valid before " +
-                   utc_text(info.not_before));
-  }
-  return info;
+  pair.info_ = {cert_file, subject_of(cert), dns_names(cert),
+                to_time_point(X509_get0_notBefore(cert)), to_time_point(X509_get0_notAfter(cert))};
+  check_validity(pair.info_, now);
+  return pair;
+}
+
+void CertificatePair::install(SSL_CTX* ctx) const {
+  bool ok = SSL_CTX_use_certificate(ctx, leaf_.get()) == 1 && SSL_CTX_clear_chain_certs(ctx) == 1;
+  for (const auto& cert : chain_) ok = ok && SSL_CTX_add1_chain_cert(ctx, cert.get()) == 1;
+  ok = ok && SSL_CTX_use_PrivateKey(ctx, key_.get()) == 1;
+  if (!ok) throw TlsError("certificate " + info_.file + ": " + openssl_error("cannot be used"));
+}
+
+CertificateInfo check_certificate_pair(const std::string& cert_file, const std::string& key_file,
+                                       std::chrono::system_clock::time_point now) {
+  return CertificatePair::load(cert_file, key_file, now).info();
 }
 
 }  // namespace conv::tls

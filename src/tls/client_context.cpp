@@ -47,13 +47,7 @@ void load_client_certificate(SSL_CTX* ctx, const ClientSettings& s) {
                                          : "client_cert " + s.client_cert + " needs a client_key");
   }
   if (s.client_cert.empty()) return;
-  check_certificate_pair(s.client_cert, s.client_key, std::chrono::system_clock::now());
-  if (SSL_CTX_use_certificate_chain_file(ctx, s.client_cert.c_str()) != 1) {
-    throw TlsError("client_cert " + s.client_cert + ": " + openssl_error("cannot load"));
-  }
-  if (SSL_CTX_use_PrivateKey_file(ctx, s.client_key.c_str(), SSL_FILETYPE_PEM) != 1) {
-    throw TlsError("client_key " + s.client_key + ": " + openssl_error("cannot load"));
-  }
+  CertificatePair::load(s.client_cert, s.client_key, std::chrono::system_clock::now()).install(ctx);
 }
 
 }  // namespace

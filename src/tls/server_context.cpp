@@ -107,13 +107,11 @@ std::shared_ptr<ServerContext> ServerContext::build(const ServerTlsOptions& opti
   if (options.certificates.empty()) throw TlsError("no certificate");
   std::shared_ptr<ServerContext> out(new ServerContext);
   for (const auto& files : options.certificates) {
-    out->infos_.push_back(check_certificate_pair(files.cert, files.key, now));
+    const auto pair = CertificatePair::load(files.cert, files.key, now);
+    out->infos_.push_back(pair.info());
     auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
     SSL_CTX* native = ctx->native_handle();
-    set_or_throw(SSL_CTX_use_certificate_chain_file(native, files.cert.c_str()) == 1,
-                 "certificate " + files.cert);
-    set_or_throw(SSL_CTX_use_PrivateKey_file(native, files.key.c_str(), SSL_FILETYPE_PEM) == 1,
-                 "key " + files.key);
+    pair.install(native);
     apply_protocol(native, options);
     apply_sessions(native, options, keys);
     apply_client_verify(native, options);

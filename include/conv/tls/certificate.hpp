@@ -1,6 +1,9 @@
 #pragma once
 
+#include <openssl/ssl.h>
+
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,9 +28,31 @@ struct CertificateInfo {
   long long seconds_left(std::chrono::system_clock::time_point now) const;
 };
 
-// Reads the first certificate of a PEM chain file and checks it against `key_file` and `now`;
-// throws TlsError naming the file and the reason (missing, not PEM, key mismatch, expired,
-// not yet valid, allowing 5 minutes of clock skew).
+// A certificate chain and its key, each file read once and checked: what a context installs is
+// what was checked, even if a file is replaced in between (a renewal during a reload).
+class CertificatePair {
+ public:
+  // Reads a PEM chain file (the certificate, then any intermediates) and its key, and checks
+  // them against `now`; throws TlsError naming the file and the reason (missing, not PEM, key
+  // mismatch, expired, not yet valid, allowing 5 minutes of clock skew).
+  static CertificatePair load(const std::string& cert_file, const std::string& key_file,
+                              std::chrono::system_clock::time_point now);
+
+  const CertificateInfo& info() const { return info_; }
+  // Makes `ctx` present this chain and key; throws TlsError if OpenSSL refuses them.
+  void install(SSL_CTX* ctx) const;
+
+ private:
+  using CertPtr = std::shared_ptr<X509>;
+  CertificatePair() = default;
+
+  CertPtr leaf_;
+  std::vector<CertPtr> chain_;
+  std::shared_ptr<EVP_PKEY> key_;
+  CertificateInfo info_;
+};
+
+// CertificatePair::load's checks, for a caller that needs only what they find.
 CertificateInfo check_certificate_pair(const std::string& cert_file, const std::string& key_file,
                                        std::chrono::system_clock::time_point now);
 

@@ -93,7 +93,6 @@ TEST_F(TlsSessionTest, AHandshakeNegotiatesHttp11AndTheHandlerKnowsItIsSecure) {
   EXPECT_NE(r.response.find("\r\n\r\nsecure"), std::string::npos) << r.response;
   EXPECT_EQ(r.response.find("Strict-Transport-Security"), std::string::npos);
   EXPECT_TRUE(eventually([&] { return termination_->stats().full(); }, 1));
-  SSL_SESSION_free(r.session);
 }
 
 TEST_F(TlsSessionTest, SniPicksTheCertificateThatNamesTheHost) {
@@ -113,7 +112,6 @@ TEST_F(TlsSessionTest, SniPicksTheCertificateThatNamesTheHost) {
   const auto d = tls_exchange(port_, o);
   ASSERT_TRUE(d.handshake_ok) << d.error;
   EXPECT_EQ(d.subject, "/CN=server");
-  for (auto* s : {a.session, b.session, d.session}) SSL_SESSION_free(s);
 }
 
 TEST_F(TlsSessionTest, Tls10And11AreRefusedAndCountedAsProtocolVersion) {
@@ -143,13 +141,11 @@ TEST_F(TlsSessionTest, ASecondConnectionResumesItsSession) {
   ASSERT_TRUE(first.handshake_ok) << first.error;
   ASSERT_NE(first.session, nullptr);
   auto o = trusting();
-  o.session = first.session;
+  o.session = first.session.get();
   const auto second = tls_exchange(port_, o);
   ASSERT_TRUE(second.handshake_ok) << second.error;
   EXPECT_TRUE(second.resumed);
   EXPECT_TRUE(eventually([&] { return termination_->stats().resumed(); }, 1));
-  SSL_SESSION_free(first.session);
-  SSL_SESSION_free(second.session);
 }
 
 // TLS 1.2 without tickets resumes by session ID, from the server's cache: the first
@@ -168,12 +164,10 @@ TEST_F(TlsSessionTest, Tls12WithoutTicketsResumesFromTheSessionCacheAfterAClose)
   const auto first = tls_exchange(port_, o);
   ASSERT_TRUE(first.handshake_ok) << first.error;
   ASSERT_NE(first.session, nullptr);
-  o.session = first.session;
+  o.session = first.session.get();
   const auto second = tls_exchange(port_, o);
   ASSERT_TRUE(second.handshake_ok) << second.error;
   EXPECT_TRUE(second.resumed);
-  SSL_SESSION_free(first.session);
-  SSL_SESSION_free(second.session);
 }
 
 TEST_F(TlsSessionTest, WithoutTicketsOrCacheNothingResumes) {
@@ -183,12 +177,10 @@ TEST_F(TlsSessionTest, WithoutTicketsOrCacheNothingResumes) {
   start(tls);
   const auto first = tls_exchange(port_, trusting());
   auto o = trusting();
-  o.session = first.session;
+  o.session = first.session.get();
   const auto second = tls_exchange(port_, o);
   ASSERT_TRUE(second.handshake_ok) << second.error;
   EXPECT_FALSE(second.resumed);
-  SSL_SESSION_free(first.session);
-  SSL_SESSION_free(second.session);
 }
 
 TEST_F(TlsSessionTest, MutualTlsAcceptsTheCasClientsAndRefusesOthers) {
@@ -212,7 +204,6 @@ TEST_F(TlsSessionTest, MutualTlsAcceptsTheCasClientsAndRefusesOthers) {
   EXPECT_EQ(none.response.find("200 OK"), std::string::npos);
   const auto why = tls::HandshakeFailure::client_certificate;
   EXPECT_TRUE(eventually([&] { return termination_->stats().failures(why); }, 2));
-  SSL_SESSION_free(ok.session);
 }
 
 TEST_F(TlsSessionTest, HstsIsSentWhenConfigured) {
@@ -223,7 +214,6 @@ TEST_F(TlsSessionTest, HstsIsSentWhenConfigured) {
   EXPECT_NE(r.response.find("\r\nStrict-Transport-Security: max-age=31536000\r\n"),
             std::string::npos)
       << r.response;
-  SSL_SESSION_free(r.session);
 }
 
 TEST_F(TlsSessionTest, AClientThatNeverHandshakesIsClosedAtTheHeaderTimeout) {
@@ -335,7 +325,6 @@ TEST_F(TlsSessionTest, ReloadUnderLoadFailsNothing) {
     clients.emplace_back([&, t] {
       for (int i = 0; i < 2000 && !stop.load(); ++i) {
         const auto r = tls_exchange(port_, trusting());
-        SSL_SESSION_free(r.session);
         if (r.handshake_ok && r.response.find("200 OK") != std::string::npos) {
           ok.fetch_add(1);
         } else {
@@ -363,7 +352,6 @@ TEST_F(TlsSessionTest, ReloadUnderLoadFailsNothing) {
   // The last good reload was default_tls(): server.pem is the default again.
   const auto r = tls_exchange(port_, trusting());
   EXPECT_EQ(r.subject, "/CN=server");
-  SSL_SESSION_free(r.session);
 }
 
 }  // namespace

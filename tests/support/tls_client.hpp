@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace conv::testing {
@@ -25,7 +26,7 @@ struct TlsClientOptions {
   int max_version = 0;                    // e.g. TLS1_1_VERSION; 0: OpenSSL's default
   int min_version = 0;
   std::string alpn = "http/1.1";   // one protocol offered; empty: no ALPN
-  SSL_SESSION* session = nullptr;  // resume this session
+  SSL_SESSION* session = nullptr;  // resume this session (not owned)
   std::string request;             // what to send; default: GET / with Connection: close
 };
 
@@ -36,8 +37,8 @@ struct TlsResult {
   std::string subject;  // the server certificate's subject ("CN=server")
   bool resumed = false;
   std::string response;  // everything read until EOF
-  // A session to resume later, if the server gave one (owned by the caller: SSL_SESSION_free).
-  SSL_SESSION* session = nullptr;
+  // A session to resume later, if the server gave one.
+  std::shared_ptr<SSL_SESSION> session;
 };
 
 // The SSL ex_data slot where the new-session callback finds the result to fill.
@@ -71,8 +72,7 @@ inline TlsResult tls_exchange(std::uint16_t port, const TlsClientOptions& o) {
   SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
   SSL_CTX_sess_set_new_cb(native, [](SSL* ssl, SSL_SESSION* session) -> int {
     auto* out = static_cast<TlsResult*>(SSL_get_ex_data(ssl, result_index()));
-    if (out->session) SSL_SESSION_free(out->session);
-    out->session = session;
+    out->session.reset(session, SSL_SESSION_free);
     return 1;  // the reference is ours
   });
   net::ssl::stream<net::ip::tcp::socket> s(io, ctx);

@@ -25,10 +25,8 @@ std::string_view as_view(net::const_buffer b) {
 }  // namespace
 
 void RequestReader::reset() {
-  parser_.emplace();
+  parser_.reset();
   starved_at_ = kNotStarved;
-  parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-  parser_->body_limit(options_.max_body_bytes);
   header_offset_ = 0;
 }
 
@@ -49,6 +47,11 @@ void RequestReader::skip_empty_lines() {
 
 RequestReader::HeaderStatus RequestReader::parse_header(std::optional<Response>& failure) {
   if (buffer_.size() == header_offset_) return HeaderStatus::need_more;
+  if (!parser_) {
+    parser_ = std::make_unique<Parser>();
+    parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+    parser_->body_limit(options_.max_body_bytes);
+  }
   error_code ec;
   // The header stays in the buffer until it is complete (Beast may take the request line
   // first), so that the validator sees the raw block as received.

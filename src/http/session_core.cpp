@@ -79,9 +79,22 @@ void SessionCore::register_connection() {
   registry_handle_ = registry_.add(weak_from_this());
 }
 
+namespace {
+
+template <typename T>
+void free_memory(T& container) {
+  T().swap(container);
+}
+
+}  // namespace
+
 void SessionCore::new_request() {
   reader_.reset();
   body_.clear();
+  free_memory(response_.content_type);
+  free_memory(response_.body);
+  free_memory(response_.headers);
+  free_memory(response_.log_extra);
   streamed_ = false;
   body_timed_out_ = false;
   phase_ = Phase::idle;

@@ -76,6 +76,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore>, public Res
   ~SessionCore();
 
   void register_connection();
+  // Readies the next exchange. The last response was logged: its memory goes now, not when
+  // the next one replaces it, so that an idle connection holds none.
   void new_request();
   void begin_body();  // the header is parsed and valid
   void call_handler();

@@ -136,6 +136,8 @@ def check_balancer_tls(where, s):
     test = " ".join(str(t) for t in (s.get("healthcheck") or {}).get("test") or [])
     if f"http://127.0.0.1:{tls_port}/" in test:
         problem(f"{where}: the health check speaks plain HTTP to the TLS port {tls_port}")
+    elif f"https://127.0.0.1:{tls_port}/" not in test:
+        problem(f"{where}: the health check does not probe the TLS port {tls_port} over https://")
 
 
 CONCATENATED = ("ports", "expose", "tmpfs", "dns", "dns_search", "external_links")

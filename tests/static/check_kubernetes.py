@@ -210,8 +210,8 @@ def check_flags(dep, container):
 
 def check_tls(dep, container):
     """A container serving TLS reads tls.crt and tls.key from a kubernetes.io/tls Secret
-    mounted read-only, and its --tls-port is declared, served by a Service, not probed as
-    plain HTTP."""
+    mounted read-only, and its --tls-port is declared, served by a Service, and probed over
+    HTTPS (never as plain HTTP)."""
     name = f"Deployment/{dep['metadata']['name']}"
     files = {f: arg_after(container, f) for f in ("--tls-cert", "--tls-key")}
     if not any(files.values()):
@@ -245,12 +245,17 @@ def check_tls(dep, container):
         for p in s["spec"]["ports"])]
     if not served:
         problem(f"{name}: no Service serves the TLS port {port}")
+    over_tls = False
     for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
         get = (container.get(probe) or {}).get("httpGet") or {}
-        if get and kubernetes_lockdown.port_number(dep, get.get("port")) == int(port) and (
-            get.get("scheme", "HTTP") != "HTTPS"
-        ):
+        if not get or kubernetes_lockdown.port_number(dep, get.get("port")) != int(port):
+            continue
+        if get.get("scheme", "HTTP") != "HTTPS":
             problem(f"{name}: {probe} sends plain HTTP to the TLS port {port}")
+        else:
+            over_tls = True
+    if not over_tls:
+        problem(f"{name}: no probe checks the TLS port {port} over HTTPS")
 
 
 for dep in of_kind("Deployment"):

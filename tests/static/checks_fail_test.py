@@ -158,8 +158,10 @@ K8S = [
     ("tls port not served", lambda d: obj(d, "Service", "conv-balancer")["spec"].update(ports=[
         p for p in obj(d, "Service", "conv-balancer")["spec"]["ports"] if p["name"] != "https"]),
      "no Service serves the TLS port 8443"),
-    ("tls probed as plain", lambda d: pod(d, "balancer")["containers"][0]["readinessProbe"]["httpGet"].update(
-        port="https"), "readinessProbe sends plain HTTP to the TLS port"),
+    ("tls probed as plain", lambda d: pod(d, "balancer")["containers"][0]["livenessProbe"]["httpGet"].update(
+        port="https"), "livenessProbe sends plain HTTP to the TLS port"),
+    ("tls not probed", lambda d: pod(d, "balancer")["containers"][0]["readinessProbe"]["httpGet"].update(
+        port="http", scheme="HTTP"), "no probe checks the TLS port 8443 over HTTPS"),
     ("https closed by policy", lambda d: bal_rule(d).update(ports=[{"port": "http"}]), "are not all open"),
 ]
 # With --conv (a built binary): flags the binary does not have.
@@ -224,6 +226,8 @@ COMPOSE = [
     ("compose tls health on tls port", lambda d: tls(d).update(healthcheck={
         "test": ["CMD", "conv", "probe", "http://127.0.0.1:8443/_conv/readyz"]}),
      "plain HTTP to the TLS port"),
+    ("compose tls health on plain port", lambda d: tls(d).pop("healthcheck"),
+     "does not probe the TLS port 8443 over https://"),
 ]
 
 

@@ -28,6 +28,7 @@
 #   ROUNDS=3 HS_SECONDS=5 HS_CLIENTS=4 IDLE_CONNS=5000 CONTENDERS="conv nginx haproxy"
 #   CONV=path/to/conv. CONV_BASELINE=path/to/older/conv adds that binary as one more contender
 #   (a column and a conv/baseline ratio): the before/after figures of a change.
+#   ROWS="keepalive ecdsa resumed idle rsa" (the default, all) runs only the rows named.
 #   CONV_ROLE=converter makes conv's contenders `conv converter` serving TLS itself (no proxy
 #   hop: not comparable to the peers; for before/after figures of the TLS stream alone).
 # Nothing is pinned: servers, upstreams and clients share the machine's CPUs alike for every
@@ -43,6 +44,7 @@ HS_CLIENTS=${HS_CLIENTS:-4}
 IDLE_CONNS=${IDLE_CONNS:-5000}
 CONTENDERS=${CONTENDERS:-conv nginx haproxy}
 CONV_ROLE=${CONV_ROLE:-balancer}
+ROWS=" ${ROWS:-keepalive ecdsa resumed idle rsa} "
 CONV=${CONV:-$here/../build/conv}
 CONNECTIONS=50
 WRK_THREADS=2
@@ -298,15 +300,15 @@ for ((round = 1; round <= ROUNDS; round++)); do
   for ((k = 0; k < ${#names[@]}; k++)); do
     name=${names[(k + round - 1) % ${#names[@]}]}
     echo "bench: round $round, $name" >&2
-    if up "$name" server; then
-      keepalive "$name"
-      alive "$name" && handshakes "$name" new hs_ecdsa
-      alive "$name" && handshakes "$name" reuse hs_resumed
-      alive "$name" && idle "$name"
+    if [[ $ROWS =~ \ (keepalive|ecdsa|resumed|idle)\  ]] && up "$name" server; then
+      [[ $ROWS != *" keepalive "* ]] || keepalive "$name"
+      [[ $ROWS != *" ecdsa "* ]] || { alive "$name" && handshakes "$name" new hs_ecdsa; }
+      [[ $ROWS != *" resumed "* ]] || { alive "$name" && handshakes "$name" reuse hs_resumed; }
+      [[ $ROWS != *" idle "* ]] || { alive "$name" && idle "$name"; }
       alive "$name" || true
       stop "$PID"
     fi
-    if up "$name" rsa; then
+    if [[ $ROWS == *" rsa "* ]] && up "$name" rsa; then
       handshakes "$name" new hs_rsa
       alive "$name" || true
       stop "$PID"

@@ -155,9 +155,4 @@ void CertificatePair::install(SSL_CTX* ctx) const {
   if (!ok) throw TlsError("certificate " + info_.file + ": " + openssl_error("cannot be used"));
 }
 
-CertificateInfo check_certificate_pair(const std::string& cert_file, const std::string& key_file,
-                                       std::chrono::system_clock::time_point now) {
-  return CertificatePair::load(cert_file, key_file, now).info();
-}
-
 }  // namespace conv::tls

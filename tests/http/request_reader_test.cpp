@@ -22,10 +22,15 @@ RequestReader::HeaderStatus parse(RequestReader& reader) {
   return reader.parse_header(failure);
 }
 
-TEST(RequestReader, BetweenRequestsItHoldsNoParser) {
+// A reader with the default limits, ready for its first request, as a session starts one.
+class RequestReaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override { reader.reset(); }
   const ServerOptions options;
-  RequestReader reader(options);
-  reader.reset();
+  RequestReader reader{options};
+};
+
+TEST_F(RequestReaderTest, BetweenRequestsItHoldsNoParser) {
   EXPECT_FALSE(reader.has_request());
   EXPECT_FALSE(reader.header_done());
   EXPECT_FALSE(reader.done());
@@ -40,10 +45,7 @@ TEST(RequestReader, BetweenRequestsItHoldsNoParser) {
   EXPECT_FALSE(reader.done());
 }
 
-TEST(RequestReader, AHeaderInPiecesKeepsOneParserUntilItIsComplete) {
-  const ServerOptions options;
-  RequestReader reader(options);
-  reader.reset();
+TEST_F(RequestReaderTest, AHeaderInPiecesKeepsOneParserUntilItIsComplete) {
   receive(reader, "GET /b HT");
   ASSERT_EQ(parse(reader), RequestReader::HeaderStatus::need_more);
   EXPECT_TRUE(reader.has_request());
@@ -52,10 +54,7 @@ TEST(RequestReader, AHeaderInPiecesKeepsOneParserUntilItIsComplete) {
   EXPECT_EQ(reader.request().target(), "/b");
 }
 
-TEST(RequestReader, APipelinedRequestOutlivesTheResetOfThePreviousOne) {
-  const ServerOptions options;
-  RequestReader reader(options);
-  reader.reset();
+TEST_F(RequestReaderTest, APipelinedRequestOutlivesTheResetOfThePreviousOne) {
   receive(reader, "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_EQ(parse(reader), RequestReader::HeaderStatus::complete);
   EXPECT_EQ(reader.request().target(), "/1");

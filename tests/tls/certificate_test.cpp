@@ -20,7 +20,7 @@ using std::chrono::system_clock;
 std::string error_of(const std::string& cert, const std::string& key) {
   const auto& c = TestCerts::get();
   try {
-    check_certificate_pair(c.path(cert), c.path(key), system_clock::now());
+    (void)CertificatePair::load(c.path(cert), c.path(key), system_clock::now());
   } catch (const TlsError& e) {
     return e.what();
   }
@@ -30,7 +30,7 @@ std::string error_of(const std::string& cert, const std::string& key) {
 TEST(CertificateTest, AMatchingPairIsReadWithItsNamesAndDates) {
   const auto& c = TestCerts::get();
   const auto info =
-      check_certificate_pair(c.path("server.pem"), c.path("server.key"), system_clock::now());
+      CertificatePair::load(c.path("server.pem"), c.path("server.key"), system_clock::now()).info();
   EXPECT_EQ(info.subject, "CN=server");
   EXPECT_NE(std::find(info.names.begin(), info.names.end(), "a.test"), info.names.end());
   EXPECT_NE(std::find(info.names.begin(), info.names.end(), "localhost"), info.names.end());
@@ -60,8 +60,8 @@ TEST(CertificateTest, AKeyFileIsNotACertificate) {
 
 TEST(CertificateTest, NotValidYetIsRefused) {
   const auto& c = TestCerts::get();
-  EXPECT_THROW(check_certificate_pair(c.path("expired.pem"), c.path("expired.key"),
-                                      system_clock::from_time_t(1'500'000'000)),
+  EXPECT_THROW((void)CertificatePair::load(c.path("expired.pem"), c.path("expired.key"),
+                                           system_clock::from_time_t(1'500'000'000)),
                TlsError);
 }
 

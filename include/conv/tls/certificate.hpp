@@ -52,10 +52,6 @@ class CertificatePair {
   CertificateInfo info_;
 };
 
-// CertificatePair::load's checks, for a caller that needs only what they find.
-CertificateInfo check_certificate_pair(const std::string& cert_file, const std::string& key_file,
-                                       std::chrono::system_clock::time_point now);
-
 // "2027-12-01T23:30:43Z".
 std::string utc_text(std::chrono::system_clock::time_point t);
 

@@ -1,8 +1,21 @@
 #include "conv/http/deadline_timer.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace conv::http {
+
+DeadlineTimer::DeadlineTimer(const boost::asio::any_io_executor& executor,
+                             Clock::duration max_sleep)
+    : timer_(native_executor(executor)), max_sleep_(max_sleep) {
+  if (const auto* strand = executor.target<Strand>()) strand_ = std::make_unique<Strand>(*strand);
+}
+
+DeadlineTimer::Native DeadlineTimer::native_executor(const boost::asio::any_io_executor& executor) {
+  if (const auto* strand = executor.target<Strand>()) return strand->get_inner_executor();
+  if (const auto* native = executor.target<Native>()) return *native;
+  throw std::invalid_argument("DeadlineTimer: not an io_context's executor or a strand of one");
+}
 
 void DeadlineTimer::cancel() {
   deadline_ = Clock::time_point::max();

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <memory>
+#include <stdexcept>
 
 namespace conv::http {
 namespace {
@@ -13,20 +16,25 @@ using std::chrono::milliseconds;
 
 // What owns a timer: a connection or an exchange, held by a shared_ptr.
 struct Owner : std::enable_shared_from_this<Owner> {
-  Owner(boost::asio::io_context& io, Clock::duration max_sleep)
-      : timer(io.get_executor(), max_sleep) {}
+  Owner(const boost::asio::any_io_executor& executor, Clock::duration max_sleep)
+      : executor(executor), timer(executor, max_sleep) {}
   void on_deadline() {
     ++fired;
     fired_at = Clock::now();
+    using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+    const auto* strand = executor.target<Strand>();
+    on_strand = strand != nullptr && strand->running_in_this_thread();
   }
+  boost::asio::any_io_executor executor;
   DeadlineTimer timer;
   int fired = 0;
   Clock::time_point fired_at;
+  bool on_strand = false;
 };
 
 struct DeadlineTimerTest : ::testing::Test {
   std::shared_ptr<Owner> make(Clock::duration max_sleep = DeadlineTimer::kNoMaxSleep) {
-    return std::make_shared<Owner>(io, max_sleep);
+    return std::make_shared<Owner>(io.get_executor(), max_sleep);
   }
   boost::asio::io_context io;
 };
@@ -121,6 +129,22 @@ TEST_F(DeadlineTimerTest, ArmsAgainAfterExpiring) {
   io.run();
   EXPECT_EQ(owner->fired, 2);
   EXPECT_GE(owner->fired_at, second);
+}
+
+// IoModel::shared: a connection runs on a strand of the one io_context, and its deadline must
+// fire on that strand, never beside the connection's other handlers on another thread.
+TEST_F(DeadlineTimerTest, AnOwnerOnAStrandIsToldOnTheStrand) {
+  auto owner = std::make_shared<Owner>(boost::asio::make_strand(io), DeadlineTimer::kNoMaxSleep);
+  owner->timer.set(Clock::now() + milliseconds(5), *owner);
+  io.run();
+  EXPECT_EQ(owner->fired, 1);
+  EXPECT_TRUE(owner->on_strand);
+}
+
+TEST_F(DeadlineTimerTest, RefusesAnExecutorThatIsNotAnIoContextsOrAStrandOfOne) {
+  boost::asio::thread_pool pool(1);
+  EXPECT_THROW(DeadlineTimer(pool.get_executor()), std::invalid_argument);
+  pool.join();
 }
 
 }  // namespace

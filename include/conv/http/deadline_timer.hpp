@@ -1,7 +1,10 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -18,14 +21,20 @@ namespace conv::http {
 // The owner, an object held by a shared_ptr with `shared_from_this()` and `on_deadline()`,
 // is kept alive by the pending wait and told when its deadline passes. Not thread-safe: use
 // it on the owner's executor.
+//
+// The owner's executor is an io_context's, or a strand of one (IoModel::shared). The timer
+// holds the io_context's own executor type rather than an any_io_executor: 48 bytes less in
+// the timer and in its pending wait, which every idle connection holds; a strand's waits are
+// bound to the strand.
 class DeadlineTimer {
  public:
   using Clock = std::chrono::steady_clock;
   static constexpr Clock::duration kNoMaxSleep = Clock::duration::max();
 
+  // `executor`: an io_context's executor or a strand of one; anything else throws
+  // std::invalid_argument.
   explicit DeadlineTimer(const boost::asio::any_io_executor& executor,
-                         Clock::duration max_sleep = kNoMaxSleep)
-      : timer_(executor), max_sleep_(max_sleep) {}
+                         Clock::duration max_sleep = kNoMaxSleep);
 
   template <typename Owner>
   void set(Clock::time_point deadline, Owner& owner) {
@@ -54,19 +63,23 @@ class DeadlineTimer {
     const std::uint64_t generation = begin_wait(at);
     // The owner's own type even when shared_from_this() gives a base's pointer.
     auto self = std::static_pointer_cast<Owner>(owner.shared_from_this());
-    timer_.async_wait(
-        [this, self = std::move(self), generation](const boost::system::error_code& ec) {
-          switch (on_fire(ec, generation, Clock::now())) {
-            case Fired::early:
-              schedule(*self, Clock::now());
-              return;
-            case Fired::expired:
-              self->on_deadline();
-              return;
-            default:
-              return;
-          }
-        });
+    auto fired = [this, self = std::move(self), generation](const boost::system::error_code& ec) {
+      switch (on_fire(ec, generation, Clock::now())) {
+        case Fired::early:
+          schedule(*self, Clock::now());
+          return;
+        case Fired::expired:
+          self->on_deadline();
+          return;
+        default:
+          return;
+      }
+    };
+    if (strand_) {
+      timer_.async_wait(boost::asio::bind_executor(*strand_, std::move(fired)));
+    } else {
+      timer_.async_wait(std::move(fired));
+    }
   }
 
   Clock::time_point next_expiry(Clock::time_point now) const;
@@ -74,7 +87,12 @@ class DeadlineTimer {
   Fired on_fire(const boost::system::error_code& ec, std::uint64_t generation,
                 Clock::time_point now);
 
-  boost::asio::steady_timer timer_;
+  using Native = boost::asio::io_context::executor_type;
+  using Strand = boost::asio::strand<Native>;
+  static Native native_executor(const boost::asio::any_io_executor& executor);
+
+  boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Native> timer_;
+  std::unique_ptr<Strand> strand_;  // set when the owner runs on a strand
   Clock::duration max_sleep_;
   Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point expiry_ = Clock::time_point::max();

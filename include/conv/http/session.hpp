@@ -27,8 +27,7 @@ class BasicSession final : public SessionStream<Stream> {
   // SessionStream<Stream> is a dependent base: what this class uses of it and of SessionCore
   // must be named.
   using Base = SessionStream<Stream>;
-  using Base::begin_lingering_close, Base::close, Base::executor_, Base::set_deadline,
-      Base::stream_;
+  using Base::begin_lingering_close, Base::close, Base::set_deadline, Base::stream_;
   using SessionCore::begin_body, SessionCore::call_handler, SessionCore::client_keep_alive,
       SessionCore::fail, SessionCore::frame_response, SessionCore::log_and_count,
       SessionCore::log_response, SessionCore::new_request, SessionCore::register_connection;

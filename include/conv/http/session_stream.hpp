@@ -19,7 +19,10 @@ template <typename Stream>
 class SessionStream : public SessionCore {
  public:
   void drain() override;
-  boost::asio::any_io_executor executor() const override { return executor_; }
+  // The socket's (no copy of its own: every connection would hold 56 bytes more).
+  boost::asio::any_io_executor executor() const override {
+    return const_cast<Stream&>(stream_).get_executor();
+  }
 
  protected:
   SessionStream(Stream stream, ServerShared& shared, ConnectionRegistry& registry);
@@ -32,7 +35,6 @@ class SessionStream : public SessionCore {
   void close();
 
   Stream stream_;
-  boost::asio::any_io_executor executor_;
 
  private:
   friend class conv::http::DeadlineTimer;  // calls on_deadline()

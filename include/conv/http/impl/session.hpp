@@ -251,11 +251,11 @@ template <typename Stream>
 void BasicSession<Stream>::read_body(boost::asio::mutable_buffer into, ReadHandler handler) {
   namespace net = boost::asio;
   if (into.size() == 0) {  // would read without ever delivering a byte
-    net::post(executor_, [h = std::move(handler)] { h(net::error::invalid_argument, 0); });
+    net::post(this->executor(), [h = std::move(handler)] { h(net::error::invalid_argument, 0); });
     return;
   }
   if (phase_ == Phase::closed) {
-    net::post(executor_, [h = std::move(handler)] { h(net::error::operation_aborted, 0); });
+    net::post(this->executor(), [h = std::move(handler)] { h(net::error::operation_aborted, 0); });
     return;
   }
   pending_read_ = into;
@@ -296,7 +296,8 @@ bool BasicSession<Stream>::deliver_streamed_body() {
   if (!ec && got == 0 && !reader_.done()) return false;
   if (ec == boost::beast::http::error::body_limit) ec = boost::asio::error::message_size;
   set_deadline(Clock::time_point::max());
-  boost::asio::post(executor_, [h = std::move(pending_read_handler_), ec, got] { h(ec, got); });
+  boost::asio::post(this->executor(),
+                    [h = std::move(pending_read_handler_), ec, got] { h(ec, got); });
   pending_read_handler_ = nullptr;
   return true;
 }
@@ -323,7 +324,7 @@ void BasicSession<Stream>::on_streamed_read(boost::system::error_code ec, std::s
 template <typename Stream>
 void BasicSession<Stream>::write(boost::asio::const_buffer data, WriteHandler handler) {
   if (phase_ == Phase::closed) {
-    boost::asio::post(executor_,
+    boost::asio::post(this->executor(),
                       [h = std::move(handler)] { h(boost::asio::error::operation_aborted); });
     return;
   }

@@ -17,8 +17,7 @@ SessionStream<Stream>::SessionStream(Stream stream, ServerShared& shared,
                                      ConnectionRegistry& registry)
     : SessionCore(shared, registry, tcp_socket(stream)),
       stream_(std::move(stream)),
-      executor_(stream_.get_executor()),
-      timer_(executor_, shared.timer_tick) {}
+      timer_(stream_.get_executor(), shared.timer_tick) {}
 
 template <typename Stream>
 void SessionStream<Stream>::drain() {
@@ -108,7 +107,7 @@ void SessionStream<Stream>::close() {
   // A handler may still hold the responder; its answer will find the connection closed.
   phase_ = Phase::closed;
   if (pending_read_handler_ && !socket_read_active_) {
-    boost::asio::post(executor_, [h = std::move(pending_read_handler_)] {
+    boost::asio::post(executor(), [h = std::move(pending_read_handler_)] {
       h(boost::asio::error::operation_aborted, 0);
     });
     pending_read_handler_ = nullptr;

@@ -91,10 +91,7 @@ void free_memory(T& container) {
 void SessionCore::new_request() {
   reader_.reset();
   body_.clear();
-  free_memory(response_.content_type);
-  free_memory(response_.body);
-  free_memory(response_.headers);
-  free_memory(response_.log_extra);
+  free_memory(logged_.extra);
   streamed_ = false;
   body_timed_out_ = false;
   phase_ = Phase::idle;
@@ -151,14 +148,14 @@ bool SessionCore::body_complete() const {
 bool SessionCore::frame_response(Response&& response) {
   if (phase_ != Phase::handling) return false;
   phase_ = Phase::writing;
-  response_ = std::move(response);
   const bool parsed = reader_.header_done();
   const unsigned version = parsed ? reader_.parser().get().version() : 11;
   // A request whose body was not read to its end leaves the connection unusable.
-  keep_alive_ = client_keep_alive() && reader_.done() && !response_.close;
+  keep_alive_ = client_keep_alive() && reader_.done() && !response.close;
   out_.clear();
-  serialize_response(out_, response_, shared_.identity, version, keep_alive_, head_only_,
+  serialize_response(out_, response, shared_.identity, version, keep_alive_, head_only_,
                      connection_headers_);
+  logged_ = {response.status, response.body.size(), response.route, std::move(response.log_extra)};
   return true;
 }
 

@@ -86,8 +86,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore>, public Res
   // twice); else the response is framed into out_.
   bool frame_response(Response&& response);
   void log_response() {
-    log_and_count(response_.status, head_only_ ? 0 : response_.body.size(), response_.route,
-                  response_.log_extra);
+    log_and_count(logged_.status, head_only_ ? 0 : logged_.body_bytes, logged_.route,
+                  logged_.extra);
   }
   void log_and_count(unsigned status, std::size_t body_bytes, std::uint16_t route,
                      std::string_view log_extra);
@@ -117,7 +117,15 @@ class SessionCore : public std::enable_shared_from_this<SessionCore>, public Res
   ConnectionRegistry& registry_;
   ConnectionRegistry::Handle registry_handle_;
   bool in_flight_ = false;  // counted in the in-flight gauge
-  Response response_;       // kept for the access log until the write completes
+  // What the access log needs of the response being written, kept until the write completes
+  // (its head and body are in out_; 56 bytes where the whole Response took 136).
+  struct Logged {
+    unsigned status = 0;
+    std::size_t body_bytes = 0;
+    std::uint16_t route = 0;
+    std::string extra;
+  };
+  Logged logged_;
   std::string remote_addr_;
   boost::asio::ip::tcp::endpoint remote_;
 };

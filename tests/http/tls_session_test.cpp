@@ -312,6 +312,23 @@ TEST_F(TlsSessionTest, RecordsArrivingAByteAtATimeAreAnsweredOnAKeptAliveConnect
   ::close(fd);
 }
 
+// Requests that arrive together are read without waiting for the socket (read_idle_tls reads
+// synchronously, and from inside such a read asynchronously, so that a client streaming line
+// ends cannot recurse without bound): 2 MiB of line ends, then two pipelined requests, are
+// answered twice, in order.
+TEST_F(TlsSessionTest, LineEndsAndPipelinedRequestsInOneWriteAreAllAnswered) {
+  start();
+  auto o = trusting();
+  o.request = std::string(2 << 20, '\n') + "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n" +
+              "\r\nGET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+  const auto r = tls_exchange(port_, o);
+  ASSERT_TRUE(r.handshake_ok) << r.error;
+  const auto first = r.response.find("\r\n\r\nsecure");
+  ASSERT_NE(first, std::string::npos) << r.response;
+  EXPECT_NE(r.response.find("\r\n\r\nsecure", first + 1), std::string::npos) << r.response;
+  EXPECT_TRUE(r.response.starts_with("HTTP/1.1 200 OK")) << r.response.substr(0, 200);
+}
+
 // Reloading certificates while clients connect fails no handshake and drops no connection,
 // and new connections get the new certificate.
 TEST_F(TlsSessionTest, ReloadUnderLoadFailsNothing) {

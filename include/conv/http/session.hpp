@@ -60,6 +60,7 @@ class BasicSession final : public SessionStream<Stream> {
   void do_read();
   void read_stream();
   void read_idle_tls();
+  void on_idle_read(boost::system::error_code ec, std::size_t n);
   void on_read(boost::system::error_code ec, std::size_t n);
   bool parse();  // true once a request is dispatched or failed
   bool parse_buffered_body();
@@ -70,6 +71,8 @@ class BasicSession final : public SessionStream<Stream> {
   void continue_streamed_read();
   bool deliver_streamed_body();
   void on_streamed_read(boost::system::error_code ec, std::size_t n);
+
+  bool reading_synchronously_ = false;  // read_idle_tls: inside a synchronous read's handling
 };
 
 extern template class SessionStream<PlainStream>;

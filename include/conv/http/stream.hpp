@@ -81,6 +81,24 @@ class TlsStream {
     start_read(first_buffer(buffers), true, std::forward<Handler>(handler));
   }
 
+  // One read now, without waiting and without a completion handler: what one SSL_read_ex
+  // gives, in n and ec (error::would_block when OpenSSL needs more of the socket than has
+  // arrived). False when it must write first: the caller then takes async_try_read_some. A
+  // session that reads synchronously saves the posted completion, and with it a turn of the
+  // event loop (an epoll_wait) per request.
+  template <typename Buffers>
+  bool try_read_some(const Buffers& buffers, std::size_t& n, boost::system::error_code& ec) {
+    n = 0;
+    ec = {};
+    if (!socket_.is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return true;
+    }
+    const Want want = read_once(first_buffer(buffers), n, ec);
+    if (want == Want::read) ec = boost::asio::error::would_block;
+    return want != Want::write;
+  }
+
   // Handler: void(error_code). After a read that would block: completes when the socket is
   // readable. (Not SSL_has_pending(): with read-ahead it is true for a partial record too,
   // which needs the socket all the same.) Not while a read is outstanding.
@@ -175,16 +193,19 @@ class TlsStream {
   void start_read(boost::asio::mutable_buffer b, bool would_block, Handler&& handler) {
     drive(
         [this, b, would_block](std::size_t& n, boost::system::error_code& ec) {
-          if (b.size() == 0) return Want::done;
-          ERR_clear_error();
-          const int r = SSL_read_ex(ssl_.get(), b.data(), b.size(), &n);
-          if (r == 1) return Want::done;
-          const Want want = failure(r, ec);
+          const Want want = read_once(b, n, ec);
           if (want != Want::read || !would_block) return want;
           ec = boost::asio::error::would_block;
           return Want::done;
         },
         std::forward<Handler>(handler), true);
+  }
+
+  Want read_once(boost::asio::mutable_buffer b, std::size_t& n, boost::system::error_code& ec) {
+    if (b.size() == 0) return Want::done;
+    ERR_clear_error();
+    const int r = SSL_read_ex(ssl_.get(), b.data(), b.size(), &n);
+    return r == 1 ? Want::done : failure(r, ec);
   }
 
   template <typename Buffers>

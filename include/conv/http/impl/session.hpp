@@ -95,25 +95,45 @@ void BasicSession<Stream>::read_stream() {
 // a read that finds nothing yet frees the session's buffer and waits for the client's next
 // bytes before it takes one again. (A 16 KiB buffer recycled from the handshake's is resident
 // in full, where a plain connection's fresh one has touched only its first pages.)
+//
+// The read is synchronous (no completion posted, so no turn of the event loop) unless this is
+// already inside one: a client sending nothing but line ends would otherwise recurse here.
 template <typename Stream>
 void BasicSession<Stream>::read_idle_tls() {
   if constexpr (kIsTls<Stream>) {
-    stream_.async_try_read_some(
-        reader_.prepare(), [self = self()](boost::system::error_code ec, std::size_t n) {
-          if (ec != boost::asio::error::would_block) {
-            self->on_read(ec, n);
-            return;
-          }
-          if (self->phase_ != Phase::idle) return;  // closed meanwhile (a timeout, a drain)
-          self->reader_.release();
-          self->stream_.async_wait_readable([self](boost::system::error_code wait_ec) {
-            if (wait_ec) {
-              self->on_read(wait_ec, 0);
-            } else if (self->phase_ == Phase::idle) {
-              self->read_stream();
-            }
-          });
-        });
+    if (!reading_synchronously_) {
+      boost::system::error_code ec;
+      std::size_t n = 0;
+      if (stream_.try_read_some(reader_.prepare(), n, ec)) {
+        reading_synchronously_ = true;
+        on_idle_read(ec, n);
+        reading_synchronously_ = false;
+        return;
+      }
+    }
+    stream_.async_try_read_some(reader_.prepare(),
+                                [self = self()](boost::system::error_code ec, std::size_t n) {
+                                  self->on_idle_read(ec, n);
+                                });
+  }
+}
+
+template <typename Stream>
+void BasicSession<Stream>::on_idle_read(boost::system::error_code ec, std::size_t n) {
+  if constexpr (kIsTls<Stream>) {
+    if (ec != boost::asio::error::would_block) {
+      on_read(ec, n);
+      return;
+    }
+    if (phase_ != Phase::idle) return;  // closed meanwhile (a timeout, a drain)
+    reader_.release();
+    stream_.async_wait_readable([self = self()](boost::system::error_code wait_ec) {
+      if (wait_ec) {
+        self->on_read(wait_ec, 0);
+      } else if (self->phase_ == Phase::idle) {
+        self->read_stream();
+      }
+    });
   }
 }
 

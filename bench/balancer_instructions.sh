@@ -19,14 +19,8 @@ N2=${N2:-2000}
 BINARIES=("$@")
 ((${#BINARIES[@]})) || BINARIES=("$here/../build/conv")
 
-conv=${BINARIES[0]}
-c1=$(free_port) c2=$(free_port)
-for p in "$c1" "$c2"; do
-  "$conv" converter --host 127.0.0.1 --port "$p" --threads 1 --access-log off 2>/dev/null &
-  BENCH_PIDS+=("$!")
-done
-wait_http "http://127.0.0.1:$c1/healthz"
-wait_http "http://127.0.0.1:$c2/healthz"
+start_converters "${BINARIES[0]}" 2
+c1=${UPSTREAMS[0]} c2=${UPSTREAMS[1]}
 
 urls() {  # urls PORT N: a curl config of N GETs
   local i

@@ -101,3 +101,51 @@ to_ms() {
     else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
     else print v }'
 }
+
+# start_converters BINARY N: N `BINARY converter`s on free loopback ports, 1 thread each, plain
+# HTTP, no access log; waits until they answer. Their ports are in UPSTREAMS.
+UPSTREAMS=()
+start_converters() {
+  local bin=$1 n=$2 i p
+  for ((i = 1; i <= n; i++)); do
+    p=$(free_port)
+    "$bin" converter --host 127.0.0.1 --port "$p" --threads 1 --access-log off --name "up$i" \
+      --max-connections 20000 2>"$BENCH_DIR/up$i.err" &
+    BENCH_PIDS+=("$!")
+    UPSTREAMS+=("$p")
+  done
+  for p in "${UPSTREAMS[@]}"; do wait_http "http://127.0.0.1:$p/healthz"; done
+}
+
+# The TLS settings every contender of the TLS benchmarks gets: Mozilla's intermediate profile
+# (as conv's default, include/conv/tls/server_options.hpp), TLS 1.2 and 1.3.
+TLS_CIPHERS=ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384
+TLS_CIPHERS+=:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305
+TLS_CIPHERS+=:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305
+TLS_SUITES=TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256
+TLS_GROUPS=X25519:P-256:P-384
+
+# make_certs: certificates made now in $CERTS, from one CA (ca.pem): server.pem (ECDSA P-256)
+# and rsa.pem (RSA-2048), each with its key (.key) and both in one file (.both.pem, HAProxy's).
+make_certs() {
+  local k
+  CERTS=$BENCH_DIR/certs
+  bash "$(dirname "${BASH_SOURCE[0]}")/../tests/support/make_test_certs.sh" "$CERTS" >/dev/null
+  for k in server rsa; do cat "$CERTS/$k.pem" "$CERTS/$k.key" >"$CERTS/$k.both.pem"; done
+}
+
+# nginx_tls_lines CERT: the ssl_* directives of a server block, with $CERTS/CERT.{pem,key}.
+nginx_tls_lines() {
+  echo "  ssl_certificate $CERTS/$1.pem; ssl_certificate_key $CERTS/$1.key;"
+  echo "  ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers $TLS_CIPHERS; ssl_prefer_server_ciphers off;"
+  echo "  ssl_conf_command Ciphersuites $TLS_SUITES; ssl_ecdh_curve $TLS_GROUPS;"
+  echo "  ssl_session_cache shared:SSL:10m; ssl_session_tickets on;"
+}
+
+# haproxy_tls_globals: the ssl-default-bind-* lines of a global section.
+haproxy_tls_globals() {
+  echo "  ssl-default-bind-ciphers $TLS_CIPHERS"
+  echo "  ssl-default-bind-ciphersuites $TLS_SUITES"
+  echo "  ssl-default-bind-curves $TLS_GROUPS"
+  echo "  ssl-default-bind-options ssl-min-ver TLSv1.2"
+}

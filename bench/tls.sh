@@ -50,12 +50,6 @@ CONNECTIONS=50
 WRK_THREADS=2
 URL_PATH=/convertepradolareuro/15.0
 BODY='{"conversao":{"dolar":2.9411764705882355,"euro":2.678571428571429,"real":15.0}}'
-# Mozilla's intermediate profile (as conv's default, include/conv/tls/server_options.hpp).
-CIPHERS=ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384
-CIPHERS+=:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305
-CIPHERS+=:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305
-SUITES=TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256
-GROUPS_LIST=X25519:P-256:P-384
 CLK_TCK=$(getconf CLK_TCK)
 
 bench_install nginx haproxy wrk curl python3 openssl
@@ -63,10 +57,7 @@ bench_install nginx haproxy wrk curl python3 openssl
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 (($(ulimit -n) > IDLE_CONNS + 1000)) || { echo "ulimit -n $(ulimit -n): too low for $IDLE_CONNS" >&2; exit 1; }
 
-# The certificates, made now: server.pem (ECDSA P-256) and rsa.pem (RSA-2048), from one CA.
-CERTS=$BENCH_DIR/certs
-bash "$here/../tests/support/make_test_certs.sh" "$CERTS"
-for k in server rsa; do cat "$CERTS/$k.pem" "$CERTS/$k.key" >"$CERTS/$k.both.pem"; done
+make_certs
 export CURL_CA_BUNDLE=$CERTS/ca.pem  # wait_http's curl trusts the test CA
 
 # stop PID: TERM, wait, and forget it (bench_cleanup stops what is still running on exit).
@@ -86,15 +77,7 @@ reap() {
 }
 
 # The two upstreams every contender shares: conv converters, 1 thread each, plain HTTP.
-UPSTREAMS=()
-for i in 1 2; do
-  p=$(free_port)
-  "$CONV" converter --host 127.0.0.1 --port "$p" --threads 1 --access-log off --name "up$i" \
-    --max-connections 20000 2>"$BENCH_DIR/up$i.err" &
-  BENCH_PIDS+=("$!")
-  UPSTREAMS+=("$p")
-done
-for p in "${UPSTREAMS[@]}"; do wait_http "http://127.0.0.1:$p$URL_PATH"; done
+start_converters "$CONV" 2
 
 # start_CONTENDER CERT PORT: starts it in front of the upstreams with CERT (server or rsa),
 # sets PID. Each answers over TLS on PORT, keeps idle connections 300 s and allows 9,000 (HAProxy
@@ -130,10 +113,7 @@ start_nginx() {
     for p in "${UPSTREAMS[@]}"; do echo "  server 127.0.0.1:$p;"; done
     echo "  keepalive 128; keepalive_requests 1000000000; }"
     echo "server { listen 127.0.0.1:$port ssl;"
-    echo "  ssl_certificate $CERTS/$cert.pem; ssl_certificate_key $CERTS/$cert.key;"
-    echo "  ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers $CIPHERS; ssl_prefer_server_ciphers off;"
-    echo "  ssl_conf_command Ciphersuites $SUITES; ssl_ecdh_curve $GROUPS_LIST;"
-    echo "  ssl_session_cache shared:SSL:10m; ssl_session_tickets on;"
+    nginx_tls_lines "$cert"
     echo "  location / { proxy_pass http://backend;"
     echo "    proxy_http_version 1.1; proxy_set_header Connection \"\"; } } }"
   } >"$dir/nginx.conf"
@@ -148,10 +128,7 @@ start_haproxy() {
     echo "global"
     echo "  nbthread 1"
     echo "  maxconn 9000"
-    echo "  ssl-default-bind-ciphers $CIPHERS"
-    echo "  ssl-default-bind-ciphersuites $SUITES"
-    echo "  ssl-default-bind-curves $GROUPS_LIST"
-    echo "  ssl-default-bind-options ssl-min-ver TLSv1.2"
+    haproxy_tls_globals
     echo "defaults"
     echo "  mode http"
     echo "  timeout connect 1s"

@@ -23,32 +23,18 @@ KEYS=${KEYS:-ecdsa rsa}
 PEERS=${PEERS-nginx haproxy}
 BINARIES=("$@")
 ((${#BINARIES[@]})) || BINARIES=("$here/../build/conv")
-SUITES=TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256
-GROUPS_LIST=X25519:P-256:P-384
-CIPHERS=ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384
-CIPHERS+=:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305
+make_certs
+start_converters "${BINARIES[0]}" 2
+c1=${UPSTREAMS[0]} c2=${UPSTREAMS[1]}
 
-CERTS=$BENCH_DIR/certs
-mkdir -p "$CERTS"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-  -keyout "$CERTS/ecdsa.key" -out "$CERTS/ecdsa.pem" 2>/dev/null
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-  -keyout "$CERTS/rsa.key" -out "$CERTS/rsa.pem" 2>/dev/null
-for k in ecdsa rsa; do cat "$CERTS/$k.pem" "$CERTS/$k.key" >"$CERTS/$k.both.pem"; done
-
-conv=${BINARIES[0]}
-c1=$(free_port) c2=$(free_port)
-for p in "$c1" "$c2"; do
-  "$conv" converter --host 127.0.0.1 --port "$p" --threads 1 --access-log off 2>/dev/null &
-  BENCH_PIDS+=("$!")
-done
-wait_http "http://127.0.0.1:$c1/healthz"
-wait_http "http://127.0.0.1:$c2/healthz"
+# cert KEY: the certificate's name in $CERTS for a KEYS word.
+cert() { if [[ $1 == ecdsa ]]; then echo server; else echo "$1"; fi; }
 
 # start_* KEY PORT: the contender's command line, run under callgrind by measure().
 cmd_conv() {
   echo "$BIN balancer --host 127.0.0.1 --port $2 --threads 1 --access-log off --admin off" \
-    "-u 127.0.0.1:$c1 -u 127.0.0.1:$c2 --tls-cert $CERTS/$1.pem --tls-key $CERTS/$1.key"
+    "-u 127.0.0.1:$c1 -u 127.0.0.1:$c2 --tls-cert $CERTS/$(cert "$1").pem" \
+    "--tls-key $CERTS/$(cert "$1").key"
 }
 cmd_nginx() {
   local dir=$BENCH_DIR/nginx t
@@ -60,10 +46,7 @@ cmd_nginx() {
     for t in client_body proxy fastcgi uwsgi scgi; do echo "${t}_temp_path $dir;"; done
     echo "upstream backend { server 127.0.0.1:$c1; server 127.0.0.1:$c2; keepalive 128; }"
     echo "server { listen 127.0.0.1:$2 ssl;"
-    echo "  ssl_certificate $CERTS/$1.pem; ssl_certificate_key $CERTS/$1.key;"
-    echo "  ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers $CIPHERS; ssl_prefer_server_ciphers off;"
-    echo "  ssl_conf_command Ciphersuites $SUITES; ssl_ecdh_curve $GROUPS_LIST;"
-    echo "  ssl_session_cache shared:SSL:10m; ssl_session_tickets on;"
+    nginx_tls_lines "$(cert "$1")"
     echo "  location / { proxy_pass http://backend; proxy_http_version 1.1;"
     echo "    proxy_set_header Connection \"\"; } } }"
   } >"$dir/nginx.conf"
@@ -73,17 +56,14 @@ cmd_haproxy() {
   {
     echo "global"
     echo "  nbthread 1"
-    echo "  ssl-default-bind-ciphers $CIPHERS"
-    echo "  ssl-default-bind-ciphersuites $SUITES"
-    echo "  ssl-default-bind-curves $GROUPS_LIST"
-    echo "  ssl-default-bind-options ssl-min-ver TLSv1.2"
+    haproxy_tls_globals
     echo "defaults"
     echo "  mode http"
     echo "  timeout connect 1s"
     echo "  timeout client 30s"
     echo "  timeout server 30s"
     echo "frontend fe"
-    echo "  bind 127.0.0.1:$2 ssl crt $CERTS/$1.both.pem alpn http/1.1"
+    echo "  bind 127.0.0.1:$2 ssl crt $CERTS/$(cert "$1").both.pem alpn http/1.1"
     echo "  default_backend be"
     echo "backend be"
     echo "  balance roundrobin"

@@ -13,12 +13,17 @@
 # counted. KEYS="ecdsa rsa" (the default) names the certificates: ECDSA P-256 and RSA-2048.
 # The signature dominates (RSA-2048: about 8 of 9 million instructions): compare the
 # difference, which is the servers' own work.
+#
+# KEEPALIVE=1 counts instead per request on one kept-alive TLS connection (N requests; the
+# row tls.sh loads with wrk): the record layer's work and the proxy's own.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
 source "$here/lib.sh"
 bench_install valgrind curl openssl nginx haproxy
 
 N=${N:-200}
+KEEPALIVE=${KEEPALIVE:-0}
+if ((KEEPALIVE)); then CURL_ARGS=(); else CURL_ARGS=(--no-sessionid -H "Connection: close"); fi
 KEYS=${KEYS:-ecdsa rsa}
 PEERS=${PEERS-nginx haproxy}
 BINARIES=("$@")
@@ -78,7 +83,8 @@ total_ir() {  # total_ir FILE: the "totals:" line of a callgrind dump
   awk '/^totals:/ {print $2}' "$1"
 }
 
-# measure NAME KEY: prints the contender's instructions per new connection.
+# measure NAME KEY: prints the contender's instructions per new connection (per request with
+# KEEPALIVE=1).
 measure() {
   local name=$1 key=$2 port pid i url cmd first second
   port=$(free_port)
@@ -96,7 +102,7 @@ measure() {
   callgrind_control --dump=warm "$pid" >/dev/null 2>&1
   for ((i = 1; i <= N; i++)); do printf 'url = "%s"\noutput = "/dev/null"\n' "$url"; done \
     >"$BENCH_DIR/urls"
-  curl -sk --http1.1 --no-sessionid -H "Connection: close" --config "$BENCH_DIR/urls" \
+  curl -sk --http1.1 "${CURL_ARGS[@]}" --config "$BENCH_DIR/urls" \
     -w '%{http_code}\n' >"$BENCH_DIR/codes"
   callgrind_control --dump=measured "$pid" >/dev/null 2>&1
   kill -TERM "$pid"
@@ -113,7 +119,7 @@ measure() {
 contenders=()
 for bin in "${BINARIES[@]}"; do contenders+=("conv:$bin"); done
 for peer in $PEERS; do contenders+=("$peer"); done
-printf '%-6s %-50s %14s\n' "key" "contender" "Ir/connection"
+printf '%-6s %-50s %14s\n' "key" "contender" "Ir/$( ((KEEPALIVE)) && echo request || echo connection)"
 for key in $KEYS; do
   for c in "${contenders[@]}"; do
     BIN=${c#conv:}

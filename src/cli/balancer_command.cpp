@@ -53,6 +53,9 @@ std::optional<std::string> BalancerCommand::apply_flags(balancer::BalancerConfig
       u.address = *hp;
       config.upstreams.push_back(u);
     }
+    if (const auto r = balancer::repeated_upstream(config.upstreams)) {
+      return "--upstream '" + upstreams_[r->first] + "' is given twice";
+    }
   }
   if (auto error = tls_flags_.apply(config.tls)) return error;
   if (!admin_token_file_.empty()) config.admin_token_file = admin_token_file_;

@@ -1,7 +1,6 @@
 #include "conv/converter/rates.hpp"
 
 #include <algorithm>
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -9,6 +8,7 @@
 #include <sstream>
 
 #include "conv/converter/currency.hpp"
+#include "conv/util/json_text.hpp"
 
 namespace conv::converter {
 
@@ -69,6 +69,18 @@ std::string_view require_string(const json::object& obj, std::string_view key) {
   return v->get_string();
 }
 
+// The file's JSON (comments and trailing commas allowed); a syntax error or a duplicate key is
+// a RatesError "<origin>LINE:COLUMN: what".
+json::value rates_document(std::string_view text, const std::string& origin) {
+  try {
+    return util::parse_json_text(text);
+  } catch (const util::JsonTextError& e) {
+    throw RatesError(origin + e.what());
+  }
+}
+
+RateTable apply_rates(const json::value& root);
+
 }  // namespace
 
 const Decimal* RateTable::quote(std::string_view code) const {
@@ -77,9 +89,12 @@ const Decimal* RateTable::quote(std::string_view code) const {
 }
 
 RateTable parse_rates(std::string_view text) {
-  boost::system::error_code ec;
-  json::value root = json::parse(text, ec);
-  if (ec) throw RatesError("not valid JSON: " + ec.message());
+  return apply_rates(rates_document(text, ""));
+}
+
+namespace {
+
+RateTable apply_rates(const json::value& root) {
   if (!root.is_object()) throw RatesError("expected a JSON object at the top level");
   const json::object& obj = root.get_object();
 
@@ -131,13 +146,16 @@ RateTable parse_rates(std::string_view text) {
   return t;
 }
 
+}  // namespace
+
 RateTable load_rates_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw RatesError(path + ": cannot open the file");
   std::ostringstream ss;
   ss << in.rdbuf();
+  const json::value root = rates_document(ss.str(), path + ":");  // "rates.json:3:14: ..."
   try {
-    return parse_rates(ss.str());
+    return apply_rates(root);
   } catch (const RatesError& e) {
     throw RatesError(path + ": " + e.what());
   }

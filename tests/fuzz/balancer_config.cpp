@@ -3,7 +3,6 @@
 //  - keeps every range docs/configuration.md and the parser's own messages document (below), and
 //  - reads back the same, field by field, from itself written as a file (config_json.hpp).
 // The defaults docs/configuration.md documents are checked once, before the first input.
-#include <boost/json/parse.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +14,7 @@
 #include "config_json.hpp"
 #include "conv/balancer/model/config.hpp"
 #include "conv/http/host_port.hpp"
+#include "conv/util/json_text.hpp"
 
 using namespace conv::balancer;
 using std::chrono::milliseconds;
@@ -136,9 +136,12 @@ void check_round_trip(const BalancerConfig& c) {
 }
 
 bool lists_upstreams(std::string_view text) {
-  boost::system::error_code ec;
-  const auto v = boost::json::parse(text, ec);
-  return !ec && v.is_object() && v.get_object().contains("upstreams");
+  try {
+    const auto v = conv::util::parse_json_text(text);  // comments allowed, as the parser does
+    return v.is_object() && v.get_object().contains("upstreams");
+  } catch (const conv::util::JsonTextError&) {
+    return false;
+  }
 }
 
 // The defaults docs/configuration.md documents ("Keys, ranges and defaults"; threads and name are

@@ -1,7 +1,6 @@
 #include "conv/balancer/model/config.hpp"
 
 #include <boost/asio/ip/address.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <cctype>
 #include <cmath>
@@ -11,6 +10,7 @@
 #include "conv/balancer/model/config_json.hpp"
 #include "conv/balancer/model/config_schema.hpp"
 #include "conv/balancer/model/tls_config.hpp"
+#include "conv/util/json_text.hpp"
 
 namespace conv::balancer {
 
@@ -259,6 +259,11 @@ void apply_upstreams(const json::value& v, BalancerConfig& c) {
     c.upstreams.push_back(upstream_at(arr[i], "upstreams[" + std::to_string(i) + "]"));
   }
   if (c.upstreams.empty()) fail("upstreams", "at least one upstream is needed");
+  if (const auto r = repeated_upstream(c.upstreams)) {
+    fail("upstreams[" + std::to_string(r->first) + "]",
+         "the same upstream as upstreams[" + std::to_string(r->second) + "] (" +
+             c.upstreams[r->first].address.text() + "); to send it more, give it a weight");
+  }
   std::size_t slots = 0;
   for (const auto& u : c.upstreams) slots += u.resolve_all ? u.max_addresses : 1;
   if (slots > kMaxUpstreams) {
@@ -331,6 +336,23 @@ std::string HashKey::text() const {
   return "client_address";
 }
 
+std::optional<std::pair<std::size_t, std::size_t>> repeated_upstream(
+    const std::vector<UpstreamConfig>& upstreams) {
+  const auto same = [](const http::HostPort& a, const http::HostPort& b) {
+    return a.port == b.port && std::equal(a.host.begin(), a.host.end(), b.host.begin(),
+                                          b.host.end(), [](char x, char y) {
+                                            return std::tolower(static_cast<unsigned char>(x)) ==
+                                                   std::tolower(static_cast<unsigned char>(y));
+                                          });
+  };
+  for (std::size_t i = 1; i < upstreams.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (same(upstreams[i].address, upstreams[j].address)) return std::pair{i, j};
+    }
+  }
+  return std::nullopt;
+}
+
 BalancerConfig default_config() {
   BalancerConfig c;
   c.server.port = 5000;
@@ -338,10 +360,19 @@ BalancerConfig default_config() {
   return c;
 }
 
-BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
-  boost::system::error_code ec;
-  json::value root = json::parse(text, ec);
-  if (ec) throw ConfigError("not valid JSON: " + ec.message());
+namespace {
+
+// The file's JSON (comments and trailing commas allowed); a syntax error or a duplicate key is
+// a ConfigError "<origin>LINE:COLUMN: what".
+json::value config_document(std::string_view text, const std::string& origin) {
+  try {
+    return util::parse_json_text(text);
+  } catch (const util::JsonTextError& e) {
+    throw ConfigError(origin + e.what());
+  }
+}
+
+BalancerConfig apply_config(const json::value& root, BalancerConfig c) {
   if (!root.is_object()) throw ConfigError("expected a JSON object at the top level");
   const auto& o = root.get_object();
   reject_unknown(o, "", config_keys_in(""));
@@ -358,6 +389,12 @@ BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
   if (auto* v = o.if_contains("limits")) apply_section(*v, "limits", c);
   if (auto* v = o.if_contains("tls")) apply_tls(*v, c);
   return c;
+}
+
+}  // namespace
+
+BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
+  return apply_config(config_document(text, ""), std::move(c));
 }
 
 void load_upstream_tls(BalancerConfig& config) {
@@ -377,8 +414,9 @@ BalancerConfig load_config_file(const std::string& path, BalancerConfig base) {
   if (!in) throw ConfigError(path + ": cannot open the file");
   std::ostringstream ss;
   ss << in.rdbuf();
+  const json::value root = config_document(ss.str(), path + ":");  // "conf.json:3:14: ..."
   try {
-    BalancerConfig c = parse_config(ss.str(), std::move(base));
+    BalancerConfig c = apply_config(root, std::move(base));
     load_upstream_tls(c);
     return c;
   } catch (const ConfigError& e) {

@@ -1,6 +1,9 @@
 #include "conv/balancer/model/config_json.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <optional>
+#include <utility>
 
 #include "conv/balancer/model/config.hpp"
 
@@ -28,7 +31,43 @@ const json::object& object_at(const json::value& v, const std::string& field) {
   return v.get_object();
 }
 
-// A number of seconds, > 0 (or >= 0 when zero is allowed), as milliseconds.
+namespace {
+
+// A duration written with units, as Envoy, Traefik and Go write them: one or more of a decimal
+// number and a unit (ms, s, m, h), "250ms", "30s", "5m", "1m30s", "1.5s"; in seconds.
+std::optional<double> duration_seconds(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  double total = 0;
+  while (!text.empty()) {
+    double number = 0;
+    const auto [end, ec] =
+        std::from_chars(text.data(), text.data() + text.size(), number, std::chars_format::fixed);
+    if (ec != std::errc() || text.front() == '-' || text.front() == '+') return std::nullopt;
+    text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+    double unit = 0;
+    std::size_t unit_length = 1;
+    if (text.starts_with("ms")) {
+      unit = 0.001;
+      unit_length = 2;
+    } else if (text.starts_with('s')) {
+      unit = 1;
+    } else if (text.starts_with('m')) {
+      unit = 60;
+    } else if (text.starts_with('h')) {
+      unit = 3600;
+    } else {
+      return std::nullopt;
+    }
+    text.remove_prefix(unit_length);
+    total += number * unit;
+  }
+  return total;
+}
+
+}  // namespace
+
+// A number of seconds or a duration with units, > 0 (or >= 0 when zero is allowed), as
+// milliseconds.
 std::chrono::milliseconds seconds_at(const json::value& v, const std::string& field,
                                      bool allow_zero) {
   double s = 0;
@@ -38,8 +77,10 @@ std::chrono::milliseconds seconds_at(const json::value& v, const std::string& fi
     s = static_cast<double>(v.get_uint64());
   } else if (v.is_double()) {
     s = v.get_double();
+  } else if (const auto d = v.is_string() ? duration_seconds(v.get_string()) : std::nullopt) {
+    s = *d;
   } else {
-    fail(field, "expected a number of seconds");
+    fail(field, "expected a number of seconds or a duration such as \"250ms\", \"30s\", \"5m\"");
   }
   // Whole milliseconds: a non-zero time must not round to 0 (which means "none" or "at once").
   const bool in_range = std::isfinite(s) && s >= 0 && s <= 86400;

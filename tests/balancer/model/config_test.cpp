@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 namespace conv::balancer {
 namespace {
 
@@ -88,8 +91,9 @@ TEST(BalancerConfig, ErrorsNameTheField) {
   EXPECT_EQ(error_of(R"({"upstreams": "a:1"})"), "upstreams: expected an array of upstreams");
   EXPECT_EQ(error_of(R"({"timeouts": {"connect": 0}})"),
             "timeouts.connect: expected a number of seconds of at least 0.001 and at most 86400");
-  EXPECT_EQ(error_of(R"({"timeouts": {"connect": "1s"}})"),
-            "timeouts.connect: expected a number of seconds");
+  EXPECT_EQ(error_of(R"({"timeouts": {"connect": "1 s"}})"),
+            "timeouts.connect: expected a number of seconds or a duration such as \"250ms\", "
+            "\"30s\", \"5m\"");
   EXPECT_EQ(error_of(R"({"timeouts": {"conect": 1}})").rfind("timeouts.conect: unknown key", 0),
             0u);
   EXPECT_EQ(error_of(R"({"health_check": {"path": "healthz"}})"),
@@ -98,6 +102,80 @@ TEST(BalancerConfig, ErrorsNameTheField) {
   EXPECT_EQ(error_of(R"({"listen": "nope"})"), "listen: expected HOST:PORT");
   EXPECT_EQ(error_of(R"({"upstream": []})").rfind("upstream: unknown key (expected listen,", 0),
             0u);
+}
+
+TEST(BalancerConfig, DurationsMayBeWrittenWithUnits) {
+  const auto c = parse_config(R"({"timeouts": {"connect": "250ms", "response": "1m30s",
+                                               "retry": "1.5s"},
+                                  "health_check": {"interval": "2s", "timeout": 0.5},
+                                  "pool": {"idle_timeout": "1h"}})");
+  EXPECT_EQ(c.connect_timeout, 250ms);
+  EXPECT_EQ(c.response_timeout, 90s);
+  EXPECT_EQ(c.retry_timeout, 1500ms);
+  EXPECT_EQ(c.health.interval, 2s);
+  EXPECT_EQ(c.health.timeout, 500ms);  // a plain number is still seconds
+  EXPECT_EQ(c.pool_idle_timeout, 3600s);
+  for (const char* bad : {"30", "5 s", "-1s", "1d", "s", "1.5.2s", "", "1e3ms", "0ms"}) {
+    EXPECT_EQ(error_of(R"({"timeouts": {"connect": ")" + std::string(bad) + "\"}}")
+                  .rfind("timeouts.connect: expected a number of seconds", 0),
+              0u)
+        << bad;
+  }
+  EXPECT_EQ(error_of(R"({"timeouts": {"connect": "25h"}})"),
+            "timeouts.connect: expected a number of seconds of at least 0.001 and at most 86400");
+}
+
+TEST(BalancerConfig, CommentsAndTrailingCommasAreAccepted) {
+  const auto c = parse_config(R"({
+    // two replicas of the converter
+    "upstreams": ["api1:5000", "api2:5000",],  /* round robin */
+    "timeouts": {"connect": "2s",},
+  })");
+  ASSERT_EQ(c.upstreams.size(), 2u);
+  EXPECT_EQ(c.connect_timeout, 2s);
+}
+
+TEST(BalancerConfig, SyntaxErrorsAndDuplicateKeysNameTheirLineAndColumn) {
+  EXPECT_EQ(error_of("{\n  \"threads\": 2,\n  \"threads\": 4\n}"),
+            "3:3: duplicate key \"threads\"");
+  EXPECT_EQ(error_of("{\n  \"threads\": 2\n  \"name\": \"x\"\n}").rfind("3:3: not valid JSON", 0),
+            0u)
+      << error_of("{\n  \"threads\": 2\n  \"name\": \"x\"\n}");
+}
+
+TEST(BalancerConfig, AFileNamesItselfBeforeTheLineAndColumn) {
+  const std::string path = ::testing::TempDir() + "conv_config_test.json";
+  {
+    std::ofstream out(path);
+    out << "{\n  \"upstreams\": [\"a:1\"]\n  \"threads\": 2\n}\n";
+  }
+  try {
+    load_config_file(path);
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(path + ":3:3: not valid JSON", 0), 0u) << e.what();
+  }
+  {
+    std::ofstream out(path);
+    out << R"({"upstreams": ["a:1"], "threads": 0})";
+  }
+  try {
+    load_config_file(path);
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), path + ": threads: expected an integer from 1 to 256");
+  }
+  std::remove(path.c_str());
+}
+
+TEST(BalancerConfig, TheSameUpstreamTwiceIsAnError) {
+  EXPECT_EQ(error_of(R"({"upstreams": ["api1:5000", "b:1", "API1:5000"]})"),
+            "upstreams[2]: the same upstream as upstreams[0] (API1:5000); to send it more, give it "
+            "a weight");
+  EXPECT_EQ(error_of(R"({"upstreams": ["api1:5000", {"address": "api1:5000", "weight": 2}]})")
+                .rfind("upstreams[1]: the same upstream as upstreams[0]", 0),
+            0u);
+  EXPECT_EQ(error_of(R"({"upstreams": ["api1:5000", "api1:5001"]})"), "(no error)");
 }
 
 TEST(BalancerConfig, ListenMayUseAnEphemeralPort) {

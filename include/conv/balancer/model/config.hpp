@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "conv/balancer/proxy/trusted_proxies.hpp"
@@ -134,6 +135,12 @@ struct BalancerConfig {
 // Whether `host` (an address or name, as in HostPort) is loopback: 127.0.0.0/8, ::1 or
 // "localhost".
 bool is_loopback_host(std::string_view host);
+
+// The index of the first upstream whose host (compared without case) and port an earlier one
+// has, with that earlier one's: a list naming one server twice would send it twice the
+// traffic by accident (use "weight").
+std::optional<std::pair<std::size_t, std::size_t>> repeated_upstream(
+    const std::vector<UpstreamConfig>& upstreams);
 
 // The defaults of a balancer: port 5000, 100 MiB request bodies (streamed, never held).
 BalancerConfig default_config();

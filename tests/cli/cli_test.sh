@@ -55,6 +55,31 @@ echo '{"base":"BRL","as_of":"2024-10-03","source":"x","quotes":{"USD":5.1}}' >"$
 expect_usage_error "bad rates file" converter --rates "$WORK/bad.json"
 grep -q 'quotes.USD' "$WORK/err" || fail "bad rates message does not name the field"
 expect_usage_error "unwritable access log" converter --access-log /nonexistent-dir/a.log
+expect_usage_error "bad rates file under --check" converter --check --rates "$WORK/bad.json"
+printf '{\n  "base": "BRL",\n  "base": "USD"\n}\n' >"$WORK/dup.json"
+expect_usage_error "rates file with a duplicate key" converter --check --rates "$WORK/dup.json"
+grep -q "$WORK/dup.json:3:.*duplicate key \"base\"" "$WORK/err" || fail "duplicate key: $(cat "$WORK/err")"
+expect_usage_error "the same upstream twice" balancer --check -u a:1 -u b:2 -u A:1
+grep -q "'A:1' is given twice" "$WORK/err" || fail "same upstream twice: $(cat "$WORK/err")"
+printf '{\n  "upstreams": ["a:1"]\n  "threads": 2\n}\n' >"$WORK/syntax.json"
+expect_usage_error "config syntax error" balancer --check --config "$WORK/syntax.json"
+grep -q "$WORK/syntax.json:3:3: not valid JSON" "$WORK/err" || fail "config syntax: $(cat "$WORK/err")"
+
+# --check of a good rates file (comments allowed) says what would be served, and exits 0.
+cat >"$WORK/rates.json" <<'JSON'
+{
+  // the original's rates
+  "base": "BRL", "as_of": "2024-10-03", "source": "test",
+  "quotes": {"USD": "5.10", "EUR": "5.60",},
+}
+JSON
+"$CONV" converter --check --rates "$WORK/rates.json" --port 5001 >"$WORK/out" 2>"$WORK/err" ||
+  fail "converter --check refused a good rates file: $(cat "$WORK/err")"
+grep -q "configuration ok: listen 0.0.0.0:5001, tls off, rates $WORK/rates.json (base BRL, as of 2024-10-03, 2 quote(s))" \
+  "$WORK/out" || fail "converter --check: $(cat "$WORK/out")"
+"$CONV" converter --check >"$WORK/out" || fail "converter --check without --rates"
+grep -q "rates built-in (base BRL" "$WORK/out" || fail "converter --check built-in: $(cat "$WORK/out")"
+pass "converter --check reads the rates file as a start would, and says what it found"
 
 # A port that is taken is a runtime error (1), not a usage error, and says which address.
 start_conv first converter --access-log off

@@ -4,6 +4,7 @@
 
 #include "conv/cli/server_options.hpp"
 #include "conv/cli/tls_flags.hpp"
+#include "conv/converter/role.hpp"
 
 namespace conv::cli {
 
@@ -15,10 +16,13 @@ class ConverterCommand {
   int run();
 
  private:
+  int check(const converter::ConverterConfig& config) const;
+
   CLI::App* cmd_;
   ServerFlags flags_;
   TlsFlags tls_flags_;
   std::string rates_;
+  bool check_ = false;
 };
 
 }  // namespace conv::cli

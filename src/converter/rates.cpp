@@ -69,16 +69,6 @@ std::string_view require_string(const json::object& obj, std::string_view key) {
   return v->get_string();
 }
 
-// The file's JSON (comments and trailing commas allowed); a syntax error or a duplicate key is
-// a RatesError "<origin>LINE:COLUMN: what".
-json::value rates_document(std::string_view text, const std::string& origin) {
-  try {
-    return util::parse_json_text(text);
-  } catch (const util::JsonTextError& e) {
-    throw RatesError(origin + e.what());
-  }
-}
-
 RateTable apply_rates(const json::value& root);
 
 }  // namespace
@@ -89,7 +79,7 @@ const Decimal* RateTable::quote(std::string_view code) const {
 }
 
 RateTable parse_rates(std::string_view text) {
-  return apply_rates(rates_document(text, ""));
+  return apply_rates(util::parse_json_text_as<RatesError>(text, ""));
 }
 
 namespace {
@@ -153,7 +143,7 @@ RateTable load_rates_file(const std::string& path) {
   if (!in) throw RatesError(path + ": cannot open the file");
   std::ostringstream ss;
   ss << in.rdbuf();
-  const json::value root = rates_document(ss.str(), path + ":");  // "rates.json:3:14: ..."
+  const auto root = util::parse_json_text_as<RatesError>(ss.str(), path + ":");  // "f:3:14: .."
   try {
     return apply_rates(root);
   } catch (const RatesError& e) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace conv::util {
@@ -27,6 +28,13 @@ TEST(JsonTextTest, CommentsAndTrailingCommasAreAccepted) {
     "upstreams": ["a:1", "b:2",],
   })");
   EXPECT_EQ(boost::json::serialize(v), R"({"listen":"127.0.0.1:5000","upstreams":["a:1","b:2"]})");
+}
+
+TEST(JsonTextTest, BuildsTheSameValueAsBoostJsonParse) {
+  const std::string text =
+      R"({"n": -3, "big": 18446744073709551615, "d": 1.5e3, "t": true, "f": false, "z": null,)"
+      R"( "s": "a\"b\u00e9\n", "a": [[], {}, [1, [2, {"k": "v"}]]], "e": {}})";
+  EXPECT_EQ(parse_json_text(text), boost::json::parse(text));
 }
 
 TEST(JsonTextTest, ASyntaxErrorNamesItsLineAndColumn) {

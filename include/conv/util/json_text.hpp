@@ -26,4 +26,15 @@ class JsonTextError : public std::runtime_error {
 // Boost.JSON would silently keep one of the values. Throws JsonTextError.
 boost::json::value parse_json_text(std::string_view text);
 
+// parse_json_text, with its error thrown as an Error("<origin>LINE:COLUMN: what"): the error
+// type of the file being read (a config, a rates file), whose name `origin` may give ("f:").
+template <typename Error>
+boost::json::value parse_json_text_as(std::string_view text, const std::string& origin) {
+  try {
+    return parse_json_text(text);
+  } catch (const JsonTextError& e) {
+    throw Error(origin + e.what());
+  }
+}
+
 }  // namespace conv::util

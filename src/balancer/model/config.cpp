@@ -362,16 +362,6 @@ BalancerConfig default_config() {
 
 namespace {
 
-// The file's JSON (comments and trailing commas allowed); a syntax error or a duplicate key is
-// a ConfigError "<origin>LINE:COLUMN: what".
-json::value config_document(std::string_view text, const std::string& origin) {
-  try {
-    return util::parse_json_text(text);
-  } catch (const util::JsonTextError& e) {
-    throw ConfigError(origin + e.what());
-  }
-}
-
 BalancerConfig apply_config(const json::value& root, BalancerConfig c) {
   if (!root.is_object()) throw ConfigError("expected a JSON object at the top level");
   const auto& o = root.get_object();
@@ -394,7 +384,7 @@ BalancerConfig apply_config(const json::value& root, BalancerConfig c) {
 }  // namespace
 
 BalancerConfig parse_config(std::string_view text, BalancerConfig c) {
-  return apply_config(config_document(text, ""), std::move(c));
+  return apply_config(util::parse_json_text_as<ConfigError>(text, ""), std::move(c));
 }
 
 void load_upstream_tls(BalancerConfig& config) {
@@ -414,7 +404,7 @@ BalancerConfig load_config_file(const std::string& path, BalancerConfig base) {
   if (!in) throw ConfigError(path + ": cannot open the file");
   std::ostringstream ss;
   ss << in.rdbuf();
-  const json::value root = config_document(ss.str(), path + ":");  // "conf.json:3:14: ..."
+  const auto root = util::parse_json_text_as<ConfigError>(ss.str(), path + ":");  // "f:3:14: .."
   try {
     BalancerConfig c = apply_config(root, std::move(base));
     load_upstream_tls(c);

@@ -105,11 +105,8 @@ int BalancerCommand::run() {
     std::cout << "configuration ok: listen " << config.server.host << ":" << config.server.port
               << ", admin " << (config.admin ? config.admin->text() : "off") << ", metrics "
               << (config.metrics ? config.metrics->text() : "off") << ", tls "
-              << (config.tls.enabled()
-                      ? std::to_string(config.tls.tls.certificates.size()) + " certificate(s)"
-                      : std::string("off"))
-              << ", " << balancer::to_string(config.policy.kind) << " over "
-              << config.upstreams.size() << " upstream(s):";
+              << tls_summary(config.tls) << ", " << balancer::to_string(config.policy.kind)
+              << " over " << config.upstreams.size() << " upstream(s):";
     for (const auto& u : config.upstreams) {
       std::cout << " " << u.address.text() << "(weight " << u.weight << (u.tls ? ", tls" : "")
                 << ")";

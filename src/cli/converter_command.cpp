@@ -42,13 +42,10 @@ int ConverterCommand::check(const converter::ConverterConfig& config) const {
                                            : converter::load_rates_file(config.rates_path);
     if (config.tls.enabled()) tls::Termination check(config.tls.tls);
     std::cout << "configuration ok: listen " << config.server.host << ":" << config.server.port
-              << ", tls "
-              << (config.tls.enabled()
-                      ? std::to_string(config.tls.tls.certificates.size()) + " certificate(s)"
-                      : std::string("off"))
-              << ", rates " << (config.rates_path.empty() ? "built-in" : config.rates_path)
-              << " (base " << rates.base << ", as of " << rates.as_of << ", "
-              << rates.quotes.size() - 1 << " quote(s))\n";
+              << ", tls " << tls_summary(config.tls) << ", rates "
+              << (config.rates_path.empty() ? "built-in" : config.rates_path) << " (base "
+              << rates.base << ", as of " << rates.as_of << ", " << rates.quotes.size() - 1
+              << " quote(s))\n";
     return 0;
   } catch (const converter::RatesError& e) {
     std::cerr << who << ": bad rates: " << e.what() << "\n";

@@ -76,4 +76,8 @@ std::optional<std::string> TlsFlags::apply(tls::EdgeOptions& out) const {
   return std::nullopt;
 }
 
+std::string tls_summary(const tls::EdgeOptions& tls) {
+  return tls.enabled() ? std::to_string(tls.tls.certificates.size()) + " certificate(s)" : "off";
+}
+
 }  // namespace conv::cli

@@ -36,4 +36,7 @@ class TlsFlags {
   double hsts_ = 0;
 };
 
+// What --check says of the TLS settings: "2 certificate(s)", or "off".
+std::string tls_summary(const tls::EdgeOptions& tls);
+
 }  // namespace conv::cli

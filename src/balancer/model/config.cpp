@@ -1,6 +1,7 @@
 #include "conv/balancer/model/config.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/json/value.hpp>
 #include <cctype>
 #include <cmath>
@@ -339,11 +340,7 @@ std::string HashKey::text() const {
 std::optional<std::pair<std::size_t, std::size_t>> repeated_upstream(
     const std::vector<UpstreamConfig>& upstreams) {
   const auto same = [](const http::HostPort& a, const http::HostPort& b) {
-    return a.port == b.port && std::equal(a.host.begin(), a.host.end(), b.host.begin(),
-                                          b.host.end(), [](char x, char y) {
-                                            return std::tolower(static_cast<unsigned char>(x)) ==
-                                                   std::tolower(static_cast<unsigned char>(y));
-                                          });
+    return a.port == b.port && boost::beast::iequals(a.host, b.host);
   };
   for (std::size_t i = 1; i < upstreams.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {

@@ -10,6 +10,7 @@
 #include "conv/balancer/cluster.hpp"
 #include "conv/balancer/handler.hpp"
 #include "conv/balancer/health/health.hpp"
+#include "conv/balancer/model/config_warnings.hpp"
 #include "conv/http/runner.hpp"
 #include "conv/http/server.hpp"
 #include "conv/http/tls_edge.hpp"
@@ -82,14 +83,17 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     HealthChecker health(control, config, cluster.upstreams(), cluster.selector(), dns);
     StatsSampler sampler(control, cluster.upstreams(), cluster.pools());
     ReloadStats reloads;
+    ConfigView shown_config;
+    shown_config.update(config);
     Reloader reloader(config, std::move(load), cluster, health, reloads);
     if (edge) reloader.set_tls(&edge->termination());
+    reloader.set_view(&shown_config);
 
     const auto admin_log = http::AccessLog::open("off");
     http::Metrics admin_metrics("conv_admin_http", AdminHandler::route_names());
     const MetricsSources shown{cluster, metrics, *log, edge ? &edge->termination() : nullptr};
     AdminHandler admin(
-        cluster, shown, sampler, reloads, control, [&] { return reloader.reload(); },
+        cluster, shown, sampler, reloads, shown_config, control, [&] { return reloader.reload(); },
         std::move(access));
     std::unique_ptr<http::Server> admin_server;
     if (config.admin) {
@@ -119,6 +123,7 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
               << " over " << config.upstreams.size() << " upstream(s):";
     for (const auto& u : config.upstreams) std::cerr << " " << u.address.text();
     std::cerr << ")\n";
+    for (const auto& w : config_warnings(config)) std::cerr << role << ": warning: " << w << "\n";
     if (admin_server) {
       // Not "listening on": scripts read the main port from that line.
       const auto ep = admin_server->local_endpoint();

@@ -5,6 +5,8 @@
 
 #include "conv/balancer/admin/admin_access.hpp"
 #include "conv/balancer/model/config.hpp"
+#include "conv/balancer/model/config_dump.hpp"
+#include "conv/balancer/model/config_warnings.hpp"
 #include "conv/balancer/role.hpp"
 #include "conv/cli/app.hpp"
 #include "conv/http/host_port.hpp"
@@ -32,6 +34,10 @@ BalancerCommand::BalancerCommand(CLI::App& app)
   cmd_->add_flag("--check", check_,
                  "Validate the configuration (and load its certificates), print a summary, and "
                  "exit");
+  cmd_->add_flag("--dump", dump_,
+                 "With --check: print the effective configuration (defaults, file and flags) "
+                 "as a config file on stdout")
+      ->needs("--check");
   tls_flags_.add_to(*cmd_);
 }
 
@@ -77,6 +83,35 @@ std::optional<std::string> BalancerCommand::apply_flags(balancer::BalancerConfig
   return std::nullopt;
 }
 
+int BalancerCommand::check(const balancer::BalancerConfig& config) const {
+  const std::string who = "conv balancer";
+  try {
+    balancer::load_admin_access(config);
+    if (config.tls.enabled()) tls::Termination check(config.tls.tls);
+  } catch (const balancer::ConfigError& e) {
+    std::cerr << who << ": bad config: " << e.what() << "\n";
+    return kUsageExit;
+  } catch (const tls::TlsError& e) {
+    std::cerr << who << ": TLS: " << e.what() << "\n";
+    return kUsageExit;
+  }
+  for (const auto& w : balancer::config_warnings(config)) {
+    std::cerr << who << ": warning: " << w << "\n";
+  }
+  std::ostream& summary = dump_ ? std::cerr : std::cout;
+  summary << "configuration ok: listen " << config.server.host << ":" << config.server.port
+          << ", admin " << (config.admin ? config.admin->text() : "off") << ", metrics "
+          << (config.metrics ? config.metrics->text() : "off") << ", tls "
+          << tls_summary(config.tls) << ", " << balancer::to_string(config.policy.kind) << " over "
+          << config.upstreams.size() << " upstream(s):";
+  for (const auto& u : config.upstreams) {
+    summary << " " << u.address.text() << "(weight " << u.weight << (u.tls ? ", tls" : "") << ")";
+  }
+  summary << "\n";
+  if (dump_) std::cout << balancer::dump_config_text(config);
+  return 0;
+}
+
 int BalancerCommand::run() {
   const std::string who = "conv balancer";
   if (auto error = flags_.finish()) return usage_error(who, *error);
@@ -91,29 +126,7 @@ int BalancerCommand::run() {
   if (config.upstreams.empty()) {
     return usage_error(who, "no upstreams: give --upstream HOST:PORT or --config FILE");
   }
-  if (check_) {
-    try {
-      balancer::load_admin_access(config);
-      if (config.tls.enabled()) tls::Termination check(config.tls.tls);
-    } catch (const balancer::ConfigError& e) {
-      std::cerr << who << ": bad config: " << e.what() << "\n";
-      return kUsageExit;
-    } catch (const tls::TlsError& e) {
-      std::cerr << who << ": TLS: " << e.what() << "\n";
-      return kUsageExit;
-    }
-    std::cout << "configuration ok: listen " << config.server.host << ":" << config.server.port
-              << ", admin " << (config.admin ? config.admin->text() : "off") << ", metrics "
-              << (config.metrics ? config.metrics->text() : "off") << ", tls "
-              << tls_summary(config.tls) << ", " << balancer::to_string(config.policy.kind)
-              << " over " << config.upstreams.size() << " upstream(s):";
-    for (const auto& u : config.upstreams) {
-      std::cout << " " << u.address.text() << "(weight " << u.weight << (u.tls ? ", tls" : "")
-                << ")";
-    }
-    std::cout << "\n";
-    return 0;
-  }
+  if (check_) return check(config);
   balancer::ConfigLoader reload;
   if (!config_path_.empty()) {
     reload = [this] {

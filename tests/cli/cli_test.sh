@@ -81,6 +81,53 @@ grep -q "configuration ok: listen 0.0.0.0:5001, tls off, rates $WORK/rates.json 
 grep -q "rates built-in (base BRL" "$WORK/out" || fail "converter --check built-in: $(cat "$WORK/out")"
 pass "converter --check reads the rates file as a start would, and says what it found"
 
+# --check --dump prints the effective configuration (defaults, file, flags) as a file that
+# loads, durations with units; risky settings are warned about on stderr, with the summary.
+cat >"$WORK/lb.jsonc" <<'EOF'
+{ // a comment, and a trailing comma below
+  "upstreams": ["127.0.0.1:1", {"address": "127.0.0.1:2", "weight": 3}],
+  "timeouts": {"connect": "250ms"},
+  "health_check": {"enabled": false},
+}
+EOF
+"$CONV" balancer --check --dump -c "$WORK/lb.jsonc" --threads 3 >"$WORK/dump.json" \
+  2>"$WORK/err" || fail "--check --dump: $(cat "$WORK/err")"
+grep -q '"connect": "250ms"' "$WORK/dump.json" || fail "dump: connect: $(cat "$WORK/dump.json")"
+grep -q '"response": "30s"' "$WORK/dump.json" || fail "dump: default response timeout"
+grep -q '"threads": 3' "$WORK/dump.json" || fail "dump: --threads not applied"
+grep -q '"weight": 3' "$WORK/dump.json" || fail "dump: upstream weight"
+grep -q '^conv balancer: warning: health_check: off' "$WORK/err" || fail "no warning: $(cat "$WORK/err")"
+grep -q '^configuration ok: ' "$WORK/err" || fail "--dump: the summary is not on stderr"
+"$CONV" balancer --check -c "$WORK/dump.json" >"$WORK/out" 2>"$WORK/err" ||
+  fail "the dump does not load: $(cat "$WORK/err")"
+"$CONV" balancer --check --dump -c "$WORK/dump.json" >"$WORK/dump2.json" 2>/dev/null
+cmp -s "$WORK/dump.json" "$WORK/dump2.json" || fail "the dump of the dump differs"
+pass "--check --dump prints a configuration that loads back to the same"
+expect_usage_error "--dump without --check" balancer --dump -u 127.0.0.1:1
+echo "s3cret-token-for-this-test" >"$WORK/token"
+"$CONV" balancer --check -u 127.0.0.1:1 --admin 0.0.0.0:9000 --admin-token-file "$WORK/token" \
+  >"$WORK/out" 2>"$WORK/err" || fail "--check with a public admin: $(cat "$WORK/err")"
+grep -q "warning: admin: the admin API on 0.0.0.0:9000 is reachable from every network" \
+  "$WORK/err" || fail "no admin warning: $(cat "$WORK/err")"
+pass "--check warns of an admin API on 0.0.0.0"
+
+# The admin API serves the running configuration (GET /config) as --check --dump prints it
+# with the same flags, and again after a reload.
+start_conv lb balancer -c "$WORK/dump.json" --admin 127.0.0.1:0
+admin_port=$(sed -n 's/.*admin API on 127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/lb.err")
+[[ -n $admin_port ]] || fail "no admin port: $(cat "$WORK/lb.err")"
+grep -q "warning: health_check: off" "$WORK/lb.err" || fail "no warning at start: $(cat "$WORK/lb.err")"
+"$CONV" balancer --check --dump -c "$WORK/dump.json" --admin 127.0.0.1:0 --host 127.0.0.1 \
+  --port 0 >"$WORK/want.json" 2>/dev/null
+curl -sf "http://127.0.0.1:$admin_port/config" >"$WORK/got.json" || fail "GET /config failed"
+cmp -s "$WORK/want.json" "$WORK/got.json" ||
+  fail "GET /config: $(diff "$WORK/want.json" "$WORK/got.json")"
+sed -i 's/"weight": 3/"weight": 7/' "$WORK/dump.json"
+curl -sf -X POST "http://127.0.0.1:$admin_port/reload" >/dev/null || fail "POST /reload failed"
+curl -sf "http://127.0.0.1:$admin_port/config" >"$WORK/got.json" || fail "GET /config failed"
+grep -q '"weight": 7' "$WORK/got.json" || fail "GET /config after reload: $(cat "$WORK/got.json")"
+pass "GET /config serves the running configuration, before and after a reload"
+
 # A port that is taken is a runtime error (1), not a usage error, and says which address.
 start_conv first converter --access-log off
 rc=0

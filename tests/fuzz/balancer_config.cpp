@@ -1,7 +1,8 @@
 // The balancer config parser (src/balancer/model/config.cpp) on arbitrary bytes: it either throws
 // ConfigError or returns a config that
 //  - keeps every range docs/configuration.md and the parser's own messages document (below), and
-//  - reads back the same, field by field, from itself written as a file (config_json.hpp).
+//  - reads back the same, field by field, from itself written as a file (dump_config, which
+//    `conv balancer --check --dump` and the admin API's GET /config print).
 // The defaults docs/configuration.md documents are checked once, before the first input.
 #include <cstddef>
 #include <cstdint>
@@ -11,8 +12,8 @@
 #include <string_view>
 
 #include "config_diff.hpp"
-#include "config_json.hpp"
 #include "conv/balancer/model/config.hpp"
+#include "conv/balancer/model/config_dump.hpp"
 #include "conv/http/host_port.hpp"
 #include "conv/util/json_text.hpp"
 
@@ -123,13 +124,15 @@ void check_ranges(const BalancerConfig& c, bool listed_upstreams) {
 }
 
 void check_round_trip(const BalancerConfig& c) {
-  const std::string file = conv::fuzz::to_json(c);
+  const std::string file = dump_config_text(c);
   BalancerConfig again;
   try {
     again = parse_config(file);
   } catch (const ConfigError& e) {
     finding(std::string("the config written back is refused: ") + e.what() + "\n" + file);
   }
+  // The dump names the admin address whether or not the file chose it.
+  again.admin_explicit = c.admin_explicit;
   if (const auto field = conv::fuzz::config_diff(c, again)) {
     finding("written back and read again, " + *field + " differs:\n" + file);
   }

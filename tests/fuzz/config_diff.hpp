@@ -45,6 +45,7 @@ inline void upstream(Diff& d, const std::string& at, const UpstreamConfig& a,
   d.field(at + ".max_conns", a.max_conns == b.max_conns);
   d.field(at + ".resolve", a.resolve_all == b.resolve_all);
   d.field(at + ".max_addresses", a.max_addresses == b.max_addresses);
+  d.field(at + ".tls", a.tls == b.tls);
 }
 
 inline void proxy(Diff& d, const BalancerConfig& a, const BalancerConfig& b) {
@@ -76,6 +77,31 @@ inline void admin(Diff& d, const BalancerConfig& a, const BalancerConfig& b) {
   d.field("admin",
           a.admin.has_value() == b.admin.has_value() &&
               (!a.admin || (a.admin->host == b.admin->host && a.admin->port == b.admin->port)));
+  d.field("admin_hosts", a.admin_hosts == b.admin_hosts);
+  d.field("admin_token_file", a.admin_token_file == b.admin_token_file);
+  d.field("metrics", a.metrics.has_value() == b.metrics.has_value() &&
+                         (!a.metrics || a.metrics->text() == b.metrics->text()));
+  d.field("public_metrics", a.public_metrics == b.public_metrics);
+  d.field("trusted_proxies", a.trusted_proxies == b.trusted_proxies);
+}
+
+inline void edge_tls(Diff& d, const tls::EdgeOptions& a, const tls::EdgeOptions& b) {
+  d.field("tls.certificates (count)", a.tls.certificates.size() == b.tls.certificates.size());
+  for (std::size_t i = 0; i < a.tls.certificates.size() && i < b.tls.certificates.size(); ++i) {
+    const auto& x = a.tls.certificates[i];
+    const auto& y = b.tls.certificates[i];
+    d.field("tls.certificates[" + std::to_string(i) + "]",
+            x.cert == y.cert && x.key == y.key && x.server_names == y.server_names);
+  }
+  d.field("tls.port", a.port == b.port);
+  d.field("tls.redirect_port", a.redirect_port == b.redirect_port);
+  d.field("tls.min_version", a.tls.min_version == b.tls.min_version);
+  d.field("tls.ciphers", a.tls.ciphers == b.tls.ciphers);
+  d.field("tls.client_ca", a.tls.client_ca == b.tls.client_ca);
+  d.field("tls.client_verify", a.tls.client_verify == b.tls.client_verify);
+  d.field("tls.hsts_max_age", a.tls.hsts_max_age == b.tls.hsts_max_age);
+  d.field("tls.ticket_key_rotation", a.tls.ticket_key_rotation == b.tls.ticket_key_rotation);
+  d.field("tls.session_cache_size", a.tls.session_cache_size == b.tls.session_cache_size);
 }
 
 }  // namespace diff_detail
@@ -91,6 +117,7 @@ inline std::optional<std::string> config_diff(const balancer::BalancerConfig& a,
   }
   proxy(d, a, b);
   admin(d, a, b);
+  edge_tls(d, a.tls, b.tls);
   return d.first;
 }
 

@@ -12,7 +12,7 @@
 namespace conv::cli {
 
 // `conv balancer ...`: upstreams from --upstream flags or a --config file (flags override
-// the file); --check validates and exits.
+// the file); --check validates and exits (--dump: printing the effective configuration).
 class BalancerCommand {
  public:
   explicit BalancerCommand(CLI::App& app);
@@ -23,6 +23,10 @@ class BalancerCommand {
   // The configuration: the file (if any), then the flags given. Throws ConfigError.
   balancer::BalancerConfig load() const;
   std::optional<std::string> apply_flags(balancer::BalancerConfig& config) const;
+  // --check: loads what a start would (admin token, certificates), prints the warnings, then a
+  // summary, or with --dump the effective configuration as a config file (the summary then
+  // goes to stderr, so that stdout is a file that loads).
+  int check(const balancer::BalancerConfig& config) const;
 
   CLI::App* cmd_;
   ServerFlags flags_;
@@ -33,6 +37,7 @@ class BalancerCommand {
   std::string admin_token_file_;
   std::string metrics_;  // HOST:PORT or "off"; empty: as the config file (default off)
   bool check_ = false;
+  bool dump_ = false;
 };
 
 }  // namespace conv::cli

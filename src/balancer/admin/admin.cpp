@@ -57,18 +57,19 @@ http::Response secured(http::Response r) {
 }  // namespace
 
 std::vector<std::string> AdminHandler::route_names() {
-  return {"none", "page", "status", "metrics", "control", "reload"};
+  return {"none", "page", "status", "metrics", "control", "reload", "config"};
 }
 
 AdminHandler::AdminHandler(UpstreamCluster& cluster, MetricsSources metrics,
                            const StatsSampler& sampler, const ReloadStats& reloads,
-                           boost::asio::io_context& control, std::function<std::string()> reload,
-                           AdminAccess access)
+                           const ConfigView& config, boost::asio::io_context& control,
+                           std::function<std::string()> reload, AdminAccess access)
     : access_(std::move(access)),
       cluster_(cluster),
       metrics_(metrics),
       sampler_(sampler),
       reloads_(reloads),
+      config_(config),
       control_(control),
       reload_(std::move(reload)) {}
 
@@ -114,6 +115,7 @@ http::Response AdminHandler::answer(bhttp::verb method, std::string_view path,
     return read_only(ok(std::move(body), "text/plain; version=0.0.4; charset=utf-8", metrics));
   }
   if (path == "/healthz") return read_only(ok("{\"status\":\"ok\"}\n", "application/json", status));
+  if (path == "/config") return read_only(ok(*config_.text(), "application/json", config));
   if (path == "/reload") return method_not_allowed("POST", reload);
   if (path.starts_with("/upstreams/")) return upstream_request(method, path.substr(11), query);
   return error(404, "not_found", "no admin endpoint " + std::string(path), none);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "conv/balancer/model/config_schema.hpp"
+#include "conv/balancer/model/config_warnings.hpp"
 
 namespace conv::balancer {
 
@@ -76,6 +77,8 @@ std::string Reloader::reload() {
     std::cerr << " " << u.address.text() << "(weight " << u.weight << ")";
   }
   std::cerr << "\n";
+  for (const auto& w : config_warnings(current_)) std::cerr << who << "warning: " << w << "\n";
+  if (view_ != nullptr) view_->update(current_);
   return {};
 }
 

@@ -92,6 +92,15 @@ std::chrono::milliseconds seconds_at(const json::value& v, const std::string& fi
   return ms;
 }
 
+std::string duration_text(std::chrono::milliseconds d) {
+  const auto ms = d.count();
+  if (ms == 0) return "0s";
+  if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
+  if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
 std::uint64_t uint_at(const json::value& v, const std::string& field, std::uint64_t min,
                       std::uint64_t max) {
   std::uint64_t n = 0;

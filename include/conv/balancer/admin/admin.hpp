@@ -6,6 +6,7 @@
 #include <string>
 
 #include "conv/balancer/admin/admin_access.hpp"
+#include "conv/balancer/admin/config_view.hpp"
 #include "conv/balancer/admin/prometheus.hpp"
 #include "conv/balancer/admin/reload_stats.hpp"
 #include "conv/balancer/admin/sampler.hpp"
@@ -19,6 +20,7 @@ namespace conv::balancer {
 //   GET  /status                         JSON: the policy and every upstream
 //   GET  /metrics                        Prometheus text
 //   GET  /healthz                        200
+//   GET  /config                         the running configuration, as a config file
 //   GET  /upstreams/<name>               one upstream, as in /status
 //   POST /upstreams/<name>/drain         no new requests; those in flight finish
 //   POST /upstreams/<name>/disable       no requests, no health checks
@@ -31,15 +33,16 @@ namespace conv::balancer {
 // (AdminAccess); every answer forbids inline scripts, framing and type sniffing.
 class AdminHandler : public http::Handler {
  public:
-  enum Route : std::uint16_t { none, page, status, metrics, control, reload };
+  enum Route : std::uint16_t { none, page, status, metrics, control, reload, config };
   static std::vector<std::string> route_names();
 
   // `cluster` is what the control requests change; `metrics` what /metrics shows (the same
   // cluster). `reload` runs on `control` (the thread that owns the health checker and the
   // config); it returns an empty string on success, else why the old configuration was kept.
   AdminHandler(UpstreamCluster& cluster, MetricsSources metrics, const StatsSampler& sampler,
-               const ReloadStats& reloads, boost::asio::io_context& control,
-               std::function<std::string()> reload, AdminAccess access = {});
+               const ReloadStats& reloads, const ConfigView& config,
+               boost::asio::io_context& control, std::function<std::string()> reload,
+               AdminAccess access = {});
 
   void handle(const http::RequestHeader& request, std::string_view body,
               const http::RequestInfo& info, http::Responder responder) override;
@@ -60,6 +63,7 @@ class AdminHandler : public http::Handler {
   const MetricsSources metrics_;
   const StatsSampler& sampler_;
   const ReloadStats& reloads_;
+  const ConfigView& config_;
   boost::asio::io_context& control_;
   std::function<std::string()> reload_;
   std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "conv/balancer/admin/config_view.hpp"
 #include "conv/balancer/admin/reload_stats.hpp"
 #include "conv/balancer/cluster.hpp"
 #include "conv/balancer/health/health.hpp"
@@ -31,7 +32,8 @@ using ConfigLoader = std::function<BalancerConfig()>;
 //   - what a running server cannot change (listen address, threads, client limits and
 //     timeouts, access log, name, admin address and prefix, pool sizes: the settings the
 //     schema, config_schema.hpp, marks kept) is kept, and each such difference is logged.
-// A file that does not load changes nothing; why is logged and returned.
+// A file that does not load changes nothing; why is logged and returned. A file that loads has
+// its risky settings logged as warnings (config_warnings.hpp), as at start.
 class Reloader {
  public:
   // `current` is the configuration the health checker reads; it is updated in place.
@@ -41,6 +43,8 @@ class Reloader {
   // The client-facing TLS whose certificate files a reload re-reads (before anything else
   // changes: a certificate that does not load fails the whole reload).
   void set_tls(tls::Termination* tls) { tls_ = tls; }
+  // What the admin API shows as the running configuration: updated after each reload.
+  void set_view(ConfigView* view) { view_ = view; }
 
   // Empty on success, else why the old configuration was kept.
   std::string reload();
@@ -55,6 +59,7 @@ class Reloader {
   HealthChecker& health_;
   ReloadStats& stats_;
   tls::Termination* tls_ = nullptr;
+  ConfigView* view_ = nullptr;
 };
 
 }  // namespace conv::balancer

@@ -23,6 +23,9 @@ const json::object& object_at(const json::value& v, const std::string& field);
 // A number of seconds, > 0 (or >= 0 when zero is allowed), as milliseconds.
 std::chrono::milliseconds seconds_at(const json::value& v, const std::string& field,
                                      bool allow_zero = false);
+// The writer of seconds_at's durations: the largest unit that is exact, "250ms", "30s", "5m",
+// "1h" ("0s" for none), for the configuration written back (config_dump.hpp).
+std::string duration_text(std::chrono::milliseconds d);
 std::uint64_t uint_at(const json::value& v, const std::string& field, std::uint64_t min,
                       std::uint64_t max);
 std::string string_at(const json::value& v, const std::string& field);

@@ -2,7 +2,8 @@
 # shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
 # The admin port's status page in a real browser: Debian's chromium, headless, loads the page
 # while traffic flows, runs its script (which fetches /status), and we assert on the rendered
-# DOM: every upstream with its state. A screenshot is kept in $ARTIFACTS/status-page.png.
+# DOM: every upstream with its state, and its last seconds' sparklines (from /history). A
+# screenshot is kept in $ARTIFACTS/status-page.png.
 # Without chromium (scripts/install-deps.sh --with-browser installs it) the test is skipped.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/smoke/lib.sh
@@ -45,7 +46,7 @@ poll_until 10 flowing || fail "no traffic shows in /status"
 
 browser() {
   timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-    --user-data-dir="$WORK/chromium" --hide-scrollbars --window-size=1280,330 \
+    --user-data-dir="$WORK/chromium" --hide-scrollbars --window-size=1280,640 \
     --virtual-time-budget=4000 "$@" "$admin/" 2>>"$WORK/chromium.err"
 }
 browser --dump-dom >"$WORK/dom.html" || fail "chromium --dump-dom failed: $(tail -5 "$WORK/chromium.err")"
@@ -66,6 +67,22 @@ row "$PORT_api3" | grep -q '<span>0.0%</span>' || fail "drained api3 has a share
 grep -q 'id="policy">round_robin<' "$WORK/dom.html" || fail "policy not rendered"
 grep -q 'id="available">2 of 3<' "$WORK/dom.html" || fail "availability not rendered"
 pass "chromium rendered the page from /status: api1 and api2 up (api1 ~2/3 of traffic), api3 drained"
+
+card() {  # card PORT: the rendered sparklines card of that upstream
+  grep -o "<div class=\"card\" data-upstream=\"127.0.0.1:$1\">.*" "$WORK/dom.html" |
+    sed 's|<div class="card" data-upstream="127.0.0.1:[0-9]*">|\n&|2' | head -1
+}
+for n in 1 2 3; do
+  port_var="PORT_api$n"
+  [[ $(card "${!port_var}" | grep -o '<svg' | wc -l) == 3 ]] ||
+    fail "api$n has not 3 charts: $(card "${!port_var}")"
+done
+# api1 served a request in each of several seconds: its requests/s line has segments.
+card "$PORT_api1" | grep -Eq '<path d="M[0-9.]+ [0-9.]+(L[0-9.]+ [0-9.]+){2,}" class="rps">' ||
+  fail "api1's requests/s sparkline has no line: $(card "$PORT_api1")"
+card "$PORT_api1" | grep -Eq '<path d="M[^"]+" class="p99">' ||
+  fail "api1's p99 sparkline has no line: $(card "$PORT_api1")"
+pass "chromium drew each upstream's sparklines from /history"
 
 browser --screenshot="$ARTIFACTS/status-page.png" >/dev/null ||
   fail "chromium --screenshot failed: $(tail -5 "$WORK/chromium.err")"

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <iostream>
 
+#include "conv/balancer/admin/history_json.hpp"
 #include "conv/balancer/admin/prometheus.hpp"
 #include "conv/balancer/admin/status_json.hpp"
 #include "conv/balancer/admin/status_page.hpp"
@@ -108,6 +109,9 @@ http::Response AdminHandler::answer(bhttp::verb method, std::string_view path,
   if (path == "/status") {
     return read_only(
         ok(render_status(cluster_, sampler_, reloads_, metrics_.tls), "application/json", status));
+  }
+  if (path == "/history") {
+    return read_only(ok(render_history(cluster_, sampler_), "application/json", status));
   }
   if (path == "/metrics") {
     std::string body;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "conv/balancer/admin/latency_quantile.hpp"
 #include "conv/balancer/admin/upstream_totals.hpp"
 
 namespace conv::balancer {
@@ -41,10 +42,40 @@ void StatsSampler::sample() {
     s.errors.push_back(upstreams_[i].failures() + t.responses[4]);
     s.answered.push_back(t.answered());
     s.micros.push_back(t.time_micros);
+    s.buckets.push_back(t.buckets);
   }
   std::lock_guard lock(mutex_);
+  if (!samples_.empty()) {
+    history_.push_back(second(samples_.back(), s));
+    while (history_.size() > kHistorySeconds) history_.pop_front();
+  }
   samples_.push_back(std::move(s));
   while (samples_.size() > kWindow + 1) samples_.pop_front();
+}
+
+std::vector<StatsSampler::Point> StatsSampler::second(const Sample& a, const Sample& b) {
+  const double seconds = std::chrono::duration<double>(b.at - a.at).count();
+  std::vector<Point> out(b.attempts.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const bool known = i < a.attempts.size();  // else added since: counted from zero
+    const auto attempts = static_cast<double>(b.attempts[i] - (known ? a.attempts[i] : 0));
+    const auto errors = static_cast<double>(b.errors[i] - (known ? a.errors[i] : 0));
+    std::array<std::uint64_t, UpstreamCounters::kBuckets.size() + 1> answered{};
+    for (std::size_t k = 0; k < answered.size(); ++k) {
+      answered[k] = b.buckets[i][k] - (known ? a.buckets[i][k] : 0);
+    }
+    Point& p = out[i];
+    p.requests_per_second = seconds > 0 ? static_cast<float>(attempts / seconds) : 0;
+    p.error_rate = attempts > 0 ? static_cast<float>(std::min(1.0, errors / attempts)) : 0;
+    if (const auto p50 = latency_quantile_ms(answered, 0.5)) p.p50_ms = static_cast<float>(*p50);
+    if (const auto p99 = latency_quantile_ms(answered, 0.99)) p.p99_ms = static_cast<float>(*p99);
+  }
+  return out;
+}
+
+std::vector<std::vector<StatsSampler::Point>> StatsSampler::history() const {
+  std::lock_guard lock(mutex_);
+  return {history_.begin(), history_.end()};
 }
 
 std::vector<StatsSampler::Recent> StatsSampler::recent() const {

@@ -33,8 +33,10 @@ constexpr std::string_view kPage = R"HTML(<!doctype html>
     <tbody id="rows"><tr><td colspan="10">Loading /status…</td></tr></tbody>
   </table>
   <div id="error"></div>
+  <h2>Last 5 minutes</h2>
+  <div id="trends" class="trends">Loading /history…</div>
 </main>
-<footer>Refreshes every second from <code>/status</code>. Share, rates and latency cover the last 10 s.</footer>
+<footer>Refreshes every second from <code>/status</code> and <code>/history</code>. Share, rates and latency in the table cover the last 10 s; the charts, each second of the last 5 minutes (newest on the right, each scaled to its own maximum).</footer>
 <script src="/status.js"></script>
 </body>
 </html>
@@ -71,6 +73,22 @@ constexpr std::string_view kStyle =
   .share .fill { height:100%; background:var(--bar); }
   .check { color:var(--muted); max-width:320px; overflow:hidden; text-overflow:ellipsis; }
   #error { color:var(--down); margin-top:12px; }
+  h2 { font-size:15px; margin:22px 0 10px; }
+  .trends { display:grid; grid-template-columns:repeat(auto-fill, minmax(300px, 1fr)); gap:12px; }
+  .card { background:var(--card); border:1px solid var(--line); border-radius:6px;
+          padding:10px 12px; }
+  .card h3 { font-size:13px; margin:0 0 6px; }
+  .chart { margin:4px 0; }
+  .chart .label { display:flex; justify-content:space-between; font-size:12px;
+                  color:var(--muted); }
+  .chart .label b { color:var(--fg); font-weight:600; font-variant-numeric:tabular-nums; }
+  .chart svg { display:block; width:100%; height:36px; background:#fafbfc;
+               border-radius:3px; }
+  .chart path { fill:none; stroke-width:1.5; vector-effect:non-scaling-stroke; }
+  path.rps { stroke:var(--bar); }
+  path.p50 { stroke:var(--up); }
+  path.p99 { stroke:var(--warn); }
+  path.err { stroke:var(--down); }
   footer { color:var(--muted); padding:0 24px 20px; font-size:12px; }
 )CSS";
 
@@ -119,14 +137,76 @@ function render(s) {
     rows.appendChild(tr);
   }
 }
+const SVG = "http://www.w3.org/2000/svg";
+const SECONDS = 300;  // the history's length: the newest second is at the right edge
+// A path through the values (null: a gap), scaled to `max`, in a 300 x 36 box.
+function line(values, max, cls) {
+  const path = document.createElementNS(SVG, "path");
+  let d = "", pen = false;
+  values.forEach((v, i) => {
+    if (v === null) { pen = false; return; }
+    const x = SECONDS - values.length + i, y = 34 - 32 * (max > 0 ? v / max : 0);
+    d += (pen ? "L" : "M") + x + " " + y.toFixed(1);
+    pen = true;
+  });
+  path.setAttribute("d", d);
+  path.setAttribute("class", cls);
+  return path;
+}
+// One chart: its title, each series' latest value, and the maximum of all.
+function chart(title, series, format) {
+  const all = series.flatMap(s => s.values).filter(v => v !== null);
+  const max = all.length ? Math.max(...all) : 0;
+  const latest = series.map(s => {
+    const v = s.values.filter(v => v !== null).pop();
+    return v === undefined ? "–" : format(v);
+  }).join(", ");
+  const box = document.createElement("div");
+  box.className = "chart";
+  box.dataset.series = series.map(s => s.cls).join(" ");
+  const label = document.createElement("div");
+  label.className = "label";
+  const name = document.createElement("span");
+  name.textContent = title;
+  const value = document.createElement("b");
+  value.textContent = latest + " (max " + format(max) + ")";
+  label.append(name, value);
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 " + SECONDS + " 36");
+  svg.setAttribute("preserveAspectRatio", "none");
+  for (const s of series) svg.appendChild(line(s.values, max, s.cls));
+  box.append(label, svg);
+  return box;
+}
+function renderHistory(h) {
+  const box = document.getElementById("trends");
+  box.replaceChildren();
+  for (const u of h.upstreams) {
+    const card = document.createElement("div");
+    card.className = "card";
+    card.dataset.upstream = u.name;
+    const title = document.createElement("h3");
+    title.textContent = u.name;
+    card.append(title,
+        chart("requests/s", [{values: u.requests_per_second, cls: "rps"}], v => v.toFixed(1)),
+        chart("latency p50, p99 (ms)", [{values: u.p50_ms, cls: "p50"}, {values: u.p99_ms, cls: "p99"}],
+              v => v.toFixed(2)),
+        chart("errors", [{values: u.error_rate, cls: "err"}], pct));
+    box.appendChild(card);
+  }
+}
+async function load(path, show) {
+  const r = await fetch(path, {cache: "no-store"});
+  if (!r.ok) throw new Error(path + ": HTTP " + r.status);
+  show(await r.json());
+}
 async function refresh() {
   try {
-    const r = await fetch("/status", {cache: "no-store"});
-    if (!r.ok) throw new Error("HTTP " + r.status);
-    render(await r.json());
+    await load("/status", render);
+    await load("/history", renderHistory);
     document.getElementById("error").textContent = "";
   } catch (e) {
-    document.getElementById("error").textContent = "Cannot load /status: " + e.message;
+    document.getElementById("error").textContent = "Cannot load " + e.message;
   }
 }
 refresh();

@@ -18,6 +18,7 @@ namespace conv::balancer {
 // The admin listener's handler (its own port, loopback by default; see docs/operations.md):
 //   GET  /                               the status page (with /status.css, /status.js)
 //   GET  /status                         JSON: the policy and every upstream
+//   GET  /history                        JSON: each upstream's last 5 minutes, by the second
 //   GET  /metrics                        Prometheus text
 //   GET  /healthz                        200
 //   GET  /config                         the running configuration, as a config file

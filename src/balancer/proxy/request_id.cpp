@@ -1,0 +1,101 @@
+#include "conv/balancer/proxy/request_id.hpp"
+
+#include <algorithm>
+#include <random>
+
+namespace conv::balancer {
+
+namespace {
+
+constexpr std::size_t kMaxRequestId = 128;
+constexpr char kHex[] = "0123456789abcdef";
+
+std::mt19937_64& generator() {
+  thread_local std::mt19937_64 g = [] {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device()};
+    return std::mt19937_64(seed);
+  }();
+  return g;
+}
+
+// `n` random lowercase hex digits into `out`; never all zero (an invalid trace or span ID).
+void random_hex(char* out, std::size_t n) {
+  bool zero = true;
+  while (zero) {
+    for (std::size_t i = 0; i < n; i += 16) {
+      std::uint64_t bits = generator()();
+      for (std::size_t j = i; j < n && j < i + 16; ++j, bits >>= 4) {
+        out[j] = kHex[bits & 0xf];
+        zero = zero && out[j] == '0';
+      }
+    }
+  }
+}
+
+bool id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("-_.:+/=").find(c) != std::string_view::npos;
+}
+
+bool lower_hex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool all_zero(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == '0'; });
+}
+
+}  // namespace
+
+bool valid_request_id(std::string_view id) {
+  return !id.empty() && id.size() <= kMaxRequestId && std::all_of(id.begin(), id.end(), id_char);
+}
+
+std::string make_request_id() {
+  char hex[32];
+  random_hex(hex, sizeof hex);
+  hex[12] = '4';                        // version 4
+  hex[16] = kHex[8 + (hex[16] & 0x3)];  // variant 10xx
+  std::string id;
+  id.reserve(36);
+  id.append(hex, 8).append(1, '-').append(hex + 8, 4).append(1, '-').append(hex + 12, 4);
+  id.append(1, '-').append(hex + 16, 4).append(1, '-').append(hex + 20, 12);
+  return id;
+}
+
+TraceParent TraceParent::child() const {
+  TraceParent t = *this;
+  random_hex(t.parent_id.data(), t.parent_id.size());
+  return t;
+}
+
+std::string TraceParent::text() const {
+  std::string s = "00-";
+  s.append(trace_id.data(), trace_id.size()).append(1, '-');
+  s.append(parent_id.data(), parent_id.size()).append(1, '-');
+  s.append(flags.data(), flags.size());
+  return s;
+}
+
+std::optional<TraceParent> parse_traceparent(std::string_view text) {
+  // version "-" trace-id "-" parent-id "-" flags: 2 + 1 + 32 + 1 + 16 + 1 + 2 = 55.
+  if (text.size() < 55 || text[2] != '-' || text[35] != '-' || text[52] != '-') return {};
+  const auto version = text.substr(0, 2);
+  const auto trace = text.substr(3, 32);
+  const auto parent = text.substr(36, 16);
+  const auto flags = text.substr(53, 2);
+  if (!lower_hex(version) || version == "ff" || !lower_hex(trace) || !lower_hex(parent) ||
+      !lower_hex(flags) || all_zero(trace) || all_zero(parent)) {
+    return {};
+  }
+  if (text.size() > 55 && (version == "00" || text[55] != '-')) return {};
+  TraceParent t;
+  std::copy(trace.begin(), trace.end(), t.trace_id.begin());
+  std::copy(parent.begin(), parent.end(), t.parent_id.begin());
+  std::copy(flags.begin(), flags.end(), t.flags.begin());
+  return t;
+}
+
+}  // namespace conv::balancer

@@ -47,35 +47,20 @@ void Tunnel::read_client() {
 }
 
 void Tunnel::on_client_read(error_code ec, std::size_t n) {
-  --in_flight_;
-  if (aborted_) {
-    settle();
-  } else if (ended(ec)) {
-    client_ended();
-  } else if (ec) {
-    abort();
-  } else {
-    x_.arm(x_.ctx_.settings.tunnel_timeout());
-    x_.attempt_.sent(n);
-    ++in_flight_;
-    x_.attempt_.connection().io([this, n](auto& stream) {
-      net::async_write(stream, net::buffer(buffers_->up.data(), n),
-                       x_.bind([](Exchange& x, error_code wec, std::size_t) {
-                         x.tunnel_.on_upstream_written(wec);
-                       }));
-    });
-  }
+  if (!go_on(ec, &Tunnel::client_ended)) return;
+  x_.arm(x_.ctx_.settings.tunnel_timeout());
+  x_.attempt_.sent(n);
+  ++in_flight_;
+  x_.attempt_.connection().io([this, n](auto& stream) {
+    net::async_write(stream, net::buffer(buffers_->up.data(), n),
+                     x_.bind([](Exchange& x, error_code wec, std::size_t) {
+                       x.tunnel_.on_upstream_written(wec);
+                     }));
+  });
 }
 
 void Tunnel::on_upstream_written(error_code ec) {
-  --in_flight_;
-  if (aborted_) {
-    settle();
-  } else if (ec) {
-    abort();
-  } else {
-    read_client();
-  }
+  if (go_on(ec)) read_client();
 }
 
 void Tunnel::client_ended() {
@@ -102,32 +87,17 @@ void Tunnel::read_upstream() {
 }
 
 void Tunnel::on_upstream_read(error_code ec, std::size_t n) {
-  --in_flight_;
-  if (aborted_) {
-    settle();
-  } else if (ended(ec)) {
-    upstream_ended();
-  } else if (ec) {
-    abort();
-  } else {
-    x_.arm(x_.ctx_.settings.tunnel_timeout());
-    ++in_flight_;
-    x_.responder_.write(
-        net::buffer(buffers_->down.data(), n),
-        x_.bind([n](Exchange& x, error_code wec) { x.tunnel_.on_client_written(wec, n); }));
-  }
+  if (!go_on(ec, &Tunnel::upstream_ended)) return;
+  x_.arm(x_.ctx_.settings.tunnel_timeout());
+  ++in_flight_;
+  x_.responder_.write(
+      net::buffer(buffers_->down.data(), n),
+      x_.bind([n](Exchange& x, error_code wec) { x.tunnel_.on_client_written(wec, n); }));
 }
 
 void Tunnel::on_client_written(error_code ec, std::size_t n) {
-  --in_flight_;
   x_.body_bytes_ += n;
-  if (aborted_) {
-    settle();
-  } else if (ec) {
-    abort();
-  } else {
-    read_upstream();
-  }
+  if (go_on(ec)) read_upstream();
 }
 
 void Tunnel::upstream_ended() {
@@ -137,6 +107,20 @@ void Tunnel::upstream_ended() {
 }
 
 // ---- the end ----
+
+bool Tunnel::go_on(error_code ec, void (Tunnel::*on_end)()) {
+  --in_flight_;
+  if (aborted_) {
+    settle();
+  } else if (on_end != nullptr && ended(ec)) {
+    (this->*on_end)();
+  } else if (ec) {
+    abort();
+  } else {
+    return true;
+  }
+  return false;
+}
 
 void Tunnel::abort() {
   if (aborted_ || ended_) return;

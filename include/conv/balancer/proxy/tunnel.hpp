@@ -43,6 +43,9 @@ class Tunnel {
   void client_ended();
   void upstream_ended();
   void abort();
+  // A read or write completed: true if its way goes on; else the tunnel was aborted, `ec` is
+  // an error (it aborts now), or a read's side ended (`on_end` runs).
+  bool go_on(boost::system::error_code ec, void (Tunnel::*on_end)() = nullptr);
   // An operation completed: ends the exchange when nothing is in flight and both ways are
   // done (or the tunnel was aborted).
   void settle();

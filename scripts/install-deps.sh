@@ -23,6 +23,7 @@ packages=(
   curl ca-certificates
   procps
   python3
+  python3-websockets  # the WebSocket end-to-end test (tests/smoke/websocket_smoke.sh)
   help2man  # the conv(1) man page, made at build time from --help
   libssl-dev openssl  # TLS (OpenSSL 3); the tests make their certificates with the CLI
 )

@@ -30,6 +30,12 @@ void RequestReader::reset() {
   header_offset_ = 0;
 }
 
+std::size_t RequestReader::take(char* data, std::size_t size) {
+  const std::size_t n = net::buffer_copy(net::buffer(data, size), buffer_.data());
+  buffer_.consume(n);
+  return n;
+}
+
 net::mutable_buffer RequestReader::prepare() {
   return buffer_.prepare(kReadChunk);
 }

@@ -20,6 +20,9 @@ class Capture : public detail::ResponseSink {
   void finish(StreamedResult&&) override {}
   bool secure() const override { return false; }
   std::string_view connection_headers() const override { return {}; }
+  void read_raw(boost::asio::mutable_buffer, ReadHandler) override {}
+  void shutdown_write() override {}
+  void cancel() override {}
   Response response;
 
  private:

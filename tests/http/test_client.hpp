@@ -115,6 +115,18 @@ class TestClient {
   }
 
   const std::string& pending() const { return pending_; }
+  // Ends the sending side (a half-close): the server reads EOF, and may still answer.
+  void shutdown_send() { ::shutdown(fd_, SHUT_WR); }
+  // Reads until `text` has arrived (in pending()) or `timeout` passes; true if it arrived.
+  bool read_until(std::string_view text, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (pending_.find(text) == std::string::npos) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0 || !read_some(left)) return false;
+    }
+    return true;
+  }
 
  private:
   int fd_ = -1;

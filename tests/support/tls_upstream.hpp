@@ -105,7 +105,7 @@ class TlsUpstream {
   std::atomic<int> closed{0};           // connections ended (by either side)
   std::atomic<int> late_tickets{0};     // asked for (TlsUpstreamOptions::late_tickets)
   std::atomic<int> tickets_written{0};  // every session ticket, late ones included
-  std::atomic<unsigned> status{200};    // what every request is answered with
+  std::atomic<unsigned> status{200};    // what every request is answered with (101: an echo)
 
  private:
   struct Connection {
@@ -160,6 +160,7 @@ class TlsUpstream {
           ++requests;
           const std::string head = (*c)->in.substr(0, n);
           (*c)->in.erase(0, n);
+          if (status.load() == 101) return switch_to_echo(c);
           const std::string target = head.substr(4, head.find(' ', 4) - 4);
           const std::string body = "tls upstream: " + target + "\n";
           (*c)->out =
@@ -174,6 +175,30 @@ class TlsUpstream {
                                      } else {
                                        read(c);
                                      }
+                                   });
+        });
+  }
+
+  // status 101: switches to a protocol that echoes every byte back.
+  void switch_to_echo(Conn c) {
+    (*c)->out = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n" +
+                std::exchange((*c)->in, {});
+    boost::asio::async_write((*c)->socket, boost::asio::buffer((*c)->out),
+                             [this, c](boost::system::error_code ec, std::size_t) {
+                               if (ec) return drop(c);
+                               echo(c);
+                             });
+  }
+  void echo(Conn c) {
+    (*c)->in.resize(4096);
+    (*c)->socket.async_read_some(
+        boost::asio::buffer((*c)->in), [this, c](boost::system::error_code ec, std::size_t n) {
+          if (ec) return drop(c);
+          (*c)->out = (*c)->in.substr(0, n);
+          boost::asio::async_write((*c)->socket, boost::asio::buffer((*c)->out),
+                                   [this, c](boost::system::error_code wec, std::size_t) {
+                                     if (wec) return drop(c);
+                                     echo(c);
                                    });
         });
   }

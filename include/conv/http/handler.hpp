@@ -50,6 +50,10 @@ class ResponseSink {
   // Header lines every response on this connection carries ("Name: value\r\n"...): the
   // TLS listener's Strict-Transport-Security, or nothing.
   virtual std::string_view connection_headers() const = 0;
+  // A switched protocol (after a 101): see Responder::read_raw().
+  virtual void read_raw(boost::asio::mutable_buffer into, ReadHandler handler) = 0;
+  virtual void shutdown_write() = 0;
+  virtual void cancel() = 0;
 
  protected:
   ~ResponseSink() = default;
@@ -97,6 +101,18 @@ class Responder {
   // See ResponseSink::connection_headers(); a streamed response's head must carry them.
   std::string_view connection_headers() const { return sink_->connection_headers(); }
   explicit operator bool() const { return sink_ != nullptr; }
+
+  // A switched protocol: once a streamed answer wrote a 101 head, the connection carries
+  // another protocol until `finish` (which closes it). Reads the client's raw bytes past the
+  // request (its body read to the end first), those already buffered first; error::eof is the
+  // client's end. At most one read_raw and one write at a time.
+  void read_raw(boost::asio::mutable_buffer into, detail::ResponseSink::ReadHandler handler) {
+    sink_->read_raw(into, std::move(handler));
+  }
+  // Ends the client's read side: a TCP half-close, or TLS close_notify; reads go on.
+  void shutdown_write() { sink_->shutdown_write(); }
+  // Cancels the read and write in flight (they complete with error::operation_aborted).
+  void cancel() { sink_->cancel(); }
 
  private:
   std::shared_ptr<detail::ResponseSink> sink_;

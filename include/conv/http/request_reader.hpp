@@ -51,6 +51,9 @@ class RequestReader {
     if (buffer_.size() == 0) buffer_.shrink_to_fit();
   }
   std::size_t buffered() const { return buffer_.size(); }
+  // Moves up to `size` buffered bytes to `data` as they are (past a request, on a connection
+  // that switched protocols); returns how many.
+  std::size_t take(char* data, std::size_t size);
 
   // Between requests: drops the empty lines a client may send before a request line.
   void skip_empty_lines();

@@ -50,6 +50,9 @@ class BasicSession final : public SessionStream<Stream> {
   void read_body(boost::asio::mutable_buffer into, ReadHandler handler) override;
   void write(boost::asio::const_buffer data, WriteHandler handler) override;
   void finish(StreamedResult&& result) override;
+  void read_raw(boost::asio::mutable_buffer into, ReadHandler handler) override;
+  void shutdown_write() override;
+  void cancel() override;
 
  private:
   std::shared_ptr<BasicSession> self() {

@@ -218,6 +218,13 @@ const std::array kHead = {
         {.section = "timeouts", .key = "connect", .kind = K::seconds, .min = 1, .max = kMaxMs}),
     scalar<&B::response_timeout>(
         {.section = "timeouts", .key = "response", .kind = K::seconds, .min = 1, .max = kMaxMs}),
+    scalar<&B::tunnel_idle_timeout>(
+        {.section = "timeouts",
+         .key = "tunnel",
+         .kind = K::seconds,
+         .min = 1,
+         .max = kMaxMs,
+         .values = "a WebSocket (upgraded) connection idle this long closes"}),
 };
 
 const std::array kMiddle = {

@@ -73,19 +73,18 @@ void Exchange::start() {
     end(Outcome::error(400, "bad_target", "the request target must be a path (origin-form)"));
     return;
   }
-  if (asks_upgrade(request_)) {
-    // Not forwarded as a plain request, which the upstream would answer as if no upgrade
-    // had been asked for: the client learns at once that it cannot have one here.
-    end(Outcome::error(501, "upgrade_not_supported",
-                       "protocol upgrades (such as WebSocket) are not supported by this balancer"));
-    return;
-  }
+  // HTTP/1.0 has no Upgrade: its Upgrade is dropped as a hop-by-hop header.
+  upgrade_ = request_.version() == 11 && asks_upgrade(request_);
   retry_deadline_ = Clock::now() + ctx_.settings.retry_timeout();
   request_leg_.begin();
 }
 
 void Exchange::on_deadline() {
   timed_out_ = true;
+  if (stage_ == Stage::tunnelling) {
+    tunnel_.on_deadline();
+    return;
+  }
   if (attempt_.has_connection()) {
     error_code ignored;
     attempt_.connection().socket.cancel(ignored);
@@ -173,15 +172,12 @@ void Exchange::upstream_failed(AttemptError error, std::string message, bool ups
 }
 
 bool Exchange::should_retry(AttemptError error) {
-  RetryInput in{attempt_stage(stage_),
-                error,
-                idempotent(request_.method()),
-                request_leg_.has_body() && stage_ > Stage::sending_head,
-                attempt_.count(),
-                std::min<std::size_t>(ctx_.settings.tries(), attempt_.max_count()),
-                Clock::now(),
-                retry_deadline_,
-                budget_share_ ? BudgetVerdict::granted : BudgetVerdict::not_asked};
+  RetryInput in{attempt_stage(stage_), error,
+                // An upgrade is never replayed once the upstream may have it.
+                idempotent(request_.method()) && !upgrade_,
+                request_leg_.has_body() && stage_ > Stage::sending_head, attempt_.count(),
+                std::min<std::size_t>(ctx_.settings.tries(), attempt_.max_count()), Clock::now(),
+                retry_deadline_, budget_share_ ? BudgetVerdict::granted : BudgetVerdict::not_asked};
   RetryDecision decision = decide_retry(in);
   if (decision.reason == RetryReason::ask_budget) {
     // A share of the budget, once taken, is held to the end of the exchange.

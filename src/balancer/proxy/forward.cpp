@@ -144,7 +144,7 @@ Framing request_framing(const http::RequestHeader& request, std::uint64_t& lengt
 }
 
 std::string upstream_request_head(const http::RequestHeader& request, const ForwardedFor& fwd,
-                                  Framing framing, std::uint64_t length) {
+                                  Framing framing, std::uint64_t length, bool upgrade) {
   const ConnectionOptions options(request);
   std::string out;
   out.reserve(512);
@@ -152,7 +152,7 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
   out += ' ';
   out.append(request.target());
   out.append(" HTTP/1.1\r\n");
-  std::string xff, via;
+  std::string xff, via, protocols;
   std::string_view host;
   bool has_host = false;
   for (const auto& f : request) {
@@ -180,6 +180,12 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
       case Forwarded::none:
         break;
     }
+    if (id == bhttp::field::upgrade && upgrade) {
+      http::for_each_list_item(f.value(), [&](std::string_view p) {
+        if (!iequals(p, "h2c")) add_value(protocols, p);
+      });
+      continue;
+    }
     if (is_hop_by_hop(id) || id == bhttp::field::expect) continue;
     // Connection may name any end-to-end header, but never Host.
     if (id != bhttp::field::host && options.lists(name)) continue;
@@ -198,6 +204,10 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
   add_value(via, fwd.via);
   header(out, "Via", via);
   framing_header(out, framing, length);
+  if (!protocols.empty()) {
+    header(out, "Connection", "Upgrade");
+    header(out, "Upgrade", protocols);
+  }
   out.append("\r\n");
   return out;
 }
@@ -225,10 +235,11 @@ std::optional<std::string> check_response(const Header& response) {
   return std::nullopt;
 }
 
+// `upgrade`: a 101, whose Upgrade goes to the client with "Connection: Upgrade".
 template <typename Header>
 std::string response_head(const Header& response, unsigned client_version, Framing framing,
                           std::uint64_t length, bool keep_alive, std::string_view via,
-                          std::string_view extra_headers) {
+                          std::string_view extra_headers, bool upgrade = false) {
   const ConnectionOptions options(response);
   std::string out;
   out.reserve(512);
@@ -248,15 +259,21 @@ std::string response_head(const Header& response, unsigned client_version, Frami
       add_value(v, f.value());
       continue;
     }
-    if (is_hop_by_hop(f.name()) || options.lists(name)) continue;
+    const bool protocol = upgrade && f.name() == bhttp::field::upgrade;
+    if (!protocol && (is_hop_by_hop(f.name()) || options.lists(name))) continue;
     header(out, name, f.value());
   }
   add_value(v, via);
   header(out, "Via", v);
   framing_header(out, framing, length);
   out.append(extra_headers);
-  if (!keep_alive && client_version != 10) header(out, "Connection", "close");
-  if (keep_alive && client_version == 10) header(out, "Connection", "keep-alive");
+  if (upgrade) {
+    header(out, "Connection", "Upgrade");
+  } else if (!keep_alive && client_version != 10) {
+    header(out, "Connection", "close");
+  } else if (keep_alive && client_version == 10) {
+    header(out, "Connection", "keep-alive");
+  }
   out.append("\r\n");
   return out;
 }
@@ -281,6 +298,15 @@ std::string client_response_head(const PooledResponseHeader& response, unsigned 
                                  Framing framing, std::uint64_t length, bool keep_alive,
                                  std::string_view via, std::string_view extra_headers) {
   return response_head(response, client_version, framing, length, keep_alive, via, extra_headers);
+}
+
+bool switches_protocols(const PooledResponseHeader& response) {
+  return response.result_int() == 101 && response.find(bhttp::field::upgrade) != response.end();
+}
+
+std::string switching_protocols_head(const PooledResponseHeader& response, std::string_view via,
+                                     std::string_view extra_headers) {
+  return response_head(response, 11, Framing::none, 0, false, via, extra_headers, true);
 }
 
 }  // namespace conv::balancer

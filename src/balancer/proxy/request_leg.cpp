@@ -38,7 +38,7 @@ void RequestLeg::send() {
     head_ = upstream_request_head(
         x_.request_,
         {x_.info_.remote_address, x_.responder_.secure() ? "https" : "http", "1.1 conv", trusted},
-        framing_, length_);
+        framing_, length_, x_.upgrade_);
   }
   x_.arm(x_.ctx_.settings.response_timeout());
   // The handler is made where it is passed (a named one moved in costs one more move of it,

@@ -56,8 +56,13 @@ void ResponseLeg::on_head(error_code ec) {
   }
   const unsigned status = parser_->get().result_int();
   if (status == 101) {
-    x_.upstream_failed(AttemptError::bad_response,
-                       "the upstream switched protocols, which is not supported");
+    if (x_.upgrade_ && switches_protocols(parser_->get().base())) {
+      switch_protocols();
+    } else {
+      x_.upstream_failed(AttemptError::bad_response,
+                         x_.upgrade_ ? "the upstream switched protocols without an Upgrade"
+                                     : "the upstream switched protocols unasked");
+    }
   } else if (status >= 100 && status < 200) {
     read_head();  // an interim response: the real one follows
   } else if (auto problem = check_upstream_response(parser_->get().base())) {
@@ -69,6 +74,24 @@ void ResponseLeg::on_head(error_code ec) {
     x_.attempt_.answered(status);
     write_head();
   }
+}
+
+// A 101 to an upgrade: the head goes to the client, then the connections are a tunnel.
+void ResponseLeg::switch_protocols() {
+  x_.status_ = 101;
+  x_.attempt_.record(101);
+  x_.attempt_.answered(101);
+  out_ = switching_protocols_head(parser_->get().base(), "1.1 conv",
+                                  x_.responder_.connection_headers());
+  x_.stage_ = Stage::writing_head;
+  x_.responder_.write(net::buffer(out_), x_.bind([](Exchange& x, error_code ec) {
+    if (ec) {
+      x.end(Outcome::client_gone());
+      return;
+    }
+    x.stage_ = Stage::tunnelling;
+    x.tunnel_.start();
+  }));
 }
 
 void ResponseLeg::write_head() {
@@ -179,7 +202,9 @@ void ResponseLeg::finish() {
   x_.attempt_.upstream()->report_success();
   // The connection can serve another request if the upstream keeps it open and both
   // messages were read and written to their ends.
-  x_.attempt_.finish(plan_.end_certain && parser_->keep_alive() && parser_->is_done());
+  // (Not after an upgrade the upstream refused: it may still expect the other protocol.)
+  x_.attempt_.finish(!x_.upgrade_ && plan_.end_certain && parser_->keep_alive() &&
+                     parser_->is_done());
   if (plan_.framing == Framing::chunked && plan_.relay_body && !plan_.last_chunk_sent) {
     out_.clear();
     BodyRelay::append(out_, x_.relay_.frame(Framing::chunked, 0, true));

@@ -95,7 +95,7 @@ TEST(ConfigSchema, UnknownKeysAreRefusedWithTheSchemasList) {
               where + "bogus: unknown key (expected " + joined(config_keys_in(section)) + ")");
   }
   EXPECT_EQ(joined(config_keys_in("timeouts")),
-            "connect, response, header, body, idle, write, drain, retry");
+            "connect, response, tunnel, header, body, idle, write, drain, retry");
 }
 
 // Every key of the schema is one the parser knows (a wrong value is refused for its own

@@ -131,6 +131,22 @@ TEST(Forward, AnUpgradeOtherThanH2cIsAskedFor) {
       asks_upgrade(parse_request("GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n\r\n")));
 }
 
+TEST(Forward, AnUpgradeGoesUpstreamWithoutH2c) {
+  const auto req = parse_request(
+      "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Upgrade, HTTP2-Settings\r\n"
+      "Upgrade: h2c, websocket\r\nHTTP2-Settings: AAMA\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  const std::string head = upstream_request_head(req, {"10.1.2.3"}, Framing::none, 0, true);
+  EXPECT_TRUE(has_line(head, "Connection: Upgrade")) << head;
+  EXPECT_TRUE(has_line(head, "Upgrade: websocket")) << head;
+  EXPECT_TRUE(has_line(head, "Sec-WebSocket-Version: 13")) << head;
+  EXPECT_EQ(head.find("h2c"), std::string::npos) << head;
+  EXPECT_EQ(head.find("HTTP2-Settings"), std::string::npos) << head;
+  EXPECT_EQ(head.find("keep-alive"), std::string::npos) << head;
+  // Not asked for: both dropped, as every hop-by-hop header.
+  const std::string plain = upstream_request_head(req, {"10.1.2.3"}, Framing::none, 0);
+  EXPECT_EQ(plain.find("Upgrade"), std::string::npos) << plain;
+}
+
 TEST(Forward, WritesExactlyOneFramingHeader) {
   auto req = parse_request("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 12\r\n\r\n");
   std::uint64_t len = 0;

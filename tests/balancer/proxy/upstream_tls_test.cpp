@@ -197,5 +197,22 @@ TEST_F(UpstreamTlsTest, WithoutTheClientCertificateAnUpstreamThatWantsOneRefuses
   EXPECT_EQ(server.handshakes.load(), 0);
 }
 
+// An upgrade to a TLS upstream is tunnelled too; a client's half-close there ends both ways.
+TEST_F(UpstreamTlsTest, AnUpgradeIsTunnelled) {
+  TlsUpstream server(serving("server"));
+  server.status = 101;
+  start_tls(server.port, {.ca_file = cert("ca.pem")});
+  conv::testing::TestClient c(port_);
+  ASSERT_TRUE(c.send("GET /e HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n"));
+  const auto r = c.read_response(5000ms);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result_int(), 101);
+  ASSERT_TRUE(c.send("over tls"));
+  EXPECT_TRUE(c.read_until("over tls", 3000ms)) << c.pending();
+  c.shutdown_send();
+  EXPECT_TRUE(c.closed_within(3000ms));
+  EXPECT_TRUE(eventually([&] { return server.closed.load() == 1; }));
+}
+
 }  // namespace
 }  // namespace conv::balancer

@@ -102,8 +102,10 @@ struct BalancerConfig {
   std::chrono::milliseconds connect_timeout{1000};
   std::chrono::milliseconds response_timeout{30'000};  // for the response header, and between
                                                        // body reads
-  unsigned tries = 3;                                  // attempts per request, first included
-  std::chrono::milliseconds retry_timeout{5000};       // no new attempt after this
+  // A switched protocol's tunnel (WebSocket) closes after this long with no byte either way.
+  std::chrono::milliseconds tunnel_idle_timeout{3'600'000};
+  unsigned tries = 3;                             // attempts per request, first included
+  std::chrono::milliseconds retry_timeout{5000};  // no new attempt after this
   unsigned pool_max_idle = 1024;  // idle keep-alive connections per upstream and thread
   std::chrono::milliseconds pool_idle_timeout{30'000};
   HealthCheckConfig health;

@@ -14,6 +14,7 @@
 #include "conv/balancer/proxy/request_leg.hpp"
 #include "conv/balancer/proxy/response_leg.hpp"
 #include "conv/balancer/proxy/retry_policy.hpp"
+#include "conv/balancer/proxy/tunnel.hpp"
 #include "conv/http/deadline_timer.hpp"
 #include "conv/http/handler.hpp"
 
@@ -29,6 +30,7 @@ enum class Stage {
   reading_head,   // the upstream's response head (interim 1xx ones skipped)
   writing_head,   // the client's response head, with the start of the body
   relaying_body,  // the response body
+  tunnelling,     // after a 101: bytes both ways (Tunnel)
   ended
 };
 
@@ -67,6 +69,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
  private:
   friend class RequestLeg;
   friend class ResponseLeg;
+  friend class Tunnel;
 
   // Completion handlers keep the exchange alive and run on its executor.
   template <typename F>
@@ -105,6 +108,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   BodyRelay relay_;  // the request body, then the response body
   RequestLeg request_leg_{*this};
   ResponseLeg response_leg_{*this};
+  Tunnel tunnel_{*this};
+  // The request asks to switch protocols (asks_upgrade(), HTTP/1.1): its Upgrade is forwarded,
+  // it is not retried once sent, and its upstream connection is never pooled.
+  bool upgrade_ = false;
   unsigned status_ = 0;           // the upstream's final status
   std::uint64_t body_bytes_ = 0;  // response body bytes relayed to the client
 };

@@ -43,9 +43,10 @@ struct ForwardedFor {
 // Expect removed (the balancer answers 100-continue itself); X-Forwarded-Proto and
 // X-Forwarded-Host set, Via appended to; X-Forwarded-For appended to from a trusted peer,
 // else replaced by the peer's address, and an untrusted peer's Forwarded and X-Real-IP
-// dropped; exactly one framing header, computed here.
+// dropped; exactly one framing header, computed here. `upgrade` (asks_upgrade()): the
+// request's Upgrade protocols but h2c go too, with "Connection: Upgrade".
 std::string upstream_request_head(const http::RequestHeader& request, const ForwardedFor& fwd,
-                                  Framing framing, std::uint64_t length);
+                                  Framing framing, std::uint64_t length, bool upgrade = false);
 
 // Whether the request asks to switch protocols (RFC 9110 7.8: Upgrade, listed in
 // Connection) to anything but h2c, which a server may ignore (the client then goes on in
@@ -70,5 +71,12 @@ std::string client_response_head(const ResponseHeader& response, unsigned client
 std::string client_response_head(const PooledResponseHeader& response, unsigned client_version,
                                  Framing framing, std::uint64_t length, bool keep_alive,
                                  std::string_view via, std::string_view extra_headers = {});
+
+// An upstream's 101 Switching Protocols, which must name its protocol in Upgrade.
+bool switches_protocols(const PooledResponseHeader& response);
+// The 101 head sent to the client (HTTP/1.1): as client_response_head, but the Upgrade kept,
+// "Connection: Upgrade", no framing.
+std::string switching_protocols_head(const PooledResponseHeader& response, std::string_view via,
+                                     std::string_view extra_headers);
 
 }  // namespace conv::balancer

@@ -19,6 +19,7 @@ class ProxySettings {
   std::chrono::milliseconds connect_timeout() const { return ms(connect_ms_); }
   std::chrono::milliseconds response_timeout() const { return ms(response_ms_); }
   std::chrono::milliseconds retry_timeout() const { return ms(retry_ms_); }
+  std::chrono::milliseconds tunnel_timeout() const { return ms(tunnel_ms_); }
   unsigned tries() const { return tries_.load(std::memory_order_relaxed); }
   unsigned outlier_5xx() const { return outlier_5xx_.load(std::memory_order_relaxed); }
   std::chrono::milliseconds ejection() const { return ms(ejection_ms_); }
@@ -32,6 +33,7 @@ class ProxySettings {
   std::atomic<std::int64_t> connect_ms_{0};
   std::atomic<std::int64_t> response_ms_{0};
   std::atomic<std::int64_t> retry_ms_{0};
+  std::atomic<std::int64_t> tunnel_ms_{0};
   std::atomic<unsigned> tries_{1};
   std::atomic<unsigned> outlier_5xx_{0};
   std::atomic<std::int64_t> ejection_ms_{0};

@@ -26,6 +26,7 @@ class ResponseLeg {
 
  private:
   void on_head(boost::system::error_code ec);
+  void switch_protocols();
   void write_head();
   std::size_t take_buffered_body(boost::system::error_code& ec);
   void append_piece(std::size_t got);

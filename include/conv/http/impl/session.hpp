@@ -370,4 +370,46 @@ void BasicSession<Stream>::finish(StreamedResult&& result) {
   end_exchange(result.keep_alive && client_keep_alive() && reader_.done() && !socket_read_active_);
 }
 
+// ---- a switched protocol ----
+
+template <typename Stream>
+void BasicSession<Stream>::read_raw(boost::asio::mutable_buffer into, ReadHandler handler) {
+  namespace net = boost::asio;
+  if (phase_ == Phase::closed) {
+    net::post(this->executor(), [h = std::move(handler)] { h(net::error::operation_aborted, 0); });
+    return;
+  }
+  if (reader_.buffered() > 0) {  // sent before the switch, after the request
+    const std::size_t n = reader_.take(static_cast<char*>(into.data()), into.size());
+    net::post(this->executor(), [h = std::move(handler), n] { h({}, n); });
+    return;
+  }
+  // No deadline of the session's: the handler keeps its own (an idle one) and cancels.
+  stream_.async_read_some(
+      into, [self = self(), h = std::move(handler)](boost::system::error_code ec, std::size_t n) {
+        if (!ec && self->phase_ == Phase::closed) ec = net::error::operation_aborted;
+        h(ec, n);
+      });
+}
+
+template <typename Stream>
+void BasicSession<Stream>::shutdown_write() {
+  if (phase_ == Phase::closed) return;
+  if constexpr (kIsTls<Stream>) {
+    // close_notify, once, without waiting for the client's (reads go on); if the socket
+    // cannot take it now, the close at the end sends what it can.
+    ERR_clear_error();
+    SSL_shutdown(stream_.native_handle());
+  } else {
+    boost::system::error_code ignored;
+    tcp_socket(stream_).shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  }
+}
+
+template <typename Stream>
+void BasicSession<Stream>::cancel() {
+  boost::system::error_code ignored;
+  if (phase_ != Phase::closed) tcp_socket(stream_).cancel(ignored);
+}
+
 }  // namespace conv::http::detail

@@ -6,6 +6,8 @@
 #   --ci          also the tools of .ci/run's static checks: clang-format, the shell linter,
 #                 python3-yaml (Kubernetes manifests), docker-compose v1 (compose files), and
 #                 testssl.sh (the TLS scan test, tests/tls/testssl_scan.sh, skipped without it)
+#                 and prometheus for its promtool (tests/monitoring/promtool_test.sh, skipped
+#                 without it)
 #   --fuzz        also clang-14 and libFuzzer (libclang-rt-14-dev), for the `fuzz` preset
 #   --containers  also what tests/container/e2e.sh runs containers with: podman, runc,
 #                 docker-compose, debootstrap, the CNI plugins with dnsname (names in DNS),
@@ -30,7 +32,7 @@ packages=(
 for arg in "$@"; do
   case $arg in
     --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;  # the fuzz preset: clang, libFuzzer
-    --ci) packages+=(clang-format shellcheck python3 python3-yaml docker-compose testssl.sh) ;;
+    --ci) packages+=(clang-format shellcheck python3 python3-yaml docker-compose testssl.sh prometheus) ;;
     --containers)
       packages+=(podman runc docker-compose debootstrap containernetworking-plugins
         golang-github-containernetworking-plugin-dnsname iptables python3-yaml openssl)

@@ -5,6 +5,7 @@
 #include "conv/converter/legacy_route.hpp"
 #include "conv/converter/v1_routes.hpp"
 #include "conv/http/error_response.hpp"
+#include "conv/http/process_metrics.hpp"
 #include "conv/http/prometheus_writer.hpp"
 #include "conv/http/target.hpp"
 #include "conv/tls/report.hpp"
@@ -113,11 +114,12 @@ http::Response ConverterHandler::render_metrics() const {
   }
   w.family("conv_rates_reloads_total", MetricType::counter, "Rates reloads (SIGHUP), by result.");
   w.sample("conv_rates_reloads_total", {{"result", "ok"}}, reloads_ok_.load());
-  w.sample("conv_rates_reloads_total", {{"result", "error"}}, reloads_failed_.load());
+  w.sample("conv_rates_reloads_total", {{"result", "failed"}}, reloads_failed_.load());
   w.family("conv_access_log_dropped_total", MetricType::counter,
            "Access log lines dropped (sink too slow).");
   w.sample("conv_access_log_dropped_total", {}, log_.dropped());
   if (tls_ != nullptr) tls::write_metrics(w, *tls_, std::chrono::system_clock::now());
+  http::write_process_metrics(w);
   return r;
 }
 

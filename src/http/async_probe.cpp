@@ -9,6 +9,7 @@
 #include <boost/beast/http/read.hpp>
 #include <memory>
 
+#include "conv/http/body_error.hpp"
 #include "conv/tls/client_context.hpp"
 
 namespace conv::http {
@@ -49,6 +50,7 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
       ProbeResult r;
       r.error = "timed out";
       r.timed_out = true;
+      r.reason = "timeout";
       self->finish(std::move(r));
     });
   }
@@ -58,7 +60,7 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
         host, std::to_string(port),
         [self = shared_from_this()](error_code ec, const tcp::resolver::results_type& found) {
           if (self->finished_) return;
-          if (ec) return self->fail("resolve", ec);
+          if (ec) return self->fail("resolve", ec, "resolve");
           self->connect(std::vector<tcp::endpoint>(found.begin(), found.end()));
         });
   }
@@ -67,7 +69,7 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
     net::async_connect(socket_, to,
                        [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
                          if (self->finished_) return;
-                         if (ec) return self->fail("connect", ec);
+                         if (ec) return self->fail("connect", ec, "connect_refused");
                          self->tls_ ? self->handshake() : self->send();
                        });
   }
@@ -90,6 +92,7 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
       if (ec) {
         ProbeResult r;
         r.error = tls::handshake_error(self->stream_->native_handle(), ec);
+        r.reason = "tls";
         return self->finish(std::move(r));
       }
       self->send();
@@ -104,7 +107,7 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
     net::async_write(stream, net::buffer(request_),
                      [self = shared_from_this()](error_code ec, std::size_t) {
                        if (self->finished_) return;
-                       if (ec) return self->fail("send", ec);
+                       if (ec) return self->fail("send", ec, "reset");
                        self->read();
                      });
   }
@@ -117,16 +120,22 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
     bhttp::async_read_header(stream, buffer_, parser_,
                              [self = shared_from_this()](error_code ec, std::size_t) {
                                if (self->finished_) return;
-                               if (ec) return self->fail("read", ec);
+                               if (ec) return self->fail("read", ec, read_failure(ec));
                                ProbeResult r;
                                r.status = self->parser_.get().result_int();
                                self->finish(std::move(r));
                              });
   }
 
-  void fail(const char* step, error_code ec) {
+  // A head that did not parse is malformed; a connection closed or reset before it, a reset.
+  static std::string_view read_failure(error_code ec) {
+    return is_malformed_message(ec) ? "malformed" : "reset";
+  }
+
+  void fail(const char* step, error_code ec, std::string_view reason) {
     ProbeResult r;
     r.error = std::string(step) + ": " + ec.message();
+    r.reason = reason;
     finish(std::move(r));
   }
 

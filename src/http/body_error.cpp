@@ -56,4 +56,10 @@ Response body_error_response(boost::system::error_code ec) {
   return r;
 }
 
+bool is_malformed_message(boost::system::error_code ec) {
+  namespace bhttp = boost::beast::http;
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_version).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
 }  // namespace conv::http

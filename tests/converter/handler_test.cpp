@@ -122,7 +122,7 @@ TEST_F(HandlerTest, MetricsAreInPrometheusTextFormat) {
       std::string::npos);
   EXPECT_NE(r.body.find("conv_http_requests_in_flight 0\n"), std::string::npos);
   EXPECT_NE(r.body.find("conv_rates_as_of_timestamp_seconds 1727913600\n"), std::string::npos);
-  EXPECT_NE(r.body.find("conv_rates_reloads_total{result=\"error\"} 1\n"), std::string::npos);
+  EXPECT_NE(r.body.find("conv_rates_reloads_total{result=\"failed\"} 1\n"), std::string::npos);
 }
 
 }  // namespace

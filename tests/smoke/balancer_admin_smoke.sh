@@ -60,7 +60,7 @@ expected_series=("conv_upstream_requests_total{upstream=\"$a1\"} 2"
   "conv_upstream_state{upstream=\"$a1\",state=\"up\"} 1"
   "conv_upstream_connect_failures_total{upstream=\"$a1\"} 0"
   "conv_upstream_retries_total{upstream=\"$a1\"} 0"
-  "conv_upstream_active_connections{upstream=\"$a1\"} 0"
+  "conv_upstream_in_flight_requests{upstream=\"$a1\"} 0"
   "conv_upstream_pooled_connections{upstream=\"$a1\"} "
   "conv_http_connections_total " "conv_http_requests_total{route=\"proxy\",status=\"200\"} 4"
   "conv_balancer_response_bytes_total $bytes")

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace conv::tls {
@@ -20,6 +21,10 @@ struct ProbeResult {
   unsigned status = 0;     // 0: no response
   std::string error;       // set when status is 0: "<step>: <reason>" or "timed out"
   bool timed_out = false;  // the deadline passed first
+  // Set when status is 0, one word: "timeout", "resolve", "connect_refused" (any connect
+  // error), "tls" (the handshake), "reset" (sending, or the connection closed before a whole
+  // head), "malformed" (the head did not parse).
+  std::string_view reason;
   bool ok() const { return status >= 200 && status < 300; }
 };
 

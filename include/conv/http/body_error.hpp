@@ -22,6 +22,11 @@ boost::system::error_code make_error_code(BodyError e);
 // 400 otherwise. It closes the connection: the rest of the body is unread.
 Response body_error_response(boost::system::error_code ec);
 
+// Whether Beast's parser refused a peer's message as malformed (a bad head or chunk, a head
+// over its limit), as opposed to the connection ending before it was whole (end_of_stream,
+// partial_message) or failing: a "malformed" rather than a "reset" on /metrics.
+bool is_malformed_message(boost::system::error_code ec);
+
 }  // namespace conv::http
 
 namespace boost::system {

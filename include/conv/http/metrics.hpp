@@ -19,8 +19,10 @@ namespace conv::http {
 class Metrics {
  public:
   // Histogram bucket upper bounds, in seconds.
-  static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                                      0.01,   0.025,   0.05,   0.1,   0.5,    1.0};
+  // Up to 60 s: a slow upstream answers within timeouts.response (30 s by default).
+  static constexpr std::array<double, 18> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                      0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
+                                                      1.0,    2.5,     5.0,    10.0,  30.0,   60.0};
 
   // `prefix` names the metric family ("conv_http"); `routes[0]` is the label of requests that
   // matched no route.

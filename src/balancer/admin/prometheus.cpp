@@ -3,6 +3,7 @@
 #include <span>
 
 #include "conv/balancer/admin/upstream_totals.hpp"
+#include "conv/http/process_metrics.hpp"
 #include "conv/http/prometheus_writer.hpp"
 #include "conv/tls/report.hpp"
 
@@ -39,10 +40,15 @@ void upstream_state(PrometheusWriter& w, const UpstreamView& v) {
   per_upstream(
       w, v, "conv_upstream_healthy", MetricType::gauge, "The last verdict of active health checks.",
       [](const Upstream& u, const UpstreamTotals&) { return u.checked_healthy() ? 1 : 0; });
+  // A state set: every state is listed, 1 for the current one and 0 for the others.
   w.family("conv_upstream_state", MetricType::gauge,
-           "The upstream's state (1 for the current one).");
+           "The upstream's state (1 for the current one, 0 for the others).");
   for (const Upstream* u : v.listed) {
-    w.sample("conv_upstream_state", {{"upstream", u->name()}, {"state", u->state(v.now)}}, 1);
+    const std::string now = u->state(v.now);
+    for (const char* state : Upstream::kStates) {
+      w.sample("conv_upstream_state", {{"upstream", u->name()}, {"state", state}},
+               now == state ? 1 : 0);
+    }
   }
   per_upstream(w, v, "conv_upstream_weight", MetricType::gauge, "The configured weight.",
                [](const Upstream& u, const UpstreamTotals&) { return u.weight(); });
@@ -61,9 +67,15 @@ void upstream_traffic(PrometheusWriter& w, const UpstreamView& v) {
                v.totals[u->index()].responses[k]);
     }
   }
-  per_upstream(w, v, "conv_upstream_failures_total", MetricType::counter,
-               "Failed attempts (connect, timeout, reset, bad response).",
-               [](const Upstream& u, const UpstreamTotals&) { return u.failures(); });
+  w.family("conv_upstream_failures_total", MetricType::counter,
+           "Failed attempts counted against the upstream's passive health, by reason.");
+  for (const Upstream* u : v.listed) {
+    for (std::size_t k = 0; k < kFailureReasons; ++k) {
+      w.sample("conv_upstream_failures_total",
+               {{"upstream", u->name()}, {"reason", to_string(static_cast<FailureReason>(k))}},
+               v.totals[u->index()].failures[k]);
+    }
+  }
   per_upstream(w, v, "conv_upstream_connect_failures_total", MetricType::counter,
                "Connections to the upstream that failed or timed out.",
                [](const Upstream&, const UpstreamTotals& t) { return t.connect_failures; });
@@ -72,8 +84,23 @@ void upstream_traffic(PrometheusWriter& w, const UpstreamView& v) {
                [](const Upstream&, const UpstreamTotals& t) { return t.retries; });
 }
 
+void health_checks(PrometheusWriter& w, const UpstreamView& v) {
+  w.family("conv_upstream_health_checks_total", MetricType::counter,
+           "Active health checks, by result (ok, failed) and, for failures, reason.");
+  for (const Upstream* u : v.listed) {
+    w.sample("conv_upstream_health_checks_total",
+             {{"upstream", u->name()}, {"result", "ok"}, {"reason", "none"}}, u->checks_passed());
+    for (std::size_t k = 0; k < Upstream::kCheckFailures.size(); ++k) {
+      w.sample(
+          "conv_upstream_health_checks_total",
+          {{"upstream", u->name()}, {"result", "failed"}, {"reason", Upstream::kCheckFailures[k]}},
+          u->checks_failed(k));
+    }
+  }
+}
+
 void upstream_connections(PrometheusWriter& w, const UpstreamView& v) {
-  per_upstream(w, v, "conv_upstream_active_connections", MetricType::gauge,
+  per_upstream(w, v, "conv_upstream_in_flight_requests", MetricType::gauge,
                "Requests in flight to the upstream (each holds one connection).",
                [](const Upstream& u, const UpstreamTotals&) {
                  return static_cast<std::uint64_t>(std::max<std::int64_t>(0, u.in_flight()));
@@ -148,10 +175,12 @@ void render_balancer_metrics(const MetricsSources& from, const ReloadStats* relo
   }
   upstream_state(w, v);
   upstream_traffic(w, v);
+  health_checks(w, v);
   upstream_connections(w, v);
   upstream_bytes_and_time(w, v);
   balancer_globals(w, from, v, reloads);
   if (from.tls != nullptr) tls::write_metrics(w, *from.tls, std::chrono::system_clock::now());
+  http::write_process_metrics(w);
 }
 
 }  // namespace conv::balancer

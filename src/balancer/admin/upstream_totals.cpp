@@ -20,6 +20,7 @@ std::vector<UpstreamTotals> sum_counters(const PoolSet& pools, std::size_t n) {
       t.attempts += load(c.attempts);
       t.retries += load(c.retries);
       t.connect_failures += load(c.connect_failures);
+      for (std::size_t k = 0; k < t.failures.size(); ++k) t.failures[k] += load(c.failures[k]);
       for (std::size_t k = 0; k < t.responses.size(); ++k) t.responses[k] += load(c.responses[k]);
       for (std::size_t k = 0; k < t.buckets.size(); ++k) t.buckets[k] += load(c.buckets[k]);
       t.time_micros += load(c.time_micros);

@@ -196,6 +196,7 @@ void HealthChecker::check(std::size_t i) {
         if (!*alive) return;
         busy_[i] = false;
         if (epoch != epoch_[i]) return;  // it probed a former address
+        upstreams_[i].count_check(r.ok(), r.status ? std::string_view("status") : r.reason);
         verdict(i, r.ok(), r.status ? "status " + std::to_string(r.status) : r.error);
       });
 }

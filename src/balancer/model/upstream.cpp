@@ -166,6 +166,19 @@ void Upstream::set_last_check(std::string result) {
   last_check_ = std::move(result);
 }
 
+void Upstream::count_check(bool passed, std::string_view reason) {
+  auto bump = [](std::atomic<std::uint64_t>& c) {
+    c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  };
+  if (passed) {
+    bump(checks_passed_);
+    return;
+  }
+  std::size_t i = 0;
+  while (i + 1 < kCheckFailures.size() && reason != kCheckFailures[i]) ++i;
+  bump(checks_failed_[i]);  // an unknown reason counts as the last, "status"
+}
+
 std::string Upstream::last_check() const {
   std::lock_guard lock(endpoint_mutex_);
   return last_check_;

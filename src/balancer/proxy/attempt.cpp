@@ -53,7 +53,9 @@ void Attempt::record(unsigned status) {
   log_.record(upstream_->name(), status, Clock::now() - started_);
 }
 
-void Attempt::report_failure() {
+void Attempt::report_failure(FailureReason why) {
+  UpstreamCounters::bump(
+      ctx_.pools.local().counters(upstream_->index()).failures[static_cast<std::size_t>(why)]);
   report_failed_attempt(*upstream_, ctx_.selector, Clock::now());
 }
 

@@ -120,7 +120,8 @@ void Exchange::on_connect(error_code ec) {
   if (timed_out_ || ec) {
     disarm();
     connect_failed(timed_out_ ? "connecting to the upstream timed out"
-                              : "cannot connect to the upstream: " + ec.message());
+                              : "cannot connect to the upstream: " + ec.message(),
+                   timed_out_ ? FailureReason::connect_timeout : FailureReason::connect_refused);
     return;
   }
   error_code ignored;
@@ -143,7 +144,8 @@ void Exchange::on_handshake(error_code ec) {
     // Most often a configuration error (a CA, a name): the operator must see why.
     std::fprintf(stderr, "conv balancer: upstream %s: %s\n", attempt_.upstream()->name().c_str(),
                  why.c_str());
-    connect_failed("cannot connect to the upstream: " + why);
+    connect_failed("cannot connect to the upstream: " + why,
+                   timed_out_ ? FailureReason::connect_timeout : FailureReason::tls);
     return;
   }
   attempt_.save_session();  // TLS 1.2: the session is known now
@@ -151,16 +153,36 @@ void Exchange::on_handshake(error_code ec) {
 }
 
 // A failed connection (or TLS handshake) is the upstream's fault, and retried elsewhere.
-void Exchange::connect_failed(std::string message) {
+void Exchange::connect_failed(std::string message, FailureReason why) {
   UpstreamCounters::bump(
       ctx_.pools.local().counters(attempt_.upstream()->index()).connect_failures);
-  upstream_failed(timed_out_ ? AttemptError::timeout : AttemptError::io, std::move(message));
+  failed(timed_out_ ? AttemptError::timeout : AttemptError::io, std::move(message), why);
 }
 
 void Exchange::upstream_failed(AttemptError error, std::string message, bool upstream_fault) {
+  failed(error, std::move(message), upstream_fault ? std::optional(blame(error)) : std::nullopt);
+}
+
+FailureReason Exchange::blame(AttemptError error) const {
+  const bool connecting = stage_ <= Stage::connecting;
+  switch (error) {
+    case AttemptError::timeout:
+      return connecting ? FailureReason::connect_timeout : FailureReason::response_timeout;
+    case AttemptError::io:
+      return connecting ? FailureReason::connect_refused : FailureReason::reset;
+    case AttemptError::closed_silently:
+      return FailureReason::reset;
+    case AttemptError::bad_response:
+      break;
+  }
+  return FailureReason::malformed;
+}
+
+void Exchange::failed(AttemptError error, std::string message,
+                      std::optional<FailureReason> blamed) {
   const unsigned status = error == AttemptError::timeout ? 504 : 502;
   attempt_.record(status);
-  if (upstream_fault) attempt_.report_failure();
+  if (blamed) attempt_.report_failure(*blamed);
   attempt_.drop();
   last_status_ = status;
   last_error_ = std::move(message);

@@ -4,6 +4,7 @@
 #include <boost/beast/http/read.hpp>
 
 #include "conv/balancer/proxy/exchange.hpp"
+#include "conv/http/body_error.hpp"
 
 namespace conv::balancer {
 
@@ -184,8 +185,11 @@ void ResponseLeg::on_body(error_code ec) {
   if (ec == bhttp::error::need_buffer) ec = {};
   if (timed_out || ec) {
     // Too late for an error response: cut the client connection so that it sees the
-    // response is incomplete.
-    x_.attempt_.report_failure();
+    // response is incomplete. A parse error is a malformed body; a cut one, a reset.
+    const bool malformed = http::is_malformed_message(ec);
+    x_.attempt_.report_failure(x_.blame(timed_out   ? AttemptError::timeout
+                                        : malformed ? AttemptError::bad_response
+                                                    : AttemptError::io));
     x_.end(Outcome::client_gone());
     return;
   }

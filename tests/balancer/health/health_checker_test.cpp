@@ -144,6 +144,13 @@ class HealthCheckerTest : public ::testing::Test {
   }
 
   Upstream& slot(std::size_t i) { return (*table_)[i]; }
+  // Slot 0's failed checks with `reason` (conv_upstream_health_checks_total{result="failed"}).
+  std::uint64_t failed_checks(std::string_view reason) {
+    const auto& r = Upstream::kCheckFailures;
+    const auto at = std::find(r.begin(), r.end(), reason);
+    EXPECT_NE(at, r.end()) << reason;
+    return at == r.end() ? 0 : slot(0).checks_failed(static_cast<std::size_t>(at - r.begin()));
+  }
   bool holds(std::size_t i, const Address& a) { return slot(i).endpoint() == a; }
   std::size_t available() { return selector_->available_count(); }
 
@@ -191,6 +198,34 @@ TEST_F(HealthCheckerTest, MarksAnUpstreamDownAfterFailsFailuresAndUpAfterPassesP
   EXPECT_TRUE(slot(0).checked_healthy());
   EXPECT_EQ(available(), 1u);
   EXPECT_EQ(api.handler.requests.load(), 7);  // one request per check, none missed
+  EXPECT_EQ(slot(0).checks_passed(), 4u);     // counted for /metrics, by result and reason
+  EXPECT_EQ(failed_checks("status"), 3u);
+  EXPECT_EQ(failed_checks("connect_refused"), 0u);
+}
+
+// A check whose connection is refused fails with the reason "connect_refused", one that gets
+// no answer in time with "timeout", one answered with garbage with "malformed".
+TEST_F(HealthCheckerTest, CountsFailedChecksByReason) {
+  resolver_.answer("api.test", {loopback(conv::testing::closed_port())});
+  start("api.test", false);
+  ASSERT_TRUE(run_until([&] { return failed_checks("connect_refused") >= 2; }));
+  EXPECT_EQ(slot(0).last_check().rfind("fail: connect: ", 0), 0u) << slot(0).last_check();
+  EXPECT_EQ(slot(0).checks_passed(), 0u);
+  checker_.reset();
+
+  conv::testing::RawUpstream silent(conv::testing::RawBehaviour::silent());
+  resolver_.answer("silent.test", {loopback(silent.port)});
+  start("silent.test", false);
+  config_.health.timeout = 100ms;  // read by each check: the first one has not started yet
+  ASSERT_TRUE(run_until([&] { return failed_checks("timeout") >= 1; }));
+  EXPECT_EQ(slot(0).last_check(), "fail: timed out");
+  checker_.reset();
+
+  conv::testing::RawUpstream garbage("NOT HTTP AT ALL\r\n\r\n");
+  resolver_.answer("garbage.test", {loopback(garbage.port)});
+  start("garbage.test", false);
+  ASSERT_TRUE(run_until([&] { return failed_checks("malformed") >= 1; }));
+  EXPECT_EQ(failed_checks("reset"), 0u);
 }
 
 // An upstream with "tls" is checked over TLS, with its own settings: its name (a.test, which
@@ -228,6 +263,8 @@ TEST_F(HealthCheckerTest, ATlsUpstreamThatFailsVerificationIsDownAndSaysWhy) {
   }));
   EXPECT_FALSE(slot(0).checked_healthy());
   EXPECT_EQ(api.requests.load(), 0);
+  EXPECT_GE(failed_checks("tls"), 1u);  // counted before the verdict above was recorded
+  EXPECT_EQ(failed_checks("connect_refused") + slot(0).checks_passed(), 0u);
 }
 
 TEST_F(HealthCheckerTest, FollowsANamesAddressesIntoSlotsAndEmptiesTheSlotOfOneThatVanished) {

@@ -75,6 +75,11 @@ class UpstreamTlsTest : public proxytest::BalancerTest {
     EXPECT_EQ(server.requests.load(), 0);
     EXPECT_EQ(the_upstream().failures(), 1u);
     EXPECT_EQ(count(&UpstreamCounters::connect_failures), 1u);
+    std::uint64_t tls_failures = 0;  // conv_upstream_failures_total{reason="tls"}
+    cluster_->pools().for_each([&](const ConnectionPool& p) {
+      tls_failures += p.counters(0).failures[static_cast<std::size_t>(FailureReason::tls)].load();
+    });
+    EXPECT_EQ(tls_failures, 1u);
   }
 };
 

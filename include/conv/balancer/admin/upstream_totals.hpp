@@ -13,6 +13,7 @@ struct UpstreamTotals {
   std::uint64_t attempts = 0;
   std::uint64_t retries = 0;
   std::uint64_t connect_failures = 0;
+  std::array<std::uint64_t, kFailureReasons> failures{};  // by FailureReason
   std::array<std::uint64_t, 5> responses{};
   std::array<std::uint64_t, UpstreamCounters::kBuckets.size() + 1> buckets{};
   std::uint64_t time_micros = 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conv/balancer/model/config.hpp"
@@ -79,6 +81,10 @@ class Upstream {
   // Why not, in one word, for /status: "up", "down", "cooling", "ejected", "unresolved",
   // "draining", "drained", "disabled", "removed".
   std::string state(Clock::time_point now) const;
+  // Every value state() returns (a state set on /metrics lists them all, 0 or 1).
+  static constexpr std::array<const char*, 9> kStates = {"up",      "down",       "cooling",
+                                                         "ejected", "unresolved", "draining",
+                                                         "drained", "disabled",   "removed"};
 
   // Requests in flight on it. try_acquire() counts one more unless max_conns are already in
   // flight; every successful try_acquire() is paired with one release().
@@ -105,6 +111,15 @@ class Upstream {
   bool checked_healthy() const { return checked_healthy_.load(std::memory_order_acquire); }
   void set_last_check(std::string result);
   std::string last_check() const;
+  // Active checks done, for /metrics: passed, and failed by reason (one of kCheckFailures).
+  // Written by the checker's thread only; they survive discovery's assign().
+  static constexpr std::array<const char*, 7> kCheckFailures = {
+      "timeout", "resolve", "connect_refused", "tls", "reset", "malformed", "status"};
+  void count_check(bool passed, std::string_view reason);
+  std::uint64_t checks_passed() const { return checks_passed_.load(std::memory_order_relaxed); }
+  std::uint64_t checks_failed(std::size_t reason) const {
+    return checks_failed_[reason].load(std::memory_order_relaxed);
+  }
 
   // Slow start. When it last became available again after having been available before
   // (steady clock ticks; 0: never): its weight ramps up from then.
@@ -138,6 +153,8 @@ class Upstream {
   std::atomic<std::int64_t> recovered_at_{0};   // see recovered_at()
   std::atomic<bool> ever_available_{false};     // available in some round since start
   std::atomic<std::uint64_t> failures_{0};
+  std::atomic<std::uint64_t> checks_passed_{0};
+  std::array<std::atomic<std::uint64_t>, kCheckFailures.size()> checks_failed_{};
   // Written by every request: on a cache line of its own, away from what picks only read.
   alignas(64) std::atomic<std::int64_t> in_flight_{0};
   [[maybe_unused]] char pad_[64 - sizeof(std::atomic<std::int64_t>)] = {};

@@ -51,8 +51,9 @@ class Attempt {
   // The attempt's end, for the access log: the upstream's status, or the balancer's own
   // (502, 504) for a failure.
   void record(unsigned status);
-  // A failure the upstream is to blame for: counts against its passive health.
-  void report_failure();
+  // A failure the upstream is to blame for: counts against its passive health, and in this
+  // thread's counters by `why`.
+  void report_failure(FailureReason why);
   // The upstream answered `status`: this thread's counters (status class, response time)
   // and outlier ejection.
   void answered(unsigned status);

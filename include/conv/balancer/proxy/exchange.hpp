@@ -81,10 +81,14 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   void attempt();
   void on_connect(boost::system::error_code ec);
   void on_handshake(boost::system::error_code ec);
-  void connect_failed(std::string message);
+  void connect_failed(std::string message, FailureReason why);
   // The attempt failed at the current stage; `upstream_fault`: false for a pooled connection
   // the upstream had closed before we used it, which says nothing about its health.
   void upstream_failed(AttemptError error, std::string message, bool upstream_fault = true);
+  // The same, counted against the upstream as `blamed` (none: not its fault).
+  void failed(AttemptError error, std::string message, std::optional<FailureReason> blamed);
+  // What an `error` at the current stage counts as (for conv_upstream_failures_total).
+  FailureReason blame(AttemptError error) const;
   bool should_retry(AttemptError error);
   Outcome failure_answer() const;
   void end(Outcome outcome);

@@ -25,13 +25,26 @@ trap stop_all INT TERM EXIT
 # beyond the CPUs only queue behind each other (measured in bench/balancer.sh's stacks).
 converter_threads=$(($(nproc) / 4))
 ((converter_threads >= 1)) || converter_threads=1
-for n in 1 2; do
-  "$conv" converter --host 127.0.0.1 --port "500$n" --name "api$n" --rates configs/rates.json \
-    --threads "$converter_threads" &
+# Each server's lines (access log on stdout, events on stderr, each kept on its own) go
+# through a sed that puts its name in front ("api1 | ..."). The seds are process
+# substitutions, so $! stays the server's PID (they run under it, not under this script) and
+# stop_all signals exactly the servers; they ignore Ctrl-C and end when their server has said
+# its last line and closed the pipe.
+label() {
+  trap '' INT
+  exec sed -u "s/^/$1 | /"
+}
+labelled() {
+  local name=$1
+  shift
+  "$@" > >(label "$name") 2> >(label "$name" >&2) &
   pids+=($!)
+}
+for n in 1 2; do
+  labelled "api$n" "$conv" converter --host 127.0.0.1 --port "500$n" --name "api$n" \
+    --rates configs/rates.json --threads "$converter_threads"
 done
-"$conv" balancer --config configs/balancer.local.json &
-pids+=($!)
+labelled balancer "$conv" balancer --config configs/balancer.local.json
 echo "conv: balancer on http://localhost:5000 -> api1 (5001), api2 (5002); status page and" \
   "admin API on http://127.0.0.1:9000; Ctrl-C stops" >&2
 # Wait until any one exits, then stop the rest.

@@ -1,6 +1,5 @@
 #include "conv/balancer/role.hpp"
 
-#include <iostream>
 #include <system_error>
 
 #include "conv/balancer/admin/admin.hpp"
@@ -14,6 +13,7 @@
 #include "conv/http/runner.hpp"
 #include "conv/http/server.hpp"
 #include "conv/http/tls_edge.hpp"
+#include "conv/log/logger.hpp"
 
 namespace conv::balancer {
 
@@ -35,19 +35,18 @@ http::ServerOptions side_options(const HostPort& where, const BalancerConfig& co
 }
 
 // HTTPS for clients, if the configuration has a certificate: attached to `server` before it
-// binds. Null with `failed` set if the certificates do not load (said on stderr).
+// binds. Null with `failed` set if the certificates do not load (said in the event log).
 std::unique_ptr<http::TlsEdge> make_edge(const BalancerConfig& config, http::Server& server,
-                                         http::AccessLog& log, const std::string& role,
-                                         bool& failed) {
+                                         http::AccessLog& access_log, bool& failed) {
   failed = false;
   if (!config.tls.enabled()) return nullptr;
   try {
-    auto edge = std::make_unique<http::TlsEdge>(config.tls, config.server, log,
+    auto edge = std::make_unique<http::TlsEdge>(config.tls, config.server, access_log,
                                                 http::ResponseIdentity{config.name});
     edge->attach(server);
     return edge;
   } catch (const tls::TlsError& e) {
-    std::cerr << role << ": TLS: " << e.what() << "\n";
+    log::error() << "TLS: " << e.what();
     failed = true;
     return nullptr;
   }
@@ -56,27 +55,26 @@ std::unique_ptr<http::TlsEdge> make_edge(const BalancerConfig& config, http::Ser
 }  // namespace
 
 int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
-  const std::string role = "conv balancer";
   BalancerConfig config = initial;  // what runs now; reloads change it on the control thread
   AdminAccess access;
   try {
     access = load_admin_access(config);
   } catch (const ConfigError& e) {
-    std::cerr << role << ": bad config: " << e.what() << "\n";
+    log::error() << "bad config: " << e.what();
     return 2;
   }
-  const auto log = http::open_access_log(role, config.access_log);
-  if (!log) return 2;
+  const auto access_log = http::open_access_log(config.access_log, config.logging.format);
+  if (!access_log) return 2;
   http::Metrics metrics("conv_http", BalancerHandler::route_names());
   UpstreamCluster cluster(config);
-  BalancerHandler handler(config, cluster, metrics, *log);
+  BalancerHandler handler(config, cluster, metrics, *access_log);
   int rc = 0;
   {
-    http::Server server(config.server, handler, metrics, *log, {config.name});
+    http::Server server(config.server, handler, metrics, *access_log, {config.name});
     bool tls_failed = false;
-    const auto edge = make_edge(config, server, *log, role, tls_failed);
+    const auto edge = make_edge(config, server, *access_log, tls_failed);
     if (tls_failed) return 2;
-    if (!http::bind_server(server, role) || (edge && !edge->bind(role))) return 1;
+    if (!http::bind_server(server) || (edge && !edge->bind())) return 1;
 
     boost::asio::io_context control;
     DnsResolver dns(control);
@@ -91,7 +89,8 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
 
     const auto admin_log = http::AccessLog::open("off");
     http::Metrics admin_metrics("conv_admin_http", AdminHandler::route_names());
-    const MetricsSources shown{cluster, metrics, *log, edge ? &edge->termination() : nullptr};
+    const MetricsSources shown{cluster, metrics, *access_log,
+                               edge ? &edge->termination() : nullptr};
     AdminHandler admin(
         cluster, shown, sampler, reloads, shown_config, control, [&] { return reloader.reload(); },
         std::move(access));
@@ -100,10 +99,10 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
       admin_server =
           std::make_unique<http::Server>(side_options(*config.admin, config), admin, admin_metrics,
                                          *admin_log, http::ResponseIdentity{config.name});
-      if (!http::bind_server(*admin_server, role + " admin")) {
+      if (!http::bind_server(*admin_server, "admin")) {
         if (config.admin_explicit) return 1;
-        std::cerr << role << ": admin API not started: the default address " << config.admin->text()
-                  << " is taken (choose one with --admin HOST:PORT or \"admin\", or turn it off)\n";
+        log::warn() << "admin API not started: the default address " << config.admin->text()
+                    << " is taken (choose one with --admin HOST:PORT or \"admin\", or turn it off)";
         admin_server.reset();
       }
     }
@@ -115,27 +114,29 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
       metrics_server = std::make_unique<http::Server>(side_options(*config.metrics, config), scrape,
                                                       scrape_metrics, *admin_log,
                                                       http::ResponseIdentity{config.name});
-      if (!http::bind_server(*metrics_server, role + " metrics")) return 1;
+      if (!http::bind_server(*metrics_server, "metrics")) return 1;
     }
 
-    std::cerr << http::listening_line(server, role) << " (name " << config.name << ", "
-              << config.server.threads << " thread(s), " << to_string(config.policy.kind)
-              << " over " << config.upstreams.size() << " upstream(s):";
-    for (const auto& u : config.upstreams) std::cerr << " " << u.address.text();
-    std::cerr << ")\n";
-    for (const auto& w : config_warnings(config)) std::cerr << role << ": warning: " << w << "\n";
+    {
+      auto line = log::info();
+      line << http::listening_line(server) << " (name " << config.name << ", "
+           << config.server.threads << " thread(s), " << to_string(config.policy.kind) << " over "
+           << config.upstreams.size() << " upstream(s):";
+      for (const auto& u : config.upstreams) line << " " << u.address.text();
+      line << ")";
+    }
+    for (const auto& w : config_warnings(config)) log::warn() << w;
     if (admin_server) {
       // Not "listening on": scripts read the main port from that line.
       const auto ep = admin_server->local_endpoint();
-      std::cerr << role << ": admin API on " << ep.address().to_string() << ":" << ep.port()
-                << "\n";
+      log::info() << "admin API on " << ep.address().to_string() << ":" << ep.port();
     }
     if (metrics_server) {
       const auto ep = metrics_server->local_endpoint();
-      std::cerr << role << ": metrics on " << ep.address().to_string() << ":" << ep.port() << "\n";
+      log::info() << "metrics on " << ep.address().to_string() << ":" << ep.port();
     }
     if (edge) {
-      std::cerr << edge->describe(server, role) << "\n";
+      log::info() << edge->describe(server);
       edge->start();
     }
 
@@ -145,9 +146,9 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     if (metrics_server) metrics_server->start();
     http::SignalHooks hooks;
     hooks.reload = [&] { reloader.reload(); };
-    hooks.reopen_logs = [&] { log->reopen(); };
+    hooks.reopen_logs = [&] { access_log->reopen(); };
     hooks.draining = [&] { cluster.set_draining(); };
-    rc = http::run_until_stopped(server, control, config.server.drain_timeout, role, hooks);
+    rc = http::run_until_stopped(server, control, config.server.drain_timeout, hooks);
     if (edge) edge->stop();
     health.stop();
     sampler.stop();
@@ -166,7 +167,7 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     }
     cluster.close_pools();  // before the server's io_contexts go
   }
-  log->flush();
+  access_log->flush();
   return rc;
 }
 

@@ -10,6 +10,7 @@
 #include "conv/balancer/role.hpp"
 #include "conv/cli/app.hpp"
 #include "conv/http/host_port.hpp"
+#include "conv/log/logger.hpp"
 #include "conv/tls/termination.hpp"
 
 namespace conv::cli {
@@ -49,7 +50,7 @@ balancer::BalancerConfig BalancerCommand::load() const {
 }
 
 std::optional<std::string> BalancerCommand::apply_flags(balancer::BalancerConfig& config) const {
-  flags_.override_given(config.server, config.name, config.access_log);
+  flags_.override_given(config.server, config.name, config.access_log, config.logging);
   if (!upstreams_.empty()) {
     config.upstreams.clear();
     for (const auto& text : upstreams_) {
@@ -115,14 +116,16 @@ int BalancerCommand::check(const balancer::BalancerConfig& config) const {
 int BalancerCommand::run() {
   const std::string who = "conv balancer";
   if (auto error = flags_.finish()) return usage_error(who, *error);
+  log::configure(who, flags_.logging);  // until the file's settings are known
   balancer::BalancerConfig config;
   try {
     config = load();
   } catch (const balancer::ConfigError& e) {
-    std::cerr << who << ": bad config: " << e.what() << "\n";
+    log::error() << "bad config: " << e.what();
     return kUsageExit;
   }
   if (auto error = apply_flags(config)) return usage_error(who, *error);
+  log::configure(who, config.logging);
   if (config.upstreams.empty()) {
     return usage_error(who, "no upstreams: give --upstream HOST:PORT or --config FILE");
   }

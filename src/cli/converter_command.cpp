@@ -5,6 +5,7 @@
 #include "conv/cli/app.hpp"
 #include "conv/converter/rates.hpp"
 #include "conv/converter/role.hpp"
+#include "conv/log/logger.hpp"
 #include "conv/tls/termination.hpp"
 
 namespace conv::cli {
@@ -16,19 +17,26 @@ ConverterCommand::ConverterCommand(CLI::App& app)
                    "Rates file (JSON, see docs/api.md); default: the original's 5.10 BRL/USD and "
                    "5.60 BRL/EUR. SIGHUP reloads it");
   tls_flags_.add_to(*cmd_);
+  cmd_->add_flag("--log-health-checks", log_health_checks_,
+                 "Also write access log lines for GET /healthz and /readyz (the paths health "
+                 "checkers poll); off by default");
   cmd_->add_flag("--check", check_,
                  "Check the flags, the rates file and the TLS files, print what would be served, "
                  "and exit (0, or 2 with the first error)");
 }
 
 int ConverterCommand::run() {
-  if (auto error = flags_.finish()) return usage_error("conv converter", *error);
+  const std::string who = "conv converter";
+  if (auto error = flags_.finish()) return usage_error(who, *error);
   converter::ConverterConfig config;
-  if (auto error = tls_flags_.apply(config.tls)) return usage_error("conv converter", *error);
+  if (auto error = tls_flags_.apply(config.tls)) return usage_error(who, *error);
   config.server = flags_.server;
   config.rates_path = rates_;
   config.name = flags_.name;
   config.access_log = flags_.access_log;
+  config.logging = flags_.logging;
+  config.log_health_checks = log_health_checks_;
+  log::configure(who, config.logging);
   if (check_) return check(config);
   return converter::run_converter(config);
 }

@@ -69,6 +69,15 @@ void ServerFlags::add_to(CLI::App& cmd, const http::ServerOptions& defaults) {
   cmd.add_option("--name", name, "Instance name sent in X-Served-By (default: host name)");
   cmd.add_option("--access-log", access_log, "Access log: - (stdout), off, or a file path")
       ->capture_default_str();
+  cmd.add_option("--log-level", log_level,
+                 "Least level of the event lines on stderr: debug, info, warn or error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  cmd.add_option("--log-format", log_format,
+                 "Format of the event lines and of the access log: text or json (one object a "
+                 "line)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
   cmd.add_option("--io-model", io_model,
                  "per-thread (an io_context and SO_REUSEPORT listener per thread) or shared")
       ->capture_default_str()
@@ -83,6 +92,8 @@ std::optional<std::string> ServerFlags::finish() {
     return "--name: must be 1-200 printable ASCII characters";
   }
   server.io_model = io_model == "shared" ? http::IoModel::shared : http::IoModel::per_thread;
+  logging.level = log::parse_level(log_level).value_or(log::Level::info);
+  logging.format = log::parse_format(log_format).value_or(log::Format::text);
   const auto settings = http::server_settings();
   for (std::size_t i = 0; i < settings.size(); ++i) {
     const bool seconds = settings[i].kind() == http::ServerSetting::Kind::seconds;
@@ -92,7 +103,7 @@ std::optional<std::string> ServerFlags::finish() {
 }
 
 void ServerFlags::override_given(http::ServerOptions& t, std::string& t_name,
-                                 std::string& t_access_log) const {
+                                 std::string& t_access_log, log::Settings& t_logging) const {
   if (given("--host")) t.host = server.host;
   if (given("--port")) t.port = server.port;
   if (given("--threads")) t.threads = server.threads;
@@ -102,6 +113,8 @@ void ServerFlags::override_given(http::ServerOptions& t, std::string& t_name,
   }
   if (given("--name") || t_name.empty()) t_name = name;
   if (given("--access-log")) t_access_log = access_log;
+  if (given("--log-level")) t_logging.level = logging.level;
+  if (given("--log-format")) t_logging.format = logging.format;
 }
 
 }  // namespace conv::cli

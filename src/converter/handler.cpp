@@ -42,7 +42,9 @@ ConverterHandler::ConverterHandler(const RateStore& store, const http::Metrics& 
 
 void ConverterHandler::handle(const http::RequestHeader& request, std::string_view,
                               const http::RequestInfo&, http::Responder responder) {
-  responder.send(respond(request));
+  http::Response r = respond(request);
+  if ((r.route == healthz || r.route == readyz) && !log_health_checks_) r.access_log = false;
+  responder.send(std::move(r));
 }
 
 void ConverterHandler::count_reload(bool ok) {

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "conv/http/clock.hpp"
+#include "conv/log/json_line.hpp"
 
 namespace conv::http {
 
@@ -84,6 +85,50 @@ void append_quoted_or_dash(std::string& out, std::string_view v) {
   out += '"';
 }
 
+// The role's extra fields, `ua="a, b" us="200" urt=0.001`, each as a string field.
+void append_extra_fields(log::JsonLine& line, std::string_view extra) {
+  while (!extra.empty()) {
+    const std::size_t eq = extra.find('=');
+    if (eq == std::string_view::npos) return;
+    const std::string_view key = extra.substr(0, eq);
+    extra.remove_prefix(eq + 1);
+    std::size_t end = 0;
+    std::string_view value;
+    if (!extra.empty() && extra.front() == '"') {
+      end = extra.find('"', 1);
+      if (end == std::string_view::npos) end = extra.size();
+      value = extra.substr(1, end - 1);
+      ++end;  // past the closing quote
+    } else {
+      end = std::min(extra.find(' '), extra.size());
+      value = extra.substr(0, end);
+    }
+    line.string(key, value);
+    extra.remove_prefix(std::min(end + 1, extra.size()));  // and the space after
+  }
+}
+
+void format_json(std::string& out, const AccessLogEntry& e) {
+  char status[16];
+  char bytes[32];
+  char seconds[32];
+  const auto s = std::to_chars(status, status + sizeof status, e.status);
+  const auto b = std::to_chars(bytes, bytes + sizeof bytes, e.body_bytes);
+  std::snprintf(seconds, sizeof seconds, "%.3f", e.request_time);
+  log::JsonLine line(out);
+  line.string("remote_addr", e.remote_addr)
+      .string("time", log::iso8601_ms(std::chrono::system_clock::now()))
+      .string("request", e.request_line)
+      .raw("status", std::string_view(status, s.ptr))
+      .raw("body_bytes_sent", std::string_view(bytes, b.ptr))
+      .string("http_referer", e.referer)
+      .string("http_user_agent", e.user_agent)
+      .string("http_x_forwarded_for", e.forwarded_for)
+      .raw("request_time", seconds);
+  append_extra_fields(line, e.extra);
+  line.close();
+}
+
 }  // namespace
 
 struct AccessLog::Buffer {
@@ -91,16 +136,16 @@ struct AccessLog::Buffer {
   std::string data;
 };
 
-std::unique_ptr<AccessLog> AccessLog::open(const std::string& spec) {
-  if (spec == "off") return std::unique_ptr<AccessLog>(new AccessLog(-1, {}, false));
+std::unique_ptr<AccessLog> AccessLog::open(const std::string& spec, log::Format format) {
+  if (spec == "off") return std::unique_ptr<AccessLog>(new AccessLog(-1, {}, false, format));
   if (spec == "-" || spec.empty()) {
-    return std::unique_ptr<AccessLog>(new AccessLog(STDOUT_FILENO, {}, false));
+    return std::unique_ptr<AccessLog>(new AccessLog(STDOUT_FILENO, {}, false, format));
   }
-  return std::unique_ptr<AccessLog>(new AccessLog(open_file(spec), spec, true));
+  return std::unique_ptr<AccessLog>(new AccessLog(open_file(spec), spec, true, format));
 }
 
-AccessLog::AccessLog(int fd, std::string path, bool owns_fd)
-    : fd_(fd), path_(std::move(path)), owns_fd_(owns_fd) {
+AccessLog::AccessLog(int fd, std::string path, bool owns_fd, log::Format format)
+    : fd_(fd), path_(std::move(path)), owns_fd_(owns_fd), format_(format) {
   if (fd_ >= 0) writer_ = std::thread([this] { run_writer(); });
 }
 
@@ -178,7 +223,11 @@ void AccessLog::reopen() {
   ::close(fd);
 }
 
-void format_access_line(std::string& out, const AccessLogEntry& e) {
+void format_access_line(std::string& out, const AccessLogEntry& e, log::Format format) {
+  if (format == log::Format::json) {
+    format_json(out, e);
+    return;
+  }
   out.append(e.remote_addr.empty() ? std::string_view{"-"} : e.remote_addr);
   out.append(" - - [");
   out.append(log_time_now());

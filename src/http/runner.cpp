@@ -5,41 +5,41 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
-#include <iostream>
 #include <system_error>
+
+#include "conv/log/logger.hpp"
 
 namespace conv::http {
 
 namespace net = boost::asio;
 using boost::system::error_code;
 
-std::unique_ptr<AccessLog> open_access_log(const std::string& role, const std::string& spec) {
+std::unique_ptr<AccessLog> open_access_log(const std::string& spec, log::Format format) {
   try {
-    return AccessLog::open(spec);
+    return AccessLog::open(spec, format);
   } catch (const std::system_error& e) {
-    std::cerr << role << ": access log: " << e.what() << "\n";
+    log::error() << "access log: " << e.what();
     return nullptr;
   }
 }
 
-bool bind_server(Server& server, const std::string& role) {
+bool bind_server(Server& server, const std::string& context) {
   try {
     server.bind();
     return true;
   } catch (const std::system_error& e) {
-    std::cerr << role << ": " << e.what() << "\n";
+    log::error() << (context.empty() ? "" : context + ": ") << e.what();
     return false;
   }
 }
 
-std::string listening_line(const Server& server, const std::string& role) {
+std::string listening_line(const Server& server) {
   const auto ep = server.local_endpoint();
-  return role + ": listening on " + ep.address().to_string() + ":" + std::to_string(ep.port());
+  return "listening on " + ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
 int run_until_stopped(Server& server, net::io_context& control,
-                      std::chrono::milliseconds drain_timeout, const std::string& role,
-                      SignalHooks hooks) {
+                      std::chrono::milliseconds drain_timeout, SignalHooks hooks) {
   net::signal_set signals(control, SIGINT, SIGTERM, SIGHUP);
   signals.add(SIGUSR1);
   net::steady_timer drain_timer(control);
@@ -61,19 +61,18 @@ int run_until_stopped(Server& server, net::io_context& control,
       if (hooks.reopen_logs) hooks.reopen_logs();
     } else if (!draining) {
       draining = true;
-      std::cerr << role << ": " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ": draining (up to "
-                << drain_timeout.count() << " ms)\n";
+      log::info() << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ": draining (up to "
+                  << drain_timeout.count() << " ms)";
       if (hooks.draining) hooks.draining();
       server.shutdown();
       drain_timer.expires_after(drain_timeout);
       drain_timer.async_wait([&](error_code tec) {
         if (tec || stopped) return;
-        std::cerr << role << ": drain timeout: dropping " << server.open_connections()
-                  << " connection(s)\n";
+        log::warn() << "drain timeout: dropping " << server.open_connections() << " connection(s)";
         server.stop();
       });
     } else {
-      std::cerr << role << ": second signal: stopping now\n";
+      log::warn() << "second signal: stopping now";
       server.stop();
     }
     signals.async_wait(on_signal);
@@ -83,7 +82,7 @@ int run_until_stopped(Server& server, net::io_context& control,
   server.start([&control, &finish] { net::post(control, finish); });
   control.run();
   server.wait();
-  std::cerr << role << ": stopped\n";
+  log::info() << "stopped";
   return 0;
 }
 

@@ -7,11 +7,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <iostream>
 #include <system_error>
 
 #include "conv/http/listener.hpp"
 #include "conv/http/session_core.hpp"
+#include "conv/log/logger.hpp"
 #include "conv/tls/termination.hpp"
 
 namespace conv::http {
@@ -140,7 +140,7 @@ void Server::accept_on(Worker& w, std::size_t listener) {
     if (ec) {
       // Out of descriptors (EMFILE/ENFILE) or a transient error: back off briefly rather than
       // spin, then go on accepting.
-      std::cerr << "conv: accept failed: " << ec.message() << "\n";
+      log::error() << "accept failed: " << ec.message();
       auto& retry = *w.retry_timers[listener];
       retry.expires_after(std::chrono::milliseconds(100));
       retry.async_wait([this, &w, &acceptor, listener](error_code tec) {
@@ -262,7 +262,7 @@ void Server::start(std::function<void()> on_stopped) {
       try {
         ctx.run();
       } catch (const std::exception& e) {
-        std::cerr << "conv: worker stopped by an error: " << e.what() << "\n";
+        log::error() << "worker stopped by an error: " << e.what();
         stop();
       }
       if (running_workers_.fetch_sub(1) == 1 && on_stopped_) on_stopped_();

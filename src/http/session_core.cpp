@@ -155,31 +155,34 @@ bool SessionCore::frame_response(Response&& response) {
   out_.clear();
   serialize_response(out_, response, shared_.identity, version, keep_alive_, head_only_,
                      connection_headers_);
-  logged_ = {response.status, response.body.size(), response.route, std::move(response.log_extra)};
+  logged_ = {response.status, response.body.size(), response.route, response.access_log,
+             std::move(response.log_extra)};
   return true;
 }
 
 void SessionCore::log_and_count(unsigned status, std::size_t body_bytes, std::uint16_t route,
-                                std::string_view log_extra) {
+                                std::string_view log_extra, bool access_log) {
   const auto now = Clock::now();
   const double seconds = std::chrono::duration<double>(now - request_start_).count();
   if (in_flight_) {
     in_flight_ = false;
     shared_.metrics.request_finished(route, status, seconds);
   }
-  if (!shared_.log.enabled()) return;
+  if (!access_log || !shared_.log.enabled()) return;
   std::string line;
   line.reserve(256);
   if (reader_.header_done()) {
     const RequestHeader& req = reader_.request();
     const std::string rl = request_line(req);
     format_access_line(
-        line, {remote_addr_, rl, status, body_bytes, field_or_empty(req, bhttp::field::referer),
-               field_or_empty(req, bhttp::field::user_agent),
-               field_or_empty(req, "X-Forwarded-For"), seconds, log_extra});
+        line,
+        {remote_addr_, rl, status, body_bytes, field_or_empty(req, bhttp::field::referer),
+         field_or_empty(req, bhttp::field::user_agent), field_or_empty(req, "X-Forwarded-For"),
+         seconds, log_extra},
+        shared_.log.format());
   } else {
-    format_access_line(line,
-                       {remote_addr_, {}, status, body_bytes, {}, {}, {}, seconds, log_extra});
+    format_access_line(line, {remote_addr_, {}, status, body_bytes, {}, {}, {}, seconds, log_extra},
+                       shared_.log.format());
   }
   shared_.log.write(line);
 }

@@ -1,7 +1,5 @@
 #include "conv/http/tls_edge.hpp"
 
-#include <iostream>
-
 #include "conv/http/runner.hpp"
 
 namespace conv::http {
@@ -34,8 +32,8 @@ void TlsEdge::attach(Server& server) {
   }
 }
 
-bool TlsEdge::bind(const std::string& role) {
-  return !redirect_server_ || bind_server(*redirect_server_, role + " redirect");
+bool TlsEdge::bind() {
+  return !redirect_server_ || bind_server(*redirect_server_, "redirect");
 }
 
 void TlsEdge::start() {
@@ -51,18 +49,18 @@ void TlsEdge::stop() {
 bool reload_certificates(tls::Termination& termination, const tls::ServerTlsOptions& options,
                          const std::string& who) {
   if (auto error = termination.reload(options)) {
-    std::cerr << who << ": TLS certificates not reloaded, keeping the old ones: " << *error << "\n";
+    log::error() << who << ": TLS certificates not reloaded, keeping the old ones: " << *error;
     return false;
   }
-  std::cerr << who << ": TLS certificates reloaded\n";
+  log::info() << who << ": TLS certificates reloaded";
   return true;
 }
 
-std::string TlsEdge::describe(const Server& server, const std::string& role) const {
+std::string TlsEdge::describe(const Server& server) const {
   const auto ep = server.local_endpoint(https_listener_);
-  std::string out =
-      role + ": HTTPS on " + ep.address().to_string() + ":" + std::to_string(ep.port()) + " (" +
-      std::to_string(termination_->current()->certificates().size()) + " certificate(s))";
+  std::string out = "HTTPS on " + ep.address().to_string() + ":" + std::to_string(ep.port()) +
+                    " (" + std::to_string(termination_->current()->certificates().size()) +
+                    " certificate(s))";
   if (redirect_server_) {
     const auto r = redirect_server_->local_endpoint();
     out += "; redirecting http on " + r.address().to_string() + ":" + std::to_string(r.port());

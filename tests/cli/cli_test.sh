@@ -49,6 +49,14 @@ expect_usage_error "negative timeout" converter --header-timeout -1
 expect_usage_error "timeout rounding to zero" converter --header-timeout 0.0004
 expect_usage_error "timeout over a day" balancer --upstream a:1 --idle-timeout 86401
 expect_usage_error "missing flag value" converter --port
+expect_usage_error "bad log level" converter --log-level verbose
+grep -q -- '--log-level: verbose not in {debug,info,warn,error}' "$WORK/err" ||
+  fail "bad log level message: $(cat "$WORK/err")"
+expect_usage_error "bad log format" balancer -u a:1 --log-format xml
+printf '{"upstreams": ["a:1"], "log_level": "loud"}\n' >"$WORK/level.json"
+expect_usage_error "bad log_level in the config" balancer --check --config "$WORK/level.json"
+grep -q 'log_level: expected "debug", "info", "warn" or "error"' "$WORK/err" ||
+  fail "config log_level: $(cat "$WORK/err")"
 expect_usage_error "bad name" converter --name "$(printf 'a\tb')"
 expect_usage_error "missing rates file" converter --rates "$WORK/none.json"
 echo '{"base":"BRL","as_of":"2024-10-03","source":"x","quotes":{"USD":5.1}}' >"$WORK/bad.json"
@@ -116,7 +124,8 @@ pass "--check warns of an admin API on 0.0.0.0"
 start_conv lb balancer -c "$WORK/dump.json" --admin 127.0.0.1:0
 admin_port=$(sed -n 's/.*admin API on 127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/lb.err")
 [[ -n $admin_port ]] || fail "no admin port: $(cat "$WORK/lb.err")"
-grep -q "warning: health_check: off" "$WORK/lb.err" || fail "no warning at start: $(cat "$WORK/lb.err")"
+grep -q "warn conv balancer: health_check: off" "$WORK/lb.err" ||
+  fail "no warning at start: $(cat "$WORK/lb.err")"
 "$CONV" balancer --check --dump -c "$WORK/dump.json" --admin 127.0.0.1:0 --host 127.0.0.1 \
   --port 0 >"$WORK/want.json" 2>/dev/null
 curl -sf "http://127.0.0.1:$admin_port/config" >"$WORK/got.json" || fail "GET /config failed"
@@ -152,4 +161,50 @@ start_conv second balancer -u 127.0.0.1:1
 grep -q "admin API not started: the default address 127.0.0.1:9000 is taken" "$WORK/second.err" ||
   fail "default admin taken: $(cat "$WORK/second.err")"
 pass "a taken --admin address is refused; the default one taken is skipped with a warning"
+
+# Event lines: ISO-8601 UTC time with milliseconds, level, role, message; as JSON with
+# --log-format json, one object a line.
+iso='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
+start_conv quiet converter --access-log "$WORK/quiet.log"
+grep -qE "^$iso info conv converter: listening on 127\.0\.0\.1:$PORT_quiet \(name " \
+  "$WORK/quiet.err" || fail "converter start line: $(cat "$WORK/quiet.err")"
+start_conv jsonlb balancer -u 127.0.0.1:1 --admin off --log-format json
+python3 - "$WORK/jsonlb.err" <<'PY' || fail "balancer JSON event lines: $(cat "$WORK/jsonlb.err")"
+import json, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+start = [json.loads(l) for l in lines if "listening on" in l]
+assert len(start) == 1, lines
+e = start[0]
+assert set(e) == {"time", "level", "role", "msg"}, e
+assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", e["time"]), e
+assert e["level"] == "info" and e["role"] == "conv balancer", e
+PY
+pass "event lines have an ISO-8601 time, a level and the role, as text or as JSON"
+
+# Health checks (GET /healthz and /readyz, the paths checkers poll) leave no access log line
+# unless --log-health-checks; the request after them is logged, so its line shows the log
+# was flushed past them.
+health_requests() {
+  local port=$1 path
+  for path in /healthz /readyz /v1/currencies; do
+    curl -sf -o /dev/null -A conv-health-check "http://127.0.0.1:$port$path" || fail "GET $path"
+  done
+}
+health_requests "$PORT_quiet"
+poll_until 5 grep -q '"GET /v1/currencies HTTP/1.1" 200' "$WORK/quiet.log" ||
+  fail "no access log line for /v1/currencies: $(cat "$WORK/quiet.log")"
+! grep -q -e '/healthz' -e '/readyz' "$WORK/quiet.log" ||
+  fail "health checks logged without --log-health-checks: $(cat "$WORK/quiet.log")"
+start_conv loud converter --access-log "$WORK/loud.log" --log-health-checks --log-format json
+health_requests "$PORT_loud"
+poll_until 5 grep -q '"request":"GET /v1/currencies HTTP/1.1"' "$WORK/loud.log" ||
+  fail "no JSON access log line for /v1/currencies: $(cat "$WORK/loud.log")"
+python3 - "$WORK/loud.log" <<'PY' || fail "JSON access log: $(cat "$WORK/loud.log")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()]
+assert [l["request"] for l in lines] == [
+    "GET /healthz HTTP/1.1", "GET /readyz HTTP/1.1", "GET /v1/currencies HTTP/1.1"], lines
+assert lines[0]["status"] == 200 and lines[0]["http_user_agent"] == "conv-health-check", lines
+PY
+pass "health checks are not in the converter's access log unless --log-health-checks"
 echo "cli: all passed"

@@ -37,9 +37,9 @@ expect_flags() {
   done
 }
 expect_flags converter --port --threads --rates --access-log --io-model --max-body-bytes \
-  --header-timeout --drain-timeout
+  --header-timeout --drain-timeout --log-level --log-format --log-health-checks
 expect_flags balancer --config --upstream --admin --admin-token-file --metrics --check \
-  --max-body-bytes --idle-timeout
+  --max-body-bytes --idle-timeout --log-level --log-format
 expect_flags probe --timeout --ca --insecure 'http\[s\]://HOST'
 # Each role's own default, as its --help shows it: 1 MiB bodies for the converter, 100 MiB
 # for the balancer.

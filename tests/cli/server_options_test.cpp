@@ -130,11 +130,35 @@ TEST(ServerSettings, OnlyTheFlagsGivenOverrideTheFile) {
   file.max_body_bytes = 77;
   file.idle_timeout = std::chrono::milliseconds(1234);
   std::string name = "n", log = "l";
-  flags.override_given(file, name, log);
+  conv::log::Settings logging;
+  flags.override_given(file, name, log, logging);
   EXPECT_EQ(file.max_header_bytes, 2048u);
   EXPECT_EQ(file.body_timeout, std::chrono::milliseconds(2500));
   EXPECT_EQ(file.max_body_bytes, 77u);
   EXPECT_EQ(file.idle_timeout, std::chrono::milliseconds(1234));
+}
+
+// --log-format given replaces the file's; --log-level not given leaves the file's level.
+TEST(ServerSettings, LogFlagsOverrideTheFileOnlyWhenGiven) {
+  CLI::App app;
+  ServerFlags flags;
+  flags.add_to(app, http::ServerOptions{});
+  app.parse(std::vector<std::string>{"json", "--log-format"});
+  ASSERT_FALSE(flags.finish());
+  http::ServerOptions file;
+  std::string name = "n", log = "l";
+  conv::log::Settings logging{conv::log::Level::warn, conv::log::Format::text};
+  flags.override_given(file, name, log, logging);
+  EXPECT_EQ(logging.format, conv::log::Format::json);
+  EXPECT_EQ(logging.level, conv::log::Level::warn);
+}
+
+// A level outside the list is a usage error (CLI11's check), not a silent default.
+TEST(ServerSettings, AnUnknownLogLevelIsRejected) {
+  CLI::App app;
+  ServerFlags flags;
+  flags.add_to(app, http::ServerOptions{});
+  EXPECT_THROW(app.parse(std::vector<std::string>{"verbose", "--log-level"}), CLI::ValidationError);
 }
 
 // docs/configuration.md's table of flags shows each setting's default as the converter has

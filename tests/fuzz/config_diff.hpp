@@ -72,6 +72,7 @@ inline void proxy(Diff& d, const BalancerConfig& a, const BalancerConfig& b) {
 inline void admin(Diff& d, const BalancerConfig& a, const BalancerConfig& b) {
   d.field("name", a.name == b.name);
   d.field("access_log", a.access_log == b.access_log);
+  d.field("logging", a.logging == b.logging);
   d.field("admin_prefix", a.admin_prefix == b.admin_prefix);
   d.field("admin_explicit", a.admin_explicit == b.admin_explicit);
   d.field("admin",

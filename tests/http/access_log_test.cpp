@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/json/parse.hpp>
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -39,6 +40,36 @@ TEST(AccessLogLine, EscapesLikeNginxAndAppendsRoleFields) {
                       "ua=\"127.0.0.1:5001\""),
             std::string::npos)
       << line;
+}
+
+// --log-format json: the same fields, one object per line, escaped as nginx's escape=json;
+// the role's key="value" fields become fields of their own.
+TEST(AccessLogLine, JsonHasTheSameFieldsEscaped) {
+  std::string line;
+  format_access_line(line,
+                     {"::1", "GET /a\"b HTTP/1.1", 502, 17, "", "x\\y\n\x01", "10.0.0.1", 1.23456,
+                      "ua=\"127.0.0.1:5001, 127.0.0.1:5002\" us=\"502, 502\" urt=\"0.001, 0.002\""},
+                     log::Format::json);
+  EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+  const std::regex shape(
+      R"(\{"remote_addr":"::1","time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",)"
+      R"("request":"GET /a\\"b HTTP/1\.1","status":502,"body_bytes_sent":17,"http_referer":"",)"
+      R"("http_user_agent":"x\\\\y\\n\\u0001","http_x_forwarded_for":"10\.0\.0\.1",)"
+      R"("request_time":1\.235,"ua":"127\.0\.0\.1:5001, 127\.0\.0\.1:5002","us":"502, 502",)"
+      R"("urt":"0\.001, 0\.002"\})");
+  EXPECT_TRUE(std::regex_match(line, shape)) << line;
+  const auto v = boost::json::parse(line).as_object();
+  EXPECT_EQ(v.at("request").as_string(), "GET /a\"b HTTP/1.1");
+  EXPECT_EQ(v.at("http_user_agent").as_string(), "x\\y\n\x01");
+  EXPECT_EQ(v.at("status").as_int64(), 502);
+}
+
+TEST(AccessLogLine, JsonWithoutARequestLineOrExtraFields) {
+  std::string line;
+  format_access_line(line, {"127.0.0.1", "", 400, 0, "", "", "", 0, ""}, log::Format::json);
+  const auto v = boost::json::parse(line).as_object();
+  EXPECT_EQ(v.at("request").as_string(), "");
+  EXPECT_EQ(v.size(), 9u) << line;
 }
 
 // "off" is neither stdout ("-") nor a file named "off": with standard output redirected to a

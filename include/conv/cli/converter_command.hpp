@@ -23,6 +23,7 @@ class ConverterCommand {
   TlsFlags tls_flags_;
   std::string rates_;
   bool check_ = false;
+  bool log_health_checks_ = false;
 };
 
 }  // namespace conv::cli

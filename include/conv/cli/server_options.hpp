@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "conv/http/server_options.hpp"
+#include "conv/log/logger.hpp"
 
 namespace conv::cli {
 
@@ -16,6 +17,9 @@ struct ServerFlags {
   std::string access_log = "-";
   std::string name;  // default: the host name
   std::string io_model = "per-thread";
+  std::string log_level = "info";
+  std::string log_format = "text";
+  log::Settings logging;  // what finish() made of log_level and log_format
 
   // Registers the flags on a subcommand, showing `defaults` (the role's own) in --help.
   // Not to be moved afterwards: the parser keeps pointers into it.
@@ -27,7 +31,7 @@ struct ServerFlags {
   // After finish(): copies into `target` only the settings given on the command line, so
   // that flags override a config file and the file's values stand otherwise.
   void override_given(http::ServerOptions& target, std::string& target_name,
-                      std::string& target_access_log) const;
+                      std::string& target_access_log, log::Settings& target_logging) const;
 
  private:
   CLI::App* cmd_ = nullptr;

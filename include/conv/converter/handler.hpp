@@ -40,6 +40,9 @@ class ConverterHandler : public http::Handler {
 
   // Reload outcomes, for /metrics.
   void count_reload(bool ok);
+  // Whether /healthz and /readyz answers get an access log line (default: not; the paths the
+  // balancer's health check, Kubernetes' probes and compose's healthcheck poll).
+  void set_log_health_checks(bool on) { log_health_checks_ = on; }
   // The listener's TLS, whose certificates and handshakes /metrics shows; set before serving.
   void set_tls(const tls::Termination* tls) { tls_ = tls; }
 
@@ -55,6 +58,7 @@ class ConverterHandler : public http::Handler {
   std::atomic<std::uint64_t> reloads_ok_{0};
   std::atomic<std::uint64_t> reloads_failed_{0};
   const tls::Termination* tls_ = nullptr;
+  bool log_health_checks_ = false;
 };
 
 }  // namespace conv::converter

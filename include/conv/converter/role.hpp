@@ -3,16 +3,19 @@
 #include <string>
 
 #include "conv/http/server_options.hpp"
+#include "conv/log/logger.hpp"
 #include "conv/tls/server_options.hpp"
 
 namespace conv::converter {
 
 struct ConverterConfig {
   http::ServerOptions server;
-  std::string rates_path;        // empty: the original's built-in rates
-  std::string name;              // X-Served-By
-  std::string access_log = "-";  // "-", "off" or a path
-  tls::EdgeOptions tls;          // HTTPS, if it has a certificate
+  std::string rates_path;          // empty: the original's built-in rates
+  std::string name;                // X-Served-By
+  std::string access_log = "-";    // "-", "off" or a path
+  tls::EdgeOptions tls;            // HTTPS, if it has a certificate
+  log::Settings logging;           // event log level; both logs' format
+  bool log_health_checks = false;  // access log lines for GET /healthz and /readyz too
 };
 
 // Runs the converter role until SIGTERM/SIGINT. Returns the process exit code: 0 after a

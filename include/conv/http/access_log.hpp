@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "conv/log/logger.hpp"
 #include "conv/util/per_thread.hpp"
 
 namespace conv::http {
@@ -25,14 +26,17 @@ namespace conv::http {
 class AccessLog {
  public:
   // `spec` is "-" (stdout), "off" (no log) or a file path (appended to, created 0644).
-  // Throws std::system_error if the file cannot be opened.
-  static std::unique_ptr<AccessLog> open(const std::string& spec);
+  // `format`: the lines format_access_line() builds. Throws std::system_error if the file
+  // cannot be opened.
+  static std::unique_ptr<AccessLog> open(const std::string& spec,
+                                         log::Format format = log::Format::text);
 
   ~AccessLog();  // flushes everything and stops the writer
   AccessLog(const AccessLog&) = delete;
   AccessLog& operator=(const AccessLog&) = delete;
 
   bool enabled() const { return fd_ >= 0; }
+  log::Format format() const { return format_; }
 
   // Appends one line (without its newline). Never blocks on I/O.
   void write(std::string_view line);
@@ -48,7 +52,7 @@ class AccessLog {
 
  private:
   struct Buffer;
-  AccessLog(int fd, std::string path, bool owns_fd);
+  AccessLog(int fd, std::string path, bool owns_fd, log::Format format);
   Buffer& local_buffer();
   void run_writer();
   void drain_all();
@@ -56,6 +60,7 @@ class AccessLog {
   int fd_;
   std::string path_;
   bool owns_fd_;
+  log::Format format_;
   std::atomic<std::uint64_t> dropped_{0};
   util::PerThread<Buffer> buffers_;
 
@@ -69,6 +74,11 @@ class AccessLog {
 // Builds a combined-format line:
 //   127.0.0.1 - - [27/Nov/2026:11:20:28 +0000] "GET / HTTP/1.1" 200 80 "-" "curl/8" "-" rt=0.000
 // Values are escaped as nginx does (\" \\ and \xHH for bytes outside printable ASCII).
+// As JSON, the same fields, one object per line, escaped as nginx's escape=json:
+//   {"remote_addr":"127.0.0.1","time":"2026-11-27T11:20:28.123Z","request":"GET / HTTP/1.1",
+//    "status":200,"body_bytes_sent":80,"http_referer":"","http_user_agent":"curl/8",
+//    "http_x_forwarded_for":"","request_time":0.000}
+// with each of the role's `key="value"` (or key=value) extra fields as one more string field.
 struct AccessLogEntry {
   std::string_view remote_addr;
   std::string_view request_line;  // "GET / HTTP/1.1", or empty for "-"
@@ -80,6 +90,7 @@ struct AccessLogEntry {
   double request_time = 0;
   std::string_view extra;  // appended after a space when not empty (role-specific fields)
 };
-void format_access_line(std::string& out, const AccessLogEntry& entry);
+void format_access_line(std::string& out, const AccessLogEntry& entry,
+                        log::Format format = log::Format::text);
 
 }  // namespace conv::http

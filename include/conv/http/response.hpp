@@ -22,6 +22,8 @@ struct Response {
   std::uint16_t route = 0;
   // Role-specific fields appended to this request's access log line (e.g. upstream timings).
   std::string log_extra;
+  // False: no access log line for this request (the converter's health checks, by default).
+  bool access_log = true;
 };
 
 // The fixed parts of every response: who we are.

@@ -17,13 +17,15 @@ struct SignalHooks {
   std::function<void()> draining;     // first SIGTERM/SIGINT, before the server drains
 };
 
-// Start-up steps both roles share. Each says on stderr, prefixed by `role`, what went wrong.
-// Opens the access log ("-", "off" or a path); null if it cannot be opened.
-std::unique_ptr<AccessLog> open_access_log(const std::string& role, const std::string& spec);
-// Binds the server's listeners; false if it cannot.
-bool bind_server(Server& server, const std::string& role);
-// "<role>: listening on ADDR:PORT", the line scripts wait for (they read the port from it).
-std::string listening_line(const Server& server, const std::string& role);
+// Start-up steps both roles share. Each says in the event log (conv/log/logger.hpp) what went
+// wrong.
+// Opens the access log ("-", "off" or a path) writing lines of `format`; null if it cannot be
+// opened.
+std::unique_ptr<AccessLog> open_access_log(const std::string& spec, log::Format format);
+// Binds the server's listeners; false if it cannot. `context` ("admin") starts the message.
+bool bind_server(Server& server, const std::string& context = {});
+// "listening on ADDR:PORT", the event scripts wait for (they read the port from it).
+std::string listening_line(const Server& server);
 
 // Runs a bound server until it is told to stop, running `control` (the role's own
 // background work: health checks, resolution) on the calling (main) thread:
@@ -31,9 +33,8 @@ std::string listening_line(const Server& server, const std::string& role);
 //     connections); if that takes longer than `drain_timeout`, or a second signal comes, the
 //     rest is dropped. Either way the function returns 0.
 //   SIGHUP, SIGUSR1: the hooks.
-// `role` prefixes the lines it writes to stderr ("conv converter").
+// It says each step in the event log.
 int run_until_stopped(Server& server, boost::asio::io_context& control,
-                      std::chrono::milliseconds drain_timeout, const std::string& role,
-                      SignalHooks hooks);
+                      std::chrono::milliseconds drain_timeout, SignalHooks hooks);
 
 }  // namespace conv::http

@@ -86,11 +86,11 @@ class SessionCore : public std::enable_shared_from_this<SessionCore>, public Res
   // twice); else the response is framed into out_.
   bool frame_response(Response&& response);
   void log_response() {
-    log_and_count(logged_.status, head_only_ ? 0 : logged_.body_bytes, logged_.route,
-                  logged_.extra);
+    log_and_count(logged_.status, head_only_ ? 0 : logged_.body_bytes, logged_.route, logged_.extra,
+                  logged_.access_log);
   }
   void log_and_count(unsigned status, std::size_t body_bytes, std::uint16_t route,
-                     std::string_view log_extra);
+                     std::string_view log_extra, bool access_log = true);
 
   ServerShared& shared_;
   RequestReader reader_;
@@ -123,6 +123,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore>, public Res
     unsigned status = 0;
     std::size_t body_bytes = 0;
     std::uint16_t route = 0;
+    bool access_log = true;
     std::string extra;
   };
   Logged logged_;

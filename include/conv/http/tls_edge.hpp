@@ -24,12 +24,12 @@ class TlsEdge {
 
   // Makes `server` speak TLS on its main port or on the HTTPS port.
   void attach(Server& server);
-  // Binds the redirecting listener, if any; false (said on stderr) if it cannot.
-  bool bind(const std::string& role);
+  // Binds the redirecting listener, if any; false (said in the event log) if it cannot.
+  bool bind();
   void start();
   void stop();
-  // What the role prints once listening ("conv balancer: HTTPS on ...").
-  std::string describe(const Server& server, const std::string& role) const;
+  // What the role logs once listening ("HTTPS on ...").
+  std::string describe(const Server& server) const;
 
   tls::Termination& termination() { return *termination_; }
   const std::shared_ptr<tls::Termination>& shared_termination() const { return termination_; }
@@ -43,9 +43,9 @@ class TlsEdge {
   std::unique_ptr<Server> redirect_server_;
 };
 
-// Reloads `termination`'s certificates from the files `options` names and says on stderr,
-// after `who`, what came of it ("certificates reloaded", or why the old ones are kept).
-// True if they were reloaded.
+// Reloads `termination`'s certificates from the files `options` names and says in the event
+// log, after `who` ("SIGHUP"), what came of it ("certificates reloaded", or why the old ones are
+// kept). True if they were reloaded.
 bool reload_certificates(tls::Termination& termination, const tls::ServerTlsOptions& options,
                          const std::string& who);
 

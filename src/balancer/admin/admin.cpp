@@ -2,7 +2,6 @@
 
 #include <boost/asio/post.hpp>
 #include <charconv>
-#include <iostream>
 
 #include "conv/balancer/admin/history_json.hpp"
 #include "conv/balancer/admin/prometheus.hpp"
@@ -10,6 +9,7 @@
 #include "conv/balancer/admin/status_page.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/http/target.hpp"
+#include "conv/log/logger.hpp"
 
 namespace conv::balancer {
 
@@ -172,18 +172,18 @@ http::Response AdminHandler::upstream_request(
   };
   if (action.empty()) return is_read(method) ? answer() : method_not_allowed("GET, HEAD", control);
   if (method != bhttp::verb::post) return method_not_allowed("POST", control);
-  const auto log = [&](const std::string& what) {
-    std::cerr << "conv balancer: admin: upstream " << u->name() << " " << what << "\n";
+  const auto say = [&](const std::string& what) {
+    log::info() << "admin: upstream " << u->name() << " " << what;
   };
   if (action == "drain") {
     u->set_admin_state(AdminState::draining);
-    log("draining");
+    say("draining");
   } else if (action == "disable") {
     u->set_admin_state(AdminState::disabled);
-    log("disabled");
+    say("disabled");
   } else if (action == "enable") {
     u->set_admin_state(AdminState::active);
-    log("enabled");
+    say("enabled");
   } else if (action == "weight") {
     const std::string* value = nullptr;
     for (const auto& [k, v] : query) {
@@ -196,7 +196,7 @@ http::Response AdminHandler::upstream_request(
       return error(400, "invalid_weight", "expected ?value=N with N from 1 to 100", control);
     }
     u->set_weight(w);
-    log("weight " + std::to_string(w));
+    say("weight " + std::to_string(w));
   } else {
     return error(404, "not_found",
                  "no action " + std::string(action) + " (drain, disable, enable, weight)", control);

@@ -1,10 +1,10 @@
 #include "conv/balancer/admin/reload.hpp"
 
 #include <algorithm>
-#include <iostream>
 
 #include "conv/balancer/model/config_schema.hpp"
 #include "conv/balancer/model/config_warnings.hpp"
+#include "conv/log/logger.hpp"
 
 namespace conv::balancer {
 
@@ -38,10 +38,10 @@ Reloader::Reloader(BalancerConfig& current, ConfigLoader load, UpstreamCluster& 
       stats_(stats) {}
 
 std::string Reloader::reload() {
-  const std::string who = "conv balancer: reload: ";
+  const std::string who = "reload: ";
   if (!load_) {
     stats_.failed.fetch_add(1);
-    std::cerr << who << "no config file (started with --upstream); nothing to reload\n";
+    log::warn() << who << "no config file (started with --upstream); nothing to reload";
     return "the balancer was started without a config file";
   }
   BalancerConfig next;
@@ -49,7 +49,7 @@ std::string Reloader::reload() {
     next = load_();
   } catch (const ConfigError& e) {
     stats_.failed.fetch_add(1);
-    std::cerr << who << "bad config, keeping the old one: " << e.what() << "\n";
+    log::error() << who << "bad config, keeping the old one: " << e.what();
     return e.what();
   }
   const UpstreamTable& table = cluster_.upstreams();
@@ -57,27 +57,29 @@ std::string Reloader::reload() {
     stats_.failed.fetch_add(1);
     const std::string why = "more than " + std::to_string(UpstreamTable::kCapacity) +
                             " distinct upstream names (slots) since start; restart to reload";
-    std::cerr << who << why << "\n";
+    log::error() << who << why;
     return why;
   }
   if (tls_ != nullptr) {
     if (auto error = tls_->reload(next.tls.tls)) {
       stats_.failed.fetch_add(1);
-      std::cerr << who << "TLS certificates do not load, keeping the old configuration: " << *error
-                << "\n";
+      log::error() << who
+                   << "TLS certificates do not load, keeping the old configuration: " << *error;
       return *error;
     }
-    std::cerr << who << "TLS certificates reloaded\n";
+    log::info() << who << "TLS certificates reloaded";
   }
-  for (const auto& n : apply(next)) std::cerr << who << n << "\n";
+  for (const auto& n : apply(next)) log::info() << who << n;
   stats_.ok.fetch_add(1);
-  std::cerr << who << "applied: " << to_string(current_.policy.kind) << " over "
-            << current_.upstreams.size() << " upstream(s):";
-  for (const auto& u : current_.upstreams) {
-    std::cerr << " " << u.address.text() << "(weight " << u.weight << ")";
+  {
+    auto line = log::info();
+    line << who << "applied: " << to_string(current_.policy.kind) << " over "
+         << current_.upstreams.size() << " upstream(s):";
+    for (const auto& u : current_.upstreams) {
+      line << " " << u.address.text() << "(weight " << u.weight << ")";
+    }
   }
-  std::cerr << "\n";
-  for (const auto& w : config_warnings(current_)) std::cerr << who << "warning: " << w << "\n";
+  for (const auto& w : config_warnings(current_)) log::warn() << who << w;
   if (view_ != nullptr) view_->update(current_);
   return {};
 }

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
-#include <iostream>
 
 #include "conv/balancer/health/resolver.hpp"
 #include "conv/http/async_probe.hpp"
+#include "conv/log/logger.hpp"
 
 namespace conv::balancer {
 
@@ -128,8 +128,8 @@ void HealthChecker::discover(const std::shared_ptr<Group>& group) {
         if (group->retired) return;  // a reload dropped its entry meanwhile
         if (ec && ec != net::error::host_not_found) {
           // A DNS hiccup (timeout, SERVFAIL) says nothing about the replicas: keep them.
-          std::cerr << "conv balancer: upstream " << group->address.text()
-                    << " does not resolve now (" << ec.message() << "); keeping its addresses\n";
+          log::warn() << "upstream " << group->address.text() << " does not resolve now ("
+                      << ec.message() << "); keeping its addresses";
           return;
         }
         // No such name (a service scaled to zero): no addresses, every slot leaves.
@@ -148,11 +148,10 @@ void HealthChecker::assign(std::size_t i, const std::optional<net::ip::tcp::endp
   // joins after the first discovery is a new instance: slow start ramps it up.
   u.assign(ep, !config_.health.enabled);
   if (ep && later) u.ramp_up_on_join();
-  if (before)
-    std::cerr << "conv balancer: upstream " << u.name() << " (" << *before << ") is gone\n";
+  if (before) log::info() << "upstream " << u.name() << " (" << *before << ") is gone";
   if (ep) {
-    std::cerr << "conv balancer: upstream " << u.name() << " discovered at " << *ep
-              << (config_.health.enabled ? " (joins when a health check passes)" : "") << "\n";
+    log::info() << "upstream " << u.name() << " discovered at " << *ep
+                << (config_.health.enabled ? " (joins when a health check passes)" : "");
   }
 }
 
@@ -177,9 +176,9 @@ void HealthChecker::apply_discovery(Group& group,
   if (plan.left_out != group.left_out) {
     group.left_out = plan.left_out;
     if (plan.left_out > 0) {
-      std::cerr << "conv balancer: upstream " << group.address.text() << ": " << plan.left_out
-                << " address(es) beyond max_addresses (" << group.slots.size()
-                << ") are not used\n";
+      log::warn() << "upstream " << group.address.text() << ": " << plan.left_out
+                  << " address(es) beyond max_addresses (" << group.slots.size()
+                  << ") are not used";
     }
   }
   if (changed) selector_.refresh(ticker_.now());
@@ -207,15 +206,14 @@ void HealthChecker::verdict(std::size_t i, bool pass, const std::string& why) {
   if (pass) {
     fails_[i] = 0;
     if (++passes_[i] >= config_.health.passes && !u.checked_healthy()) {
-      std::cerr << "conv balancer: upstream " << u.name() << " is up (health check passed)\n";
+      log::info() << "upstream " << u.name() << " is up (health check passed)";
     }
     if (passes_[i] >= config_.health.passes) u.set_checked_healthy(true);
   } else {
     passes_[i] = 0;
     if (++fails_[i] >= config_.health.fails && u.checked_healthy()) {
       u.set_checked_healthy(false);
-      std::cerr << "conv balancer: upstream " << u.name() << " is down (health check: " << why
-                << ")\n";
+      log::warn() << "upstream " << u.name() << " is down (health check: " << why << ")";
     }
   }
   selector_.refresh(ticker_.now());

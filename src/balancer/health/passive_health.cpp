@@ -1,13 +1,13 @@
 #include "conv/balancer/health/passive_health.hpp"
 
-#include <cstdio>
+#include "conv/log/logger.hpp"
 
 namespace conv::balancer {
 
 void report_failed_attempt(Upstream& u, Selector& selector, Upstream::Clock::time_point now) {
   if (u.report_failure(now)) {
-    std::fprintf(stderr, "conv balancer: upstream %s taken out for %lld ms after %u failure(s)\n",
-                 u.name().c_str(), static_cast<long long>(u.fail_timeout().count()), u.max_fails());
+    log::warn() << "upstream " << u.name() << " taken out for " << u.fail_timeout().count()
+                << " ms after " << u.max_fails() << " failure(s)";
   }
   selector.refresh(now);
 }
@@ -16,9 +16,8 @@ void report_answer(Upstream& u, unsigned status, unsigned consecutive_5xx,
                    std::chrono::milliseconds ejection, Selector& selector,
                    Upstream::Clock::time_point now) {
   if (u.report_status(status, now, consecutive_5xx, ejection)) {
-    std::fprintf(stderr,
-                 "conv balancer: upstream %s ejected for %lld ms after %u consecutive 5xx\n",
-                 u.name().c_str(), static_cast<long long>(ejection.count()), consecutive_5xx);
+    log::warn() << "upstream " << u.name() << " ejected for " << ejection.count() << " ms after "
+                << consecutive_5xx << " consecutive 5xx";
     selector.refresh(now);
   }
 }

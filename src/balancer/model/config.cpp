@@ -213,6 +213,20 @@ void apply_health(const json::value& v, BalancerConfig& c) {
   apply_scalars(o, w, c);
 }
 
+// "log_level" and "log_format".
+void apply_logging(const json::object& o, BalancerConfig& c) {
+  if (auto* v = o.if_contains("log_level")) {
+    const auto level = log::parse_level(string_at(*v, "log_level"));
+    if (!level) fail("log_level", "expected \"debug\", \"info\", \"warn\" or \"error\"");
+    c.logging.level = *level;
+  }
+  if (auto* v = o.if_contains("log_format")) {
+    const auto format = log::parse_format(string_at(*v, "log_format"));
+    if (!format) fail("log_format", "expected \"text\" or \"json\"");
+    c.logging.format = *format;
+  }
+}
+
 // Who may do what: the admin API's names and token, the metrics listener, trusted proxies.
 void apply_access(const json::object& o, BalancerConfig& c) {
   if (auto* v = o.if_contains("admin_hosts")) {
@@ -294,6 +308,7 @@ void apply_top_level(const json::object& o, BalancerConfig& c) {
   if (auto* v = o.if_contains("outlier_detection")) apply_section(*v, "outlier_detection", c);
   if (auto* v = o.if_contains("name")) c.name = string_at(*v, "name");
   if (auto* v = o.if_contains("access_log")) c.access_log = string_at(*v, "access_log");
+  apply_logging(o, c);
   if (auto* v = o.if_contains("admin_prefix")) {
     c.admin_prefix = string_at(*v, "admin_prefix");
     if (c.admin_prefix.size() < 2 || c.admin_prefix[0] != '/' || c.admin_prefix.back() == '/') {

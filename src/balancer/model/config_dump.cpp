@@ -6,6 +6,7 @@
 
 #include "conv/balancer/model/config_json.hpp"
 #include "conv/balancer/model/config_schema.hpp"
+#include "conv/log/logger.hpp"
 #include "conv/util/pretty_json.hpp"
 
 namespace conv::balancer {
@@ -96,6 +97,8 @@ constexpr Written kWriters[] = {
        return text(HostPort{c.server.host, c.server.port}.text()); }},
     {"name", [](const B& c) -> json::value { return text(c.name); }},
     {"access_log", [](const B& c) -> json::value { return text(c.access_log); }},
+    {"log_level", [](const B& c) -> json::value { return log::to_string(c.logging.level); }},
+    {"log_format", [](const B& c) -> json::value { return log::to_string(c.logging.format); }},
     {"upstreams", [](const B& c) -> json::value {
        if (c.upstreams.empty()) return nullptr;  // a file must list one
        return strings(c.upstreams, upstream); }},

@@ -115,6 +115,7 @@ constexpr std::uint64_t kMaxMs = http::kMaxTimeoutMs;
 using H = HealthCheckConfig;
 using E = tls::EdgeOptions;
 using T = tls::ServerTlsOptions;
+using LS = log::Settings;
 
 // The rows before the HTTP core's timeouts, between them and its limits, and after.
 const std::array kHead = {
@@ -146,6 +147,16 @@ const std::array kHead = {
                           .values = "`\"-\"`, `\"off\"` or a path",
                           .fallback = "`\"-\"`",
                           .kept_as = "access_log"}),
+    kept<&B::logging, &LS::level>({.key = "log_level",
+                                   .flag = "--log-level",
+                                   .values = "`\"debug\"`, `\"info\"`, `\"warn\"` or `\"error\"`",
+                                   .fallback = "`\"info\"`",
+                                   .kept_as = "log_level"}),
+    kept<&B::logging, &LS::format>({.key = "log_format",
+                                    .flag = "--log-format",
+                                    .values = "`\"text\"` or `\"json\"` (both logs)",
+                                    .fallback = "`\"text\"`",
+                                    .kept_as = "log_format"}),
     ConfigKey{.key = "upstreams",
               .flag = "--upstream",
               .values = "at least one; a `\"HOST:PORT\"` string or an object; at most 256 "

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
-#include <cstdio>
 
 #include "conv/http/error_response.hpp"
+#include "conv/log/logger.hpp"
 
 namespace conv::balancer {
 
@@ -142,8 +142,7 @@ void Exchange::on_handshake(error_code ec) {
                           ? "tls: the handshake timed out"
                           : tls::handshake_error(attempt_.connection().tls->native_handle(), ec);
     // Most often a configuration error (a CA, a name): the operator must see why.
-    std::fprintf(stderr, "conv balancer: upstream %s: %s\n", attempt_.upstream()->name().c_str(),
-                 why.c_str());
+    log::error() << "upstream " << attempt_.upstream()->name() << ": " << why;
     connect_failed("cannot connect to the upstream: " + why,
                    timed_out_ ? FailureReason::connect_timeout : FailureReason::tls);
     return;

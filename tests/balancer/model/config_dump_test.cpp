@@ -17,6 +17,7 @@ namespace json = boost::json;
 // A file that sets something in every section, TLS and the optional keys included.
 constexpr std::string_view kEverything = R"({
   "listen": "127.0.0.1:8443", "threads": 3, "name": "lb-1", "access_log": "/var/log/conv.log",
+  "log_level": "warn", "log_format": "json",
   "upstreams": [
     "api1:5000",
     {"address": "api2:5000", "weight": 5, "max_fails": 3, "fail_timeout": "1m30s",

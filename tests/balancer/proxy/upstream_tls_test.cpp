@@ -68,7 +68,8 @@ class UpstreamTlsTest : public proxytest::BalancerTest {
     const std::string body = expect_status(502);
     const std::string log = ::testing::internal::GetCapturedStderr();
     EXPECT_NE(body.find(reason), std::string::npos) << body;
-    EXPECT_NE(log.find("conv balancer: upstream 127.0.0.1:" + std::to_string(server.port) + ": " +
+    // An event line at level error (the role is the logger's default, "conv", in this test).
+    EXPECT_NE(log.find("Z error conv: upstream 127.0.0.1:" + std::to_string(server.port) + ": " +
                        reason + "\n"),
               std::string::npos)
         << log;

@@ -14,6 +14,7 @@
 #include "conv/balancer/proxy/trusted_proxies.hpp"
 #include "conv/http/host_port.hpp"
 #include "conv/http/server_options.hpp"
+#include "conv/log/logger.hpp"
 #include "conv/tls/client_context.hpp"
 #include "conv/tls/server_options.hpp"
 
@@ -98,6 +99,7 @@ struct BalancerConfig {
   http::ServerOptions server;  // listen address, threads, client limits and timeouts
   std::string name;            // X-Served-By of the balancer's own answers (default: host name)
   std::string access_log = "-";
+  log::Settings logging;  // the event log's level; both logs' format
   std::vector<UpstreamConfig> upstreams;
   std::chrono::milliseconds connect_timeout{1000};
   std::chrono::milliseconds response_timeout{30'000};  // for the response header, and between

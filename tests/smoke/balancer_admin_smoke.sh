@@ -75,7 +75,11 @@ poll_until 5 metrics_complete || fail "/metrics lacks '$MISSING'"
 curl -s -D "$WORK/page.h" "$admin/" -o "$WORK/page.html"
 grep -qi '^content-type: text/html' "$WORK/page.h" || fail "/ is not HTML"
 grep -q '<script src="/status.js">' "$WORK/page.html" || fail "/ does not load /status.js"
-grep -q 'fetch("/status"' <(curl -s "$admin/status.js") || fail "/status.js does not poll /status"
+curl -s "$admin/status.js" >"$WORK/status.js"
+grep -q 'load("/status"' "$WORK/status.js" || fail "/status.js does not poll /status"
+grep -q 'load("/history"' "$WORK/status.js" || fail "/status.js does not poll /history"
+curl -s "$admin/history" | grep -q '^{"interval_seconds":1,"seconds":[0-9]*,"upstreams":\[{"name":' ||
+  fail "/history: $(curl -s "$admin/history")"
 [[ $(grep -Eo '(src|href)="[^"]*"' "$WORK/page.html" | sort | tr '\n' ' ') == \
   'href="/status.css" src="/status.js" ' ]] || fail "the status page loads other assets"
 ! grep -qi '<script>\|<style>\| on[a-z]*=' "$WORK/page.html" || fail "inline script or style"

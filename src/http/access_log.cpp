@@ -11,7 +11,7 @@
 #include <system_error>
 
 #include "conv/http/clock.hpp"
-#include "conv/log/json_line.hpp"
+#include "conv/util/json_fields.hpp"
 
 namespace conv::http {
 
@@ -86,7 +86,7 @@ void append_quoted_or_dash(std::string& out, std::string_view v) {
 }
 
 // The role's extra fields, `ua="a, b" us="200" urt=0.001`, each as a string field.
-void append_extra_fields(log::JsonLine& line, std::string_view extra) {
+void append_extra_fields(util::JsonFields& line, std::string_view extra) {
   while (!extra.empty()) {
     const std::size_t eq = extra.find('=');
     if (eq == std::string_view::npos) return;
@@ -109,18 +109,15 @@ void append_extra_fields(log::JsonLine& line, std::string_view extra) {
 }
 
 void format_json(std::string& out, const AccessLogEntry& e) {
-  char status[16];
-  char bytes[32];
+  // request_time as the text form has it: always 3 decimals, as nginx's $request_time.
   char seconds[32];
-  const auto s = std::to_chars(status, status + sizeof status, e.status);
-  const auto b = std::to_chars(bytes, bytes + sizeof bytes, e.body_bytes);
   std::snprintf(seconds, sizeof seconds, "%.3f", e.request_time);
-  log::JsonLine line(out);
+  util::JsonFields line(out);
   line.string("remote_addr", e.remote_addr)
       .string("time", log::iso8601_ms(std::chrono::system_clock::now()))
       .string("request", e.request_line)
-      .raw("status", std::string_view(status, s.ptr))
-      .raw("body_bytes_sent", std::string_view(bytes, b.ptr))
+      .integer("status", e.status)
+      .integer("body_bytes_sent", e.body_bytes)
       .string("http_referer", e.referer)
       .string("http_user_agent", e.user_agent)
       .string("http_x_forwarded_for", e.forwarded_for)

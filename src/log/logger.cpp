@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "conv/log/json_line.hpp"
+#include "conv/util/json_fields.hpp"
 
 namespace conv::log {
 
@@ -127,7 +127,7 @@ std::string format_line(std::chrono::system_clock::time_point time, Level level,
   line.reserve(64 + role.size() + message.size());
   const std::string when = iso8601_ms(time);
   if (format == Format::json) {
-    JsonLine(line)
+    util::JsonFields(line)
         .string("time", when)
         .string("level", to_string(level))
         .string("role", role)

@@ -1,11 +1,7 @@
 #include "conv/balancer/admin/history_json.hpp"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
-#include <charconv>
-#include <cmath>
-
 #include "conv/balancer/cluster.hpp"
+#include "conv/util/json_fields.hpp"
 
 namespace conv::balancer {
 
@@ -13,14 +9,6 @@ namespace {
 
 using Point = StatsSampler::Point;
 using Seconds = std::vector<std::vector<Point>>;
-
-// Plain decimals, 3 places at most (Boost.JSON would write 12.5 as 1.25E1).
-void append_number(std::string& out, double v) {
-  char buf[32];
-  const double rounded = std::round(v * 1000.0) / 1000.0;
-  const auto end = std::to_chars(buf, buf + sizeof buf, rounded, std::chars_format::general).ptr;
-  out.append(buf, end);
-}
 
 // "key":[...]: one value of upstream i's for each second.
 template <typename Value>
@@ -34,7 +22,7 @@ void append_series(std::string& out, std::string_view key, const Seconds& second
     const std::optional<float> v =
         i < seconds[s].size() ? value(seconds[s][i]) : std::optional<float>(0.0f);
     if (v) {
-      append_number(out, *v);
+      util::append_json_number(out, *v);
     } else {
       out += "null";
     }
@@ -54,7 +42,8 @@ std::string render_history(const UpstreamCluster& cluster, const StatsSampler& s
     if (table[i].admin_state() == AdminState::removed) continue;
     if (!first) out += ',';
     first = false;
-    out += "{\"name\":" + boost::json::serialize(boost::json::string(table[i].name()));
+    out += "{\"name\":";
+    util::append_json_string(out, table[i].name());
     append_series(out, "requests_per_second", seconds, i,
                   [](const Point& p) -> std::optional<float> { return p.requests_per_second; });
     append_series(out, "error_rate", seconds, i,

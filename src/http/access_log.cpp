@@ -121,7 +121,8 @@ void format_json(std::string& out, const AccessLogEntry& e) {
       .string("http_referer", e.referer)
       .string("http_user_agent", e.user_agent)
       .string("http_x_forwarded_for", e.forwarded_for)
-      .raw("request_time", seconds);
+      .raw("request_time", seconds)
+      .string("request_id", e.request_id);
   append_extra_fields(line, e.extra);
   line.close();
 }
@@ -247,6 +248,11 @@ void format_access_line(std::string& out, const AccessLogEntry& e, log::Format f
   // nginx prints $request_time with millisecond resolution.
   std::snprintf(buf, sizeof buf, "%.3f", e.request_time);
   out.append(buf);
+  if (!e.request_id.empty()) {
+    out.append(" rid=\"");
+    append_escaped(out, e.request_id);
+    out += '"';
+  }
   if (!e.extra.empty()) {
     out += ' ';
     out.append(e.extra);

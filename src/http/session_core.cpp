@@ -92,6 +92,7 @@ void SessionCore::new_request() {
   reader_.reset();
   body_.clear();
   free_memory(logged_.extra);
+  free_memory(logged_.request_id);
   streamed_ = false;
   body_timed_out_ = false;
   phase_ = Phase::idle;
@@ -155,13 +156,13 @@ bool SessionCore::frame_response(Response&& response) {
   out_.clear();
   serialize_response(out_, response, shared_.identity, version, keep_alive_, head_only_,
                      connection_headers_);
-  logged_ = {response.status, response.body.size(), response.route, response.access_log,
-             std::move(response.log_extra)};
+  logged_ = {response.status,     response.body.size(),          response.route,
+             response.access_log, std::move(response.log_extra), std::move(response.request_id)};
   return true;
 }
 
 void SessionCore::log_and_count(unsigned status, std::size_t body_bytes, std::uint16_t route,
-                                std::string_view log_extra, bool access_log) {
+                                LogAdditions added, bool access_log) {
   const auto now = Clock::now();
   const double seconds = std::chrono::duration<double>(now - request_start_).count();
   if (in_flight_) {
@@ -178,10 +179,12 @@ void SessionCore::log_and_count(unsigned status, std::size_t body_bytes, std::ui
         line,
         {remote_addr_, rl, status, body_bytes, field_or_empty(req, bhttp::field::referer),
          field_or_empty(req, bhttp::field::user_agent), field_or_empty(req, "X-Forwarded-For"),
-         seconds, log_extra},
+         seconds, added.request_id.empty() ? field_or_empty(req, "X-Request-Id") : added.request_id,
+         added.extra},
         shared_.log.format());
   } else {
-    format_access_line(line, {remote_addr_, {}, status, body_bytes, {}, {}, {}, seconds, log_extra},
+    format_access_line(line,
+                       {remote_addr_, {}, status, body_bytes, {}, {}, {}, seconds, {}, added.extra},
                        shared_.log.format());
   }
   shared_.log.write(line);

@@ -83,6 +83,7 @@ inline void admin(Diff& d, const BalancerConfig& a, const BalancerConfig& b) {
   d.field("metrics", a.metrics.has_value() == b.metrics.has_value() &&
                          (!a.metrics || a.metrics->text() == b.metrics->text()));
   d.field("public_metrics", a.public_metrics == b.public_metrics);
+  d.field("request_id", a.request_id == b.request_id);
   d.field("trusted_proxies", a.trusted_proxies == b.trusted_proxies);
 }
 

@@ -25,19 +25,19 @@ std::string read_file(const std::string& path) {
 TEST(AccessLogLine, IsNginxCombinedPlusRequestTime) {
   std::string line;
   format_access_line(line, {"127.0.0.1", "GET /convertepradolareuro/15.0 HTTP/1.1", 200, 80, "",
-                            "PostmanRuntime/7.42.0", "", 0.0004, ""});
+                            "PostmanRuntime/7.42.0", "", 0.0004, "", ""});
   const std::regex combined(
       R"(127\.0\.0\.1 - - \[\d\d/[A-Z][a-z][a-z]/\d{4}:\d\d:\d\d:\d\d \+0000\] )"
       R"("GET /convertepradolareuro/15\.0 HTTP/1\.1" 200 80 "-" "PostmanRuntime/7\.42\.0" "-" rt=0\.000)");
   EXPECT_TRUE(std::regex_match(line, combined)) << line;
 }
 
-TEST(AccessLogLine, EscapesLikeNginxAndAppendsRoleFields) {
+TEST(AccessLogLine, EscapesLikeNginxAndAppendsRequestIdAndRoleFields) {
   std::string line;
   format_access_line(line, {"::1", "", 400, 0, "a\"b", "x\\y\n\x80", "10.0.0.1", 1.23456,
-                            "ua=\"127.0.0.1:5001\""});
+                            "id \"1\"", "ua=\"127.0.0.1:5001\""});
   EXPECT_NE(line.find("] \"-\" 400 0 \"a\\x22b\" \"x\\x5Cy\\x0A\\x80\" \"10.0.0.1\" rt=1.235 "
-                      "ua=\"127.0.0.1:5001\""),
+                      "rid=\"id \\x221\\x22\" ua=\"127.0.0.1:5001\""),
             std::string::npos)
       << line;
 }
@@ -46,16 +46,17 @@ TEST(AccessLogLine, EscapesLikeNginxAndAppendsRoleFields) {
 // the role's key="value" fields become fields of their own.
 TEST(AccessLogLine, JsonHasTheSameFieldsEscaped) {
   std::string line;
-  format_access_line(line,
-                     {"::1", "GET /a\"b HTTP/1.1", 502, 17, "", "x\\y\n\x01", "10.0.0.1", 1.23456,
-                      "ua=\"127.0.0.1:5001, 127.0.0.1:5002\" us=\"502, 502\" urt=\"0.001, 0.002\""},
-                     log::Format::json);
+  format_access_line(
+      line,
+      {"::1", "GET /a\"b HTTP/1.1", 502, 17, "", "x\\y\n\x01", "10.0.0.1", 1.23456, "abc-1",
+       "ua=\"127.0.0.1:5001, 127.0.0.1:5002\" us=\"502, 502\" urt=\"0.001, 0.002\""},
+      log::Format::json);
   EXPECT_EQ(line.find('\n'), std::string::npos) << line;
   const std::regex shape(
       R"(\{"remote_addr":"::1","time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",)"
       R"("request":"GET /a\\"b HTTP/1\.1","status":502,"body_bytes_sent":17,"http_referer":"",)"
       R"("http_user_agent":"x\\\\y\\n\\u0001","http_x_forwarded_for":"10\.0\.0\.1",)"
-      R"("request_time":1\.235,"ua":"127\.0\.0\.1:5001, 127\.0\.0\.1:5002","us":"502, 502",)"
+      R"("request_time":1\.235,"request_id":"abc-1","ua":"127\.0\.0\.1:5001, 127\.0\.0\.1:5002","us":"502, 502",)"
       R"("urt":"0\.001, 0\.002"\})");
   EXPECT_TRUE(std::regex_match(line, shape)) << line;
   const auto v = boost::json::parse(line).as_object();
@@ -66,10 +67,11 @@ TEST(AccessLogLine, JsonHasTheSameFieldsEscaped) {
 
 TEST(AccessLogLine, JsonWithoutARequestLineOrExtraFields) {
   std::string line;
-  format_access_line(line, {"127.0.0.1", "", 400, 0, "", "", "", 0, ""}, log::Format::json);
+  format_access_line(line, {"127.0.0.1", "", 400, 0, "", "", "", 0, "", ""}, log::Format::json);
   const auto v = boost::json::parse(line).as_object();
   EXPECT_EQ(v.at("request").as_string(), "");
-  EXPECT_EQ(v.size(), 9u) << line;
+  EXPECT_EQ(v.at("request_id").as_string(), "");
+  EXPECT_EQ(v.size(), 10u) << line;
 }
 
 // "off" is neither stdout ("-") nor a file named "off": with standard output redirected to a

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 
 for n in 1 2 3; do
-  start_conv "api$n" converter --name "api$n" --threads 1 --access-log off
+  start_conv "api$n" converter --name "api$n" --threads 1 --access-log "$WORK/api$n.log"
 done
 cat >"$WORK/balancer.json" <<JSON
 {
@@ -51,6 +51,21 @@ curl -s "$base/convertepradolareuro/15.0" -o "$WORK/body"
 cmp -s "$WORK/expected" "$WORK/body" || fail "body through the balancer differs"
 pass "the original's 80 bytes through the balancer"
 
+# 2b. Request IDs: a valid incoming one is kept, another is made; the client gets it back, and
+# the balancer's and the converter's access logs both show it.
+id=$(curl -s -D - -o /dev/null -H 'X-Request-Id: smoke-req-1' "$base/convertepradolareuro/2.0" |
+  tr -d '\r' | sed -n 's/^X-Request-Id: //p')
+[[ $id == smoke-req-1 ]] || fail "X-Request-Id kept: got '$id'"
+made=$(curl -s -D - -o /dev/null "$base/convertepradolareuro/3.0" | tr -d '\r' |
+  sed -n 's/^X-Request-Id: //p')
+[[ $made =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]] ||
+  fail "X-Request-Id made: got '$made'"
+for want in smoke-req-1 "$made"; do
+  poll_until 5 grep -q "rid=\"$want\" ua=" "$WORK/access.log" || fail "balancer log lacks $want"
+  poll_until 5 grep -q "rt=[0-9.]* rid=\"$want\"$" "$WORK"/api?.log || fail "converter log lacks $want"
+done
+pass "X-Request-Id kept ($id) or made ($made), returned, and logged on both sides"
+
 # 3. Kill one converter under concurrent load: no GET may fail.
 urls="$WORK/urls"
 for i in $(seq 1 3000); do
@@ -90,7 +105,7 @@ awk -v t="$t" 'BEGIN { exit !(t < 0.5) }' || fail "503 took ${t}s"
 pass "all upstreams down: 503 in ${t}s; /_conv/readyz 503, /_conv/healthz 200"
 
 # 6. The access log: combined, request time, upstream address, status and time.
-logged() { grep -q '"GET /convertepradolareuro/15.0 HTTP/1.1" 200 80 "-" "curl/[^"]*" "-" rt=[0-9.]* ua="127.0.0.1:[0-9]*" us="200" urt="[0-9.]*"$' "$WORK/access.log"; }
+logged() { grep -q '"GET /convertepradolareuro/15.0 HTTP/1.1" 200 80 "-" "curl/[^"]*" "-" rt=[0-9.]* rid="[0-9a-f-]*" ua="127.0.0.1:[0-9]*" us="200" urt="[0-9.]*"$' "$WORK/access.log"; }
 poll_until 5 logged || fail "access log: $(head -2 "$WORK/access.log")"
 pass "access log with upstream address, status and time"
 

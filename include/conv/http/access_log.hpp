@@ -73,11 +73,12 @@ class AccessLog {
 
 // Builds a combined-format line:
 //   127.0.0.1 - - [27/Nov/2026:11:20:28 +0000] "GET / HTTP/1.1" 200 80 "-" "curl/8" "-" rt=0.000
+// followed by ` rid="<request id>"` when the request has one.
 // Values are escaped as nginx does (\" \\ and \xHH for bytes outside printable ASCII).
 // As JSON, the same fields, one object per line, escaped as nginx's escape=json:
 //   {"remote_addr":"127.0.0.1","time":"2026-11-27T11:20:28.123Z","request":"GET / HTTP/1.1",
 //    "status":200,"body_bytes_sent":80,"http_referer":"","http_user_agent":"curl/8",
-//    "http_x_forwarded_for":"","request_time":0.000}
+//    "http_x_forwarded_for":"","request_time":0.000,"request_id":""}
 // with each of the role's `key="value"` (or key=value) extra fields as one more string field.
 struct AccessLogEntry {
   std::string_view remote_addr;
@@ -88,7 +89,8 @@ struct AccessLogEntry {
   std::string_view user_agent;
   std::string_view forwarded_for;
   double request_time = 0;
-  std::string_view extra;  // appended after a space when not empty (role-specific fields)
+  std::string_view request_id;  // X-Request-Id: ` rid="..."` after rt= when not empty
+  std::string_view extra;       // appended after a space when not empty (role-specific fields)
 };
 void format_access_line(std::string& out, const AccessLogEntry& entry,
                         log::Format format = log::Format::text);

@@ -29,6 +29,7 @@ struct StreamedResult {
   bool keep_alive = false;       // the response was framed so the connection can continue
   std::uint16_t route = 0;
   std::string log_extra;
+  std::string request_id;  // as Response::request_id
 };
 
 namespace detail {

@@ -22,6 +22,8 @@ struct Response {
   std::uint16_t route = 0;
   // Role-specific fields appended to this request's access log line (e.g. upstream timings).
   std::string log_extra;
+  // The request ID the access log shows; empty: the request's own X-Request-Id, if any.
+  std::string request_id;
   // False: no access log line for this request (the converter's health checks, by default).
   bool access_log = true;
 };

@@ -227,7 +227,8 @@ void apply_logging(const json::object& o, BalancerConfig& c) {
   }
 }
 
-// Who may do what: the admin API's names and token, the metrics listener, trusted proxies.
+// Who may do what: the admin API's names and token, the metrics listener, trusted proxies,
+// whose request IDs are kept.
 void apply_access(const json::object& o, BalancerConfig& c) {
   if (auto* v = o.if_contains("admin_hosts")) {
     c.admin_hosts = strings_at(*v, "admin_hosts", "host names");
@@ -252,6 +253,11 @@ void apply_access(const json::object& o, BalancerConfig& c) {
     }
   }
   if (auto* v = o.if_contains("public_metrics")) c.public_metrics = bool_at(*v, "public_metrics");
+  if (auto* v = o.if_contains("request_id")) {
+    const auto mode = parse_request_id_mode(string_at(*v, "request_id"));
+    if (!mode) fail("request_id", "expected \"keep\", \"trusted\" or \"replace\"");
+    c.request_id = *mode;
+  }
   if (auto* v = o.if_contains("trusted_proxies")) {
     const auto texts = strings_at(*v, "trusted_proxies", "addresses or CIDR blocks");
     c.trusted_proxies.clear();
@@ -324,6 +330,25 @@ bool is_loopback_host(std::string_view host) {
   boost::system::error_code ec;
   const auto a = boost::asio::ip::make_address(std::string(host), ec);
   return !ec && a.is_loopback();
+}
+
+const char* to_string(RequestIdMode m) {
+  switch (m) {
+    case RequestIdMode::keep:
+      return "keep";
+    case RequestIdMode::trusted:
+      return "trusted";
+    case RequestIdMode::replace:
+      return "replace";
+  }
+  return "?";
+}
+
+std::optional<RequestIdMode> parse_request_id_mode(std::string_view text) {
+  for (auto m : {RequestIdMode::keep, RequestIdMode::trusted, RequestIdMode::replace}) {
+    if (text == to_string(m)) return m;
+  }
+  return std::nullopt;
 }
 
 const char* to_string(PolicyKind k) {

@@ -121,6 +121,7 @@ constexpr Written kWriters[] = {
     {"public_metrics", [](const B& c) -> json::value { return c.public_metrics; }},
     {"trusted_proxies", [](const B& c) -> json::value {
        return strings(c.trusted_proxies, [](const Cidr& b) { return b.text(); }); }},
+    {"request_id", [](const B& c) -> json::value { return to_string(c.request_id); }},
     {"tls.certificates", [](const B& c) -> json::value {
        return certificates(c.tls.tls); }},
     {"tls.port", [](const B& c) -> json::value {

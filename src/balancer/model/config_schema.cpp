@@ -346,6 +346,10 @@ const std::array kTail = {
                                .values = "addresses or CIDR blocks (no host bits set)",
                                .fallback = "none",
                                .kept_as = "trusted_proxies"}),
+    ConfigKey{.key = "request_id",
+              .values = "`\"keep\"` (a valid incoming `X-Request-Id`), `\"trusted\"` (only "
+                        "from `trusted_proxies`) or `\"replace\"` (always a new one)",
+              .fallback = "`\"keep\"`"},
     // HTTPS for clients (docs/tls.md). A reload re-reads the certificate and CA files; the
     // listener's other settings stay as started.
     ConfigKey{.section = "tls",

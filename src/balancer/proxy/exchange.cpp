@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/string.hpp>
 
 #include "conv/http/error_response.hpp"
 #include "conv/log/logger.hpp"
@@ -44,6 +45,26 @@ AttemptStage attempt_stage(Stage stage) {
   }
 }
 
+// The request's X-Request-Id and traceparent, each if it has exactly one (else empty): one
+// pass over the fields, comparing names only for unknown fields of the right lengths.
+struct Identity {
+  std::string_view request_id, traceparent;
+};
+Identity identity_fields(const http::RequestHeader& request) {
+  Identity found;
+  int ids = 0, parents = 0;
+  for (const auto& f : request) {
+    if (f.name() != bhttp::field::unknown) continue;
+    const std::string_view name = f.name_string();
+    if (name.size() == 12 && boost::beast::iequals(name, "X-Request-Id")) {
+      found.request_id = ++ids == 1 ? std::string_view(f.value()) : std::string_view();
+    } else if (name.size() == 11 && boost::beast::iequals(name, "traceparent")) {
+      found.traceparent = ++parents == 1 ? std::string_view(f.value()) : std::string_view();
+    }
+  }
+  return found;
+}
+
 }  // namespace
 
 Outcome Outcome::error(unsigned status, std::string_view code, std::string_view message) {
@@ -66,6 +87,7 @@ Exchange::~Exchange() {
 }
 
 void Exchange::start() {
+  identify();
   const std::string_view target = request_.target();
   const bool origin_form = !target.empty() && target.front() == '/';
   const bool asterisk = target == "*" && request_.method() == bhttp::verb::options;
@@ -77,6 +99,18 @@ void Exchange::start() {
   upgrade_ = request_.version() == 11 && asks_upgrade(request_);
   retry_deadline_ = Clock::now() + ctx_.settings.retry_timeout();
   request_leg_.begin();
+}
+
+// The request's ID, kept or made, and its trace context: once per exchange, so that every
+// attempt, the client's answer and the access log agree.
+void Exchange::identify() {
+  const RequestIdMode mode = ctx_.settings.request_id();
+  const bool keep = mode == RequestIdMode::keep || (mode == RequestIdMode::trusted &&
+                                                    ctx_.trusted.contains(info_.remote.address()));
+  const Identity incoming = identity_fields(request_);
+  request_id_ = keep && valid_request_id(incoming.request_id) ? std::string(incoming.request_id)
+                                                              : make_request_id();
+  if (!incoming.traceparent.empty()) trace_ = parse_traceparent(incoming.traceparent);
 }
 
 void Exchange::on_deadline() {
@@ -229,17 +263,19 @@ void Exchange::end(Outcome outcome) {
   std::string log_extra = attempt_.log_text();
   switch (outcome.kind) {
     case Outcome::Kind::finished:
-      responder_.finish(
-          {status_, body_bytes_, outcome.keep_alive, ctx_.route, std::move(log_extra)});
+      responder_.finish({status_, body_bytes_, outcome.keep_alive, ctx_.route, std::move(log_extra),
+                         std::move(request_id_)});
       return;
     case Outcome::Kind::client_gone:
       // 499: nginx's code for a client that went away.
-      responder_.finish(
-          {status_ == 0 ? 499 : status_, body_bytes_, false, ctx_.route, std::move(log_extra)});
+      responder_.finish({status_ == 0 ? 499 : status_, body_bytes_, false, ctx_.route,
+                         std::move(log_extra), std::move(request_id_)});
       return;
     case Outcome::Kind::answer:
       outcome.answer->route = ctx_.route;
       outcome.answer->log_extra = std::move(log_extra);
+      outcome.answer->headers.emplace_back("X-Request-Id", request_id_);
+      outcome.answer->request_id = std::move(request_id_);
       responder_.send(std::move(*outcome.answer));
       return;
   }

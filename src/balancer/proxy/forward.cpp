@@ -59,18 +59,63 @@ void add_value(std::string& list, std::string_view value) {
   list.append(value);
 }
 
-// The headers that say who the client is. X-Forwarded-* and X-Real-IP are not in Beast's
-// field table: compare their names only for unknown fields of the right lengths.
-enum class Forwarded { none, for_, proto, host, real_ip, forwarded };
-Forwarded forwarded_kind(bhttp::field f, std::string_view name) {
-  if (f == bhttp::field::forwarded) return Forwarded::forwarded;
-  if (f != bhttp::field::unknown) return Forwarded::none;
-  if (name.size() == 9 && iequals(name, "X-Real-IP")) return Forwarded::real_ip;
-  if (name.size() < 15 || name.size() > 17) return Forwarded::none;
-  if (iequals(name, "X-Forwarded-For")) return Forwarded::for_;
-  if (iequals(name, "X-Forwarded-Proto")) return Forwarded::proto;
-  if (iequals(name, "X-Forwarded-Host")) return Forwarded::host;
-  return Forwarded::none;
+// The headers the balancer rewrites: those that say who the client is, and the request's ID
+// and trace context. None is in Beast's field table but Forwarded: compare their names only
+// for unknown fields of the right lengths.
+enum class Managed {
+  none,
+  for_,
+  proto,
+  host,
+  real_ip,
+  forwarded,
+  request_id,
+  traceparent,
+  tracestate
+};
+Managed managed_kind(bhttp::field f, std::string_view name) {
+  if (f == bhttp::field::forwarded) return Managed::forwarded;
+  if (f != bhttp::field::unknown) return Managed::none;
+  switch (name.size()) {
+    case 9:
+      return iequals(name, "X-Real-IP") ? Managed::real_ip : Managed::none;
+    case 10:
+      return iequals(name, "tracestate") ? Managed::tracestate : Managed::none;
+    case 11:
+      return iequals(name, "traceparent") ? Managed::traceparent : Managed::none;
+    case 12:
+      return iequals(name, "X-Request-Id") ? Managed::request_id : Managed::none;
+    case 15:
+      return iequals(name, "X-Forwarded-For") ? Managed::for_ : Managed::none;
+    case 16:
+      return iequals(name, "X-Forwarded-Host") ? Managed::host : Managed::none;
+    case 17:
+      return iequals(name, "X-Forwarded-Proto") ? Managed::proto : Managed::none;
+    default:
+      return Managed::none;
+  }
+}
+
+// Whether the upstream gets the client's own line of a managed header (the rest are
+// replaced by the balancer's, or dropped).
+bool forwards_as_is(Managed kind, const ForwardedFor& fwd) {
+  switch (kind) {
+    case Managed::none:
+      return true;
+    case Managed::real_ip:
+    case Managed::forwarded:
+      return fwd.trusted_peer;  // else a client's claim about itself: dropped
+    case Managed::request_id:
+      return fwd.request_id.empty();
+    case Managed::tracestate:
+      return fwd.trace != nullptr;  // goes with a valid traceparent only
+    case Managed::for_:
+    case Managed::proto:
+    case Managed::host:
+    case Managed::traceparent:
+      return false;
+  }
+  return false;
 }
 
 void header(std::string& out, std::string_view name, std::string_view value) {
@@ -166,20 +211,9 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
       host = f.value();
       has_host = true;
     }
-    switch (forwarded_kind(id, name)) {
-      case Forwarded::for_:
-        if (fwd.trusted_peer) add_value(xff, f.value());
-        continue;
-      case Forwarded::real_ip:
-      case Forwarded::forwarded:
-        if (!fwd.trusted_peer) continue;  // a client's claim about itself: dropped
-        break;
-      case Forwarded::proto:
-      case Forwarded::host:
-        continue;
-      case Forwarded::none:
-        break;
-    }
+    const Managed kind = managed_kind(id, name);
+    if (kind == Managed::for_ && fwd.trusted_peer) add_value(xff, f.value());
+    if (!forwards_as_is(kind, fwd)) continue;
     if (id == bhttp::field::upgrade && upgrade) {
       http::for_each_list_item(f.value(), [&](std::string_view p) {
         if (!iequals(p, "h2c")) add_value(protocols, p);
@@ -203,6 +237,8 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
   }
   add_value(via, fwd.via);
   header(out, "Via", via);
+  if (!fwd.request_id.empty()) header(out, "X-Request-Id", fwd.request_id);
+  if (fwd.trace) header(out, "traceparent", fwd.trace->text());
   framing_header(out, framing, length);
   if (!protocols.empty()) {
     header(out, "Connection", "Upgrade");
@@ -235,11 +271,17 @@ std::optional<std::string> check_response(const Header& response) {
   return std::nullopt;
 }
 
-// `upgrade`: a 101, whose Upgrade goes to the client with "Connection: Upgrade".
+// What the balancer adds to a response head of its own.
+struct Added {
+  std::string_view via;
+  std::string_view extra_headers;
+  std::string_view request_id;
+  bool upgrade = false;  // a 101, whose Upgrade goes to the client with "Connection: Upgrade"
+};
+
 template <typename Header>
 std::string response_head(const Header& response, unsigned client_version, Framing framing,
-                          std::uint64_t length, bool keep_alive, std::string_view via,
-                          std::string_view extra_headers, bool upgrade = false) {
+                          std::uint64_t length, bool keep_alive, const Added& added) {
   const ConnectionOptions options(response);
   std::string out;
   out.reserve(512);
@@ -259,15 +301,19 @@ std::string response_head(const Header& response, unsigned client_version, Frami
       add_value(v, f.value());
       continue;
     }
-    const bool protocol = upgrade && f.name() == bhttp::field::upgrade;
+    const bool protocol = added.upgrade && f.name() == bhttp::field::upgrade;
     if (!protocol && (is_hop_by_hop(f.name()) || options.lists(name))) continue;
+    if (!added.request_id.empty() && managed_kind(f.name(), name) == Managed::request_id) {
+      continue;
+    }
     header(out, name, f.value());
   }
-  add_value(v, via);
+  add_value(v, added.via);
   header(out, "Via", v);
   framing_header(out, framing, length);
-  out.append(extra_headers);
-  if (upgrade) {
+  out.append(added.extra_headers);
+  if (!added.request_id.empty()) header(out, "X-Request-Id", added.request_id);
+  if (added.upgrade) {
     header(out, "Connection", "Upgrade");
   } else if (!keep_alive && client_version != 10) {
     header(out, "Connection", "close");
@@ -290,14 +336,18 @@ std::optional<std::string> check_upstream_response(const PooledResponseHeader& r
 
 std::string client_response_head(const ResponseHeader& response, unsigned client_version,
                                  Framing framing, std::uint64_t length, bool keep_alive,
-                                 std::string_view via, std::string_view extra_headers) {
-  return response_head(response, client_version, framing, length, keep_alive, via, extra_headers);
+                                 std::string_view via, std::string_view extra_headers,
+                                 std::string_view request_id) {
+  return response_head(response, client_version, framing, length, keep_alive,
+                       {via, extra_headers, request_id});
 }
 
 std::string client_response_head(const PooledResponseHeader& response, unsigned client_version,
                                  Framing framing, std::uint64_t length, bool keep_alive,
-                                 std::string_view via, std::string_view extra_headers) {
-  return response_head(response, client_version, framing, length, keep_alive, via, extra_headers);
+                                 std::string_view via, std::string_view extra_headers,
+                                 std::string_view request_id) {
+  return response_head(response, client_version, framing, length, keep_alive,
+                       {via, extra_headers, request_id});
 }
 
 bool switches_protocols(const PooledResponseHeader& response) {
@@ -305,8 +355,9 @@ bool switches_protocols(const PooledResponseHeader& response) {
 }
 
 std::string switching_protocols_head(const PooledResponseHeader& response, std::string_view via,
-                                     std::string_view extra_headers) {
-  return response_head(response, 11, Framing::none, 0, false, via, extra_headers, true);
+                                     std::string_view extra_headers, std::string_view request_id) {
+  return response_head(response, 11, Framing::none, 0, false,
+                       {via, extra_headers, request_id, true});
 }
 
 }  // namespace conv::balancer

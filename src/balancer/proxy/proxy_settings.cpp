@@ -12,6 +12,7 @@ void ProxySettings::apply(const BalancerConfig& c) {
   ejection_ms_.store(c.outlier.ejection.count(), std::memory_order_relaxed);
   budget_ratio_.store(c.retry_budget.ratio, std::memory_order_relaxed);
   budget_min_.store(c.retry_budget.min_concurrent, std::memory_order_relaxed);
+  request_id_.store(c.request_id, std::memory_order_relaxed);
 }
 
 }  // namespace conv::balancer

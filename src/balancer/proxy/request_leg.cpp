@@ -33,12 +33,16 @@ void RequestLeg::begin() {
 
 void RequestLeg::send() {
   x_.stage_ = Stage::sending_head;
-  if (head_.empty()) {
+  // The same head for every attempt, but for a trace's span ID: each attempt is a new span.
+  if (head_.empty() || x_.trace_) {
     const bool trusted = x_.ctx_.trusted.contains(x_.info_.remote.address());
-    head_ = upstream_request_head(
-        x_.request_,
-        {x_.info_.remote_address, x_.responder_.secure() ? "https" : "http", "1.1 conv", trusted},
-        framing_, length_, x_.upgrade_);
+    const std::optional<TraceParent> span =
+        x_.trace_ ? std::optional(x_.trace_->child()) : std::nullopt;
+    head_ =
+        upstream_request_head(x_.request_,
+                              {x_.info_.remote_address, x_.responder_.secure() ? "https" : "http",
+                               "1.1 conv", trusted, x_.request_id_, span ? &*span : nullptr},
+                              framing_, length_, x_.upgrade_);
   }
   x_.arm(x_.ctx_.settings.response_timeout());
   // The handler is made where it is passed (a named one moved in costs one more move of it,

@@ -83,7 +83,7 @@ void ResponseLeg::switch_protocols() {
   x_.attempt_.record(101);
   x_.attempt_.answered(101);
   out_ = switching_protocols_head(parser_->get().base(), "1.1 conv",
-                                  x_.responder_.connection_headers());
+                                  x_.responder_.connection_headers(), x_.request_id_);
   x_.stage_ = Stage::writing_head;
   x_.responder_.write(net::buffer(out_), x_.bind([](Exchange& x, error_code ec) {
     if (ec) {
@@ -101,7 +101,8 @@ void ResponseLeg::write_head() {
   plan_ = plan_response(res, declared ? std::optional(*declared) : std::nullopt, x_.request_,
                         x_.responder_.client_keep_alive());
   out_ = client_response_head(res, x_.request_.version(), plan_.framing, plan_.length,
-                              plan_.keep_alive, "1.1 conv", x_.responder_.connection_headers());
+                              plan_.keep_alive, "1.1 conv", x_.responder_.connection_headers(),
+                              x_.request_id_);
   // Whatever of the body came with the head goes out with it, in one write: most answers
   // are small enough to arrive whole in the upstream's first segment. A body malformed
   // from its start is refused like a malformed head: nothing has gone to the client yet.

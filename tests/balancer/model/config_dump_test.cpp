@@ -33,7 +33,7 @@ constexpr std::string_view kEverything = R"({
   "limits": {"max_header_bytes": 8192, "max_connections": 500},
   "admin_prefix": "/_lb", "admin": "10.0.0.1:9000", "admin_hosts": ["lb.internal"],
   "admin_token_file": "/etc/conv/token", "metrics": "0.0.0.0:9100", "public_metrics": true,
-  "trusted_proxies": ["10.0.0.0/8", "::1"],
+  "trusted_proxies": ["10.0.0.0/8", "::1"], "request_id": "trusted",
   "policy": {"name": "hash", "key": "header:X-User"}, "slow_start": "30s",
   "outlier_detection": {"consecutive_5xx": 5, "ejection_time": "1h"},
   "tls": {"certificates": [{"cert": "/c/a.pem", "key": "/c/a.key"},

@@ -261,7 +261,8 @@ TEST(BalancerConfig, AnUpstreamNameCanStandForAllItsAddresses) {
 TEST(BalancerConfig, ParsesWhoMayDoWhat) {
   const auto c = parse_config(R"({"upstreams": ["a:1"], "admin_hosts": ["LB.internal"],
     "admin_token_file": "/run/secrets/t", "metrics": "0.0.0.0:9100", "public_metrics": true,
-    "trusted_proxies": ["10.0.0.0/8", "::1", "fd00::/8"], "limits": {"min_body_rate": 1024}})");
+    "trusted_proxies": ["10.0.0.0/8", "::1", "fd00::/8"], "limits": {"min_body_rate": 1024},
+    "request_id": "replace"})");
   EXPECT_EQ(c.admin_hosts, std::vector<std::string>{"lb.internal"});
   EXPECT_EQ(c.admin_token_file, "/run/secrets/t");
   ASSERT_TRUE(c.metrics);
@@ -271,7 +272,10 @@ TEST(BalancerConfig, ParsesWhoMayDoWhat) {
   EXPECT_EQ(c.trusted_proxies[0].text(), "10.0.0.0/8");
   EXPECT_EQ(c.trusted_proxies[1].text(), "::1/128");
   EXPECT_EQ(c.server.min_body_rate, 1024u);
+  EXPECT_EQ(c.request_id, RequestIdMode::replace);
+  EXPECT_EQ(parse_config(R"({"request_id": "trusted"})").request_id, RequestIdMode::trusted);
   const auto d = default_config();
+  EXPECT_EQ(d.request_id, RequestIdMode::keep);
   EXPECT_FALSE(d.metrics);
   EXPECT_FALSE(d.public_metrics);
   EXPECT_TRUE(d.trusted_proxies.empty());
@@ -289,6 +293,8 @@ TEST(BalancerConfig, AccessErrorsNameTheField) {
   EXPECT_EQ(error_of(R"({"metrics": "9100"})"), "metrics: expected HOST:PORT");
   EXPECT_EQ(error_of(R"({"public_metrics": "yes"})"), "public_metrics: expected true or false");
   EXPECT_EQ(error_of(R"({"admin_token_file": ""})"), "admin_token_file: expected a file path");
+  EXPECT_EQ(error_of(R"({"request_id": "off"})"),
+            "request_id: expected \"keep\", \"trusted\" or \"replace\"");
 }
 
 TEST(TrustedProxies, MatchesBlocksAndMappedAddresses) {

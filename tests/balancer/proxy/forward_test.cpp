@@ -192,6 +192,54 @@ TEST(Forward, ResponseHeadKeepsEndToEndHeadersAndReframes) {
   EXPECT_EQ(head.find("Content-Length"), std::string::npos);
 }
 
+// The client's X-Request-Id lines (of any case) give way to the balancer's one; with no ID
+// given, the client's go as they are (the converter's own proxying is not this function's).
+TEST(Forward, RequestIdReplacesTheClientsOwn) {
+  const auto req = parse_request(
+      "GET / HTTP/1.1\r\nHost: h\r\nX-Request-Id: forged\r\nx-request-id: two\r\n\r\n");
+  ForwardedFor fwd{"10.1.2.3"};
+  fwd.request_id = "abc-123";
+  std::string head = upstream_request_head(req, fwd, Framing::none, 0);
+  EXPECT_TRUE(has_line(head, "X-Request-Id: abc-123")) << head;
+  EXPECT_EQ(head.find("forged"), std::string::npos) << head;
+  EXPECT_EQ(head.find("two"), std::string::npos) << head;
+  head = upstream_request_head(req, {"10.1.2.3"}, Framing::none, 0);
+  EXPECT_TRUE(has_line(head, "X-Request-Id: forged")) << head;
+}
+
+// traceparent: the client's is replaced by the span given, and its tracestate goes with it;
+// with no span (the client's was invalid) both are dropped.
+TEST(Forward, TraceparentIsReplacedAndTracestateFollowsIt) {
+  const auto req = parse_request(
+      "GET / HTTP/1.1\r\nHost: h\r\n"
+      "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n"
+      "tracestate: congo=t61rcWkgMzE\r\n\r\n");
+  const auto parent = parse_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  ASSERT_TRUE(parent);
+  const TraceParent span = parent->child();
+  ForwardedFor fwd{"10.1.2.3"};
+  fwd.trace = &span;
+  std::string head = upstream_request_head(req, fwd, Framing::none, 0);
+  EXPECT_TRUE(has_line(head, "traceparent: " + span.text())) << head;
+  EXPECT_EQ(head.find("b7ad6b7169203331"), std::string::npos) << head;
+  EXPECT_TRUE(has_line(head, "tracestate: congo=t61rcWkgMzE")) << head;
+  head = upstream_request_head(req, {"10.1.2.3"}, Framing::none, 0);
+  EXPECT_EQ(head.find("trace"), std::string::npos) << head;
+}
+
+// The client's answer carries the request's ID, in place of any the upstream sent, on a 101
+// as on any response.
+TEST(Forward, ResponseHeadCarriesTheRequestId) {
+  const auto res =
+      parse_response("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Request-Id: upstream-made\r\n\r\n");
+  std::string head =
+      client_response_head(res, 11, Framing::length, 0, true, "1.1 conv", "", "abc-123");
+  EXPECT_TRUE(has_line(head, "X-Request-Id: abc-123")) << head;
+  EXPECT_EQ(head.find("upstream-made"), std::string::npos) << head;
+  head = client_response_head(res, 11, Framing::length, 0, true, "1.1 conv");
+  EXPECT_TRUE(has_line(head, "X-Request-Id: upstream-made")) << head;
+}
+
 TEST(Forward, RefusesAmbiguousUpstreamResponses) {
   // Built by hand: Beast's parser already refuses this one on the wire.
   ResponseHeader both;

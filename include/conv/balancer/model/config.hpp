@@ -58,6 +58,12 @@ struct UpstreamConfig {
 enum class PolicyKind { round_robin, least_conn, random, hash };
 const char* to_string(PolicyKind k);
 
+// Which X-Request-Id the balancer passes on (docs/api.md#request-ids-and-tracing): a valid
+// one from the client (`keep`), only from a trusted proxy (`trusted`), or always its own.
+enum class RequestIdMode { keep, trusted, replace };
+const char* to_string(RequestIdMode m);
+std::optional<RequestIdMode> parse_request_id_mode(std::string_view text);
+
 // What the `hash` policy hashes.
 struct HashKey {
   enum Kind { header, cookie, client_address } kind = client_address;
@@ -132,6 +138,7 @@ struct BalancerConfig {
   bool public_metrics = false;
   // Peers whose X-Forwarded-For, Forwarded and X-Real-IP are kept (see TrustedProxies).
   std::vector<Cidr> trusted_proxies;
+  RequestIdMode request_id = RequestIdMode::keep;
   // HTTPS for clients (the "tls" section, or --tls-cert and its flags); no certificate: off.
   tls::EdgeOptions tls;
 };

@@ -78,6 +78,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
         executor_, [self = shared_from_this(), f](auto... args) { f(*self, args...); });
   }
 
+  void identify();
   void attempt();
   void on_connect(boost::system::error_code ec);
   void on_handshake(boost::system::error_code ec);
@@ -116,8 +117,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   // The request asks to switch protocols (asks_upgrade(), HTTP/1.1): its Upgrade is forwarded,
   // it is not retried once sent, and its upstream connection is never pooled.
   bool upgrade_ = false;
-  unsigned status_ = 0;           // the upstream's final status
-  std::uint64_t body_bytes_ = 0;  // response body bytes relayed to the client
+  std::string request_id_;            // X-Request-Id, to the upstream and back (identify())
+  std::optional<TraceParent> trace_;  // the client's valid traceparent, if any
+  unsigned status_ = 0;               // the upstream's final status
+  std::uint64_t body_bytes_ = 0;      // response body bytes relayed to the client
 };
 
 }  // namespace conv::balancer

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "conv/balancer/proxy/request_id.hpp"
 #include "conv/http/handler.hpp"
 
 namespace conv::balancer {
@@ -36,6 +37,11 @@ struct ForwardedFor {
   std::string_view via = "1.1 conv";
   // The peer is a trusted proxy (`trusted_proxies`): what it says of the client is kept.
   bool trusted_peer = false;
+  // Sent as X-Request-Id in place of the client's; empty: the client's go as they are.
+  std::string_view request_id = {};
+  // Sent as traceparent in place of the client's, with the client's tracestate; none: the
+  // client's traceparent and tracestate are dropped (invalid, or there were none).
+  const TraceParent* trace = nullptr;
 };
 
 // The request head sent upstream: method, target and HTTP/1.1; Host and end-to-end headers
@@ -43,8 +49,9 @@ struct ForwardedFor {
 // Expect removed (the balancer answers 100-continue itself); X-Forwarded-Proto and
 // X-Forwarded-Host set, Via appended to; X-Forwarded-For appended to from a trusted peer,
 // else replaced by the peer's address, and an untrusted peer's Forwarded and X-Real-IP
-// dropped; exactly one framing header, computed here. `upgrade` (asks_upgrade()): the
-// request's Upgrade protocols but h2c go too, with "Connection: Upgrade".
+// dropped; X-Request-Id and traceparent as `fwd` says; exactly one framing header, computed
+// here. `upgrade` (asks_upgrade()): the request's Upgrade protocols but h2c go too, with
+// "Connection: Upgrade".
 std::string upstream_request_head(const http::RequestHeader& request, const ForwardedFor& fwd,
                                   Framing framing, std::uint64_t length, bool upgrade = false);
 
@@ -64,19 +71,23 @@ std::optional<std::string> check_upstream_response(const PooledResponseHeader& r
 // The response head sent to the client: the upstream's status and end-to-end headers,
 // hop-by-hop ones removed, Via appended to, exactly one framing header, and Connection as
 // `keep_alive` and the client's HTTP version need; `extra_headers` (whole lines: the client
-// connection's own, such as HSTS) added as they are.
+// connection's own, such as HSTS) added as they are; `request_id`, if any, as X-Request-Id in
+// place of the upstream's.
 std::string client_response_head(const ResponseHeader& response, unsigned client_version,
                                  Framing framing, std::uint64_t length, bool keep_alive,
-                                 std::string_view via, std::string_view extra_headers = {});
+                                 std::string_view via, std::string_view extra_headers = {},
+                                 std::string_view request_id = {});
 std::string client_response_head(const PooledResponseHeader& response, unsigned client_version,
                                  Framing framing, std::uint64_t length, bool keep_alive,
-                                 std::string_view via, std::string_view extra_headers = {});
+                                 std::string_view via, std::string_view extra_headers = {},
+                                 std::string_view request_id = {});
 
 // An upstream's 101 Switching Protocols, which must name its protocol in Upgrade.
 bool switches_protocols(const PooledResponseHeader& response);
 // The 101 head sent to the client (HTTP/1.1): as client_response_head, but the Upgrade kept,
 // "Connection: Upgrade", no framing.
 std::string switching_protocols_head(const PooledResponseHeader& response, std::string_view via,
-                                     std::string_view extra_headers);
+                                     std::string_view extra_headers,
+                                     std::string_view request_id = {});
 
 }  // namespace conv::balancer

@@ -25,6 +25,7 @@ class ProxySettings {
   std::chrono::milliseconds ejection() const { return ms(ejection_ms_); }
   double budget_ratio() const { return budget_ratio_.load(std::memory_order_relaxed); }
   unsigned budget_min() const { return budget_min_.load(std::memory_order_relaxed); }
+  RequestIdMode request_id() const { return request_id_.load(std::memory_order_relaxed); }
 
  private:
   static std::chrono::milliseconds ms(const std::atomic<std::int64_t>& a) {
@@ -39,6 +40,7 @@ class ProxySettings {
   std::atomic<std::int64_t> ejection_ms_{0};
   std::atomic<double> budget_ratio_{0};
   std::atomic<unsigned> budget_min_{0};
+  std::atomic<RequestIdMode> request_id_{RequestIdMode::keep};
 };
 
 }  // namespace conv::balancer

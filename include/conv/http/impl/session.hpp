@@ -362,11 +362,13 @@ void BasicSession<Stream>::write(boost::asio::const_buffer data, WriteHandler ha
 template <typename Stream>
 void BasicSession<Stream>::finish(StreamedResult&& result) {
   if (phase_ == Phase::closed) {
-    log_and_count(result.status, result.body_bytes, result.route, result.log_extra);
+    log_and_count(result.status, result.body_bytes, result.route,
+                  {result.log_extra, result.request_id});
     return;
   }
   if (phase_ != Phase::handling) return;
-  log_and_count(result.status, result.body_bytes, result.route, result.log_extra);
+  log_and_count(result.status, result.body_bytes, result.route,
+                {result.log_extra, result.request_id});
   end_exchange(result.keep_alive && client_keep_alive() && reader_.done() && !socket_read_active_);
 }
 

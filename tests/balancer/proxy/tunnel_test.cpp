@@ -140,7 +140,9 @@ class TunnelTest : public proxytest::BalancerTest {
     EXPECT_EQ((*r)[boost::beast::http::field::upgrade], "websocket");
     EXPECT_EQ((*r)[boost::beast::http::field::connection], "Upgrade");
     EXPECT_EQ((*r)["Sec-WebSocket-Accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    request_id = std::string((*r)["X-Request-Id"]);
   }
+  std::string request_id;  // the 101's
 };
 
 TEST_F(TunnelTest, TheUpgradeIsForwardedAndBytesFlowBothWays) {
@@ -152,6 +154,9 @@ TEST_F(TunnelTest, TheUpgradeIsForwardedAndBytesFlowBothWays) {
   EXPECT_NE(head.find("\r\nConnection: Upgrade\r\n"), std::string::npos) << head;
   EXPECT_NE(head.find("\r\nUpgrade: websocket\r\n"), std::string::npos) << head;
   EXPECT_NE(head.find("\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"), std::string::npos);
+  // The 101 carries the ID the upstream got, as any answer does.
+  EXPECT_FALSE(request_id.empty());
+  EXPECT_NE(head.find("\r\nX-Request-Id: " + request_id + "\r\n"), std::string::npos) << head;
   ASSERT_TRUE(c.read_until("hello", 3000ms));  // sent with the 101
   ASSERT_TRUE(c.send("ping-1"));
   ASSERT_TRUE(c.read_until("ping-1", 3000ms));

@@ -20,6 +20,16 @@ ConverterCommand::ConverterCommand(CLI::App& app)
   cmd_->add_flag("--log-health-checks", log_health_checks_,
                  "Also write access log lines for GET /healthz and /readyz (the paths health "
                  "checkers poll); off by default");
+  cmd_->add_option("--cors-origins", cors_origins_,
+                   "Origins whose web pages may read /v1 (CORS): \"*\" (any), a comma-separated "
+                   "list of exact origins such as https://app.example, or off")
+      ->capture_default_str();
+  cmd_->add_option("--cache-max-age", cache_max_age_,
+                   "Seconds browsers and caches may keep a /v1 answer (Cache-Control max-age)")
+      ->check(CLI::Range(0, 31'536'000))
+      ->capture_default_str();
+  cmd_->add_flag("--strict-params", strict_params_,
+                 "Refuse unknown query parameters on /v1 (400) instead of ignoring them");
   cmd_->add_flag("--check", check_,
                  "Check the flags, the rates file and the TLS files, print what would be served, "
                  "and exit (0, or 2 with the first error)");
@@ -36,9 +46,31 @@ int ConverterCommand::run() {
   config.access_log = flags_.access_log;
   config.logging = flags_.logging;
   config.log_health_checks = log_health_checks_;
+  if (auto error = read_policy(config.read)) return usage_error(who, *error);
   log::configure(who, config.logging);
   if (check_) return check(config);
   return converter::run_converter(config);
+}
+
+// --cors-origins, --cache-max-age and --strict-params; an error names the bad origin.
+std::optional<std::string> ConverterCommand::read_policy(converter::ReadPolicy& policy) const {
+  policy.cors_origins.clear();
+  if (cors_origins_ != "off") {
+    std::string_view list = cors_origins_;
+    while (!list.empty() || policy.cors_origins.empty()) {
+      const auto comma = std::min(list.find(','), list.size());
+      const std::string_view origin = list.substr(0, comma);
+      if (origin != "*" && !converter::valid_origin(origin)) {
+        return "--cors-origins '" + std::string(origin) +
+               "': expected *, off, or origins such as https://app.example";
+      }
+      policy.cors_origins.emplace_back(origin);
+      list.remove_prefix(std::min(comma + 1, list.size()));
+    }
+  }
+  policy.set_max_age(std::chrono::seconds(cache_max_age_));
+  policy.strict_params = strict_params_;
+  return std::nullopt;
 }
 
 // --check: loads what the converter would load at start, without listening.

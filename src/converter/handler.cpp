@@ -59,6 +59,9 @@ http::Response ConverterHandler::respond(const http::RequestHeader& request) con
                                 "the request target is not a valid origin-form path");
   }
   if (method == verb::verb::options) {
+    if (target->path.starts_with("/v1/")) {
+      if (auto r = preflight_answer(request, policy_)) return *std::move(r);
+    }
     http::Response r;
     r.status = 204;
     r.content_type.clear();
@@ -72,7 +75,9 @@ http::Response ConverterHandler::respond(const http::RequestHeader& request) con
     r.headers.emplace_back("Allow", kAllow);
     return r;
   }
-  return route(target->path, target->query);
+  http::Response r = route(target->path, target->query);
+  if (read_route(static_cast<Route>(r.route))) finish_read_answer(r, request, policy_);
+  return r;
 }
 
 http::Response ConverterHandler::route(
@@ -84,10 +89,13 @@ http::Response ConverterHandler::route(
     }
     return with_route(legacy_convert(valor, store_.current()), legacy);
   }
-  if (path == "/v1/convert") return with_route(v1_convert(query, store_.current()), convert);
-  if (path == "/v1/rates") return with_route(v1_rates(query, store_.current()), rates);
+  const bool strict = policy_.strict_params;
+  if (path == "/v1/convert") {
+    return with_route(v1_convert(query, store_.current(), strict), convert);
+  }
+  if (path == "/v1/rates") return with_route(v1_rates(query, store_.current(), strict), rates);
   if (path == "/v1/currencies") {
-    return with_route(v1_currencies(query, store_.current()), currencies);
+    return with_route(v1_currencies(query, store_.current(), strict), currencies);
   }
   if (path == "/healthz") return with_route(text_response("{\"status\":\"ok\"}\n"), healthz);
   if (path == "/readyz") {

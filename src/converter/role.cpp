@@ -26,6 +26,7 @@ int run_converter(const ConverterConfig& config) {
   http::Metrics metrics("conv_http", ConverterHandler::route_names());
   ConverterHandler handler(store, metrics, *access);
   handler.set_log_health_checks(config.log_health_checks);
+  handler.set_read_policy(config.read);
   http::Server server(config.server, handler, metrics, *access, {config.name});
   std::unique_ptr<http::TlsEdge> edge;
   if (config.tls.enabled()) {

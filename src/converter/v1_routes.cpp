@@ -34,12 +34,14 @@ http::Response json_response(const json::object& body) {
   return r;
 }
 
-// Checks that only `allowed` parameters appear, each at most once.
+// Checks that each `allowed` parameter appears at most once; with `strict`, that no other
+// does but the cache-buster `_` (others are ignored, as public read APIs do).
 std::optional<ApiError> check_params(const QueryParams& query,
-                                     std::initializer_list<std::string_view> allowed) {
+                                     std::initializer_list<std::string_view> allowed, bool strict) {
   for (std::size_t i = 0; i < query.size(); ++i) {
     const std::string& key = query[i].first;
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      if (!strict || key == "_") continue;
       std::string list;
       for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
       return ApiError{400, "unknown_parameter",
@@ -125,8 +127,10 @@ unsigned minor_units(std::string_view code) {
 
 }  // namespace
 
-http::Response v1_convert(const QueryParams& query, const RateTable& rates) {
-  if (auto e = check_params(query, {"amount", "from", "to", "rounding"})) return to_response(*e);
+http::Response v1_convert(const QueryParams& query, const RateTable& rates, bool strict) {
+  if (auto e = check_params(query, {"amount", "from", "to", "rounding"}, strict)) {
+    return to_response(*e);
+  }
 
   auto amount = amount_param(query);
   if (auto* e = std::get_if<ApiError>(&amount)) return to_response(*e);
@@ -185,8 +189,8 @@ http::Response v1_convert(const QueryParams& query, const RateTable& rates) {
   return json_response(body);
 }
 
-http::Response v1_rates(const QueryParams& query, const RateTable& rates) {
-  if (auto e = check_params(query, {"base"})) return to_response(*e);
+http::Response v1_rates(const QueryParams& query, const RateTable& rates, bool strict) {
+  if (auto e = check_params(query, {"base"}, strict)) return to_response(*e);
   std::string base = rates.base;
   if (const std::string* raw = param(query, "base")) {
     auto c = currency_param(*raw, "base", rates);
@@ -213,8 +217,8 @@ http::Response v1_rates(const QueryParams& query, const RateTable& rates) {
   return json_response(body);
 }
 
-http::Response v1_currencies(const QueryParams& query, const RateTable& rates) {
-  if (auto e = check_params(query, {})) return to_response(*e);
+http::Response v1_currencies(const QueryParams& query, const RateTable& rates, bool strict) {
+  if (auto e = check_params(query, {}, strict)) return to_response(*e);
   json::object list;
   for (const auto& [code, q] : rates.quotes) {
     const auto c = find_currency(code);

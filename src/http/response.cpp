@@ -39,8 +39,9 @@ void serialize_response(std::string& out, const Response& response, const Respon
   append_header(out, "Server", server_header());
   append_header(out, "Date", http_date_now());
   if (!response.content_type.empty()) append_header(out, "Content-Type", response.content_type);
-  // RFC 9110 8.6: no Content-Length on a 1xx or 204, which never have a body.
-  const bool bodiless = response.status < 200 || response.status == 204;
+  // RFC 9110 8.6: no Content-Length on a 1xx or 204, which never have a body, nor on a 304
+  // (which may only repeat the 200's, 8.6 again: the 200's body is not at hand).
+  const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
   if (!bodiless) {
     out.append("Content-Length: ");
     append_number(out, response.body.size());

@@ -57,6 +57,10 @@ printf '{"upstreams": ["a:1"], "log_level": "loud"}\n' >"$WORK/level.json"
 expect_usage_error "bad log_level in the config" balancer --check --config "$WORK/level.json"
 grep -q 'log_level: expected "debug", "info", "warn" or "error"' "$WORK/err" ||
   fail "config log_level: $(cat "$WORK/err")"
+expect_usage_error "bad CORS origin" converter --cors-origins https://a.example/path
+grep -q "expected \*, off, or origins" "$WORK/err" || fail "--cors-origins message: $(cat "$WORK/err")"
+expect_usage_error "empty CORS origin" converter --cors-origins ""
+expect_usage_error "cache age out of range" converter --cache-max-age 99999999
 expect_usage_error "bad name" converter --name "$(printf 'a\tb')"
 expect_usage_error "missing rates file" converter --rates "$WORK/none.json"
 echo '{"base":"BRL","as_of":"2024-10-03","source":"x","quotes":{"USD":5.1}}' >"$WORK/bad.json"

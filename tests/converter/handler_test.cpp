@@ -15,13 +15,22 @@ class HandlerTest : public ::testing::Test {
     handler_ = std::make_unique<ConverterHandler>(store_, metrics_, *log_);
   }
 
-  http::Response get(std::string target, bhttp::verb method = bhttp::verb::get) {
+  http::Response get(std::string target, bhttp::verb method = bhttp::verb::get,
+                     std::initializer_list<std::pair<bhttp::field, std::string>> fields = {}) {
     http::RequestHeader req;
     req.method(method);
     req.target(target);
     req.version(11);
     req.set(bhttp::field::host, "x");
+    for (const auto& [f, v] : fields) req.set(f, v);
     return handler_->respond(req);
+  }
+
+  static std::string header(const http::Response& r, std::string_view name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return "";
   }
 
   RateStore store_;
@@ -95,6 +104,38 @@ TEST_F(HandlerTest, V1RoutesParseTheQuery) {
   EXPECT_NE(r.body.find("\"USD\":\"2.94\""), std::string::npos) << r.body;
   EXPECT_EQ(get("/v1/rates").route, ConverterHandler::rates);
   EXPECT_EQ(get("/v1/currencies").route, ConverterHandler::currencies);
+}
+
+// The /v1 read routes revalidate (ETag, 304) and answer browsers of any origin by default;
+// the original route and the operations routes stay as they were.
+TEST_F(HandlerTest, ReadRoutesAreCacheableAndReadableFromBrowsers) {
+  const auto origin = std::pair{bhttp::field::origin, std::string("https://app.example")};
+  for (const char* t : {"/v1/rates", "/v1/currencies", "/v1/convert?amount=1&_=123"}) {
+    const auto r = get(t, bhttp::verb::get, {origin});
+    ASSERT_EQ(r.status, 200u) << t << r.body;
+    const std::string tag = header(r, "ETag");
+    EXPECT_EQ(tag, entity_tag(r.body)) << t;
+    EXPECT_EQ(header(r, "Cache-Control"), "public, max-age=300") << t;
+    EXPECT_EQ(header(r, "Access-Control-Allow-Origin"), "*") << t;
+    const auto again = get(t, bhttp::verb::get, {origin, {bhttp::field::if_none_match, tag}});
+    EXPECT_EQ(again.status, 304u) << t;
+    EXPECT_TRUE(again.body.empty()) << t;
+    EXPECT_EQ(header(again, "ETag"), tag) << t;
+  }
+  for (const char* t : {"/convertepradolareuro/15.0", "/healthz", "/metrics"}) {
+    const auto r = get(t, bhttp::verb::get, {origin});
+    EXPECT_TRUE(r.headers.empty()) << t;
+  }
+  const auto pre = get("/v1/convert", bhttp::verb::options,
+                       {origin, {bhttp::field::access_control_request_method, "GET"}});
+  EXPECT_EQ(pre.status, 204u);
+  EXPECT_EQ(header(pre, "Access-Control-Allow-Methods"), "GET, HEAD");
+  const auto strict_off = get("/v1/rates?unknown=1");
+  EXPECT_EQ(strict_off.status, 200u) << strict_off.body;
+  ReadPolicy strict;
+  strict.strict_params = true;
+  handler_->set_read_policy(strict);
+  EXPECT_EQ(get("/v1/rates?unknown=1").status, 400u);
 }
 
 TEST_F(HandlerTest, HealthAndReadiness) {

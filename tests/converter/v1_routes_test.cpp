@@ -98,7 +98,6 @@ TEST(V1Convert, RefusesBadInputWithNamedErrors) {
       {{{"amount", "1"}, {"to", "USD,USD"}}, "duplicate_currency"},
       {{{"amount", "1"}, {"to", "USD,"}}, "invalid_currency"},
       {{{"amount", "1"}, {"rounding", "up"}}, "invalid_rounding"},
-      {{{"amount", "1"}, {"amout", "1"}}, "unknown_parameter"},
       {{{"amount", "1"}, {"amount", "2"}}, "duplicate_parameter"},
   };
   for (const auto& c : cases) {
@@ -108,6 +107,22 @@ TEST(V1Convert, RefusesBadInputWithNamedErrors) {
   }
   const auto max = v1_convert({{"amount", "1000000000000"}, {"to", "USD"}}, rates());
   EXPECT_EQ(max.status, 200u) << max.body;
+}
+
+// Unknown parameters (a cache-buster, a client's tracking tag, a typo) are ignored as public
+// read APIs ignore them; strict mode refuses them, but the cache-buster `_`.
+TEST(V1Convert, UnknownParametersAreIgnoredUnlessStrict) {
+  const QueryParams query = {{"amount", "15.00"}, {"to", "USD"}, {"amout", "1"}, {"_", "17"}};
+  const auto lenient = v1_convert(query, rates());
+  ASSERT_EQ(lenient.status, 200u) << lenient.body;
+  EXPECT_EQ(body_of(lenient).at("results").at("USD"), "2.94");
+  const auto strict = v1_convert(query, rates(), true);
+  EXPECT_EQ(error_code_of(strict), "unknown_parameter") << strict.body;
+  EXPECT_NE(strict.body.find("'amout'"), std::string::npos) << strict.body;
+  EXPECT_EQ(v1_convert({{"amount", "1"}, {"_", "1"}}, rates(), true).status, 200u);
+  // Twice is ambiguous either way.
+  EXPECT_EQ(error_code_of(v1_convert({{"amount", "1"}, {"amount", "2"}}, rates())),
+            "duplicate_parameter");
 }
 
 TEST(V1Rates, ShowsRatesForTheBaseAndTheExactQuotes) {
@@ -130,7 +145,8 @@ TEST(V1Rates, CrossRatesForAnotherBase) {
   EXPECT_EQ(b.at("rates").at("BRL"), "5.1000000000");
   EXPECT_FALSE(b.at("rates").as_object().contains("USD"));
   EXPECT_EQ(error_code_of(v1_rates({{"base", "XXX"}}, rates())), "unknown_currency");
-  EXPECT_EQ(error_code_of(v1_rates({{"x", "1"}}, rates())), "unknown_parameter");
+  EXPECT_EQ(v1_rates({{"x", "1"}}, rates()).status, 200u);
+  EXPECT_EQ(error_code_of(v1_rates({{"x", "1"}}, rates(), true)), "unknown_parameter");
 }
 
 TEST(V1Currencies, ListsTheQuotedCurrencies) {
@@ -140,7 +156,8 @@ TEST(V1Currencies, ListsTheQuotedCurrencies) {
   EXPECT_EQ(b.at("currencies").as_object().size(), 5u);
   EXPECT_EQ(b.at("currencies").at("KWD").at("minor_units"), 3);
   EXPECT_EQ(b.at("currencies").at("JPY").at("name"), "Japanese yen");
-  EXPECT_EQ(error_code_of(v1_currencies({{"x", "1"}}, rates())), "unknown_parameter");
+  EXPECT_EQ(v1_currencies({{"x", "1"}}, rates()).status, 200u);
+  EXPECT_EQ(error_code_of(v1_currencies({{"x", "1"}}, rates(), true)), "unknown_parameter");
 }
 
 }  // namespace

@@ -46,6 +46,20 @@ TEST(Response, A204HasNoContentLengthAndNoBody) {
   EXPECT_NE(out.find("\r\nContent-Length: 7\r\n"), std::string::npos);
 }
 
+// A 304 (a read route's answer to a matching If-None-Match) has no body and no length.
+TEST(Response, A304HasNoContentLengthAndNoBody) {
+  Response r;
+  r.status = 304;
+  r.content_type.clear();
+  r.headers.emplace_back("ETag", "\"abc\"");
+  std::string out;
+  serialize_response(out, r, {}, 11, true, false);
+  EXPECT_EQ(out.rfind("HTTP/1.1 304 Not Modified\r\n", 0), 0u);
+  EXPECT_EQ(out.find("Content-Length"), std::string::npos) << out;
+  EXPECT_NE(out.find("\r\nETag: \"abc\"\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(out.size() - 4), "\r\n\r\n") << out;
+}
+
 TEST(Response, ConnectionHeaderFollowsVersionAndKeepAlive) {
   Response r;
   std::string out;

@@ -51,6 +51,22 @@ body=$(curl -sS "$base/v1/convert?amount=100&from=USD&to=EUR&rounding=half_even"
 [[ $body == *'"EUR":"91.07"'* ]] || fail "v1 cross rate: $body"
 pass "v1 convert is exact"
 
+# 4b. HTTP caching and CORS on /v1: an ETag that revalidates to a 304 with no body, a max
+# age, a cache-buster ignored, and a browser's preflight and read allowed from any origin.
+url="$base/v1/rates?_=1700000000"
+curl -sS -D "$WORK/h1" -o "$WORK/b1" -H 'Origin: https://app.example' "$url"
+tag=$(tr -d '\r' <"$WORK/h1" | sed -n 's/^ETag: //p')
+[[ $tag =~ ^\"[0-9a-f]{16}\"$ ]] || fail "ETag: '$tag'"
+grep -q '^Cache-Control: public, max-age=300' "$WORK/h1" || fail "Cache-Control: $(cat "$WORK/h1")"
+grep -q '^Access-Control-Allow-Origin: \*' "$WORK/h1" || fail "CORS: $(cat "$WORK/h1")"
+code=$(curl -sS -o "$WORK/b2" -w '%{http_code}' -H "If-None-Match: $tag" "$url")
+[[ $code == 304 && ! -s $WORK/b2 ]] || fail "revalidation answered $code: $(cat "$WORK/b2")"
+code=$(curl -sS -o /dev/null -D "$WORK/h3" -w '%{http_code}' -X OPTIONS \
+  -H 'Origin: https://app.example' -H 'Access-Control-Request-Method: GET' "$url")
+[[ $code == 204 ]] && grep -q '^Access-Control-Allow-Methods: GET, HEAD' "$WORK/h3" ||
+  fail "preflight answered $code: $(cat "$WORK/h3")"
+pass "/v1: ETag $tag revalidates to 304, max-age, CORS preflight and read"
+
 # 5. Health, readiness, metrics.
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/healthz") == 200 ]] || fail healthz
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/readyz") == 200 ]] || fail readyz

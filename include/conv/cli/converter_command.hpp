@@ -17,6 +17,7 @@ class ConverterCommand {
 
  private:
   int check(const converter::ConverterConfig& config) const;
+  std::optional<std::string> read_policy(converter::ReadPolicy& policy) const;
 
   CLI::App* cmd_;
   ServerFlags flags_;
@@ -24,6 +25,9 @@ class ConverterCommand {
   std::string rates_;
   bool check_ = false;
   bool log_health_checks_ = false;
+  std::string cors_origins_ = "*";
+  unsigned cache_max_age_ = 300;
+  bool strict_params_ = false;
 };
 
 }  // namespace conv::cli

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "conv/converter/rate_store.hpp"
+#include "conv/converter/read_policy.hpp"
 #include "conv/http/access_log.hpp"
 #include "conv/http/handler.hpp"
 #include "conv/http/metrics.hpp"
@@ -19,7 +20,8 @@ namespace conv::converter {
 //   GET /convertepradolareuro/<valor>   the original API, byte for byte
 //   GET /v1/convert, /v1/rates, /v1/currencies   exact-decimal API
 //   GET /healthz (alive), /readyz (rates loaded, not draining), /metrics (Prometheus)
-// GET and HEAD everywhere; OPTIONS answers 204 with Allow; other methods 405.
+// GET and HEAD everywhere; OPTIONS answers 204 with Allow (and a CORS preflight's headers on
+// /v1); other methods 405. The /v1 read routes follow a ReadPolicy (CORS, ETag, caching).
 class ConverterHandler : public http::Handler {
  public:
   enum Route : std::uint16_t { none, legacy, convert, rates, currencies, healthz, readyz, metrics };
@@ -43,6 +45,8 @@ class ConverterHandler : public http::Handler {
   // Whether /healthz and /readyz answers get an access log line (default: not; the paths the
   // balancer's health check, Kubernetes' probes and compose's healthcheck poll).
   void set_log_health_checks(bool on) { log_health_checks_ = on; }
+  // CORS, caching and parameter checks of the /v1 read routes; set before serving.
+  void set_read_policy(ReadPolicy policy) { policy_ = std::move(policy); }
   // The listener's TLS, whose certificates and handshakes /metrics shows; set before serving.
   void set_tls(const tls::Termination* tls) { tls_ = tls; }
 
@@ -50,6 +54,7 @@ class ConverterHandler : public http::Handler {
   http::Response route(std::string_view path,
                        const std::vector<std::pair<std::string, std::string>>& query) const;
   http::Response render_metrics() const;
+  static bool read_route(Route r) { return r == convert || r == rates || r == currencies; }
 
   const RateStore& store_;
   const http::Metrics& metrics_;
@@ -59,6 +64,7 @@ class ConverterHandler : public http::Handler {
   std::atomic<std::uint64_t> reloads_failed_{0};
   const tls::Termination* tls_ = nullptr;
   bool log_health_checks_ = false;
+  ReadPolicy policy_;
 };
 
 }  // namespace conv::converter

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "conv/converter/read_policy.hpp"
 #include "conv/http/server_options.hpp"
 #include "conv/log/logger.hpp"
 #include "conv/tls/server_options.hpp"
@@ -16,6 +17,7 @@ struct ConverterConfig {
   tls::EdgeOptions tls;            // HTTPS, if it has a certificate
   log::Settings logging;           // event log level; both logs' format
   bool log_health_checks = false;  // access log lines for GET /healthz and /readyz too
+  ReadPolicy read;                 // CORS, caching and parameter checks of /v1
 };
 
 // Runs the converter role until SIGTERM/SIGINT. Returns the process exit code: 0 after a

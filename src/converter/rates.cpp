@@ -78,6 +78,26 @@ const Decimal* RateTable::quote(std::string_view code) const {
   return it == quotes.end() ? nullptr : &it->second;
 }
 
+std::string RateTable::cross_rate(std::string_view from, std::string_view to) const {
+  if (const auto row = cross.find(from); row != cross.end()) {
+    if (const auto cell = row->second.find(to); cell != row->second.end()) return cell->second;
+  }
+  return divide_rounded(*quote(from), *quote(to), kRateDecimals, Rounding::half_away_from_zero)
+      .to_string();
+}
+
+void RateTable::prepare_cross_rates() {
+  cross.clear();
+  for (const auto& [from, f] : quotes) {
+    auto& row = cross[from];
+    for (const auto& [to, t] : quotes) {
+      if (to == from) continue;
+      row.emplace(to,
+                  divide_rounded(f, t, kRateDecimals, Rounding::half_away_from_zero).to_string());
+    }
+  }
+}
+
 RateTable parse_rates(std::string_view text) {
   return apply_rates(util::parse_json_text_as<RatesError>(text, ""));
 }
@@ -133,6 +153,7 @@ RateTable apply_rates(const json::value& root) {
     t.legacy = RateTable::Legacy{std::strtod(usd->to_string().c_str(), nullptr),
                                  std::strtod(eur->to_string().c_str(), nullptr)};
   }
+  t.prepare_cross_rates();
   return t;
 }
 

@@ -1,20 +1,17 @@
 #include "conv/converter/v1_routes.hpp"
 
 #include <algorithm>
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <initializer_list>
 #include <optional>
 #include <variant>
 
 #include "conv/converter/currency.hpp"
 #include "conv/http/error_response.hpp"
+#include "conv/util/json_fields.hpp"
 
 namespace conv::converter {
 
 namespace {
-
-namespace json = boost::json;
 
 // A parameter error, turned into the API's one error shape.
 struct ApiError {
@@ -25,13 +22,6 @@ struct ApiError {
 
 http::Response to_response(const ApiError& e) {
   return http::error_response(e.status, e.code, e.message);
-}
-
-http::Response json_response(const json::object& body) {
-  http::Response r;
-  r.body = json::serialize(body);
-  r.body += '\n';
-  return r;
 }
 
 // Checks that each `allowed` parameter appears at most once; with `strict`, that no other
@@ -172,21 +162,31 @@ http::Response v1_convert(const QueryParams& query, const RateTable& rates, bool
   const Decimal& a = std::get<Decimal>(amount);
   const Rounding r = std::get<Rounding>(rounding);
   const Decimal& from_quote = *rates.quote(from);
-  json::object results;
-  for (const auto& to : targets) {
-    // Straight through the base, without inverting anything: a * q(from) / q(to), rounded once.
-    const Decimal converted =
-        multiply_divide_rounded(a, from_quote, *rates.quote(to), minor_units(to), r);
-    results[to] = converted.to_string();
-  }
-
-  json::object body;
-  body["amount"] = a.to_string();
-  body["from"] = from;
-  body["as_of"] = rates.as_of;
-  body["rounding"] = to_string(r);
-  body["results"] = std::move(results);
-  return json_response(body);
+  http::Response response;
+  util::JsonFields body(response.body);
+  body.string("amount", a.to_string())
+      .string("from", from)
+      .string("as_of", rates.as_of)
+      .string("rounding", to_string(r))
+      .object("results",
+              [&](util::JsonFields& results) {
+                // Straight through the base, without inverting anything: a * q(from) / q(to),
+                // rounded once.
+                for (const auto& to : targets) {
+                  results.string(to, multiply_divide_rounded(a, from_quote, *rates.quote(to),
+                                                             minor_units(to), r)
+                                         .to_string());
+                }
+              })
+      .object("rates",
+              [&](util::JsonFields& applied) {
+                // The rate each applied, q(from) / q(to), for display (as /v1/rates shows it).
+                for (const auto& to : targets) applied.string(to, rates.cross_rate(from, to));
+              })
+      .integer("rate_decimals", kRateDecimals)
+      .close();
+  response.body += '\n';
+  return response;
 }
 
 http::Response v1_rates(const QueryParams& query, const RateTable& rates, bool strict) {
@@ -197,39 +197,46 @@ http::Response v1_rates(const QueryParams& query, const RateTable& rates, bool s
     if (auto* e = std::get_if<ApiError>(&c)) return to_response(*e);
     base = std::get<std::string>(c);
   }
-  const Decimal& base_quote = *rates.quote(base);
-  json::object shown;
-  json::object quotes;
-  for (const auto& [code, q] : rates.quotes) {
-    if (code != rates.base) quotes[code] = q.to_string();
-    if (code == base) continue;
-    shown[code] =
-        divide_rounded(base_quote, q, kRateDecimals, Rounding::half_away_from_zero).to_string();
-  }
-  json::object body;
-  body["base"] = base;
-  body["as_of"] = rates.as_of;
-  body["source"] = rates.source;
-  body["rates"] = std::move(shown);
-  body["rate_decimals"] = kRateDecimals;
-  body["quotes_base"] = rates.base;
-  body["quotes"] = std::move(quotes);
-  return json_response(body);
+  http::Response response;
+  util::JsonFields body(response.body);
+  body.string("base", base)
+      .string("as_of", rates.as_of)
+      .string("source", rates.source)
+      .object("rates",
+              [&](util::JsonFields& shown) {
+                for (const auto& [code, q] : rates.quotes) {
+                  if (code != base) shown.string(code, rates.cross_rate(base, code));
+                }
+              })
+      .integer("rate_decimals", kRateDecimals)
+      .string("quotes_base", rates.base)
+      .object("quotes",
+              [&](util::JsonFields& quotes) {
+                for (const auto& [code, q] : rates.quotes) {
+                  if (code != rates.base) quotes.string(code, q.to_string());
+                }
+              })
+      .close();
+  response.body += '\n';
+  return response;
 }
 
 http::Response v1_currencies(const QueryParams& query, const RateTable& rates, bool strict) {
   if (auto e = check_params(query, {}, strict)) return to_response(*e);
-  json::object list;
-  for (const auto& [code, q] : rates.quotes) {
-    const auto c = find_currency(code);
-    json::object entry;
-    entry["name"] = c ? c->name : std::string_view{};
-    entry["minor_units"] = c ? c->minor_units : 2;
-    list[code] = std::move(entry);
-  }
-  json::object body;
-  body["currencies"] = std::move(list);
-  return json_response(body);
+  http::Response response;
+  util::JsonFields body(response.body);
+  body.object("currencies", [&](util::JsonFields& list) {
+    for (const auto& [code, q] : rates.quotes) {
+      const auto c = find_currency(code);
+      list.object(code, [&](util::JsonFields& entry) {
+        entry.string("name", c ? c->name : std::string_view{})
+            .integer("minor_units", c ? c->minor_units : 2);
+      });
+    }
+  });
+  body.close();
+  response.body += '\n';
+  return response;
 }
 
 }  // namespace conv::converter

@@ -34,6 +34,10 @@ TEST(V1Convert, ConvertsExactlyAndRoundsToMinorUnits) {
   EXPECT_EQ(b.at("rounding"), "half_away_from_zero");
   EXPECT_EQ(b.at("results").at("USD"), "2.94");
   EXPECT_EQ(b.at("results").at("EUR"), "2.68");
+  // The rate each applied: 1 / 5.10 and 1 / 5.60 BRL, to 10 places.
+  EXPECT_EQ(b.at("rates").at("USD"), "0.1960784314");
+  EXPECT_EQ(b.at("rates").at("EUR"), "0.1785714286");
+  EXPECT_EQ(b.at("rate_decimals"), 10);
   // Requested order is kept.
   EXPECT_LT(r.body.find("\"USD\""), r.body.find("\"EUR\""));
 }
@@ -43,6 +47,7 @@ TEST(V1Convert, CrossRatesGoThroughTheBaseWithoutInverting) {
   const auto r = v1_convert({{"amount", "100"}, {"from", "USD"}, {"to", "EUR"}}, rates());
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(body_of(r).at("results").at("EUR"), "91.07");
+  EXPECT_EQ(body_of(r).at("rates").at("EUR"), "0.9107142857");  // 5.10 / 5.60
   // 1000 JPY -> BRL = 34.5 exactly.
   const auto j = v1_convert({{"amount", "1000"}, {"from", "jpy"}, {"to", "BRL"}}, rates());
   EXPECT_EQ(body_of(j).at("results").at("BRL"), "34.50");

@@ -36,7 +36,18 @@ struct RateTable {
   std::optional<Legacy> legacy;
 
   const Decimal* quote(std::string_view code) const;
+
+  // quote(from) / quote(to), rounded to kRateDecimals places for display (conversions use the
+  // exact quotes): the units of `to` one `from` buys. Both must be quoted. Taken from
+  // `cross` when prepare_cross_rates() made it, else computed (a division of big integers).
+  std::string cross_rate(std::string_view from, std::string_view to) const;
+  // Makes every cross rate once, when the table is loaded, not per request.
+  void prepare_cross_rates();
+  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> cross;
 };
+
+// Display rates are rounded to this many decimal places.
+inline constexpr unsigned kRateDecimals = 10;
 
 // Parses and validates the rates file format (see docs/api.md, "Rates file"):
 //   {"base":"BRL","as_of":"2024-10-03","source":"...","quotes":{"USD":"5.10","EUR":"5.60"}}

@@ -19,7 +19,8 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 //   amount: required, > 0, at most kMaxAmount, at most kMaxAmountScale decimal places.
 //   from: defaults to the rates' base; to: defaults to every other currency.
 //   Each result is amount * quote(from) / quote(to), rounded once to the target currency's
-//   ISO 4217 minor units (half away from zero unless rounding=half_even).
+//   ISO 4217 minor units (half away from zero unless rounding=half_even). The answer shows the
+//   rate each applied, quote(from) / quote(to), to kRateDecimals places, and its as_of date.
 http::Response v1_convert(const QueryParams& query, const RateTable& rates, bool strict = false);
 
 // GET /v1/rates[?base=USD]: units of each currency one unit of `base` buys, rounded to
@@ -31,6 +32,5 @@ http::Response v1_currencies(const QueryParams& query, const RateTable& rates, b
 
 inline constexpr std::string_view kMaxAmount = "1000000000000";  // one trillion
 inline constexpr unsigned kMaxAmountScale = 18;
-inline constexpr unsigned kRateDecimals = 10;
 
 }  // namespace conv::converter

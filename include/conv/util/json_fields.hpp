@@ -22,6 +22,15 @@ class JsonFields {
   JsonFields& boolean(std::string_view key, bool value);
   // A value that is already JSON (null, an array, a number formatted elsewhere): as it is.
   JsonFields& raw(std::string_view key, std::string_view json);
+  // A nested object, written by `fill(JsonFields&)` in place: no string of its own.
+  template <typename Fill>
+  JsonFields& object(std::string_view name, Fill fill) {
+    key(name);
+    JsonFields inner(out_);
+    fill(inner);
+    inner.close();
+    return *this;
+  }
   void close() { out_ += '}'; }
 
  private:

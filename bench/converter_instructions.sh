@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Instructions the converter executes per request of one route, counted by callgrind: exact and
+# independent of the machine's load (timings on this shared 2-CPU machine are not).
+#
+#   bench/converter_instructions.sh [CONV_BINARY ...]   (default: build/conv)
+#
+# For each binary: `conv converter --threads 1` runs under callgrind; one curl sends N1
+# requests of each route over one kept-alive connection, a second curl N2 more; the totals are
+# dumped after each and (Ir(N1+N2) - Ir(N1)) / N2 is the cost of one request, start-up and the
+# connection excluded. ROUTES lists the targets (default: the legacy route, /v1/convert and
+# /v1/rates; {i} is replaced by the request's number).
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
+bench_install valgrind curl
+
+N1=${N1:-200}
+N2=${N2:-1000}
+ROUTES=${ROUTES:-"/convertepradolareuro/{i}.0 /v1/convert?amount={i}.00&to=USD,EUR /v1/rates"}
+BINARIES=("$@")
+((${#BINARIES[@]})) || BINARIES=("$here/../build/conv")
+
+urls() {  # urls PORT ROUTE N: a curl config of N GETs of ROUTE
+  local i
+  for ((i = 1; i <= $3; i++)); do
+    printf 'url = "http://127.0.0.1:%s%s"\noutput = "/dev/null"\n' "$1" "${2//\{i\}/$i}"
+  done
+}
+
+total_ir() {  # total_ir FILE: the "totals:" line of a callgrind dump
+  awk '/^totals:/ {print $2}' "$1"
+}
+
+printf '%-40s %-45s %12s\n' "binary" "route" "Ir/request"
+for bin in "${BINARIES[@]}"; do
+  for route in $ROUTES; do
+    port=$(free_port)
+    rm -f "$BENCH_DIR"/cg.out*
+    valgrind --tool=callgrind --callgrind-out-file="$BENCH_DIR/cg.out" \
+      "$bin" converter --host 127.0.0.1 --port "$port" --threads 1 --access-log off \
+      2>"$BENCH_DIR/vg.err" &
+    pid=$!
+    BENCH_PIDS+=("$pid")
+    for ((i = 0; i < 600; i++)); do
+      curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break
+      sleep 0.1
+    done
+    urls "$port" "$route" "$N1" >"$BENCH_DIR/u1"
+    urls "$port" "$route" "$N2" >"$BENCH_DIR/u2"
+    curl -s --config "$BENCH_DIR/u1" >/dev/null
+    callgrind_control --dump=after-n1 "$pid" >/dev/null 2>&1
+    curl -s --config "$BENCH_DIR/u2" >/dev/null
+    callgrind_control --dump=after-n2 "$pid" >/dev/null 2>&1
+    kill -TERM "$pid"
+    wait "$pid" 2>/dev/null || true
+    second=$(grep -l 'after-n2' "$BENCH_DIR"/cg.out* | head -1)
+    printf '%-40s %-45s %12s\n' "$bin" "${route%%\?*}" "$(($(total_ir "$second") / N2))"
+  done
+done

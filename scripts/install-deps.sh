@@ -26,6 +26,7 @@ packages=(
   procps
   python3
   python3-websockets  # the WebSocket end-to-end test (tests/smoke/websocket_smoke.sh)
+  python3-jsonschema  # the OpenAPI document checked against answers (tests/api/openapi_test.py)
   help2man  # the conv(1) man page, made at build time from --help
   libssl-dev openssl  # TLS (OpenSSL 3); the tests make their certificates with the CLI
 )

@@ -3,6 +3,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "conv/converter/legacy_route.hpp"
+#include "conv/converter/openapi.hpp"
 #include "conv/converter/v1_routes.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/http/process_metrics.hpp"
@@ -33,7 +34,8 @@ http::Response with_route(http::Response r, ConverterHandler::Route route) {
 }  // namespace
 
 std::vector<std::string> ConverterHandler::route_names() {
-  return {"none", "legacy", "convert", "rates", "currencies", "healthz", "readyz", "metrics"};
+  return {"none",    "legacy", "convert", "rates",  "currencies",
+          "healthz", "readyz", "metrics", "openapi"};
 }
 
 ConverterHandler::ConverterHandler(const RateStore& store, const http::Metrics& metrics,
@@ -96,6 +98,9 @@ http::Response ConverterHandler::route(
   if (path == "/v1/rates") return with_route(v1_rates(query, store_.current(), strict), rates);
   if (path == "/v1/currencies") {
     return with_route(v1_currencies(query, store_.current(), strict), currencies);
+  }
+  if (path == "/v1/openapi.json") {
+    return with_route(text_response(std::string(openapi_document())), openapi);
   }
   if (path == "/healthz") return with_route(text_response("{\"status\":\"ok\"}\n"), healthz);
   if (path == "/readyz") {

@@ -19,12 +19,23 @@ namespace conv::converter {
 // The converter role's routes:
 //   GET /convertepradolareuro/<valor>   the original API, byte for byte
 //   GET /v1/convert, /v1/rates, /v1/currencies   exact-decimal API
+//   GET /v1/openapi.json                 its OpenAPI 3.1 description
 //   GET /healthz (alive), /readyz (rates loaded, not draining), /metrics (Prometheus)
 // GET and HEAD everywhere; OPTIONS answers 204 with Allow (and a CORS preflight's headers on
 // /v1); other methods 405. The /v1 read routes follow a ReadPolicy (CORS, ETag, caching).
 class ConverterHandler : public http::Handler {
  public:
-  enum Route : std::uint16_t { none, legacy, convert, rates, currencies, healthz, readyz, metrics };
+  enum Route : std::uint16_t {
+    none,
+    legacy,
+    convert,
+    rates,
+    currencies,
+    healthz,
+    readyz,
+    metrics,
+    openapi
+  };
   static std::vector<std::string> route_names();
 
   // All three must outlive the handler.
@@ -54,7 +65,9 @@ class ConverterHandler : public http::Handler {
   http::Response route(std::string_view path,
                        const std::vector<std::pair<std::string, std::string>>& query) const;
   http::Response render_metrics() const;
-  static bool read_route(Route r) { return r == convert || r == rates || r == currencies; }
+  static bool read_route(Route r) {
+    return r == convert || r == rates || r == currencies || r == openapi;
+  }
 
   const RateStore& store_;
   const http::Metrics& metrics_;

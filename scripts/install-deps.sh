@@ -29,6 +29,7 @@ packages=(
   python3-jsonschema  # the OpenAPI document checked against answers (tests/api/openapi_test.py)
   help2man  # the conv(1) man page, made at build time from --help
   libssl-dev openssl  # TLS (OpenSSL 3); the tests make their certificates with the CLI
+  libexpat1-dev  # the ECB rate feeds (XML)
 )
 for arg in "$@"; do
   case $arg in

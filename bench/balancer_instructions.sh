@@ -22,17 +22,6 @@ BINARIES=("$@")
 start_converters "${BINARIES[0]}" 2
 c1=${UPSTREAMS[0]} c2=${UPSTREAMS[1]}
 
-urls() {  # urls PORT N: a curl config of N GETs
-  local i
-  for ((i = 1; i <= $2; i++)); do
-    printf 'url = "http://127.0.0.1:%s/convertepradolareuro/%s.0"\noutput = "/dev/null"\n' "$1" "$i"
-  done
-}
-
-total_ir() {  # total_ir FILE: the "totals:" line of a callgrind dump
-  awk '/^totals:/ {print $2}' "$1"
-}
-
 printf '%-50s %12s\n' "binary" "Ir/request"
 for bin in "${BINARIES[@]}"; do
   port=$(free_port)
@@ -50,8 +39,8 @@ JSON
     curl -sf -o /dev/null "http://127.0.0.1:$port/convertepradolareuro/1.0" && break
     sleep 0.1
   done
-  urls "$port" "$N1" >"$BENCH_DIR/u1"
-  urls "$port" "$N2" >"$BENCH_DIR/u2"
+  urls "$port" "/convertepradolareuro/{i}.0" "$N1" >"$BENCH_DIR/u1"
+  urls "$port" "/convertepradolareuro/{i}.0" "$N2" >"$BENCH_DIR/u2"
   curl -s --config "$BENCH_DIR/u1" >/dev/null
   callgrind_control --dump=after-n1 "$pid" >/dev/null 2>&1
   curl -s --config "$BENCH_DIR/u2" >/dev/null

@@ -20,17 +20,6 @@ ROUTES=${ROUTES:-"/convertepradolareuro/{i}.0 /v1/convert?amount={i}.00&to=USD,E
 BINARIES=("$@")
 ((${#BINARIES[@]})) || BINARIES=("$here/../build/conv")
 
-urls() {  # urls PORT ROUTE N: a curl config of N GETs of ROUTE
-  local i
-  for ((i = 1; i <= $3; i++)); do
-    printf 'url = "http://127.0.0.1:%s%s"\noutput = "/dev/null"\n' "$1" "${2//\{i\}/$i}"
-  done
-}
-
-total_ir() {  # total_ir FILE: the "totals:" line of a callgrind dump
-  awk '/^totals:/ {print $2}' "$1"
-}
-
 printf '%-40s %-45s %12s\n' "binary" "route" "Ir/request"
 for bin in "${BINARIES[@]}"; do
   for route in $ROUTES; do

@@ -149,3 +149,16 @@ haproxy_tls_globals() {
   echo "  ssl-default-bind-curves $TLS_GROUPS"
   echo "  ssl-default-bind-options ssl-min-ver TLSv1.2"
 }
+
+# urls PORT TARGET N: a curl config of N GETs of TARGET on loopback, "{i}" in it replaced by
+# the request's number (1..N), for the callgrind benchmarks.
+urls() {
+  local i
+  for ((i = 1; i <= $3; i++)); do
+    printf 'url = "http://127.0.0.1:%s%s"\noutput = "/dev/null"\n' "$1" "${2//\{i\}/$i}"
+  done
+}
+
+total_ir() {  # total_ir FILE: the "totals:" line of a callgrind dump
+  awk '/^totals:/ {print $2}' "$1"
+}

@@ -79,10 +79,6 @@ cmd_haproxy() {
   echo "haproxy -f $BENCH_DIR/haproxy.cfg -db"
 }
 
-total_ir() {  # total_ir FILE: the "totals:" line of a callgrind dump
-  awk '/^totals:/ {print $2}' "$1"
-}
-
 # measure NAME KEY: prints the contender's instructions per new connection (per request with
 # KEEPALIVE=1).
 measure() {

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "conv/balancer/proxy/request_id.hpp"
+
 namespace conv::fuzz {
 
 struct StreamResponse {
@@ -80,6 +82,11 @@ inline StreamResponse describe(const Parser& p, std::string_view served_by) {
     const std::string_view name = f.name_string();
     if (boost::beast::iequals(name, "X-Served-By")) {
       r.own_shape = r.own_shape && f.value() == served_by;
+      continue;
+    }
+    // The balancer's own answers to a proxied request carry its ID (valid: kept or made).
+    if (boost::beast::iequals(name, "X-Request-Id")) {
+      r.own_shape = r.own_shape && balancer::valid_request_id(f.value());
       continue;
     }
     if (boost::beast::iequals(name, "X-Echo")) r.echo = std::string(f.value());

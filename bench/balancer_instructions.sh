@@ -29,26 +29,8 @@ for bin in "${BINARIES[@]}"; do
 {"listen": "127.0.0.1:$port", "threads": 1, "access_log": "off", "health_check": null,
  "upstreams": ["127.0.0.1:$c1", "127.0.0.1:$c2"]}
 JSON
-  rm -f "$BENCH_DIR"/cg.out*
   # shellcheck disable=SC2086
-  valgrind --tool=callgrind --callgrind-out-file="$BENCH_DIR/cg.out" \
-    "$bin" balancer --config "$BENCH_DIR/lb.json" ${BALANCER_FLAGS:-} 2>"$BENCH_DIR/vg.err" &
-  pid=$!
-  BENCH_PIDS+=("$pid")
-  for ((i = 0; i < 600; i++)); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/convertepradolareuro/1.0" && break
-    sleep 0.1
-  done
-  urls "$port" "/convertepradolareuro/{i}.0" "$N1" >"$BENCH_DIR/u1"
-  urls "$port" "/convertepradolareuro/{i}.0" "$N2" >"$BENCH_DIR/u2"
-  curl -s --config "$BENCH_DIR/u1" >/dev/null
-  callgrind_control --dump=after-n1 "$pid" >/dev/null 2>&1
-  curl -s --config "$BENCH_DIR/u2" >/dev/null
-  callgrind_control --dump=after-n2 "$pid" >/dev/null 2>&1
-  kill -TERM "$pid"
-  wait "$pid" 2>/dev/null || true
-  # Each dump holds the counts since the previous one: the second is the N2 requests.
-  second=$(grep -l 'after-n2' "$BENCH_DIR"/cg.out* | head -1)
-  ir=$(total_ir "$second")
-  printf '%-50s %12s\n' "$bin" "$((ir / N2))"
+  callgrind_ir_per_request "$port" /convertepradolareuro/1.0 "/convertepradolareuro/{i}.0" \
+    "$bin" balancer --config "$BENCH_DIR/lb.json" ${BALANCER_FLAGS:-}
+  printf '%-50s %12s\n' "$bin" "$IR"
 done

@@ -24,25 +24,8 @@ printf '%-40s %-45s %12s\n' "binary" "route" "Ir/request"
 for bin in "${BINARIES[@]}"; do
   for route in $ROUTES; do
     port=$(free_port)
-    rm -f "$BENCH_DIR"/cg.out*
-    valgrind --tool=callgrind --callgrind-out-file="$BENCH_DIR/cg.out" \
-      "$bin" converter --host 127.0.0.1 --port "$port" --threads 1 --access-log off \
-      2>"$BENCH_DIR/vg.err" &
-    pid=$!
-    BENCH_PIDS+=("$pid")
-    for ((i = 0; i < 600; i++)); do
-      curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break
-      sleep 0.1
-    done
-    urls "$port" "$route" "$N1" >"$BENCH_DIR/u1"
-    urls "$port" "$route" "$N2" >"$BENCH_DIR/u2"
-    curl -s --config "$BENCH_DIR/u1" >/dev/null
-    callgrind_control --dump=after-n1 "$pid" >/dev/null 2>&1
-    curl -s --config "$BENCH_DIR/u2" >/dev/null
-    callgrind_control --dump=after-n2 "$pid" >/dev/null 2>&1
-    kill -TERM "$pid"
-    wait "$pid" 2>/dev/null || true
-    second=$(grep -l 'after-n2' "$BENCH_DIR"/cg.out* | head -1)
-    printf '%-40s %-45s %12s\n' "$bin" "${route%%\?*}" "$(($(total_ir "$second") / N2))"
+    callgrind_ir_per_request "$port" /healthz "$route" \
+      "$bin" converter --host 127.0.0.1 --port "$port" --threads 1 --access-log off
+    printf '%-40s %-45s %12s\n' "$bin" "${route%%\?*}" "$IR"
   done
 done

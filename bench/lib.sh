@@ -162,3 +162,33 @@ urls() {
 total_ir() {  # total_ir FILE: the "totals:" line of a callgrind dump
   awk '/^totals:/ {print $2}' "$1"
 }
+
+# callgrind_ir_per_request PORT READY TARGET CMD...: runs CMD under callgrind, waits until a
+# GET of READY on PORT answers, sends N1 GETs of TARGET over one kept-alive connection, then N2
+# more, dumping the counts after each, and sets IR to the instructions per request of the N2
+# (start-up and the first requests excluded). N1 and N2 are the caller's. Not in a $(...):
+# the callgrind process goes into BENCH_PIDS, which the exit trap stops.
+callgrind_ir_per_request() {
+  local port=$1 ready=$2 target=$3 pid i second
+  shift 3
+  rm -f "$BENCH_DIR"/cg.out*
+  valgrind --tool=callgrind --callgrind-out-file="$BENCH_DIR/cg.out" "$@" 2>"$BENCH_DIR/vg.err" &
+  pid=$!
+  BENCH_PIDS+=("$pid")
+  for ((i = 0; i < 600; i++)); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port$ready" && break
+    sleep 0.1
+  done
+  urls "$port" "$target" "$N1" >"$BENCH_DIR/u1"
+  urls "$port" "$target" "$N2" >"$BENCH_DIR/u2"
+  curl -s --config "$BENCH_DIR/u1" >/dev/null
+  callgrind_control --dump=after-n1 "$pid" >/dev/null 2>&1
+  curl -s --config "$BENCH_DIR/u2" >/dev/null
+  callgrind_control --dump=after-n2 "$pid" >/dev/null 2>&1
+  kill -TERM "$pid"
+  wait "$pid" 2>/dev/null || true
+  # Each dump holds the counts since the previous one: the second is the N2 requests.
+  second=$(grep -l 'after-n2' "$BENCH_DIR"/cg.out* | head -1)
+  # shellcheck disable=SC2034  # IR is read by the caller
+  IR=$(($(total_ir "$second") / N2))
+}

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/string.hpp>
 
 #include "conv/http/error_response.hpp"
 #include "conv/log/logger.hpp"
@@ -43,26 +42,6 @@ AttemptStage attempt_stage(Stage stage) {
     default:
       return AttemptStage::relay_body;
   }
-}
-
-// The request's X-Request-Id and traceparent, each if it has exactly one (else empty): one
-// pass over the fields, comparing names only for unknown fields of the right lengths.
-struct Identity {
-  std::string_view request_id, traceparent;
-};
-Identity identity_fields(const http::RequestHeader& request) {
-  Identity found;
-  int ids = 0, parents = 0;
-  for (const auto& f : request) {
-    if (f.name() != bhttp::field::unknown) continue;
-    const std::string_view name = f.name_string();
-    if (name.size() == 12 && boost::beast::iequals(name, "X-Request-Id")) {
-      found.request_id = ++ids == 1 ? std::string_view(f.value()) : std::string_view();
-    } else if (name.size() == 11 && boost::beast::iequals(name, "traceparent")) {
-      found.traceparent = ++parents == 1 ? std::string_view(f.value()) : std::string_view();
-    }
-  }
-  return found;
 }
 
 }  // namespace
@@ -107,7 +86,7 @@ void Exchange::identify() {
   const RequestIdMode mode = ctx_.settings.request_id();
   const bool keep = mode == RequestIdMode::keep || (mode == RequestIdMode::trusted &&
                                                     ctx_.trusted.contains(info_.remote.address()));
-  const Identity incoming = identity_fields(request_);
+  const IncomingIds incoming = incoming_ids(request_);
   request_id_ = keep && valid_request_id(incoming.request_id) ? std::string(incoming.request_id)
                                                               : make_request_id();
   if (!incoming.traceparent.empty()) trace_ = parse_traceparent(incoming.traceparent);

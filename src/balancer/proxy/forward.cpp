@@ -162,6 +162,24 @@ bool is_hop_by_hop(bhttp::field f) {
   }
 }
 
+IncomingIds incoming_ids(const http::RequestHeader& request) {
+  IncomingIds found;
+  int ids = 0, parents = 0;
+  for (const auto& f : request) {
+    switch (managed_kind(f.name(), f.name_string())) {
+      case Managed::request_id:
+        found.request_id = ++ids == 1 ? std::string_view(f.value()) : std::string_view();
+        break;
+      case Managed::traceparent:
+        found.traceparent = ++parents == 1 ? std::string_view(f.value()) : std::string_view();
+        break;
+      default:
+        break;
+    }
+  }
+  return found;
+}
+
 bool asks_upgrade(const http::RequestHeader& request) {
   bool listed = false;
   bool other_than_h2c = false;

@@ -207,6 +207,22 @@ TEST(Forward, RequestIdReplacesTheClientsOwn) {
   EXPECT_TRUE(has_line(head, "X-Request-Id: forged")) << head;
 }
 
+// The IDs the exchange reads are the headers upstream_request_head replaces: any case, and
+// only when given once (two are ambiguous: neither is kept).
+TEST(Forward, IncomingIdsAreTheOnlyOfTheirName) {
+  auto ids = incoming_ids(
+      parse_request("GET / HTTP/1.1\r\nHost: h\r\nx-request-id: a-1\r\nTRACEPARENT: 00-x\r\n\r\n"));
+  EXPECT_EQ(ids.request_id, "a-1");
+  EXPECT_EQ(ids.traceparent, "00-x");
+  const auto twice = parse_request(
+      "GET / HTTP/1.1\r\nHost: h\r\nX-Request-Id: a\r\nX-Request-Id: b\r\n"
+      "traceparent: p\r\ntraceparent: q\r\ntraceparent: r\r\n\r\n");
+  ids = incoming_ids(twice);
+  EXPECT_EQ(ids.request_id, "");
+  EXPECT_EQ(ids.traceparent, "");
+  EXPECT_EQ(incoming_ids(parse_request("GET / HTTP/1.1\r\nHost: h\r\n\r\n")).request_id, "");
+}
+
 // traceparent: the client's is replaced by the span given, and its tracestate goes with it;
 // with no span (the client's was invalid) both are dropped.
 TEST(Forward, TraceparentIsReplacedAndTracestateFollowsIt) {

@@ -55,6 +55,14 @@ struct ForwardedFor {
 std::string upstream_request_head(const http::RequestHeader& request, const ForwardedFor& fwd,
                                   Framing framing, std::uint64_t length, bool upgrade = false);
 
+// The request's X-Request-Id and traceparent, each if it has exactly one (else empty), found
+// as upstream_request_head finds them: one pass, names compared only for unknown fields of
+// the right lengths.
+struct IncomingIds {
+  std::string_view request_id, traceparent;
+};
+IncomingIds incoming_ids(const http::RequestHeader& request);
+
 // Whether the request asks to switch protocols (RFC 9110 7.8: Upgrade, listed in
 // Connection) to anything but h2c, which a server may ignore (the client then goes on in
 // HTTP/1.1, as curl --http2 does).

@@ -48,6 +48,11 @@ std::span<const Currency> known_currencies() {
   return kCurrencies;
 }
 
+bool is_currency_code(std::string_view s) {
+  return s.size() == 3 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
 std::optional<Currency> find_currency(std::string_view code) {
   const auto it =
       std::lower_bound(kCurrencies.begin(), kCurrencies.end(), code,

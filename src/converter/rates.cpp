@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "conv/converter/currency.hpp"
+#include "conv/converter/date.hpp"
 #include "conv/util/json_text.hpp"
 
 namespace conv::converter {
@@ -25,41 +26,6 @@ constexpr std::string_view kOriginalRates = R"json({
 
 [[noreturn]] void fail(std::string_view field, std::string_view what) {
   throw RatesError(std::string(field) + ": " + std::string(what));
-}
-
-bool is_currency_code(std::string_view s) {
-  return s.size() == 3 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-// "YYYY-MM-DD" to seconds since the epoch; nothing if it is not a real date.
-std::optional<std::int64_t> parse_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  auto num = [&](std::size_t pos, std::size_t len) -> int {
-    int v = 0;
-    for (std::size_t i = pos; i < pos + len; ++i) {
-      if (s[i] < '0' || s[i] > '9') return -1;
-      v = v * 10 + (s[i] - '0');
-    }
-    return v;
-  };
-  const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  if (y < 1970 || m < 1 || m > 12 || d < 1) return std::nullopt;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  const int max_day = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-  if (d > max_day) return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) * 86400;
 }
 
 std::string_view require_string(const json::object& obj, std::string_view key) {
@@ -121,9 +87,9 @@ RateTable apply_rates(const json::value& root) {
   if (!find_currency(t.base)) fail("base", "unknown ISO 4217 currency \"" + t.base + "\"");
 
   t.as_of = require_string(obj, "as_of");
-  const auto epoch = parse_date(t.as_of);
-  if (!epoch) fail("as_of", "expected a date such as \"2024-10-03\"");
-  t.as_of_epoch = *epoch;
+  const auto as_of = Date::parse(t.as_of);
+  if (!as_of) fail("as_of", "expected a date such as \"2024-10-03\"");
+  t.as_of_epoch = as_of->epoch_seconds();
 
   t.source = require_string(obj, "source");
 

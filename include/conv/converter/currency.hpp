@@ -17,6 +17,9 @@ struct Currency {
 // The currencies conv knows, sorted by code.
 std::span<const Currency> known_currencies();
 
+// Whether `s` has the shape of an ISO 4217 alphabetic code: three capital letters.
+bool is_currency_code(std::string_view s);
+
 // Looks up an upper-case code ("USD"). Nothing for an unknown code.
 std::optional<Currency> find_currency(std::string_view code);
 

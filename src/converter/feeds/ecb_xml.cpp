@@ -8,16 +8,13 @@
 #include <memory>
 #include <set>
 
+#include "conv/converter/currency.hpp"
+
 namespace conv::converter {
 
 namespace {
 
 constexpr std::size_t kMaxRateLength = 32;
-
-bool currency_code(std::string_view s) {
-  return s.size() == 3 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
 
 const char* attribute(const XML_Char** attrs, const char* name) {
   for (; attrs[0] != nullptr; attrs += 2) {
@@ -57,7 +54,7 @@ struct State {
 
   void rate(std::string_view code, std::string_view value) {
     if (days.empty()) return fail("a rate outside a day's Cube");
-    if (!currency_code(code))
+    if (!is_currency_code(code))
       return fail("expected a currency code such as USD, not \"" + std::string(code) + "\"");
     auto d = Decimal::parse(value, kMaxRateLength);
     if (!d || d->sign() <= 0) {

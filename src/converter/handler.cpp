@@ -17,8 +17,6 @@ namespace verb = boost::beast::http;
 
 namespace {
 
-constexpr std::string_view kAllow = "GET, HEAD, OPTIONS";
-
 http::Response text_response(std::string body) {
   http::Response r;
   r.content_type = "application/json";
@@ -67,14 +65,14 @@ http::Response ConverterHandler::respond(const http::RequestHeader& request) con
     http::Response r;
     r.status = 204;
     r.content_type.clear();
-    r.headers.emplace_back("Allow", kAllow);
+    r.headers.emplace_back("Allow", kAllowedMethods);
     return r;
   }
   if (method != verb::verb::get && method != verb::verb::head) {
     http::Response r = http::error_response(
         405, "method_not_allowed",
         "method " + std::string(request.method_string()) + " is not allowed; use GET");
-    r.headers.emplace_back("Allow", kAllow);
+    r.headers.emplace_back("Allow", kAllowedMethods);
     return r;
   }
   http::Response r = route(target->path, target->query);

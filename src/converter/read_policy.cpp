@@ -13,8 +13,6 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-constexpr std::string_view kMethods = "GET, HEAD, OPTIONS";
-
 bool any_origin(const ReadPolicy& p) {
   return std::find(p.cors_origins.begin(), p.cors_origins.end(), "*") != p.cors_origins.end();
 }
@@ -125,7 +123,7 @@ std::optional<http::Response> preflight_answer(const http::RequestHeader& reques
   http::Response r;
   r.status = 204;
   r.content_type.clear();
-  r.headers.emplace_back("Allow", kMethods);
+  r.headers.emplace_back("Allow", kAllowedMethods);
   const std::string_view asked = method->value();
   const bool read = asked == "GET" || asked == "HEAD";
   if (auto origin = allowed_origin(request, policy); origin && read) {

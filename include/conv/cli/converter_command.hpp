@@ -26,7 +26,7 @@ class ConverterCommand {
   bool check_ = false;
   bool log_health_checks_ = false;
   std::string cors_origins_ = "*";
-  unsigned cache_max_age_ = 300;
+  unsigned cache_max_age_ = static_cast<unsigned>(converter::kDefaultMaxAge.count());
   bool strict_params_ = false;
 };
 

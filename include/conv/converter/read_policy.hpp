@@ -10,10 +10,17 @@
 
 namespace conv::converter {
 
+// The methods every converter route allows (Allow, on 405 and OPTIONS answers).
+inline constexpr std::string_view kAllowedMethods = "GET, HEAD, OPTIONS";
+// Cache-Control max-age of the read routes unless --cache-max-age says otherwise.
+inline constexpr std::chrono::seconds kDefaultMaxAge{300};
+
 // How the read routes (/v1/rates, /v1/convert, /v1/currencies) answer browsers and HTTP
 // caches (docs/api.md, "Caching and CORS"): public, read-only data that any web page may
 // fetch and any cache may keep for a while.
 struct ReadPolicy {
+  ReadPolicy() { set_max_age(kDefaultMaxAge); }
+
   // Origins whose pages may read the answers: "*" (any, the default), or exact origins
   // ("https://app.example"); empty: no CORS headers at all.
   std::vector<std::string> cors_origins{"*"};
@@ -25,7 +32,7 @@ struct ReadPolicy {
   const std::string& cache_control() const { return cache_control_; }
 
  private:
-  std::string cache_control_ = "public, max-age=300";
+  std::string cache_control_;
 };
 
 // Whether `origin` is a web origin as browsers send it: "http://" or "https://", a host, and

@@ -47,6 +47,7 @@ void for_each_tag(std::string_view list, F f) {
     if (start == std::string_view::npos) return;
     list.remove_prefix(start);
     if (list.starts_with("W/")) list.remove_prefix(2);
+    if (list.empty()) return;  // a bare "W/": nothing after it
     std::size_t end = 0;
     if (list.front() == '"') {
       end = list.find('"', 1);

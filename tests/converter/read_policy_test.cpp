@@ -50,6 +50,9 @@ TEST(NoneMatch, ComparesWeaklyOverAList) {
   EXPECT_FALSE(none_match("", tag));
   EXPECT_FALSE(none_match("0123456789abcdef", tag));  // unquoted: not the tag
   EXPECT_FALSE(none_match("\"0123456789abcdef", tag));
+  // A list that ends in a bare W/ (a client's or an attacker's): no tag, and no read past it.
+  EXPECT_FALSE(none_match("W/", tag));
+  EXPECT_FALSE(none_match("\"other\", W/", tag));
 }
 
 TEST(ValidOrigin, IsASchemeAHostAndAnOptionalPort) {

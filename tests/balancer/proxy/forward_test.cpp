@@ -210,8 +210,10 @@ TEST(Forward, RequestIdReplacesTheClientsOwn) {
 // The IDs the exchange reads are the headers upstream_request_head replaces: any case, and
 // only when given once (two are ambiguous: neither is kept).
 TEST(Forward, IncomingIdsAreTheOnlyOfTheirName) {
-  auto ids = incoming_ids(
-      parse_request("GET / HTTP/1.1\r\nHost: h\r\nx-request-id: a-1\r\nTRACEPARENT: 00-x\r\n\r\n"));
+  // The IDs are views into the request: it must outlive them.
+  const auto once =
+      parse_request("GET / HTTP/1.1\r\nHost: h\r\nx-request-id: a-1\r\nTRACEPARENT: 00-x\r\n\r\n");
+  auto ids = incoming_ids(once);
   EXPECT_EQ(ids.request_id, "a-1");
   EXPECT_EQ(ids.traceparent, "00-x");
   const auto twice = parse_request(
@@ -220,7 +222,8 @@ TEST(Forward, IncomingIdsAreTheOnlyOfTheirName) {
   ids = incoming_ids(twice);
   EXPECT_EQ(ids.request_id, "");
   EXPECT_EQ(ids.traceparent, "");
-  EXPECT_EQ(incoming_ids(parse_request("GET / HTTP/1.1\r\nHost: h\r\n\r\n")).request_id, "");
+  const auto none = parse_request("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(incoming_ids(none).request_id, "");
 }
 
 // traceparent: the client's is replaced by the span given, and its tracestate goes with it;

@@ -25,11 +25,11 @@ RUN --mount=type=cache,target=/root/.cache/ccache \
 RUN strip /build/conv && /build/conv --version
 
 FROM debian:bookworm-slim
-# libboost_json.so.1.81.0, OpenSSL's libssl3 and expat's libexpat1 are the libraries conv
-# needs that bookworm-slim may lack (libstdc++6, libgcc-s1 and libc6 are part of it).
+# libboost_json.so.1.81.0, OpenSSL's libssl3, expat's libexpat1 and libsqlite3-0 are the
+# libraries conv needs that bookworm-slim may lack (libstdc++6, libgcc-s1 and libc6 are part of it).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libboost-json1.81.0 \
-      libssl3 libexpat1 \
+      libssl3 libexpat1 libsqlite3-0 \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
  && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin conv

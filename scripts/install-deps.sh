@@ -30,6 +30,7 @@ packages=(
   help2man  # the conv(1) man page, made at build time from --help
   libssl-dev openssl  # TLS (OpenSSL 3); the tests make their certificates with the CLI
   libexpat1-dev  # the ECB rate feeds (XML)
+  libsqlite3-dev  # the rates history store
 )
 for arg in "$@"; do
   case $arg in

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conv/converter/feeds/published_day.hpp"
+
+struct sqlite3;
+
+namespace conv::converter {
+
+// The store failed (cannot open, disk full, not a rates store): what, and the file.
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Every published day of every provider, on disk: one SQLite file, created on first use, in
+// WAL mode. A save is one transaction: a crash or an error mid-way leaves the store as it was.
+// Rates are kept as their decimal text (exact). Used by the refresher and `conv rates`, never
+// on the request path (requests read the RateHistory made from it).
+class RatesDb {
+ public:
+  explicit RatesDb(const std::string& path);  // throws StoreError
+  ~RatesDb();
+  RatesDb(const RatesDb&) = delete;
+  RatesDb& operator=(const RatesDb&) = delete;
+
+  // Stores the days; a day already stored for the same provider is replaced whole.
+  void save(const std::vector<PublishedDay>& days);
+  // Every stored day of `provider`, oldest first.
+  std::vector<PublishedDay> load(std::string_view provider) const;
+
+ private:
+  void exec(const char* sql) const;
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace conv::converter

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `conv rates import` and `conv rates show` on a store of the test's own: the ECB's and PTAX's
+# file formats in, the day in force out (the last earlier day on a weekend), exit codes 0, 1
+# (nothing stored for that day) and 2 (bad usage, a bad file, a store that cannot be used).
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/smoke/lib.sh
+source "$here/../smoke/lib.sh"
+feeds=$here/../converter/data/feeds
+store=$WORK/rates.db
+
+expect_exit() {  # expect_exit CODE WHAT ARGS...: the exit code, stdout in $WORK/out
+  local want=$1 what=$2 rc=0
+  shift 2
+  "$CONV" "$@" >"$WORK/out" 2>"$WORK/err" </dev/null || rc=$?
+  [[ $rc == "$want" ]] || fail "$what: exit $rc, want $want: $(cat "$WORK/err")"
+  pass "$what -> exit $rc $(head -1 "$WORK/out")$(head -1 "$WORK/err")"
+}
+
+expect_exit 0 "import the ECB's history" rates --store "$store" import "$feeds/eurofxref-hist-3d.xml"
+grep -q '^imported 3 day(s) of ecb, 2024-10-02 to 2024-10-04' "$WORK/out" || fail "import: $(cat "$WORK/out")"
+expect_exit 0 "show a Sunday" rates show --store "$store" --date 2024-10-06
+grep -q '^2024-10-04 ecb (units one EUR buys), in force on 2024-10-06$' "$WORK/out" || fail "show: $(cat "$WORK/out")"
+grep -q '^USD 1.0994$' "$WORK/out" || fail "show USD: $(cat "$WORK/out")"
+expect_exit 0 "import a PTAX answer" rates import --store "$store" --format ptax-json --currency USD \
+  "$feeds/ptax-usd-2024-10-02.json"
+expect_exit 0 "show the latest PTAX day" rates show --store "$store" --provider bcb_ptax
+grep -q '^USD 5.46070$' "$WORK/out" || fail "ptax: $(cat "$WORK/out")"
+expect_exit 1 "a day before the first" rates show --store "$store" --date 2024-10-01
+expect_exit 2 "a bad date" rates show --store "$store" --date 2024-13-01
+expect_exit 2 "not an ECB file" rates import --store "$store" /etc/hostname
+expect_exit 2 "a missing file" rates import --store "$store" "$WORK/none.xml"
+expect_exit 2 "PTAX without its currency" rates import --store "$store" --format ptax-json x
+expect_exit 2 "a store that cannot be made" rates show --store "$WORK/no/dir/rates.db"
+echo "rates cli: all passed"

@@ -4,9 +4,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <memory>
 
 #include "conv/http/body_error.hpp"
@@ -36,11 +36,16 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
         timer_(ctx),
         buffer_(2 * kMaxHead),
         tls_(request.tls),
+        max_body_(request.max_body),
         done_(std::move(done)) {
     request_ = "GET " + request.target + " HTTP/1.1\r\nHost: " + request.host_header +
                "\r\nUser-Agent: " + request.user_agent + "\r\nConnection: close\r\n\r\n";
     parser_.header_limit(kMaxHead);
-    parser_.skip(true);  // the status line and headers are the answer; no body is read
+    if (max_body_ == 0) {
+      parser_.skip(true);  // the status line and headers are the answer; no body is read
+    } else {
+      parser_.body_limit(max_body_);
+    }
     timer_.expires_after(timeout);
   }
 
@@ -117,18 +122,25 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
   }
   template <typename Stream>
   void read_on(Stream& stream) {
-    bhttp::async_read_header(stream, buffer_, parser_,
-                             [self = shared_from_this()](error_code ec, std::size_t) {
-                               if (self->finished_) return;
-                               if (ec) return self->fail("read", ec, read_failure(ec));
-                               ProbeResult r;
-                               r.status = self->parser_.get().result_int();
-                               self->finish(std::move(r));
-                             });
+    auto done = [self = shared_from_this()](error_code ec, std::size_t) {
+      if (self->finished_) return;
+      if (ec) return self->fail("read", ec, read_failure(ec));
+      ProbeResult r;
+      r.status = self->parser_.get().result_int();
+      if (self->max_body_ > 0) r.body = std::move(self->parser_.get().body());
+      self->finish(std::move(r));
+    };
+    if (max_body_ == 0) {
+      bhttp::async_read_header(stream, buffer_, parser_, std::move(done));
+    } else {
+      bhttp::async_read(stream, buffer_, parser_, std::move(done));
+    }
   }
 
-  // A head that did not parse is malformed; a connection closed or reset before it, a reset.
+  // A body beyond max_body is too large; a head or framing that did not parse is malformed; a
+  // connection closed or reset before the end, a reset.
   static std::string_view read_failure(error_code ec) {
+    if (ec == bhttp::error::body_limit) return "too_large";
     return is_malformed_message(ec) ? "malformed" : "reset";
   }
 
@@ -154,10 +166,11 @@ class ProbeExchange : public std::enable_shared_from_this<ProbeExchange> {
   tcp::socket socket_;
   net::steady_timer timer_;
   boost::beast::flat_buffer buffer_;
-  bhttp::response_parser<bhttp::empty_body> parser_;
+  bhttp::response_parser<bhttp::string_body> parser_;
   std::string request_;
   std::shared_ptr<const tls::ClientContext> tls_;
   std::unique_ptr<tls::ClientStream> stream_;  // over socket_, when tls_ is set
+  std::size_t max_body_;
   ProbeHandler done_;
   bool finished_ = false;
 };

@@ -96,5 +96,38 @@ TEST(AsyncProbe, ResolvesANameUnderTheSameDeadline) {
   EXPECT_EQ(result->status, 204u);
 }
 
+// A feed's fetch: the whole body, under the same deadline, and never beyond its bound.
+TEST(AsyncProbe, ReadsABoundedBodyWhenAskedTo) {
+  const std::string xml(5000, 'x');
+  RawUpstream server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n" + xml +
+                     "\r\n0\r\n\r\n");
+  net::io_context ctx;
+  std::optional<ProbeResult> result;
+  ProbeRequest fetch{"/eurofxref-daily.xml", "feed", "conv"};
+  fetch.max_body = 5000;
+  async_probe(ctx, {loopback(server.port)}, fetch, 5s,
+              [&](ProbeResult r) { result = std::move(r); });
+  ASSERT_TRUE(run(ctx, result));
+  EXPECT_EQ(result->status, 200u) << result->error;
+  EXPECT_EQ(result->body, xml);
+
+  RawUpstream larger("HTTP/1.1 200 OK\r\nContent-Length: 5001\r\n\r\n" + xml + "y");
+  result.reset();
+  async_probe(ctx, {loopback(larger.port)}, fetch, 5s,
+              [&](ProbeResult r) { result = std::move(r); });
+  ASSERT_TRUE(run(ctx, result));
+  EXPECT_EQ(result->status, 0u);
+  EXPECT_EQ(result->reason, "too_large") << result->error;
+  EXPECT_TRUE(result->body.empty());
+
+  // Cut off before the end of its body: not an answer.
+  RawUpstream cut("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\nabc");
+  result.reset();
+  async_probe(ctx, {loopback(cut.port)}, fetch, 5s, [&](ProbeResult r) { result = std::move(r); });
+  ASSERT_TRUE(run(ctx, result));
+  EXPECT_EQ(result->status, 0u);
+  EXPECT_EQ(result->reason, "reset") << result->error;
+}
+
 }  // namespace
 }  // namespace conv::http

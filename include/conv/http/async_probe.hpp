@@ -23,8 +23,10 @@ struct ProbeResult {
   bool timed_out = false;  // the deadline passed first
   // Set when status is 0, one word: "timeout", "resolve", "connect_refused" (any connect
   // error), "tls" (the handshake), "reset" (sending, or the connection closed before a whole
-  // head), "malformed" (the head did not parse).
+  // head, or body), "malformed" (the head or the body's framing did not parse), "too_large"
+  // (a body beyond ProbeRequest::max_body).
   std::string_view reason;
+  std::string body;  // the response body, when ProbeRequest::max_body asked for it
   bool ok() const { return status >= 200 && status < 300; }
 };
 
@@ -36,6 +38,9 @@ struct ProbeRequest {
   // Non-null: over TLS with this context (a handshake under the same deadline; SNI and the
   // name verified are the context's). A failed handshake is "tls: <reason>".
   std::shared_ptr<const tls::ClientContext> tls = nullptr;
+  // 0: the head is the answer, the body is never read (health checks). Else the whole body is
+  // read too, under the same deadline, and refused beyond this many bytes (a rate feed).
+  std::size_t max_body = 0;
 };
 
 using ProbeHandler = std::function<void(ProbeResult)>;

@@ -2,19 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "feed_fixture.hpp"
 
 namespace conv::converter {
 namespace {
-
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(CONV_TEST_DATA_DIR) + "/feeds/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  EXPECT_FALSE(s.str().empty()) << name;
-  return s.str();
-}
 
 std::string error_of(std::string_view xml) {
   try {
@@ -31,7 +22,7 @@ std::string day_xml(std::string_view cubes) {
 }
 
 TEST(EcbXml, ReadsTheDailyFileExactly) {
-  const auto days = parse_ecb_xml(fixture("eurofxref-daily.xml"));
+  const auto days = parse_ecb_xml(feed_fixture("eurofxref-daily.xml"));
   ASSERT_EQ(days.size(), 1u);
   const auto& d = days[0];
   EXPECT_EQ(d.date.text(), "2024-10-03");
@@ -45,7 +36,7 @@ TEST(EcbXml, ReadsTheDailyFileExactly) {
 }
 
 TEST(EcbXml, ReadsEveryDayOfAHistoryFile) {
-  const auto days = parse_ecb_xml(fixture("eurofxref-hist-3d.xml"));
+  const auto days = parse_ecb_xml(feed_fixture("eurofxref-hist-3d.xml"));
   ASSERT_EQ(days.size(), 3u);
   EXPECT_EQ(days[0].date.text(), "2024-10-04");  // newest first, as the ECB lists them
   EXPECT_EQ(days[2].date.text(), "2024-10-02");

@@ -2,19 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "feed_fixture.hpp"
 
 namespace conv::converter {
 namespace {
-
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(CONV_TEST_DATA_DIR) + "/feeds/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  EXPECT_FALSE(s.str().empty()) << name;
-  return s.str();
-}
 
 std::string error_of(std::string_view json) {
   try {
@@ -31,7 +22,7 @@ std::string entry(std::string_view rate, std::string_view when, std::string_view
 }
 
 TEST(PtaxJson, KeepsEachDaysClosingSellingRateExactly) {
-  const auto days = parse_ptax_json(fixture("ptax-usd-2024-10-02.json"), "USD");
+  const auto days = parse_ptax_json(feed_fixture("ptax-usd-2024-10-02.json"), "USD");
   ASSERT_EQ(days.size(), 2u);
   EXPECT_EQ(days[0].date.text(), "2024-10-02");
   EXPECT_EQ(days[0].provider, "bcb_ptax");

@@ -44,11 +44,18 @@ const Decimal* RateTable::quote(std::string_view code) const {
   return it == quotes.end() ? nullptr : &it->second;
 }
 
+RateTable::Factor RateTable::factor(std::string_view from, std::string_view to) const {
+  const Decimal& f = *quote(from);
+  const Decimal& t = *quote(to);
+  return per_base ? Factor{t, f} : Factor{f, t};
+}
+
 std::string RateTable::cross_rate(std::string_view from, std::string_view to) const {
   if (const auto row = cross.find(from); row != cross.end()) {
     if (const auto cell = row->second.find(to); cell != row->second.end()) return cell->second;
   }
-  return divide_rounded(*quote(from), *quote(to), kRateDecimals, Rounding::half_away_from_zero)
+  const Factor f = factor(from, to);
+  return divide_rounded(f.multiplier, f.divisor, kRateDecimals, Rounding::half_away_from_zero)
       .to_string();
 }
 
@@ -57,9 +64,7 @@ void RateTable::prepare_cross_rates() {
   for (const auto& [from, f] : quotes) {
     auto& row = cross[from];
     for (const auto& [to, t] : quotes) {
-      if (to == from) continue;
-      row.emplace(to,
-                  divide_rounded(f, t, kRateDecimals, Rounding::half_away_from_zero).to_string());
+      if (to != from) row.emplace(to, cross_rate(from, to));
     }
   }
 }

@@ -17,15 +17,28 @@ class RatesError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Exchange rates as exact decimals, quoted against one base currency:
-// quotes["USD"] = 5.10 means one US dollar costs 5.10 units of the base (BRL). The base is
-// quoted too, at exactly 1, so every known currency has a quote.
+// One day's exchange rates as exact decimals, quoted against one base currency, in one of two
+// directions: by default quotes["USD"] = 5.10 means one US dollar costs 5.10 units of the base
+// (BRL, as the rates file and PTAX quote); with `per_base`, quotes["USD"] = 1.0950 means one
+// unit of the base (EUR) buys 1.0950 US dollars (as the ECB quotes). Neither is ever inverted
+// (that would round); factor() picks the exact formula. The base is quoted too, at exactly 1,
+// so every known currency has a quote.
 struct RateTable {
   std::string base;
   std::string as_of;             // "YYYY-MM-DD"
   std::int64_t as_of_epoch = 0;  // as_of at 00:00 UTC, in seconds since the epoch
   std::string source;
+  std::string provider = "file";  // "file", "ecb", "bcb_ptax"
+  bool per_base = false;
   std::map<std::string, Decimal, std::less<>> quotes;
+
+  // What `amount` of `from` is multiplied and divided by to give `to`: q(from) / q(to), or
+  // q(to) / q(from) with per_base. Both must be quoted.
+  struct Factor {
+    const Decimal& multiplier;
+    const Decimal& divisor;
+  };
+  Factor factor(std::string_view from, std::string_view to) const;
 
   // The legacy route divides in binary floating point, as the original did: BRL per USD and
   // per EUR as doubles. Set when the base is BRL and both are quoted.
@@ -37,8 +50,8 @@ struct RateTable {
 
   const Decimal* quote(std::string_view code) const;
 
-  // quote(from) / quote(to), rounded to kRateDecimals places for display (conversions use the
-  // exact quotes): the units of `to` one `from` buys. Both must be quoted. Taken from
+  // The units of `to` one `from` buys, rounded to kRateDecimals places for display
+  // (conversions use the exact quotes). Both must be quoted. Taken from
   // `cross` when prepare_cross_rates() made it, else computed (a division of big integers).
   std::string cross_rate(std::string_view from, std::string_view to) const;
   // Makes every cross rate once, when the table is loaded, not per request.

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "conv/cli/app.hpp"
-#include "conv/converter/rates.hpp"
+#include "conv/converter/rate_store.hpp"
 #include "conv/converter/role.hpp"
 #include "conv/log/logger.hpp"
 #include "conv/tls/termination.hpp"
@@ -13,9 +13,20 @@ namespace conv::cli {
 ConverterCommand::ConverterCommand(CLI::App& app)
     : cmd_(app.add_subcommand("converter", "Serve the currency-conversion API")) {
   flags_.add_to(*cmd_, http::ServerOptions{});
-  cmd_->add_option("--rates", rates_,
-                   "Rates file (JSON, see docs/api.md); default: the original's 5.10 BRL/USD and "
-                   "5.60 BRL/EUR. SIGHUP reloads it");
+  auto* rates = cmd_->add_option(
+      "--rates", rates_,
+      "Rates file (JSON, see docs/api.md); default: the original's 5.10 BRL/USD and "
+      "5.60 BRL/EUR. SIGHUP reloads it");
+  cmd_->add_option("--store", store_,
+                   "Serve a provider's whole history from this rates store (SQLite, filled by "
+                   "conv rates import); SIGHUP reloads it")
+      ->excludes(rates);
+  cmd_->add_flag("--store-read-only", store_read_only_,
+                 "Open the --store file read-only and immutable: a file prepared elsewhere and "
+                 "shared (a read-only volume); nothing may write it meanwhile");
+  cmd_->add_option("--provider", provider_, "With --store: whose rates, ecb or bcb_ptax")
+      ->check(CLI::IsMember({"ecb", "bcb_ptax"}))
+      ->capture_default_str();
   tls_flags_.add_to(*cmd_);
   cmd_->add_flag("--log-health-checks", log_health_checks_,
                  "Also write access log lines for GET /healthz and /readyz (the paths health "
@@ -41,7 +52,7 @@ int ConverterCommand::run() {
   converter::ConverterConfig config;
   if (auto error = tls_flags_.apply(config.tls)) return usage_error(who, *error);
   config.server = flags_.server;
-  config.rates_path = rates_;
+  config.rates = {rates_, store_, provider_, store_read_only_};
   config.name = flags_.name;
   config.access_log = flags_.access_log;
   config.logging = flags_.logging;
@@ -77,15 +88,14 @@ std::optional<std::string> ConverterCommand::read_policy(converter::ReadPolicy& 
 int ConverterCommand::check(const converter::ConverterConfig& config) const {
   const std::string who = "conv converter";
   try {
-    const converter::RateTable rates = config.rates_path.empty()
-                                           ? converter::original_rates()
-                                           : converter::load_rates_file(config.rates_path);
+    converter::RateStore store(config.rates);
+    store.load();
+    const converter::RateTable& rates = store.current();
     if (config.tls.enabled()) tls::Termination check(config.tls.tls);
     std::cout << "configuration ok: listen " << config.server.host << ":" << config.server.port
-              << ", tls " << tls_summary(config.tls) << ", rates "
-              << (config.rates_path.empty() ? "built-in" : config.rates_path) << " (base "
-              << rates.base << ", as of " << rates.as_of << ", " << rates.quotes.size() - 1
-              << " quote(s))\n";
+              << ", tls " << tls_summary(config.tls) << ", rates " << config.rates.describe()
+              << " (base " << rates.base << ", as of " << rates.as_of << ", "
+              << rates.quotes.size() - 1 << " quote(s), " << store.catalog().size() << " day(s))\n";
     return 0;
   } catch (const converter::RatesError& e) {
     std::cerr << who << ": bad rates: " << e.what() << "\n";

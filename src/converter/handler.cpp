@@ -2,9 +2,11 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include "conv/converter/frankfurter_routes.hpp"
 #include "conv/converter/legacy_route.hpp"
 #include "conv/converter/openapi.hpp"
 #include "conv/converter/v1_routes.hpp"
+#include "conv/converter/v1_timeseries.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/http/process_metrics.hpp"
 #include "conv/http/prometheus_writer.hpp"
@@ -32,8 +34,8 @@ http::Response with_route(http::Response r, ConverterHandler::Route route) {
 }  // namespace
 
 std::vector<std::string> ConverterHandler::route_names() {
-  return {"none",    "legacy", "convert", "rates",  "currencies",
-          "healthz", "readyz", "metrics", "openapi"};
+  return {"none",   "legacy",  "convert", "rates",      "currencies", "healthz",
+          "readyz", "metrics", "openapi", "timeseries", "frankfurter"};
 }
 
 ConverterHandler::ConverterHandler(const RateStore& store, const http::Metrics& metrics,
@@ -87,15 +89,20 @@ http::Response ConverterHandler::route(
     if (valor.find('/') != std::string_view::npos) {
       return http::error_response(404, "not_found", "no route for " + std::string(path));
     }
-    return with_route(legacy_convert(valor, store_.current()), legacy);
+    // A provider's rates are not BRL per USD and EUR: the original route keeps its own.
+    const RateTable& latest = store_.current();
+    return with_route(legacy_convert(valor, latest.legacy ? latest : original_), legacy);
   }
   const bool strict = policy_.strict_params;
   if (path == "/v1/convert") {
-    return with_route(v1_convert(query, store_.current(), strict), convert);
+    return with_route(v1_convert(query, store_.catalog(), strict), convert);
   }
-  if (path == "/v1/rates") return with_route(v1_rates(query, store_.current(), strict), rates);
+  if (path == "/v1/rates") return with_route(v1_rates(query, store_.catalog(), strict), rates);
   if (path == "/v1/currencies") {
     return with_route(v1_currencies(query, store_.current(), strict), currencies);
+  }
+  if (path == "/v1/timeseries") {
+    return with_route(v1_timeseries(query, store_.catalog(), strict), timeseries);
   }
   if (path == "/v1/openapi.json") {
     return with_route(text_response(std::string(openapi_document())), openapi);
@@ -111,7 +118,17 @@ http::Response ConverterHandler::route(
     return with_route(text_response("{\"status\":\"ready\"}\n"), readyz);
   }
   if (path == "/metrics") return with_route(render_metrics(), metrics);
+  if (auto r = frankfurter_route(frankfurter_path(path), query, store_.catalog())) {
+    return with_route(*std::move(r), frankfurter);
+  }
   return http::error_response(404, "not_found", "no route for " + std::string(path));
+}
+
+// What follows Frankfurter's mount points, "/" and "/v1/" ("/v1/currencies" is conv's own).
+std::string_view ConverterHandler::frankfurter_path(std::string_view path) {
+  if (path.starts_with("/v1/")) path.remove_prefix(3);
+  path.remove_prefix(1);
+  return path.find('/') == std::string_view::npos ? path : std::string_view{};
 }
 
 http::Response ConverterHandler::render_metrics() const {
@@ -120,10 +137,10 @@ http::Response ConverterHandler::render_metrics() const {
   http::PrometheusWriter w(r.body);
   metrics_.render(w);
   using http::MetricType;
-  if (const auto table = store_.snapshot()) {
+  if (const auto catalog = store_.snapshot()) {
     w.family("conv_rates_as_of_timestamp_seconds", MetricType::gauge,
-             "The as_of date of the rates in force.");
-    w.sample("conv_rates_as_of_timestamp_seconds", {}, table->as_of_epoch);
+             "The as_of date of the latest rates in force.");
+    w.sample("conv_rates_as_of_timestamp_seconds", {}, catalog->latest().as_of_epoch);
   }
   w.family("conv_rates_reloads_total", MetricType::counter, "Rates reloads (SIGHUP), by result.");
   w.sample("conv_rates_reloads_total", {{"result", "ok"}}, reloads_ok_.load());

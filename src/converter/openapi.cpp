@@ -39,7 +39,9 @@ constexpr std::string_view kDocument = R"json({
           {"name": "to", "in": "query", "schema": {"type": "string"},
            "description": "comma-separated currencies; default: every other one", "example": "USD,EUR"},
           {"name": "rounding", "in": "query",
-           "schema": {"enum": ["half_away_from_zero", "half_even"]}}
+           "schema": {"enum": ["half_away_from_zero", "half_even"]}},
+          {"name": "date", "in": "query", "schema": {"$ref": "#/components/schemas/Date"},
+           "description": "the rates in force that day (a weekend or holiday: the last earlier day's); default: the latest"}
         ],
         "responses": {
           "200": {"description": "The conversions and the rates applied",
@@ -47,20 +49,47 @@ constexpr std::string_view kDocument = R"json({
                               "Cache-Control": {"$ref": "#/components/headers/Cache-Control"}},
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Conversion"}}}},
           "304": {"description": "Not modified (If-None-Match)"},
-          "400": {"$ref": "#/components/responses/Error"}
+          "400": {"$ref": "#/components/responses/Error"},
+          "404": {"$ref": "#/components/responses/Error"}
         }
       }
     },
     "/v1/rates": {
       "get": {
         "summary": "Units of each currency one unit of the base buys, and the exact quotes",
-        "parameters": [{"name": "base", "in": "query",
-                        "schema": {"$ref": "#/components/schemas/Currency"}}],
+        "parameters": [
+          {"name": "base", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"}},
+          {"name": "symbols", "in": "query", "schema": {"type": "string"},
+           "description": "comma-separated currencies; default: every other one"},
+          {"name": "date", "in": "query", "schema": {"$ref": "#/components/schemas/Date"},
+           "description": "the rates in force that day (a weekend or holiday: the last earlier day's); default: the latest"}
+        ],
         "responses": {
           "200": {"description": "The rates",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Rates"}}}},
           "304": {"description": "Not modified (If-None-Match)"},
-          "400": {"$ref": "#/components/responses/Error"}
+          "400": {"$ref": "#/components/responses/Error"},
+          "404": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/v1/timeseries": {
+      "get": {
+        "summary": "Every published day's rates from start to end",
+        "parameters": [
+          {"name": "start", "in": "query", "required": true,
+           "schema": {"$ref": "#/components/schemas/Date"}, "example": "2024-10-01"},
+          {"name": "end", "in": "query", "schema": {"$ref": "#/components/schemas/Date"},
+           "description": "default: the latest day"},
+          {"name": "base", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"}},
+          {"name": "symbols", "in": "query", "schema": {"type": "string"}}
+        ],
+        "responses": {
+          "200": {"description": "The rates by day",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Timeseries"}}}},
+          "304": {"description": "Not modified (If-None-Match)"},
+          "400": {"$ref": "#/components/responses/Error"},
+          "404": {"$ref": "#/components/responses/Error"}
         }
       }
     },
@@ -70,6 +99,145 @@ constexpr std::string_view kDocument = R"json({
         "responses": {
           "200": {"description": "The currencies",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Currencies"}}}},
+          "304": {"description": "Not modified (If-None-Match)"}
+        }
+      }
+    },
+    "/latest": {
+      "get": {
+        "summary": "Frankfurter: the latest rates",
+        "parameters": [
+          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
+          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
+           "description": "or base; default: the provider's base"},
+          {"name": "to", "in": "query", "schema": {"type": "string"},
+           "description": "or symbols; comma-separated; default: every other currency"}
+        ],
+        "responses": {
+          "200": {"description": "Frankfurter's shape",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterDay"}}}},
+          "304": {"description": "Not modified (If-None-Match)"},
+          "404": {"$ref": "#/components/responses/CompatError"},
+          "422": {"$ref": "#/components/responses/CompatError"}
+        }
+      }
+    },
+    "/{date}": {
+      "get": {
+        "summary": "Frankfurter: the rates in force on a day",
+        "parameters": [
+          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
+          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
+           "description": "or base; default: the provider's base"},
+          {"name": "to", "in": "query", "schema": {"type": "string"},
+           "description": "or symbols; comma-separated; default: every other currency"},
+          {"name": "date", "in": "path", "required": true,
+           "schema": {"$ref": "#/components/schemas/Date"}, "example": "2024-10-05"}
+        ],
+        "responses": {
+          "200": {"description": "Frankfurter's shape",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterDay"}}}},
+          "304": {"description": "Not modified (If-None-Match)"},
+          "404": {"$ref": "#/components/responses/CompatError"},
+          "422": {"$ref": "#/components/responses/CompatError"}
+        }
+      }
+    },
+    "/{start}..{end}": {
+      "get": {
+        "summary": "Frankfurter: every published day between",
+        "parameters": [
+          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
+          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
+           "description": "or base; default: the provider's base"},
+          {"name": "to", "in": "query", "schema": {"type": "string"},
+           "description": "or symbols; comma-separated; default: every other currency"},
+          {"name": "start", "in": "path", "required": true,
+           "schema": {"$ref": "#/components/schemas/Date"}, "example": "2024-10-01"},
+          {"name": "end", "in": "path", "required": true,
+           "schema": {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"},
+           "description": "empty: up to the latest", "example": "2024-10-31"}
+        ],
+        "responses": {
+          "200": {"description": "Frankfurter's shape",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterSeries"}}}},
+          "304": {"description": "Not modified (If-None-Match)"},
+          "404": {"$ref": "#/components/responses/CompatError"},
+          "422": {"$ref": "#/components/responses/CompatError"}
+        }
+      }
+    },
+    "/v1/latest": {
+      "get": {
+        "summary": "Frankfurter: the latest rates",
+        "parameters": [
+          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
+          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
+           "description": "or base; default: the provider's base"},
+          {"name": "to", "in": "query", "schema": {"type": "string"},
+           "description": "or symbols; comma-separated; default: every other currency"}
+        ],
+        "responses": {
+          "200": {"description": "Frankfurter's shape",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterDay"}}}},
+          "304": {"description": "Not modified (If-None-Match)"},
+          "404": {"$ref": "#/components/responses/CompatError"},
+          "422": {"$ref": "#/components/responses/CompatError"}
+        }
+      }
+    },
+    "/v1/{date}": {
+      "get": {
+        "summary": "Frankfurter: the rates in force on a day",
+        "parameters": [
+          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
+          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
+           "description": "or base; default: the provider's base"},
+          {"name": "to", "in": "query", "schema": {"type": "string"},
+           "description": "or symbols; comma-separated; default: every other currency"},
+          {"name": "date", "in": "path", "required": true,
+           "schema": {"$ref": "#/components/schemas/Date"}, "example": "2024-10-05"}
+        ],
+        "responses": {
+          "200": {"description": "Frankfurter's shape",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterDay"}}}},
+          "304": {"description": "Not modified (If-None-Match)"},
+          "404": {"$ref": "#/components/responses/CompatError"},
+          "422": {"$ref": "#/components/responses/CompatError"}
+        }
+      }
+    },
+    "/v1/{start}..{end}": {
+      "get": {
+        "summary": "Frankfurter: every published day between",
+        "parameters": [
+          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
+          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
+           "description": "or base; default: the provider's base"},
+          {"name": "to", "in": "query", "schema": {"type": "string"},
+           "description": "or symbols; comma-separated; default: every other currency"},
+          {"name": "start", "in": "path", "required": true,
+           "schema": {"$ref": "#/components/schemas/Date"}, "example": "2024-10-01"},
+          {"name": "end", "in": "path", "required": true,
+           "schema": {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"},
+           "description": "empty: up to the latest", "example": "2024-10-31"}
+        ],
+        "responses": {
+          "200": {"description": "Frankfurter's shape",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterSeries"}}}},
+          "304": {"description": "Not modified (If-None-Match)"},
+          "404": {"$ref": "#/components/responses/CompatError"},
+          "422": {"$ref": "#/components/responses/CompatError"}
+        }
+      }
+    },
+    "/currencies": {
+      "get": {
+        "summary": "Frankfurter: the currencies, by name",
+        "responses": {
+          "200": {"description": "Frankfurter's shape",
+                  "content": {"application/json": {"schema": {"type": "object",
+                    "propertyNames": {"pattern": "^[A-Z]{3}$"}, "additionalProperties": {"type": "string"}}}}},
           "304": {"description": "Not modified (If-None-Match)"}
         }
       }
@@ -124,11 +292,14 @@ constexpr std::string_view kDocument = R"json({
       },
       "Conversion": {
         "type": "object", "additionalProperties": false,
-        "required": ["amount", "from", "as_of", "rounding", "results", "rates", "rate_decimals"],
+        "required": ["amount", "from", "as_of", "provider", "rounding", "results", "rates",
+                     "rate_decimals"],
         "properties": {
           "amount": {"$ref": "#/components/schemas/DecimalString"},
           "from": {"$ref": "#/components/schemas/Currency"},
           "as_of": {"$ref": "#/components/schemas/Date"},
+          "provider": {"$ref": "#/components/schemas/Provider"},
+          "requested_date": {"$ref": "#/components/schemas/Date"},
           "rounding": {"enum": ["half_away_from_zero", "half_even"]},
           "results": {"$ref": "#/components/schemas/DecimalMap"},
           "rates": {"$ref": "#/components/schemas/DecimalMap"},
@@ -137,16 +308,63 @@ constexpr std::string_view kDocument = R"json({
       },
       "Rates": {
         "type": "object", "additionalProperties": false,
-        "required": ["base", "as_of", "source", "rates", "rate_decimals", "quotes_base", "quotes"],
+        "required": ["base", "as_of", "provider", "source", "rates", "rate_decimals", "quotes_base",
+                     "quotes_direction", "quotes"],
         "properties": {
           "base": {"$ref": "#/components/schemas/Currency"},
           "as_of": {"$ref": "#/components/schemas/Date"},
+          "provider": {"$ref": "#/components/schemas/Provider"},
+          "requested_date": {"$ref": "#/components/schemas/Date"},
+          "quotes_direction": {"enum": ["in_base", "per_base"]},
           "source": {"type": "string"},
           "rates": {"$ref": "#/components/schemas/DecimalMap"},
           "rate_decimals": {"type": "integer", "minimum": 0},
           "quotes_base": {"$ref": "#/components/schemas/Currency"},
           "quotes": {"$ref": "#/components/schemas/DecimalMap"}
         }
+      },
+      "Provider": {"enum": ["file", "ecb", "bcb_ptax"]},
+      "Timeseries": {
+        "type": "object", "additionalProperties": false,
+        "required": ["base", "start_date", "end_date", "provider", "rate_decimals", "rates"],
+        "properties": {
+          "base": {"$ref": "#/components/schemas/Currency"},
+          "start_date": {"$ref": "#/components/schemas/Date"},
+          "end_date": {"$ref": "#/components/schemas/Date"},
+          "provider": {"$ref": "#/components/schemas/Provider"},
+          "rate_decimals": {"type": "integer", "minimum": 0},
+          "rates": {"type": "object", "propertyNames": {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+                    "additionalProperties": {"$ref": "#/components/schemas/DecimalMap"}}
+        }
+      },
+      "NumberMap": {"type": "object", "propertyNames": {"pattern": "^[A-Z]{3}$"},
+                    "additionalProperties": {"type": "number", "exclusiveMinimum": 0}},
+      "FrankfurterDay": {
+        "type": "object", "additionalProperties": false,
+        "required": ["amount", "base", "date", "rates"],
+        "properties": {
+          "amount": {"type": "number"},
+          "base": {"$ref": "#/components/schemas/Currency"},
+          "date": {"$ref": "#/components/schemas/Date"},
+          "rates": {"$ref": "#/components/schemas/NumberMap"}
+        }
+      },
+      "FrankfurterSeries": {
+        "type": "object", "additionalProperties": false,
+        "required": ["amount", "base", "start_date", "end_date", "rates"],
+        "properties": {
+          "amount": {"type": "number"},
+          "base": {"$ref": "#/components/schemas/Currency"},
+          "start_date": {"$ref": "#/components/schemas/Date"},
+          "end_date": {"$ref": "#/components/schemas/Date"},
+          "rates": {"type": "object", "propertyNames": {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+                    "additionalProperties": {"$ref": "#/components/schemas/NumberMap"}}
+        }
+      },
+      "CompatError": {
+        "type": "object", "required": ["message", "error"], "additionalProperties": false,
+        "properties": {"message": {"type": "string"},
+                       "error": {"$ref": "#/components/schemas/Error/properties/error"}}
       },
       "Currencies": {
         "type": "object", "required": ["currencies"], "additionalProperties": false,
@@ -176,7 +394,9 @@ constexpr std::string_view kDocument = R"json({
     },
     "responses": {
       "Error": {"description": "The one error shape of the API",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "CompatError": {"description": "Frankfurter's message beside the API's one error object",
+                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CompatError"}}}}
     }
   }
 }

@@ -34,16 +34,36 @@ std::string_view column_text(sqlite3_stmt* s, int i) {
   return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : "";
 }
 
+// "file:PATH?immutable=1", with the characters a URI gives a meaning to escaped.
+std::string immutable_uri(const std::string& path) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr char kHex[] = "0123456789abcdef";
+      uri += '%';
+      uri += kHex[static_cast<unsigned char>(c) >> 4];
+      uri += kHex[static_cast<unsigned char>(c) & 15];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?immutable=1";
+}
+
 }  // namespace
 
-RatesDb::RatesDb(const std::string& path) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
+RatesDb::RatesDb(const std::string& path, Mode mode) : path_(path) {
+  const bool read_only = mode == Mode::read_only;
+  const std::string name = read_only ? immutable_uri(path) : path;
+  const int flags = read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw StoreError(path + ": " + why);
   }
   sqlite3_busy_timeout(db_, 5000);  // another process (conv rates import) holding the lock
+  if (read_only) return;
   try {
     // WAL: readers never wait for the writer, and a crash mid-write leaves the last
     // committed state; synchronous=NORMAL keeps that (a power cut may lose the last fetch,

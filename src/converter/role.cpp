@@ -12,11 +12,11 @@
 namespace conv::converter {
 
 int run_converter(const ConverterConfig& config) {
-  RateStore store(config.rates_path);
+  RateStore store(config.rates);
   try {
     store.load();
   } catch (const RatesError& e) {
-    log::error() << "bad rates file: " << e.what();
+    log::error() << "bad rates: " << e.what();
     return 2;
   }
 
@@ -43,11 +43,10 @@ int run_converter(const ConverterConfig& config) {
   if (!http::bind_server(server)) return 1;
   if (edge && !edge->bind()) return 1;
 
-  const auto table = store.snapshot();
+  const RateTable& latest = store.snapshot()->latest();
   log::info() << http::listening_line(server) << " (name " << config.name << ", "
-              << config.server.threads << " thread(s), rates "
-              << (config.rates_path.empty() ? "built-in" : config.rates_path) << " as of "
-              << table->as_of << ")";
+              << config.server.threads << " thread(s), rates " << config.rates.describe()
+              << " as of " << latest.as_of << ")";
   if (edge) {
     log::info() << edge->describe(server);
     edge->start();
@@ -58,11 +57,11 @@ int run_converter(const ConverterConfig& config) {
     if (edge) http::reload_certificates(edge->termination(), config.tls.tls, "SIGHUP");
     if (auto error = store.reload()) {
       handler.count_reload(false);
-      log::error() << "SIGHUP: rates not reloaded, keeping those as of " << store.snapshot()->as_of
-                   << ": " << *error;
+      log::error() << "SIGHUP: rates not reloaded, keeping those as of "
+                   << store.snapshot()->latest().as_of << ": " << *error;
     } else {
       handler.count_reload(true);
-      log::info() << "SIGHUP: rates reloaded, as of " << store.snapshot()->as_of;
+      log::info() << "SIGHUP: rates reloaded, as of " << store.snapshot()->latest().as_of;
     }
   };
   hooks.reopen_logs = [&] { access->reopen(); };

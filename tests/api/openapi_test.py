@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The converter's OpenAPI document against the converter itself.
 
-Usage: openapi_test.py BASE_URL (a running `conv converter`, e.g. http://127.0.0.1:5000)
+Usage: openapi_test.py BASE_URL [--single-day] (a running `conv converter`, e.g.
+http://127.0.0.1:5000; --single-day: it serves one day, 2024-10-03, so the dated examples of
+the document are replaced by that day)
 
 - GET /v1/openapi.json is an OpenAPI 3.1 document;
 - every documented path answers (its path parameters filled from their examples, required
@@ -21,6 +23,7 @@ import jsonschema
 from jsonschema.validators import Draft202012Validator
 
 BASE = sys.argv[1].rstrip("/")
+SINGLE_DAY = "--single-day" in sys.argv[2:]
 # RefResolver is deprecated after Debian 12's jsonschema 4.10, which has no replacement yet.
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -74,10 +77,13 @@ def main():
         op = item["get"]
         path, query = template, {}
         for p in op.get("parameters", []):
+            example = p.get("example")
+            if SINGLE_DAY and p.get("schema", {}).get("$ref", "").endswith("/Date"):
+                example = "2024-10-03"
             if p["in"] == "path":
-                path = path.replace("{" + p["name"] + "}", urllib.parse.quote(p["example"]))
+                path = path.replace("{" + p["name"] + "}", urllib.parse.quote(example))
             elif p.get("required"):
-                query[p["name"]] = p["example"]
+                query[p["name"]] = example
         status, headers, body = get(path, query)
         assert status < 300, f"GET {path}: {status} {body[:200]!r}"
         check_answer(doc, op, template, status, headers, body)
@@ -96,7 +102,7 @@ def main():
             assert status == 400, f"GET {template} with a bad parameter: {status}"
             check_answer(doc, op, template, status, headers, body)
             checked += 1
-    for undocumented in ["/v1/nope", "/v1/convert/x", "/v1"]:
+    for undocumented in ["/v1/nope", "/v1/convert/x", "/v1", "/nope", "/2024-10-0", "/latest/x"]:
         status, _, _ = get(undocumented)
         assert status == 404, f"GET {undocumented}: {status}: a route the document lacks?"
     print(f"openapi: {len(doc['paths'])} paths, {checked} answers validated")

@@ -87,7 +87,7 @@ cat >"$WORK/rates.json" <<'JSON'
 JSON
 "$CONV" converter --check --rates "$WORK/rates.json" --port 5001 >"$WORK/out" 2>"$WORK/err" ||
   fail "converter --check refused a good rates file: $(cat "$WORK/err")"
-grep -q "configuration ok: listen 0.0.0.0:5001, tls off, rates $WORK/rates.json (base BRL, as of 2024-10-03, 2 quote(s))" \
+grep -q "configuration ok: listen 0.0.0.0:5001, tls off, rates $WORK/rates.json (base BRL, as of 2024-10-03, 2 quote(s), 1 day(s))" \
   "$WORK/out" || fail "converter --check: $(cat "$WORK/out")"
 "$CONV" converter --check >"$WORK/out" || fail "converter --check without --rates"
 grep -q "rates built-in (base BRL" "$WORK/out" || fail "converter --check built-in: $(cat "$WORK/out")"

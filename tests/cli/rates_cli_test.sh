@@ -31,4 +31,17 @@ expect_exit 2 "not an ECB file" rates import --store "$store" /etc/hostname
 expect_exit 2 "a missing file" rates import --store "$store" "$WORK/none.xml"
 expect_exit 2 "PTAX without its currency" rates import --store "$store" --format ptax-json x
 expect_exit 2 "a store that cannot be made" rates show --store "$WORK/no/dir/rates.db"
+
+# The converter serves a provider's history from the store.
+expect_exit 0 "converter --check --store" converter --check --store "$store"
+grep -q "rates ecb from $store (base EUR, as of 2024-10-04, .* quote(s), 3 day(s))" "$WORK/out" ||
+  fail "converter --check: $(cat "$WORK/out")"
+expect_exit 0 "converter --check --store --provider bcb_ptax" converter --check --store "$store" --provider bcb_ptax
+grep -q "base BRL, as of 2024-10-03, 1 quote(s), 2 day(s)" "$WORK/out" || fail "ptax check: $(cat "$WORK/out")"
+expect_exit 0 "converter --store-read-only" converter --check --store "$store" --store-read-only
+grep -q "rates ecb from $store (read-only) (base EUR" "$WORK/out" || fail "read-only: $(cat "$WORK/out")"
+expect_exit 2 "--store and --rates together" converter --check --store "$store" --rates "$WORK/r.json"
+expect_exit 2 "an unknown provider" converter --check --store "$store" --provider nope
+expect_exit 2 "a store without the provider's days" converter --check --store "$WORK/empty.db"
+grep -q "conv rates import" "$WORK/err" || fail "empty store: $(cat "$WORK/err")"
 echo "rates cli: all passed"

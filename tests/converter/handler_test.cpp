@@ -1,6 +1,12 @@
 #include "conv/converter/handler.hpp"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "conv/converter/rates_db.hpp"
+#include "rates_fixture.hpp"
 
 namespace conv::converter {
 namespace {
@@ -164,6 +170,72 @@ TEST_F(HandlerTest, MetricsAreInPrometheusTextFormat) {
   EXPECT_NE(r.body.find("conv_http_requests_in_flight 0\n"), std::string::npos);
   EXPECT_NE(r.body.find("conv_rates_as_of_timestamp_seconds 1727913600\n"), std::string::npos);
   EXPECT_NE(r.body.find("conv_rates_reloads_total{result=\"failed\"} 1\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace conv::converter
+
+namespace conv::converter {
+namespace {
+
+// A converter serving a provider's history: the ECB's, three days around a weekend.
+class ProviderHandlerTest : public HandlerTest {
+ protected:
+  ProviderHandlerTest() {
+    char dir[] = "/tmp/conv-handler-XXXXXX";
+    dir_ = ::mkdtemp(dir);
+    const std::string path = dir_ + "/rates.db";
+    RatesDb(path).save({published_day("2024-10-03", "USD=1.1036,BRL=6.0029"),
+                        published_day("2024-10-04", "USD=1.0994,BRL=6.0119"),
+                        published_day("2024-10-07", "USD=1.0976,BRL=6.1112")});
+    provider_store_ = std::make_unique<RateStore>(RatesSource{"", path, "ecb", false});
+    provider_store_->load();
+    handler_ = std::make_unique<ConverterHandler>(*provider_store_, metrics_, *log_);
+  }
+  ~ProviderHandlerTest() override { std::filesystem::remove_all(dir_); }
+
+  std::string dir_;
+  std::unique_ptr<RateStore> provider_store_;
+};
+
+TEST_F(ProviderHandlerTest, TheOriginalRouteKeepsItsOwnRates) {
+  const auto r = get("/convertepradolareuro/15.0");
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body,
+            R"({"conversao":{"dolar":2.9411764705882355,"euro":2.678571428571429,"real":15.0}})"
+            "\n");
+}
+
+TEST_F(ProviderHandlerTest, DatedRoutesAndTheTimeseries) {
+  const auto r = get("/v1/convert?amount=100&from=USD&to=BRL&date=2024-10-05");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_NE(r.body.find(R"("results":{"BRL":"546.83"})"), std::string::npos) << r.body;
+  const auto t = get("/v1/timeseries?start=2024-10-04&symbols=USD");
+  ASSERT_EQ(t.status, 200u) << t.body;
+  EXPECT_EQ(t.route, ConverterHandler::timeseries);
+  EXPECT_NE(t.body.find(R"("2024-10-07":{"USD":"1.0976000000"})"), std::string::npos) << t.body;
+}
+
+TEST_F(ProviderHandlerTest, FrankfurtersPathsAtTheRootAndUnderV1) {
+  const auto origin = std::pair{bhttp::field::origin, std::string("https://app.example")};
+  for (const char* prefix : {"", "/v1"}) {
+    const auto r = get(std::string(prefix) + "/latest?to=USD", bhttp::verb::get, {origin});
+    ASSERT_EQ(r.status, 200u) << prefix << r.body;
+    EXPECT_EQ(r.route, ConverterHandler::frankfurter);
+    EXPECT_EQ(r.body, R"({"amount":1.0,"base":"EUR","date":"2024-10-07","rates":{"USD":1.0976}})"
+                      "\n");
+    EXPECT_EQ(header(r, "ETag"), entity_tag(r.body));
+    EXPECT_EQ(header(r, "Access-Control-Allow-Origin"), "*");
+    EXPECT_EQ(get(std::string(prefix) + "/2024-10-06").route, ConverterHandler::frankfurter);
+    EXPECT_EQ(get(std::string(prefix) + "/2024-10-03..2024-10-04").status, 200u);
+  }
+  // /currencies is Frankfurter's shape; /v1/currencies stays conv's own.
+  EXPECT_EQ(get("/currencies").body, R"({"BRL":"Brazilian real","EUR":"Euro","USD":"US dollar"})"
+                                     "\n");
+  EXPECT_EQ(get("/v1/currencies").route, ConverterHandler::currencies);
+  for (const char* t : {"/nope", "/latest/x", "/v1/2024-10-0", "/2024-10-03/"}) {
+    EXPECT_EQ(get(t).status, 404u) << t;
+  }
 }
 
 }  // namespace

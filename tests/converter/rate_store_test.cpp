@@ -9,6 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "conv/converter/rates_db.hpp"
+#include "rates_fixture.hpp"
+
 namespace conv::converter {
 namespace {
 
@@ -103,6 +106,65 @@ TEST(RateStore, ReadersSeeReloadsFromOtherThreads) {
   for (auto& t : readers) t.join();
   stop = true;
   EXPECT_EQ(saw_new.load(), 2);
+}
+
+}  // namespace
+}  // namespace conv::converter
+
+namespace conv::converter {
+namespace {
+
+// A rates store of the test's own, removed with its WAL files.
+class TempStore {
+ public:
+  TempStore() { std::remove(file_.path().c_str()); }
+  ~TempStore() {
+    for (const char* suffix : {"-wal", "-shm"}) std::remove((file_.path() + suffix).c_str());
+  }
+  void save(std::vector<PublishedDay> days) const { RatesDb(file_.path()).save(days); }
+  RatesSource source(const char* provider = "ecb") const {
+    return {"", file_.path(), provider, false};
+  }
+
+ private:
+  TempFile file_;
+};
+
+TEST(RateStore, ServesAProvidersWholeHistoryFromTheStore) {
+  TempStore db;
+  db.save({published_day("2024-10-03", "USD=1.1036"), published_day("2024-10-04", "USD=1.0994")});
+  RateStore store(db.source());
+  store.load();
+  EXPECT_EQ(store.catalog().size(), 2u);
+  EXPECT_EQ(store.current().as_of, "2024-10-04");
+  EXPECT_EQ(store.current().provider, "ecb");
+  EXPECT_EQ(store.catalog().on(*Date::parse("2024-10-03"))->quote("USD")->to_string(), "1.1036");
+  EXPECT_NE(db.source().describe().find("ecb from "), std::string::npos);
+}
+
+TEST(RateStore, AStoreWithoutTheProvidersDaysSaysHowToFillIt) {
+  TempStore db;
+  db.save({published_day("2024-10-03", "USD=1.1036")});
+  RateStore store(db.source("bcb_ptax"));
+  try {
+    store.load();
+    FAIL() << "loaded nothing";
+  } catch (const RatesError& e) {
+    EXPECT_NE(std::string(e.what()).find("conv rates import"), std::string::npos) << e.what();
+  }
+}
+
+TEST(RateStore, ReloadPicksUpNewDaysAndKeepsTheOldOnesOnError) {
+  TempStore db;
+  db.save({published_day("2024-10-03", "USD=1.1036")});
+  RateStore store(db.source());
+  store.load();
+  db.save({published_day("2024-10-04", "USD=1.0994")});
+  EXPECT_EQ(store.reload(), std::nullopt);
+  EXPECT_EQ(store.current().as_of, "2024-10-04");
+  EXPECT_EQ(store.catalog().size(), 2u);
+  RateStore none(RatesSource{"", "/nonexistent-dir/rates.db", "ecb", false});
+  EXPECT_THROW(none.load(), RatesError);
 }
 
 }  // namespace

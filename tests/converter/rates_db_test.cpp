@@ -89,3 +89,25 @@ TEST_F(RatesDbTest, AFileThatIsNotAStoreIsAClearError) {
 
 }  // namespace
 }  // namespace conv::converter
+
+namespace conv::converter {
+namespace {
+
+TEST_F(RatesDbTest, AReadOnlySharedFileIsReadWithoutWritingAnything) {
+  const std::string odd = dir_ + "/a?b#c%d.db";  // characters a URI gives a meaning to
+  { RatesDb(odd).save({ecb("2024-10-04", "1.0994")}); }
+  ASSERT_FALSE(std::filesystem::exists(odd + "-wal"));
+  RatesDb shared(odd, RatesDb::Mode::read_only);
+  const auto days = shared.load("ecb");
+  ASSERT_EQ(days.size(), 1u);
+  EXPECT_EQ(days[0].rates.at("USD").to_string(), "1.0994");
+  EXPECT_THROW(shared.save({ecb("2024-10-07", "1.0976")}), StoreError);
+  EXPECT_FALSE(std::filesystem::exists(odd + "-wal"));
+  EXPECT_FALSE(std::filesystem::exists(odd + "-shm"));
+  // Read-only never creates a file.
+  EXPECT_THROW(RatesDb(dir_ + "/none.db", RatesDb::Mode::read_only), StoreError);
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/none.db"));
+}
+
+}  // namespace
+}  // namespace conv::converter

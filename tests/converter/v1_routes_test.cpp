@@ -4,16 +4,18 @@
 
 #include <boost/json/parse.hpp>
 
+#include "rates_fixture.hpp"
+
 namespace conv::converter {
 namespace {
 
 namespace json = boost::json;
 
-const RateTable& rates() {
-  static const RateTable t =
-      parse_rates(R"({"base":"BRL","as_of":"2024-10-03","source":"test",)"
-                  R"("quotes":{"USD":"5.10","EUR":"5.60","JPY":"0.0345","KWD":"16.6"}})");
-  return t;
+const RatesCatalog& rates() {
+  static const RatesCatalog c(
+      {parse_rates(R"({"base":"BRL","as_of":"2024-10-03","source":"test",)"
+                   R"("quotes":{"USD":"5.10","EUR":"5.60","JPY":"0.0345","KWD":"16.6"}})")});
+  return c;
 }
 
 json::value body_of(const http::Response& r) {
@@ -155,14 +157,66 @@ TEST(V1Rates, CrossRatesForAnotherBase) {
 }
 
 TEST(V1Currencies, ListsTheQuotedCurrencies) {
-  const auto r = v1_currencies({}, rates());
+  const auto r = v1_currencies({}, rates().latest());
   ASSERT_EQ(r.status, 200u);
   const auto b = body_of(r);
   EXPECT_EQ(b.at("currencies").as_object().size(), 5u);
   EXPECT_EQ(b.at("currencies").at("KWD").at("minor_units"), 3);
   EXPECT_EQ(b.at("currencies").at("JPY").at("name"), "Japanese yen");
-  EXPECT_EQ(v1_currencies({{"x", "1"}}, rates()).status, 200u);
-  EXPECT_EQ(error_code_of(v1_currencies({{"x", "1"}}, rates(), true)), "unknown_parameter");
+  EXPECT_EQ(v1_currencies({{"x", "1"}}, rates().latest()).status, 200u);
+  EXPECT_EQ(error_code_of(v1_currencies({{"x", "1"}}, rates().latest(), true)),
+            "unknown_parameter");
+}
+
+}  // namespace
+}  // namespace conv::converter
+
+namespace conv::converter {
+namespace {
+
+json::value dated_body(const http::Response& r) {
+  EXPECT_EQ(r.status, 200u) << r.body;
+  return json::parse(r.body);
+}
+
+TEST(V1Dated, AWeekendDateAnswersTheLastEarlierDayAndSaysSo) {
+  const auto b = dated_body(v1_rates({{"date", "2024-10-06"}, {"symbols", "USD"}}, ecb_catalog()));
+  EXPECT_EQ(b.at("as_of"), "2024-10-04");
+  EXPECT_EQ(b.at("requested_date"), "2024-10-06");
+  EXPECT_EQ(b.at("provider"), "ecb");
+  EXPECT_EQ(b.at("rates").at("USD"), "1.0994000000");
+  EXPECT_EQ(b.at("rates").as_object().size(), 1u);
+  EXPECT_EQ(b.at("quotes_direction"), "per_base");
+  // Without date=, the latest, and no requested_date.
+  const auto latest = dated_body(v1_rates({}, ecb_catalog()));
+  EXPECT_EQ(latest.at("as_of"), "2024-10-07");
+  EXPECT_FALSE(latest.as_object().contains("requested_date"));
+}
+
+TEST(V1Dated, ConvertsExactlyWithTheDaysRatesWhicheverWayTheyAreQuoted) {
+  // 100 USD in BRL on 4 October: 100 * 6.0119 / 1.0994 = 546.8346...
+  const auto b = dated_body(v1_convert(
+      {{"amount", "100"}, {"from", "USD"}, {"to", "BRL"}, {"date", "2024-10-05"}}, ecb_catalog()));
+  EXPECT_EQ(b.at("results").at("BRL"), "546.83");
+  EXPECT_EQ(b.at("rates").at("BRL"), "5.4683463707");
+  EXPECT_EQ(b.at("as_of"), "2024-10-04");
+  EXPECT_EQ(b.at("requested_date"), "2024-10-05");
+}
+
+TEST(V1Dated, BadAndEarlyDatesAreClearErrors) {
+  EXPECT_EQ(error_code_of(v1_rates({{"date", "2024-13-01"}}, ecb_catalog())), "invalid_date");
+  EXPECT_EQ(error_code_of(v1_rates({{"date", "yesterday"}}, ecb_catalog())), "invalid_date");
+  const auto early = v1_convert({{"amount", "1"}, {"date", "2024-10-02"}}, ecb_catalog());
+  EXPECT_EQ(early.status, 404u);
+  EXPECT_EQ(error_code_of(early), "no_rates");
+  EXPECT_NE(early.body.find("2024-10-03"), std::string::npos) << "names the first day";
+}
+
+TEST(V1Dated, SymbolsAreCheckedAsTargetsAre) {
+  EXPECT_EQ(error_code_of(v1_rates({{"symbols", "XYZ"}}, ecb_catalog())), "unknown_currency");
+  EXPECT_EQ(error_code_of(v1_rates({{"symbols", "USD,usd"}}, ecb_catalog())), "duplicate_currency");
+  EXPECT_EQ(error_code_of(v1_rates({{"base", "USD"}, {"symbols", "USD"}}, ecb_catalog())),
+            "same_currency");
 }
 
 }  // namespace

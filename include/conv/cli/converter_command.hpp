@@ -23,6 +23,9 @@ class ConverterCommand {
   ServerFlags flags_;
   TlsFlags tls_flags_;
   std::string rates_;
+  std::string store_;
+  std::string provider_ = "ecb";
+  bool store_read_only_ = false;
   bool check_ = false;
   bool log_health_checks_ = false;
   std::string cors_origins_ = "*";

@@ -19,6 +19,9 @@ namespace conv::converter {
 // The converter role's routes:
 //   GET /convertepradolareuro/<valor>   the original API, byte for byte
 //   GET /v1/convert, /v1/rates, /v1/currencies   exact-decimal API
+//   GET /v1/timeseries                   rates over a range of days
+//   GET /latest, /YYYY-MM-DD, /A..B, /currencies (and under /v1/ but currencies)
+//                                        Frankfurter's API, for its clients
 //   GET /v1/openapi.json                 its OpenAPI 3.1 description
 //   GET /healthz (alive), /readyz (rates loaded, not draining), /metrics (Prometheus)
 // GET and HEAD everywhere; OPTIONS answers 204 with Allow (and a CORS preflight's headers on
@@ -34,7 +37,9 @@ class ConverterHandler : public http::Handler {
     healthz,
     readyz,
     metrics,
-    openapi
+    openapi,
+    timeseries,
+    frankfurter
   };
   static std::vector<std::string> route_names();
 
@@ -66,10 +71,13 @@ class ConverterHandler : public http::Handler {
                        const std::vector<std::pair<std::string, std::string>>& query) const;
   http::Response render_metrics() const;
   static bool read_route(Route r) {
-    return r == convert || r == rates || r == currencies || r == openapi;
+    return r == convert || r == rates || r == currencies || r == openapi || r == timeseries ||
+           r == frankfurter;
   }
+  static std::string_view frankfurter_path(std::string_view path);
 
   const RateStore& store_;
+  const RateTable original_ = original_rates();
   const http::Metrics& metrics_;
   const http::AccessLog& log_;
   std::atomic<bool> draining_{false};

@@ -4,34 +4,48 @@
 #include <optional>
 #include <string>
 
-#include "conv/converter/rates.hpp"
+#include "conv/converter/catalog.hpp"
 #include "conv/util/published.hpp"
 
 namespace conv::converter {
 
-// The rate table in force, replaceable while requests run (SIGHUP reload). Readers on the
-// request path go through util::Published: no lock but once per reload per thread.
+// Where the converter's rates come from: a rates file (one day), a provider's history in a
+// rates store (conv rates import; the refresher), or neither: the original's built-in rates.
+struct RatesSource {
+  std::string rates_path;        // --rates
+  std::string store_path;        // --store
+  std::string provider;          // with store_path: whose days ("ecb", "bcb_ptax")
+  bool store_read_only = false;  // a shared file nothing writes (RatesDb::Mode::read_only)
+
+  std::string describe() const;
+};
+
+// The rates in force, replaceable while requests run (SIGHUP reload). Readers on the request
+// path go through util::Published: no lock but once per reload per thread.
 class RateStore {
  public:
-  // `path` empty: the original's built-in rates, and reload() has nothing to read.
-  explicit RateStore(std::string path);
+  explicit RateStore(RatesSource source);
+  // A rates file's (empty: the built-in rates).
+  explicit RateStore(std::string rates_path)
+      : RateStore(RatesSource{std::move(rates_path), {}, {}, false}) {}
 
-  // Loads the file. Throws RatesError.
+  // Loads the rates. Throws RatesError (a bad file, an empty or unreadable store).
   void load();
 
-  // Re-reads the file; on error keeps the table in force and returns why.
+  // Loads them again; on error keeps those in force and returns why.
   std::optional<std::string> reload();
 
-  // The table in force; load() must have succeeded. Valid until this thread calls current()
-  // again.
-  const RateTable& current() const { return *table_.current(); }
-  std::shared_ptr<const RateTable> snapshot() const { return table_.snapshot(); }
+  // The rates in force; load() must have succeeded. Valid until this thread calls catalog()
+  // or current() again.
+  const RatesCatalog& catalog() const { return *catalog_.current(); }
+  const RateTable& current() const { return catalog().latest(); }
+  std::shared_ptr<const RatesCatalog> snapshot() const { return catalog_.snapshot(); }
 
-  const std::string& path() const { return path_; }
+  const RatesSource& source() const { return source_; }
 
  private:
-  std::string path_;
-  util::Published<RateTable> table_;
+  RatesSource source_;
+  util::Published<RatesCatalog> catalog_;
 };
 
 }  // namespace conv::converter

@@ -24,7 +24,14 @@ class StoreError : public std::runtime_error {
 // on the request path (requests read the RateHistory made from it).
 class RatesDb {
  public:
-  explicit RatesDb(const std::string& path);  // throws StoreError
+  enum class Mode {
+    read_write,  // created if missing, in WAL mode
+    // A file prepared elsewhere and shared read-only (a volume mounted read-only in every pod):
+    // opened as immutable, so SQLite needs neither write access nor the -wal and -shm files.
+    // Nothing may write it meanwhile.
+    read_only,
+  };
+  explicit RatesDb(const std::string& path, Mode mode = Mode::read_write);  // throws StoreError
   ~RatesDb();
   RatesDb(const RatesDb&) = delete;
   RatesDb& operator=(const RatesDb&) = delete;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "conv/converter/rate_store.hpp"
 #include "conv/converter/read_policy.hpp"
 #include "conv/http/server_options.hpp"
 #include "conv/log/logger.hpp"
@@ -11,7 +12,7 @@ namespace conv::converter {
 
 struct ConverterConfig {
   http::ServerOptions server;
-  std::string rates_path;          // empty: the original's built-in rates
+  RatesSource rates;               // neither file nor store: the original's built-in rates
   std::string name;                // X-Served-By
   std::string access_log = "-";    // "-", "off" or a path
   tls::EdgeOptions tls;            // HTTPS, if it has a certificate

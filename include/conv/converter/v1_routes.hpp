@@ -1,36 +1,33 @@
 #pragma once
 
-#include <string>
-#include <utility>
-#include <vector>
-
-#include "conv/converter/rates.hpp"
+#include "conv/converter/catalog.hpp"
+#include "conv/converter/v1_params.hpp"
 #include "conv/http/response.hpp"
 
 namespace conv::converter {
 
-using QueryParams = std::vector<std::pair<std::string, std::string>>;
-
 // The versioned API. Amounts are exact decimals end to end and travel as JSON strings.
 // A parameter given twice is refused (400 duplicate_parameter); an unknown one is ignored,
-// or refused (400 unknown_parameter) if `strict` (but the cache-buster `_`).
+// or refused (400 unknown_parameter) if `strict` (but the cache-buster `_`). Every answer says
+// which day's rates it used (as_of) and whose (provider); with date=YYYY-MM-DD, the rates in
+// force that day: its own, else the last earlier day's (a weekend, a holiday), and the answer
+// shows requested_date beside as_of. Before the first stored day: 404 no_rates.
 //
-// GET /v1/convert?amount=15.00&from=BRL&to=USD,EUR[&rounding=half_even]
+// GET /v1/convert?amount=15.00&from=BRL&to=USD,EUR[&rounding=half_even][&date=2024-10-03]
 //   amount: required, > 0, at most kMaxAmount, at most kMaxAmountScale decimal places.
 //   from: defaults to the rates' base; to: defaults to every other currency.
-//   Each result is amount * quote(from) / quote(to), rounded once to the target currency's
-//   ISO 4217 minor units (half away from zero unless rounding=half_even). The answer shows the
-//   rate each applied, quote(from) / quote(to), to kRateDecimals places, and its as_of date.
-http::Response v1_convert(const QueryParams& query, const RateTable& rates, bool strict = false);
+//   Each result is computed exactly through the base (never inverting a rate) and rounded once
+//   to the target currency's ISO 4217 minor units (half away from zero unless
+//   rounding=half_even). The answer shows the rate each applied, to kRateDecimals places.
+http::Response v1_convert(const QueryParams& query, const RatesCatalog& catalog,
+                          bool strict = false);
 
-// GET /v1/rates[?base=USD]: units of each currency one unit of `base` buys, rounded to
-// kRateDecimals places (display only; conversions use the exact quotes), and the exact quotes.
-http::Response v1_rates(const QueryParams& query, const RateTable& rates, bool strict = false);
+// GET /v1/rates[?base=USD][&symbols=EUR,JPY][&date=...]: units of each currency one unit of
+// `base` buys, rounded to kRateDecimals places (display only; conversions use the exact
+// quotes), and the exact quotes as published (quotes_direction says which way).
+http::Response v1_rates(const QueryParams& query, const RatesCatalog& catalog, bool strict = false);
 
-// GET /v1/currencies: the currencies the rates cover, with names and minor units.
+// GET /v1/currencies: the currencies the latest rates cover, with names and minor units.
 http::Response v1_currencies(const QueryParams& query, const RateTable& rates, bool strict = false);
-
-inline constexpr std::string_view kMaxAmount = "1000000000000";  // one trillion
-inline constexpr unsigned kMaxAmountScale = 18;
 
 }  // namespace conv::converter

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "conv/converter/catalog.hpp"
+#include "conv/converter/v1_params.hpp"
+#include "conv/http/response.hpp"
+
+namespace conv::converter {
+
+// Frankfurter's API (frankfurter.app, api.frankfurter.dev/v1), so that its clients can point
+// at conv unchanged. `path` is what follows the mount point ("/" or "/v1/"):
+//   latest (or current)          the latest day
+//   YYYY-MM-DD                   the day in force then (a weekend: the last earlier day)
+//   YYYY-MM-DD..[YYYY-MM-DD]     every day between (the end defaults to the latest)
+//   currencies                   {"EUR":"Euro",...}
+// with amount= (default 1), from= or base= (default the provider's base), to= or symbols=.
+// The shapes are Frankfurter's: numbers, not strings, each amount * rate rounded as
+// Frankfurter rounds (2 to 6 places by size, whole units above 5000), computed exactly first.
+// Errors keep its statuses (404 not found, 422 bad input) and its top-level "message", beside
+// conv's one "error" object. Nothing if `path` is none of these.
+std::optional<http::Response> frankfurter_route(std::string_view path, const QueryParams& query,
+                                                const RatesCatalog& catalog);
+
+// Frankfurter's rounding of a rate or an amount, as JSON number text ("1.0956", "165.2",
+// "12346").
+std::string frankfurter_number(const Decimal& multiplier, const Decimal& amount,
+                               const Decimal& divisor);
+
+}  // namespace conv::converter

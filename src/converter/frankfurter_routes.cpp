@@ -1,0 +1,193 @@
+#include "conv/converter/frankfurter_routes.hpp"
+
+#include <algorithm>
+
+#include "conv/converter/currency.hpp"
+#include "conv/converter/v1_timeseries.hpp"
+#include "conv/http/error_response.hpp"
+#include "conv/util/json_fields.hpp"
+
+namespace conv::converter {
+
+namespace {
+
+// {"message":..., "error":{...}}: Frankfurter's field, then conv's one error object.
+http::Response compat_error(unsigned status, std::string_view code, std::string_view message) {
+  http::Response r = http::error_response(status, code, message);
+  std::string body = "{\"message\":";
+  util::append_json_string(body, message);
+  r.body = body + "," + r.body.substr(1);
+  return r;
+}
+
+// Ruby's Float#to_s of a decimal: no trailing zeros, but one after the point ("1.0").
+std::string float_text(std::string text) {
+  if (text.find('.') == std::string::npos) return text + ".0";
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text += '0';
+  return text;
+}
+
+struct Query {
+  Decimal amount{1, 0};
+  std::string base;
+  std::optional<std::vector<std::string>> symbols;
+};
+
+// amount, from|base, to|symbols, read as Frankfurter reads them (upper-cased, comma lists).
+std::variant<Query, http::Response> read_query(const QueryParams& query, const RateTable& rates) {
+  Query q;
+  if (const std::string* raw = param(query, "amount")) {
+    auto a = Decimal::parse(*raw);
+    if (!a || a->sign() <= 0 || a->scale() > kMaxAmountScale || *a > *Decimal::parse(kMaxAmount)) {
+      return compat_error(422, "invalid_amount", "invalid amount");
+    }
+    q.amount = *a;
+  }
+  const std::string* base = param(query, "from");
+  if (!base) base = param(query, "base");
+  q.base = base ? upper(*base) : rates.base;
+  const std::string* to = param(query, "to");
+  if (!to) to = param(query, "symbols");
+  if (to) {
+    std::vector<std::string> list;
+    std::string_view rest = *to;
+    while (!rest.empty()) {
+      const auto comma = std::min(rest.find(','), rest.size());
+      list.push_back(upper(rest.substr(0, comma)));
+      rest.remove_prefix(std::min(comma + 1, rest.size()));
+    }
+    if (list.size() == 1 && list.front() == q.base) {
+      return compat_error(422, "same_currency", "bad currency pair");
+    }
+    q.symbols = std::move(list);
+  }
+  return q;
+}
+
+bool wanted(const Query& q, const std::string& code) {
+  return code != q.base &&
+         (!q.symbols || std::find(q.symbols->begin(), q.symbols->end(), code) != q.symbols->end());
+}
+
+// Whether a day quotes the base and at least one of the symbols.
+bool answers(const RateTable& day, const Query& q) {
+  if (!day.quote(q.base)) return false;
+  return std::any_of(day.quotes.begin(), day.quotes.end(),
+                     [&](const auto& quote) { return wanted(q, quote.first); });
+}
+
+// One day's {"CODE":number,...}; answers(day, q) must hold.
+void write_rates(util::JsonFields& out, std::string_view key, const RateTable& day,
+                 const Query& q) {
+  out.object(key, [&](util::JsonFields& rates) {
+    for (const auto& [code, quote] : day.quotes) {
+      if (!wanted(q, code)) continue;
+      const auto f = day.factor(q.base, code);
+      rates.raw(code, frankfurter_number(f.multiplier, q.amount, f.divisor));
+    }
+  });
+}
+
+http::Response day_answer(const RateTable* day, const Query& q) {
+  if (!day || !answers(*day, q)) return compat_error(404, "no_rates", "not found");
+  http::Response r;
+  util::JsonFields body(r.body);
+  body.raw("amount", float_text(q.amount.to_string()))
+      .string("base", q.base)
+      .string("date", day->as_of);
+  write_rates(body, "rates", *day, q);
+  body.close();
+  r.body += '\n';
+  return r;
+}
+
+http::Response interval_answer(const RatesCatalog& catalog, Date first, std::optional<Date> last,
+                               const Query& q) {
+  const Date end = last.value_or(RatesCatalog::date_of(catalog.latest()));
+  const std::size_t width = q.symbols ? q.symbols->size() : catalog.latest().quotes.size();
+  auto days = days_between(catalog, first, end, width);
+  if (auto* e = std::get_if<ApiError>(&days)) {
+    return compat_error(e->status == 404 ? 404 : 422, e->code,
+                        e->status == 404 ? "not found" : e->message);
+  }
+  const auto span = std::get<std::span<const RateTable>>(days);
+  std::string rates;
+  util::JsonFields out(rates);
+  std::string_view start_date, end_date;
+  for (const RateTable& day : span) {
+    if (!answers(day, q)) continue;  // as Frankfurter leaves out a day it cannot rebase
+    write_rates(out, day.as_of, day, q);
+    if (start_date.empty()) start_date = day.as_of;
+    end_date = day.as_of;
+  }
+  out.close();
+  if (start_date.empty()) return compat_error(404, "no_rates", "not found");
+  http::Response r;
+  util::JsonFields body(r.body);
+  body.raw("amount", float_text(q.amount.to_string()))
+      .string("base", q.base)
+      .string("start_date", start_date)
+      .string("end_date", end_date)
+      .raw("rates", rates)
+      .close();
+  r.body += '\n';
+  return r;
+}
+
+http::Response currencies_answer(const RateTable& rates) {
+  http::Response r;
+  util::JsonFields body(r.body);
+  for (const auto& [code, q] : rates.quotes) {
+    const auto c = find_currency(code);
+    body.string(code, c ? c->name : std::string_view{});
+  }
+  body.close();
+  r.body += '\n';
+  return r;
+}
+
+}  // namespace
+
+std::string frankfurter_number(const Decimal& multiplier, const Decimal& amount,
+                               const Decimal& divisor) {
+  // The size decides the places; it is judged on the exact value to 10 places.
+  const Decimal probe =
+      multiply_divide_rounded(amount, multiplier, divisor, 10, Rounding::half_away_from_zero);
+  static const Decimal k5000(5000, 0), k80(80, 0), k20(20, 0), k1(1, 0), k00001(1, 4);
+  unsigned places = 6;
+  if (probe > k5000)
+    places = 0;
+  else if (probe > k80)
+    places = 2;
+  else if (probe > k20)
+    places = 3;
+  else if (probe > k1)
+    places = 4;
+  else if (probe > k00001)
+    places = 5;
+  const Decimal value =
+      multiply_divide_rounded(amount, multiplier, divisor, places, Rounding::half_away_from_zero);
+  return places == 0 ? value.to_string() : float_text(value.to_string());
+}
+
+std::optional<http::Response> frankfurter_route(std::string_view path, const QueryParams& query,
+                                                const RatesCatalog& catalog) {
+  const RateTable& latest = catalog.latest();
+  if (path == "currencies") return currencies_answer(latest);
+  const auto dots = path.find("..");
+  const auto first = Date::parse(path.substr(0, dots));
+  if (path != "latest" && path != "current" && !first) return std::nullopt;
+  std::optional<Date> last;
+  if (dots != std::string_view::npos && dots + 2 < path.size()) {
+    last = Date::parse(path.substr(dots + 2));
+    if (!last) return std::nullopt;
+  }
+  auto q = read_query(query, latest);
+  if (auto* r = std::get_if<http::Response>(&q)) return std::move(*r);
+  const Query& parsed = std::get<Query>(q);
+  if (dots != std::string_view::npos) return interval_answer(catalog, *first, last, parsed);
+  return day_answer(first ? catalog.on(*first) : &latest, parsed);
+}
+
+}  // namespace conv::converter

@@ -21,6 +21,15 @@ ConverterCommand::ConverterCommand(CLI::App& app)
                    "Serve a provider's whole history from this rates store (SQLite, filled by "
                    "conv rates import); SIGHUP reloads it")
       ->excludes(rates);
+  cmd_->add_option("--stale-after", stale_after_,
+                   "Seconds after a provider's next day was due that its latest rates are stale")
+      ->check(CLI::Range(0, 31'536'000))
+      ->capture_default_str();
+  cmd_->add_option("--stale-rates", stale_rates_,
+                   "What answers do with stale rates: mark (\"stale\": true) or refuse (503 "
+                   "rates_stale)")
+      ->check(CLI::IsMember({"mark", "refuse"}))
+      ->capture_default_str();
   cmd_->add_flag("--store-read-only", store_read_only_,
                  "Open the --store file read-only and immutable: a file prepared elsewhere and "
                  "shared (a read-only volume); nothing may write it meanwhile");
@@ -53,6 +62,7 @@ int ConverterCommand::run() {
   if (auto error = tls_flags_.apply(config.tls)) return usage_error(who, *error);
   config.server = flags_.server;
   config.rates = {rates_, store_, provider_, store_read_only_};
+  config.stale = {std::chrono::seconds(stale_after_), stale_rates_ == "refuse"};
   config.name = flags_.name;
   config.access_log = flags_.access_log;
   config.logging = flags_.logging;

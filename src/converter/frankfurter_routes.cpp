@@ -89,9 +89,15 @@ void write_rates(util::JsonFields& out, std::string_view key, const RateTable& d
   });
 }
 
-http::Response day_answer(const RateTable* day, const Query& q) {
-  if (!day || !answers(*day, q)) return compat_error(404, "no_rates", "not found");
+http::Response day_answer(const RatesView& view, std::optional<Date> date, const Query& q) {
+  auto served = serve_day(view, date);
+  if (auto* e = std::get_if<ApiError>(&served)) {
+    return compat_error(e->status, e->code, e->status == 404 ? "not found" : e->message);
+  }
+  const RateTable* day = std::get<DayServed>(served).day;
+  if (!answers(*day, q)) return compat_error(404, "no_rates", "not found");
   http::Response r;
+  std::get<DayServed>(served).set_cache_control(r);
   util::JsonFields body(r.body);
   body.raw("amount", float_text(q.amount.to_string()))
       .string("base", q.base)
@@ -102,8 +108,9 @@ http::Response day_answer(const RateTable* day, const Query& q) {
   return r;
 }
 
-http::Response interval_answer(const RatesCatalog& catalog, Date first, std::optional<Date> last,
+http::Response interval_answer(const RatesView& view, Date first, std::optional<Date> last,
                                const Query& q) {
+  const RatesCatalog& catalog = view.catalog;
   const Date end = last.value_or(RatesCatalog::date_of(catalog.latest()));
   const std::size_t width = q.symbols ? q.symbols->size() : catalog.latest().quotes.size();
   auto days = days_between(catalog, first, end, width);
@@ -124,6 +131,9 @@ http::Response interval_answer(const RatesCatalog& catalog, Date first, std::opt
   out.close();
   if (start_date.empty()) return compat_error(404, "no_rates", "not found");
   http::Response r;
+  if (const auto cache = cache_control_until(view, span.back()); !cache.empty()) {
+    r.headers.emplace_back("Cache-Control", cache);
+  }
   util::JsonFields body(r.body);
   body.raw("amount", float_text(q.amount.to_string()))
       .string("base", q.base)
@@ -172,8 +182,8 @@ std::string frankfurter_number(const Decimal& multiplier, const Decimal& amount,
 }
 
 std::optional<http::Response> frankfurter_route(std::string_view path, const QueryParams& query,
-                                                const RatesCatalog& catalog) {
-  const RateTable& latest = catalog.latest();
+                                                const RatesView& view) {
+  const RateTable& latest = view.catalog.latest();
   if (path == "currencies") return currencies_answer(latest);
   const auto dots = path.find("..");
   const auto first = Date::parse(path.substr(0, dots));
@@ -186,8 +196,8 @@ std::optional<http::Response> frankfurter_route(std::string_view path, const Que
   auto q = read_query(query, latest);
   if (auto* r = std::get_if<http::Response>(&q)) return std::move(*r);
   const Query& parsed = std::get<Query>(q);
-  if (dots != std::string_view::npos) return interval_answer(catalog, *first, last, parsed);
-  return day_answer(first ? catalog.on(*first) : &latest, parsed);
+  if (dots != std::string_view::npos) return interval_answer(view, *first, last, parsed);
+  return day_answer(view, first, parsed);
 }
 
 }  // namespace conv::converter

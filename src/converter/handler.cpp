@@ -95,14 +95,14 @@ http::Response ConverterHandler::route(
   }
   const bool strict = policy_.strict_params;
   if (path == "/v1/convert") {
-    return with_route(v1_convert(query, store_.catalog(), strict), convert);
+    return with_route(v1_convert(query, rates_view(), strict), convert);
   }
-  if (path == "/v1/rates") return with_route(v1_rates(query, store_.catalog(), strict), rates);
+  if (path == "/v1/rates") return with_route(v1_rates(query, rates_view(), strict), rates);
   if (path == "/v1/currencies") {
     return with_route(v1_currencies(query, store_.current(), strict), currencies);
   }
   if (path == "/v1/timeseries") {
-    return with_route(v1_timeseries(query, store_.catalog(), strict), timeseries);
+    return with_route(v1_timeseries(query, rates_view(), strict), timeseries);
   }
   if (path == "/v1/openapi.json") {
     return with_route(text_response(std::string(openapi_document())), openapi);
@@ -118,10 +118,27 @@ http::Response ConverterHandler::route(
     return with_route(text_response("{\"status\":\"ready\"}\n"), readyz);
   }
   if (path == "/metrics") return with_route(render_metrics(), metrics);
-  if (auto r = frankfurter_route(frankfurter_path(path), query, store_.catalog())) {
+  if (auto r = frankfurter_route(frankfurter_path(path), query, rates_view())) {
     return with_route(*std::move(r), frankfurter);
   }
   return http::error_response(404, "not_found", "no route for " + std::string(path));
+}
+
+RatesView ConverterHandler::rates_view() const {
+  // Per thread: the latest day's freshness changes with the second, not with the request.
+  struct Cached {
+    const RatesCatalog* catalog = nullptr;
+    const ConverterHandler* handler = nullptr;
+    std::chrono::sys_seconds at{};
+    Freshness fresh;
+  };
+  thread_local Cached cached;
+  const RatesCatalog& catalog = store_.catalog();
+  const auto now = std::chrono::floor<std::chrono::seconds>(clock_());
+  if (cached.catalog != &catalog || cached.handler != this || cached.at != now) {
+    cached = {&catalog, this, now, freshness_of(catalog.latest(), now, stale_)};
+  }
+  return RatesView(catalog, &cached.fresh, stale_.refuse);
 }
 
 // What follows Frankfurter's mount points, "/" and "/v1/" ("/v1/currencies" is conv's own).

@@ -50,7 +50,8 @@ constexpr std::string_view kDocument = R"json({
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Conversion"}}}},
           "304": {"description": "Not modified (If-None-Match)"},
           "400": {"$ref": "#/components/responses/Error"},
-          "404": {"$ref": "#/components/responses/Error"}
+          "404": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"}
         }
       }
     },
@@ -292,7 +293,7 @@ constexpr std::string_view kDocument = R"json({
       },
       "Conversion": {
         "type": "object", "additionalProperties": false,
-        "required": ["amount", "from", "as_of", "provider", "rounding", "results", "rates",
+        "required": ["amount", "from", "as_of", "provider", "stale", "rounding", "results", "rates",
                      "rate_decimals"],
         "properties": {
           "amount": {"$ref": "#/components/schemas/DecimalString"},
@@ -300,6 +301,7 @@ constexpr std::string_view kDocument = R"json({
           "as_of": {"$ref": "#/components/schemas/Date"},
           "provider": {"$ref": "#/components/schemas/Provider"},
           "requested_date": {"$ref": "#/components/schemas/Date"},
+          "stale": {"type": "boolean"},
           "rounding": {"enum": ["half_away_from_zero", "half_even"]},
           "results": {"$ref": "#/components/schemas/DecimalMap"},
           "rates": {"$ref": "#/components/schemas/DecimalMap"},
@@ -308,13 +310,14 @@ constexpr std::string_view kDocument = R"json({
       },
       "Rates": {
         "type": "object", "additionalProperties": false,
-        "required": ["base", "as_of", "provider", "source", "rates", "rate_decimals", "quotes_base",
-                     "quotes_direction", "quotes"],
+        "required": ["base", "as_of", "provider", "stale", "source", "rates", "rate_decimals",
+                     "quotes_base", "quotes_direction", "quotes"],
         "properties": {
           "base": {"$ref": "#/components/schemas/Currency"},
           "as_of": {"$ref": "#/components/schemas/Date"},
           "provider": {"$ref": "#/components/schemas/Provider"},
           "requested_date": {"$ref": "#/components/schemas/Date"},
+          "stale": {"type": "boolean"},
           "quotes_direction": {"enum": ["in_base", "per_base"]},
           "source": {"type": "string"},
           "rates": {"$ref": "#/components/schemas/DecimalMap"},

@@ -105,7 +105,9 @@ void finish_read_answer(http::Response& r, const http::RequestHeader& request,
   add_cors(r, request, policy);
   if (r.status != 200) return;
   std::string tag = entity_tag(r.body);
-  r.headers.emplace_back("Cache-Control", policy.cache_control());
+  const bool has_cache_control = std::any_of(
+      r.headers.begin(), r.headers.end(), [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!has_cache_control) r.headers.emplace_back("Cache-Control", policy.cache_control());
   const auto condition = request.find(bhttp::field::if_none_match);
   if (condition != request.end() && none_match(condition->value(), tag)) {
     r.status = 304;  // the same headers, no body (RFC 9110 15.4.5)

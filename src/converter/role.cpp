@@ -27,6 +27,7 @@ int run_converter(const ConverterConfig& config) {
   ConverterHandler handler(store, metrics, *access);
   handler.set_log_health_checks(config.log_health_checks);
   handler.set_read_policy(config.read);
+  handler.set_stale_policy(config.stale);
   http::Server server(config.server, handler, metrics, *access, {config.name});
   std::unique_ptr<http::TlsEdge> edge;
   if (config.tls.enabled()) {

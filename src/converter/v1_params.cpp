@@ -125,12 +125,32 @@ Param<std::optional<Date>> date_param(const QueryParams& query, std::string_view
                   "parameter '" + std::string(key) + "' must be a date such as 2024-10-03"};
 }
 
-Param<const RateTable*> day_in_force(const RatesCatalog& catalog, std::optional<Date> date) {
-  if (!date) return &catalog.latest();
-  if (const RateTable* day = catalog.on(*date)) return day;
-  return ApiError{404, "no_rates",
-                  "no rates on or before " + date->text() + " (the first day is " +
-                      catalog.first_date().text() + ")"};
+Param<DayServed> serve_day(const RatesView& view, std::optional<Date> date) {
+  const RatesCatalog& catalog = view.catalog;
+  const RateTable* day = date ? catalog.on(*date) : &catalog.latest();
+  if (!day) {
+    return ApiError{404, "no_rates",
+                    "no rates on or before " + date->text() + " (the first day is " +
+                        catalog.first_date().text() + ")"};
+  }
+  DayServed served{day, date, false, cache_control_until(view, *day)};
+  if (day == &catalog.latest() && view.fresh && view.fresh->stale) {
+    if (view.refuse_stale) {
+      return ApiError{503, "rates_stale",
+                      "the latest rates, of " + day->as_of + ", are stale: newer ones are overdue"};
+    }
+    served.stale = true;
+  }
+  return served;
+}
+
+std::string_view cache_control_until(const RatesView& view, const RateTable& last) {
+  if (&last != &view.catalog.latest()) return kPastDayCacheControl;
+  return view.fresh ? std::string_view(view.fresh->cache_control) : std::string_view{};
+}
+
+void DayServed::set_cache_control(http::Response& r) const {
+  if (!cache_control.empty()) r.headers.emplace_back("Cache-Control", cache_control);
 }
 
 unsigned minor_units(std::string_view code) {

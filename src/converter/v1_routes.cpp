@@ -9,26 +9,19 @@ namespace conv::converter {
 
 namespace {
 
-// Which day answers, from date=: also says which day was asked for, when one was.
-struct DayAsked {
-  const RateTable* day = nullptr;
-  std::optional<Date> requested;
-};
-
-Param<DayAsked> day_param(const QueryParams& query, const RatesCatalog& catalog) {
+// Which day answers, from date=.
+Param<DayServed> day_param(const QueryParams& query, const RatesView& view) {
   auto date = date_param(query, "date");
   if (auto* e = std::get_if<ApiError>(&date)) return *e;
-  const auto requested = std::get<std::optional<Date>>(date);
-  auto day = day_in_force(catalog, requested);
-  if (auto* e = std::get_if<ApiError>(&day)) return *e;
-  return DayAsked{std::get<const RateTable*>(day), requested};
+  return serve_day(view, std::get<std::optional<Date>>(date));
 }
 
-// as_of, provider, and requested_date when date= asked for one: the answer says which day's
-// rates it used, and so whether a weekend or holiday fell back to an earlier day.
-void day_fields(util::JsonFields& body, const DayAsked& asked) {
+// as_of, provider, requested_date when date= asked for one (so a weekend's fallback to an
+// earlier day shows), and whether the rates are stale.
+void day_fields(util::JsonFields& body, const DayServed& asked) {
   body.string("as_of", asked.day->as_of).string("provider", asked.day->provider);
   if (asked.requested) body.string("requested_date", asked.requested->text());
+  body.boolean("stale", asked.stale);
 }
 
 // The targets of a conversion or a rates table: `list` if given, else every other quoted one.
@@ -44,7 +37,7 @@ Param<std::vector<std::string>> targets_param(const std::string* list, std::stri
 
 }  // namespace
 
-http::Response v1_convert(const QueryParams& query, const RatesCatalog& catalog, bool strict) {
+http::Response v1_convert(const QueryParams& query, const RatesView& view, bool strict) {
   if (auto e = check_params(query, {"amount", "from", "to", "rounding", "date"}, strict)) {
     return e->response();
   }
@@ -52,9 +45,9 @@ http::Response v1_convert(const QueryParams& query, const RatesCatalog& catalog,
   if (auto* e = std::get_if<ApiError>(&amount)) return e->response();
   auto rounding = rounding_param(query);
   if (auto* e = std::get_if<ApiError>(&rounding)) return e->response();
-  auto asked = day_param(query, catalog);
+  auto asked = day_param(query, view);
   if (auto* e = std::get_if<ApiError>(&asked)) return e->response();
-  const RateTable& rates = *std::get<DayAsked>(asked).day;
+  const RateTable& rates = *std::get<DayServed>(asked).day;
 
   std::string from = rates.base;
   if (const std::string* raw = param(query, "from")) {
@@ -68,9 +61,10 @@ http::Response v1_convert(const QueryParams& query, const RatesCatalog& catalog,
   const Decimal& a = std::get<Decimal>(amount);
   const Rounding r = std::get<Rounding>(rounding);
   http::Response response;
+  std::get<DayServed>(asked).set_cache_control(response);
   util::JsonFields body(response.body);
   body.string("amount", a.to_string()).string("from", from);
-  day_fields(body, std::get<DayAsked>(asked));
+  day_fields(body, std::get<DayServed>(asked));
   body.string("rounding", to_string(r))
       .object("results",
               [&](util::JsonFields& results) {
@@ -95,11 +89,11 @@ http::Response v1_convert(const QueryParams& query, const RatesCatalog& catalog,
   return response;
 }
 
-http::Response v1_rates(const QueryParams& query, const RatesCatalog& catalog, bool strict) {
+http::Response v1_rates(const QueryParams& query, const RatesView& view, bool strict) {
   if (auto e = check_params(query, {"base", "symbols", "date"}, strict)) return e->response();
-  auto asked = day_param(query, catalog);
+  auto asked = day_param(query, view);
   if (auto* e = std::get_if<ApiError>(&asked)) return e->response();
-  const RateTable& rates = *std::get<DayAsked>(asked).day;
+  const RateTable& rates = *std::get<DayServed>(asked).day;
   std::string base = rates.base;
   if (const std::string* raw = param(query, "base")) {
     auto c = currency_param(*raw, "base", rates);
@@ -110,9 +104,10 @@ http::Response v1_rates(const QueryParams& query, const RatesCatalog& catalog, b
   if (auto* e = std::get_if<ApiError>(&shown)) return e->response();
 
   http::Response response;
+  std::get<DayServed>(asked).set_cache_control(response);
   util::JsonFields body(response.body);
   body.string("base", base);
-  day_fields(body, std::get<DayAsked>(asked));
+  day_fields(body, std::get<DayServed>(asked));
   body.string("source", rates.source)
       .object("rates",
               [&](util::JsonFields& out) {

@@ -53,7 +53,8 @@ Param<std::span<const RateTable>> days_between(const RatesCatalog& catalog, Date
   return days;
 }
 
-http::Response v1_timeseries(const QueryParams& query, const RatesCatalog& catalog, bool strict) {
+http::Response v1_timeseries(const QueryParams& query, const RatesView& view, bool strict) {
+  const RatesCatalog& catalog = view.catalog;
   if (auto e = check_params(query, {"start", "end", "base", "symbols"}, strict)) {
     return e->response();
   }
@@ -80,6 +81,9 @@ http::Response v1_timeseries(const QueryParams& query, const RatesCatalog& catal
   const auto span = std::get<std::span<const RateTable>>(days);
 
   http::Response response;
+  if (const auto cache = cache_control_until(view, span.back()); !cache.empty()) {
+    response.headers.emplace_back("Cache-Control", cache);
+  }
   util::JsonFields body(response.body);
   body.string("base", base)
       .string("start_date", span.front().as_of)

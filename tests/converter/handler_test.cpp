@@ -240,3 +240,41 @@ TEST_F(ProviderHandlerTest, FrankfurtersPathsAtTheRootAndUnderV1) {
 
 }  // namespace
 }  // namespace conv::converter
+
+namespace conv::converter {
+namespace {
+
+TEST_F(ProviderHandlerTest, CachesUntilTheNextPublicationAndMarksOrRefusesStaleRates) {
+  // Monday 7 October at 18:00 UTC, Monday's rates the latest: Tuesday's are due at 14:00 UTC
+  // (16:00 in Frankfurt), in 20 hours.
+  handler_->set_clock([] {
+    return std::chrono::sys_days{std::chrono::year{2024} / 10 / 7} + std::chrono::hours(18);
+  });
+  auto r = get("/v1/rates?symbols=USD");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(header(r, "Cache-Control"), "public, max-age=72000");
+  EXPECT_NE(r.body.find(R"("stale":false)"), std::string::npos) << r.body;
+  // A past day's rates do not change.
+  EXPECT_EQ(header(get("/v1/rates?date=2024-10-03"), "Cache-Control"), "public, max-age=86400");
+  EXPECT_EQ(header(get("/2024-10-03..2024-10-04"), "Cache-Control"), "public, max-age=86400");
+
+  // Wednesday 9 October at 21:00: Tuesday's rates are 31 hours overdue.
+  handler_->set_clock([] {
+    return std::chrono::sys_days{std::chrono::year{2024} / 10 / 9} + std::chrono::hours(21);
+  });
+  r = get("/v1/convert?amount=1&to=USD");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_NE(r.body.find(R"("stale":true)"), std::string::npos) << r.body;
+  EXPECT_EQ(header(r, "Cache-Control"), "public, max-age=60");
+
+  handler_->set_stale_policy({std::chrono::hours(6), true});
+  for (const char* t : {"/v1/rates", "/v1/convert?amount=1", "/latest"}) {
+    const auto refused = get(t);
+    EXPECT_EQ(refused.status, 503u) << t;
+    EXPECT_NE(refused.body.find("rates_stale"), std::string::npos) << t << refused.body;
+  }
+  EXPECT_EQ(get("/v1/rates?date=2024-10-04").status, 200u) << "a past day is never stale";
+}
+
+}  // namespace
+}  // namespace conv::converter

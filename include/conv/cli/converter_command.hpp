@@ -26,6 +26,8 @@ class ConverterCommand {
   std::string store_;
   std::string provider_ = "ecb";
   bool store_read_only_ = false;
+  unsigned stale_after_ = 6 * 3600;
+  std::string stale_rates_ = "mark";
   bool check_ = false;
   bool log_health_checks_ = false;
   std::string cors_origins_ = "*";

@@ -19,9 +19,10 @@ namespace conv::converter {
 // The shapes are Frankfurter's: numbers, not strings, each amount * rate rounded as
 // Frankfurter rounds (2 to 6 places by size, whole units above 5000), computed exactly first.
 // Errors keep its statuses (404 not found, 422 bad input) and its top-level "message", beside
-// conv's one "error" object. Nothing if `path` is none of these.
+// conv's one "error" object; stale rates refused are 503 rates_stale. Caching as on /v1.
+// Nothing if `path` is none of these.
 std::optional<http::Response> frankfurter_route(std::string_view path, const QueryParams& query,
-                                                const RatesCatalog& catalog);
+                                                const RatesView& view);
 
 // Frankfurter's rounding of a rate or an amount, as JSON number text ("1.0956", "165.2",
 // "12346").

@@ -1,11 +1,14 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "conv/converter/freshness.hpp"
 #include "conv/converter/rate_store.hpp"
 #include "conv/converter/read_policy.hpp"
+#include "conv/converter/v1_params.hpp"
 #include "conv/http/access_log.hpp"
 #include "conv/http/handler.hpp"
 #include "conv/http/metrics.hpp"
@@ -63,6 +66,11 @@ class ConverterHandler : public http::Handler {
   void set_log_health_checks(bool on) { log_health_checks_ = on; }
   // CORS, caching and parameter checks of the /v1 read routes; set before serving.
   void set_read_policy(ReadPolicy policy) { policy_ = std::move(policy); }
+  // When the latest rates are stale, and whether answers then refuse them; set before serving.
+  void set_stale_policy(StalePolicy policy) { stale_ = policy; }
+  // The clock freshness is judged by (tests move it); set before serving.
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+  void set_clock(Clock clock) { clock_ = std::move(clock); }
   // The listener's TLS, whose certificates and handshakes /metrics shows; set before serving.
   void set_tls(const tls::Termination* tls) { tls_ = tls; }
 
@@ -75,6 +83,8 @@ class ConverterHandler : public http::Handler {
            r == frankfurter;
   }
   static std::string_view frankfurter_path(std::string_view path);
+  // The catalog and its freshness now (computed at most once a second per thread).
+  RatesView rates_view() const;
 
   const RateStore& store_;
   const RateTable original_ = original_rates();
@@ -86,6 +96,8 @@ class ConverterHandler : public http::Handler {
   const tls::Termination* tls_ = nullptr;
   bool log_health_checks_ = false;
   ReadPolicy policy_;
+  StalePolicy stale_;
+  Clock clock_ = [] { return std::chrono::system_clock::now(); };
 };
 
 }  // namespace conv::converter

@@ -48,8 +48,8 @@ std::string entity_tag(std::string_view body);
 bool none_match(std::string_view if_none_match, std::string_view etag);
 
 // Finishes a read route's answer: CORS headers for an allowed Origin (with Vary: Origin unless
-// every origin is allowed); on a 200, ETag and Cache-Control, and a 304 without a body when
-// the request's If-None-Match matches.
+// every origin is allowed); on a 200, ETag and Cache-Control (the policy's, unless the route
+// set its own), and a 304 without a body when the request's If-None-Match matches.
 void finish_read_answer(http::Response& r, const http::RequestHeader& request,
                         const ReadPolicy& policy);
 

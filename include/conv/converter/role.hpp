@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "conv/converter/freshness.hpp"
 #include "conv/converter/rate_store.hpp"
 #include "conv/converter/read_policy.hpp"
 #include "conv/http/server_options.hpp"
@@ -19,6 +20,7 @@ struct ConverterConfig {
   log::Settings logging;           // event log level; both logs' format
   bool log_health_checks = false;  // access log lines for GET /healthz and /readyz too
   ReadPolicy read;                 // CORS, caching and parameter checks of /v1
+  StalePolicy stale;               // when a provider's latest rates are stale
 };
 
 // Runs the converter role until SIGTERM/SIGINT. Returns the process exit code: 0 after a

@@ -10,6 +10,7 @@
 
 #include "conv/converter/catalog.hpp"
 #include "conv/converter/decimal.hpp"
+#include "conv/converter/freshness.hpp"
 #include "conv/http/response.hpp"
 
 namespace conv::converter {
@@ -28,6 +29,34 @@ struct ApiError {
 
 template <typename T>
 using Param = std::variant<T, ApiError>;
+
+// What a read route answers from: the days of rates, and how fresh the latest is now.
+struct RatesView {
+  RatesView(const RatesCatalog& c) : catalog(c) {}  // NOLINT: fresh rates, the policy's caching
+  RatesView(const RatesCatalog& c, const Freshness* f, bool refuse)
+      : catalog(c), fresh(f), refuse_stale(refuse) {}
+
+  const RatesCatalog& catalog;
+  const Freshness* fresh = nullptr;  // null: never stale, the read policy's Cache-Control
+  bool refuse_stale = false;         // 503 rates_stale instead of "stale": true
+};
+
+// The day an answer uses, and what it says of it.
+struct DayServed {
+  const RateTable* day = nullptr;
+  std::optional<Date> requested;   // date=, when given
+  bool stale = false;              // the latest day, and it is stale
+  std::string_view cache_control;  // empty: the read policy's
+
+  // Cache-Control, when the day's freshness decides it.
+  void set_cache_control(http::Response& r) const;
+};
+
+// The day in force on `date` (or the latest), with its freshness; 404 no_rates before the
+// first day, 503 rates_stale for stale latest rates when the view refuses them.
+Param<DayServed> serve_day(const RatesView& view, std::optional<Date> date);
+// The Cache-Control of an answer spanning days up to `last`.
+std::string_view cache_control_until(const RatesView& view, const RateTable& last);
 
 // Each `allowed` parameter at most once; with `strict`, no other but the cache-buster `_`
 // (others are ignored, as public read APIs do).
@@ -51,10 +80,6 @@ Param<Rounding> rounding_param(const QueryParams& query);
 
 // A YYYY-MM-DD parameter (400 invalid_date), or nothing if absent.
 Param<std::optional<Date>> date_param(const QueryParams& query, std::string_view key);
-
-// The day in force on `date` (its own, else the last earlier one), or the latest without a
-// date; 404 no_rates before the first stored day.
-Param<const RateTable*> day_in_force(const RatesCatalog& catalog, std::optional<Date> date);
 
 std::string upper(std::string_view s);
 

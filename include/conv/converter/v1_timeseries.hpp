@@ -13,8 +13,7 @@ namespace conv::converter {
 // quote is left out of that day (a day without the base, out altogether). Refused: end before
 // start (400 invalid_range), more than kMaxTimeseriesCells rates (400 range_too_large: ask for
 // fewer symbols or a shorter range), no day in the range (404 no_rates).
-http::Response v1_timeseries(const QueryParams& query, const RatesCatalog& catalog,
-                             bool strict = false);
+http::Response v1_timeseries(const QueryParams& query, const RatesView& view, bool strict = false);
 
 // Bounds one answer's size (about 30 bytes a rate), whatever the range.
 inline constexpr std::size_t kMaxTimeseriesCells = 100'000;

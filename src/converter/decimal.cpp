@@ -1,6 +1,10 @@
 #include "conv/converter/decimal.hpp"
 
+#include <array>
 #include <cassert>
+#include <charconv>
+#include <cstdint>
+#include <limits>
 
 namespace conv::converter {
 
@@ -8,9 +12,19 @@ namespace {
 
 using Integer = Decimal::Integer;
 
+// 10^n, from a table made once for the exponents conversions use (scales of amounts, rates
+// and results add up to well under 80): a loop of big-integer products per call was most of
+// the cost of a rate computed on demand.
 Integer pow10(unsigned n) {
-  Integer r = 1;
-  for (unsigned i = 0; i < n; ++i) r *= 10;
+  static const auto table = [] {
+    std::array<Integer, 80> t;
+    t[0] = 1;
+    for (std::size_t i = 1; i < t.size(); ++i) t[i] = t[i - 1] * 10;
+    return t;
+  }();
+  if (n < table.size()) return table[n];
+  Integer r = table.back();
+  for (unsigned i = table.size() - 1; i < n; ++i) r *= 10;
   return r;
 }
 
@@ -64,7 +78,16 @@ std::optional<Decimal> Decimal::parse(std::string_view text, std::size_t max_len
 }
 
 std::string Decimal::to_string() const {
-  std::string digits = Integer(abs(coefficient_)).str();
+  // Most coefficients fit 64 bits: written by to_chars rather than cpp_int's str().
+  static const Integer max64 = std::numeric_limits<std::int64_t>::max();
+  std::string digits;
+  if (abs(coefficient_) <= max64) {
+    char buf[24];
+    const auto v = static_cast<std::uint64_t>(abs(coefficient_).convert_to<std::int64_t>());
+    digits.assign(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  } else {
+    digits = Integer(abs(coefficient_)).str();
+  }
   if (digits.size() <= scale_) digits.insert(0, scale_ - digits.size() + 1, '0');
   if (scale_ > 0) digits.insert(digits.size() - scale_, 1, '.');
   if (coefficient_.sign() < 0) digits.insert(0, 1, '-');

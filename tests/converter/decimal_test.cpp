@@ -17,6 +17,12 @@ TEST(Decimal, ParsesAndKeepsScale) {
   EXPECT_EQ(d("0.5").to_string(), "0.5");
   EXPECT_EQ(d("-0.05").to_string(), "-0.05");
   EXPECT_EQ(d("007").to_string(), "7");
+  // Either side of the 64-bit fast path.
+  EXPECT_EQ(d("92233720368547758.07").to_string(), "92233720368547758.07");
+  EXPECT_EQ(d("9223372036854775808").to_string(), "9223372036854775808");
+  EXPECT_EQ(d("-9223372036854775807").to_string(), "-9223372036854775807");
+  EXPECT_EQ(d("-9223372036854775808").to_string(), "-9223372036854775808");
+  EXPECT_EQ(d("0.000").to_string(), "0.000");
   EXPECT_EQ(d("123456789012345678901234567890.123456789").to_string(),
             "123456789012345678901234567890.123456789");
 }

@@ -45,3 +45,26 @@ TEST(JsonFields, NumbersArePlainDecimalsOfAtMostThreePlaces) {
 
 }  // namespace
 }  // namespace conv::util
+
+namespace conv::util {
+namespace {
+
+// Plain strings take a fast path; everything else the serializer's escaping.
+TEST(JsonFields, EachCharacterThatNeedsEscapingIsEscaped) {
+  const auto one = [](std::string_view s) {
+    std::string out;
+    append_json_string(out, s);
+    return out;
+  };
+  EXPECT_EQ(one("USD 1.0994-_:/"), "\"USD 1.0994-_:/\"");
+  EXPECT_EQ(one(""), "\"\"");
+  EXPECT_EQ(one("\""), "\"\\\"\"");
+  EXPECT_EQ(one("\\"), "\"\\\\\"");
+  EXPECT_EQ(one("\x1f"), "\"\\u001f\"");
+  EXPECT_EQ(one("\t"), "\"\\t\"");
+  EXPECT_EQ(one("\x7f"), "\"\x7f\"");          // DEL is valid JSON as it is
+  EXPECT_EQ(one("\xc3\xa9"), "\"\xc3\xa9\"");  // UTF-8 passes through
+}
+
+}  // namespace
+}  // namespace conv::util

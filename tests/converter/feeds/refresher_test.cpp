@@ -262,6 +262,30 @@ TEST_F(RefresherTest, TheNextProviderInPriorityTakesOverWhenTheFirstHasNoRates) 
       << server_.targets()[0];
 }
 
+TEST_F(RefresherTest, AnOverdueProviderGivesWayToTheNextOne) {
+  seed_store("2024-10-04");  // the ECB's rates, not refreshed for a week
+  const std::string ptax_day =
+      R"({"value":[{"cotacaoVenda":5.5123,"dataHoraCotacao":"2024-10-10 13:09:27.853",)"
+      R"("tipoBoletim":"Fechamento"}]})";
+  server_.route("@moeda='USD'", FakeFeedServer::answer(200, ptax_day, "application/json"));
+  const auto down = std::make_shared<EcbSource>(
+      "http://127.0.0.1:" + std::to_string(conv::testing::closed_port()) + "/");
+  const auto ptax =
+      std::make_shared<PtaxSource>(std::vector<std::string>{"USD"}, server_.base_url());
+  set_now(at("2024-10-10", 17));
+  Refresher refresher(options({down, ptax}), publish());
+  refresher.start();
+  EXPECT_EQ(updates_.load(), 1);  // the ECB's old rates beat none
+  EXPECT_EQ(refresher.stats().in_force(), 0);
+  ASSERT_TRUE(eventually([&] { return refresher.fetches_done() == 2; }));
+  EXPECT_EQ(updates_.load(), 2);
+  EXPECT_EQ(refresher.stats().in_force(), 1);
+  const auto h = published_.snapshot();
+  EXPECT_EQ(h->latest()->base, "BRL");
+  EXPECT_EQ(h->latest()->date.text(), "2024-10-10");
+  EXPECT_EQ(RatesDb(store()).load("ecb").size(), 3u);  // kept, for when the ECB is back
+}
+
 TEST_F(RefresherTest, RequestThreadsReadWholeHistoriesDuringUpdates) {
   seed_store("2024-10-03");
   set_now(at("2024-10-04", 16));

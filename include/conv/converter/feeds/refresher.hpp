@@ -36,7 +36,8 @@ struct RefresherOptions {
 };
 
 // Called with the history of the provider in force whenever it changes (new days, or another
-// provider taking over): the converter publishes it to request threads (util::Published).
+// provider taking over): the converter publishes it to request threads (util::Published). It
+// must be quick and must not throw: it runs on the refresher's thread, between fetches.
 using RatesUpdate = std::function<void(std::shared_ptr<const RateHistory>)>;
 
 // Keeps the rates of the configured providers fresh, on an io_context and a thread of its own:
@@ -57,6 +58,13 @@ using RatesUpdate = std::function<void(std::shared_ptr<const RateHistory>)>;
 // Threads: on_update runs on the thread calling start() (for the stored history) and then on
 // the refresher's thread, never two at once. stats(), history() and planned() are safe from
 // any thread. The destructor stops the thread; a fetch in flight is abandoned, not waited for.
+//
+//   util::Published<RateHistory> rates;  // outlives the refresher
+//   Refresher refresher({.store = path, .providers = {std::make_shared<EcbSource>(),
+//                        std::make_shared<PtaxSource>(codes)}},
+//                       [&rates](auto history) { rates.publish(std::move(history)); });
+//   refresher.start();  // the stored history is published on return
+//   ... /metrics: write_refresh_metrics(writer, refresher.stats(), now);
 class Refresher {
  public:
   Refresher(RefresherOptions options, RatesUpdate on_update);

@@ -66,7 +66,11 @@ void RefreshPlan::succeeded(chr::sys_seconds now, std::optional<Date> latest) {
 
 void RefreshPlan::failed(chr::sys_seconds now) {
   ++failures_;
-  next_.at = now + backoff();
+  // What is due may have moved on during a long outage (a new publication, a gap wide
+  // enough to back-fill): the retry asks for that. A failed fetch that was not due (a manual
+  // refresh while up to date) waits for the next publication, not for the backoff.
+  plan(now, false);
+  if (next_.at <= now) next_.at = now + backoff();
 }
 
 chr::seconds RefreshPlan::backoff() {

@@ -118,6 +118,28 @@ TEST(RefreshPlan, FailuresBackOffExponentiallyUpToTheCap) {
   EXPECT_EQ(plan.next().at, now + chr::minutes(30));
 }
 
+TEST(RefreshPlan, ARetryAfterALongOutageAsksForWhatIsDueThen) {
+  auto now = at("2024-10-03", 15);
+  RefreshPlan plan(Provider::ecb, no_jitter(), day("2024-10-02"), now);
+  for (int i = 0; i < 60 && now < at("2024-10-04", 15); ++i) {
+    plan.failed(now);
+    now = plan.next().at;
+  }
+  EXPECT_EQ(plan.next().day, day("2024-10-04"));
+  for (int i = 0; i < 400 && now < at("2024-10-10", 15); ++i) {
+    plan.failed(now);
+    now = plan.next().at;
+  }
+  EXPECT_EQ(plan.next().kind, FetchKind::backfill);  // the gap is too wide for the daily file
+}
+
+TEST(RefreshPlan, AFailedFetchThatWasNotDueWaitsForThePublication) {
+  const auto now = at("2024-10-03", 16);
+  RefreshPlan plan(Provider::ecb, no_jitter(), day("2024-10-03"), now);
+  plan.failed(now);  // a manual refresh while up to date
+  EXPECT_EQ(plan.next().at, at("2024-10-04", 14, 5));
+}
+
 TEST(RefreshPlan, JitterShortensEachDelayByAtMostItsShare) {
   PlanSettings s;
   s.seed = 42;  // jitter_permille 200: each delay in [0.8 x, x]

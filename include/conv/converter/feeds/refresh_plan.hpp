@@ -50,8 +50,8 @@ struct PlannedFetch {
 // that day, the next fetch is the next publication plus grace. When it is behind, a fetch is
 // due now: a back-fill if the gap is wide, else the latest feed. A successful fetch that still
 // did not bring the expected day polls again every `repoll`, for at most `repoll_for` after the
-// expected time. A failed fetch (transport, malformed, implausible) retries the same fetch with
-// exponential backoff and jitter; a success resets the backoff. Not thread-safe.
+// expected time. A failed fetch (transport, malformed, implausible) is retried with exponential
+// backoff and jitter; a success resets the backoff. Not thread-safe.
 class RefreshPlan {
  public:
   RefreshPlan(Provider provider, PlanSettings settings, std::optional<Date> latest,
@@ -63,7 +63,7 @@ class RefreshPlan {
 
   // A fetch ended well; `latest` is the newest day now held (it may not have moved).
   void succeeded(std::chrono::sys_seconds now, std::optional<Date> latest);
-  // A fetch failed: the same fetch again, later.
+  // A fetch failed: what is due, after the backoff (nothing sooner if nothing is due).
   void failed(std::chrono::sys_seconds now);
 
   // The day expected at `now` (see the class comment).

@@ -85,7 +85,7 @@ void ProviderRefresh::failed(FetchFailure why, const std::string& detail, chr::s
   stats_.count_failure(why);
   plan_->failed(now);
   log::warn() << "rates " << source_->name() << ": fetch failed (" << to_string(why)
-              << "): " << detail << "; keeping the rates in force, retry in "
+              << "): " << detail << "; keeping the rates in force, next fetch in "
               << chr::duration_cast<chr::seconds>(plan_->next().at - now).count() << " s";
 }
 

@@ -1,6 +1,7 @@
 #include "conv/converter/feeds/refresher.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -221,6 +222,27 @@ TEST_F(RefresherTest, ARetryAfterAFailureTakesTheNewDay) {
   EXPECT_EQ(published_days(), 3u);
   EXPECT_EQ(updates_.load(), 2);
   EXPECT_EQ(stats.last_success(), at("2024-10-04", 16, 1).time_since_epoch().count());
+}
+
+TEST_F(RefresherTest, AStoreThatCannotSaveKeepsTheLastGoodRates) {
+  seed_store("2024-10-04");
+  set_now(at("2024-10-04", 16));
+  server_.route("eurofxref-daily.xml",
+                FakeFeedServer::answer(200, ecb_daily("2024-10-04", "1.0995")));
+  Refresher refresher(options({ecb()}), publish());
+  refresher.start();
+  // Another process (conv rates import) holds the write lock past the store's busy timeout.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(store().c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  refresher.refresh_now();  // a corrected 4 October
+  const bool done = eventually([&] { return refresher.fetches_done() == 1; });
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(refresher.stats().at(0).failures(FetchFailure::store), 1u);
+  EXPECT_EQ(updates_.load(), 1);
+  EXPECT_EQ(published_.snapshot()->latest()->rates.at("USD").to_string(), "1.0994");
 }
 
 TEST_F(RefresherTest, ARestartWithTheStorePresentLoadsWithoutFetching) {

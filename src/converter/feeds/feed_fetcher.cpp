@@ -5,6 +5,7 @@
 #include "conv/http/async_probe.hpp"
 #include "conv/http/probe.hpp"
 #include "conv/tls/certificate.hpp"
+#include "conv/version.hpp"
 
 namespace conv::converter {
 
@@ -29,7 +30,10 @@ FetchResult fetch_result(unsigned status, std::string_view probe_reason, std::st
 }
 
 FeedFetcher::FeedFetcher(net::io_context& ctx, FetchSettings settings)
-    : ctx_(ctx), settings_(std::move(settings)) {}
+    : ctx_(ctx), settings_(std::move(settings)) {
+  // Providers' operators see who asks (and whom to write to) in their logs.
+  if (settings_.user_agent.empty()) settings_.user_agent = "conv-rates/" + std::string(version());
+}
 
 void FeedFetcher::fetch(const std::string& url, std::function<void(FetchResult)> done) {
   const auto where = http::parse_http_url(url);

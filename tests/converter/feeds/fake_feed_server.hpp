@@ -62,6 +62,11 @@ class FakeFeedServer {
     std::lock_guard l(m_);
     return targets_;
   }
+  // The request heads, whole.
+  std::vector<std::string> heads() {
+    std::lock_guard l(m_);
+    return heads_;
+  }
 
  private:
   struct Route {
@@ -75,12 +80,12 @@ class FakeFeedServer {
       if (c < 0) return;
       timeval tv{2, 0};  // a request head that never ends is not waited for longer
       ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      serve(c, target_of(read_head(c)));
+      serve(c, read_head(c));
     }
   }
 
-  void serve(int c, const std::string& target) {
-    Route r = find(target);
+  void serve(int c, const std::string& head) {
+    Route r = find(head);
     ++requests_;
     if (r.hold) {
       held_.push_back(c);
@@ -94,9 +99,11 @@ class FakeFeedServer {
     ::close(c);
   }
 
-  Route find(const std::string& target) {
+  Route find(const std::string& head) {
+    const std::string target = target_of(head);
     std::lock_guard l(m_);
     targets_.push_back(target);
+    heads_.push_back(head);
     for (const auto& [key, r] : routes_) {
       if (target.find(key) != std::string::npos) return r;
     }
@@ -129,6 +136,7 @@ class FakeFeedServer {
   std::mutex m_;
   std::map<std::string, Route> routes_;
   std::vector<std::string> targets_;
+  std::vector<std::string> heads_;
   std::vector<int> held_;  // only the server's thread touches it until the join
   std::thread thread_;     // last: starts once the members above exist
 };

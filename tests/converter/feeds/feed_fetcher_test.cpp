@@ -38,6 +38,9 @@ TEST(FeedFetcher, ReturnsTheBodyOfA2xxAnswer) {
   EXPECT_TRUE(r.ok()) << r.detail;
   EXPECT_EQ(r.body, xml);
   EXPECT_EQ(server.targets(), std::vector<std::string>{"/eurofxref-daily.xml"});
+  const std::string head = server.heads().at(0);
+  EXPECT_NE(head.find("\r\nUser-Agent: conv-rates/"), std::string::npos) << head;
+  EXPECT_NE(head.find("\r\nHost: 127.0.0.1:"), std::string::npos) << head;
 }
 
 TEST(FeedFetcher, AnotherStatusIsAnHttpStatusFailure) {

@@ -20,7 +20,7 @@ struct FetchSettings {
   // The largest body read: the ECB's 90-day file is about 200 KB, a year of PTAX bulletins for
   // one currency about 150 KB; beyond this the answer is refused (too_large), not buffered.
   std::size_t max_body = 8 * 1024 * 1024;
-  std::string user_agent = "conv-rates";
+  std::string user_agent = {};  // empty: "conv-rates/<version>"
   // For https:// URLs: the system's CAs and the URL's host verified, unless configured.
   tls::ClientSettings tls = {};
 };

@@ -20,8 +20,8 @@ struct FeedJobResult {
 
 // Fetches `requests` one after the other (a provider's servers are asked one thing at a time)
 // and reads each answer with `source`; the first failure ends the job (a fetch counts whole or
-// not at all). `done` runs once, on the fetcher's io_context. `fetcher` and `source` must
-// outlive the job.
+// not at all). `done` runs once, on the fetcher's io_context (inside this call if there is no
+// request). `fetcher` must outlive the job.
 void run_feed_job(FeedFetcher& fetcher, std::shared_ptr<const FeedSource> source,
                   std::vector<FeedRequest> requests, std::function<void(FeedJobResult)> done);
 

@@ -47,7 +47,7 @@ std::span<const RateTable> RatesCatalog::between(Date first, Date last) const {
   return {from, to};
 }
 
-RateTable table_from_day(const PublishedDay& day) {
+RateTable table_from_day(PublishedDay day) {
   RateTable t;
   t.base = day.base;
   t.as_of = day.date.text();
@@ -55,16 +55,19 @@ RateTable table_from_day(const PublishedDay& day) {
   t.provider = day.provider;
   t.source = source_of(day.provider);
   t.per_base = day.direction == PublishedDay::Direction::per_base;
-  t.quotes = day.rates;
+  t.quotes = std::move(day.rates);
   t.quotes.emplace(day.base, Decimal(1, 0));
   return t;
 }
 
-std::shared_ptr<const RatesCatalog> catalog_from_days(const std::vector<PublishedDay>& days) {
+std::shared_ptr<const RatesCatalog> catalog_from_days(std::vector<PublishedDay> days) {
   if (days.empty()) return nullptr;
   std::vector<RateTable> tables;
   tables.reserve(days.size());
-  for (const auto& day : days) tables.push_back(table_from_day(day));
+  for (auto& day : days) {
+    tables.push_back(table_from_day(std::move(day)));
+    day = PublishedDay{};  // its strings freed now, not with the vector
+  }
   return std::make_shared<const RatesCatalog>(std::move(tables));
 }
 

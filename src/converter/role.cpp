@@ -1,5 +1,8 @@
 #include "conv/converter/role.hpp"
 
+#include <malloc.h>
+
+#include <boost/asio/steady_timer.hpp>
 #include <system_error>
 
 #include "conv/converter/handler.hpp"
@@ -53,6 +56,17 @@ int run_converter(const ConverterConfig& config) {
     edge->start();
   }
 
+  // A second after a reload the replaced history is released (readers move to the new one on
+  // their next request): its pages go back to the system then, so that RSS stays that of one
+  // history between reloads instead of keeping the freed one's heap.
+  boost::asio::io_context control;
+  boost::asio::steady_timer trim(control);
+  const auto trim_later = [&] {
+    trim.expires_after(std::chrono::seconds(1));
+    trim.async_wait([](boost::system::error_code ec) {
+      if (!ec) ::malloc_trim(0);
+    });
+  };
   http::SignalHooks hooks;
   hooks.reload = [&] {
     if (edge) http::reload_certificates(edge->termination(), config.tls.tls, "SIGHUP");
@@ -63,11 +77,11 @@ int run_converter(const ConverterConfig& config) {
     } else {
       handler.count_reload(true);
       log::info() << "SIGHUP: rates reloaded, as of " << store.snapshot()->latest().as_of;
+      trim_later();
     }
   };
   hooks.reopen_logs = [&] { access->reopen(); };
   hooks.draining = [&] { handler.set_draining(); };
-  boost::asio::io_context control;
   const int rc = http::run_until_stopped(server, control, config.server.drain_timeout, hooks);
   if (edge) edge->stop();
   access->flush();

@@ -37,9 +37,11 @@ class RatesCatalog {
 };
 
 // One published day as the converter serves it (exact, in the provider's own direction).
-RateTable table_from_day(const PublishedDay& day);
+// Takes the day's rates rather than copying them.
+RateTable table_from_day(PublishedDay day);
 
-// A provider's stored days as a catalog; null if there are none.
-std::shared_ptr<const RatesCatalog> catalog_from_days(const std::vector<PublishedDay>& days);
+// A provider's stored days as a catalog, each day's rates moved, not copied (a reload holds
+// two histories at its peak, the old and the new, not three); null if there are none.
+std::shared_ptr<const RatesCatalog> catalog_from_days(std::vector<PublishedDay> days);
 
 }  // namespace conv::converter

@@ -20,7 +20,7 @@ const RateTable& friday(const char* provider = "ecb") {
   return std::string_view(provider) == "ecb" ? ecb : ptax;
 }
 
-TEST(Freshness, CachesUntilTheNextExpectedPublication) {
+TEST(AnswerFreshness, CachesUntilTheNextExpectedPublication) {
   // Friday's ECB rates; the next are due on Monday at 16:00 in Frankfurt, 14:00 UTC (CEST).
   const auto f = freshness_of(friday(), at(2024, 10, 5, 12), {});
   EXPECT_FALSE(f.stale);
@@ -30,7 +30,7 @@ TEST(Freshness, CachesUntilTheNextExpectedPublication) {
   EXPECT_EQ(p.cache_control, "public, max-age=" + std::to_string(52 * 3600));
 }
 
-TEST(Freshness, OverdueRatesAreCachedAMinuteAndStaleAfterThePolicysDelay) {
+TEST(AnswerFreshness, OverdueRatesAreCachedAMinuteAndStaleAfterThePolicysDelay) {
   const StalePolicy six_hours;
   const auto late = freshness_of(friday(), at(2024, 10, 7, 15), six_hours);
   EXPECT_FALSE(late.stale);
@@ -41,7 +41,7 @@ TEST(Freshness, OverdueRatesAreCachedAMinuteAndStaleAfterThePolicysDelay) {
   EXPECT_TRUE(freshness_of(friday(), at(2024, 10, 7, 15), strict).stale);
 }
 
-TEST(Freshness, HolidaysPushTheNextPublicationBack) {
+TEST(AnswerFreshness, HolidaysPushTheNextPublicationBack) {
   // Maundy Thursday 2024: Good Friday and Easter Monday are TARGET2 holidays, so the next
   // rates are due on Tuesday 2 April at 14:00 UTC (summer time began on 31 March).
   const RateTable thursday = table_from_day(published_day("2024-03-28", "USD=1.0811"));
@@ -50,7 +50,7 @@ TEST(Freshness, HolidaysPushTheNextPublicationBack) {
   EXPECT_EQ(f.cache_control, "public, max-age=" + std::to_string(26 * 3600));
 }
 
-TEST(Freshness, RatesWithoutAScheduleAreNeverStale) {
+TEST(AnswerFreshness, RatesWithoutAScheduleAreNeverStale) {
   const auto f = freshness_of(original_rates(), at(2030, 1, 1, 0), {});
   EXPECT_FALSE(f.stale);
   EXPECT_TRUE(f.cache_control.empty());

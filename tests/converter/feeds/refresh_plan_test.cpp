@@ -2,19 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "moved_clock.hpp"
+
 namespace conv::converter {
 namespace {
 
 namespace chr = std::chrono;
-
-Date day(const char* iso) {
-  return *Date::parse(iso);
-}
-
-chr::sys_seconds at(const char* iso, int hour, int minute = 0) {
-  return chr::sys_seconds(chr::seconds(day(iso).epoch_seconds())) + chr::hours(hour) +
-         chr::minutes(minute);
-}
 
 PlanSettings no_jitter() {
   PlanSettings s;

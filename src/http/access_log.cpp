@@ -18,6 +18,11 @@ namespace conv::http {
 namespace {
 
 constexpr std::size_t kMaxBuffer = 4 * 1024 * 1024;
+// Each thread's two buffers (one filling, one being written) start with this much room and
+// keep what they grew to, so that steady logging allocates nothing; one that grew past
+// kShrinkAbove for a burst goes back to this once a drain finds it mostly empty.
+constexpr std::size_t kInitialBuffer = 64 * 1024;
+constexpr std::size_t kShrinkAbove = 16 * kInitialBuffer;
 constexpr std::chrono::milliseconds kFlushInterval{100};
 // How long one drain may wait for a sink that does not take its lines (a pipe whose reader
 // stopped reading): then what is left is dropped, so that neither the writer nor a shutdown
@@ -130,8 +135,13 @@ void format_json(std::string& out, const AccessLogEntry& e) {
 }  // namespace
 
 struct AccessLog::Buffer {
+  Buffer() {
+    data.reserve(kInitialBuffer);
+    out.reserve(kInitialBuffer);
+  }
   std::mutex mutex;
-  std::string data;
+  std::string data;  // filled by its thread, under `mutex`
+  std::string out;   // what a drain writes, under the writer mutex
 };
 
 std::unique_ptr<AccessLog> AccessLog::open(const std::string& spec, log::Format format) {
@@ -180,21 +190,26 @@ void AccessLog::drain_all() {
   if (fd_ < 0) return;
   std::lock_guard writer_lock(writer_mutex_);
   // Collect the buffers first: a thread registering its buffer must not wait for our I/O.
-  std::vector<Buffer*> buffers;
-  buffers_.for_each([&](Buffer& b) { buffers.push_back(&b); });
+  draining_.clear();  // keeps its room: a drain allocates nothing
+  buffers_.for_each([&](Buffer& b) { draining_.push_back(&b); });
   const auto deadline = std::chrono::steady_clock::now() + kDrainDeadline;
-  std::string chunk;
-  for (Buffer* b : buffers) {
+  for (Buffer* b : draining_) {
     {
       std::lock_guard lock(b->mutex);
-      chunk.swap(b->data);
+      b->data.swap(b->out);
     }
+    const std::string& chunk = b->out;
     if (const std::size_t unwritten = write_all(fd_, chunk, deadline); unwritten > 0) {
       // Partly written lines are lost too: count from the start of the first one cut.
       const std::string_view rest(chunk.data() + (chunk.size() - unwritten), unwritten);
       dropped_.fetch_add(lines_in(rest), std::memory_order_relaxed);
     }
-    chunk.clear();
+    const bool shrink = b->out.capacity() > kShrinkAbove && b->out.size() < kInitialBuffer;
+    b->out.clear();
+    if (shrink) {
+      std::string().swap(b->out);
+      b->out.reserve(kInitialBuffer);
+    }
   }
 }
 

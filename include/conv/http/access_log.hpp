@@ -64,7 +64,8 @@ class AccessLog {
   std::atomic<std::uint64_t> dropped_{0};
   util::PerThread<Buffer> buffers_;
 
-  std::mutex writer_mutex_;  // serialises drains (writer thread and flush())
+  std::mutex writer_mutex_;        // serialises drains (writer thread and flush())
+  std::vector<Buffer*> draining_;  // the buffers a drain goes through, under writer_mutex_
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

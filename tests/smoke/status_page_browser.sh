@@ -43,6 +43,14 @@ curl -s --parallel --parallel-max 4 --config "$WORK/urls" >/dev/null 2>&1 &
 PIDS+=($!)
 flowing() { curl -s "$admin/status" | grep -Eq '"requests_per_second":[1-9]'; }
 poll_until 10 flowing || fail "no traffic shows in /status"
+# The sparklines need a few seconds of samples: wait until /history has three with traffic
+# (the browser's virtual time budget does not make the balancer sample any faster).
+busy_seconds() {
+  curl -s "$admin/history" | python3 -c 'import json, sys
+print(max(sum(1 for v in u["requests_per_second"] if v) for u in json.load(sys.stdin)["upstreams"]))'
+}
+three_seconds() { (($(busy_seconds 2>/dev/null || echo 0) >= 3)); }
+poll_until 10 three_seconds || fail "/history has not three seconds of traffic: $(curl -s "$admin/history")"
 
 browser() {
   timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \

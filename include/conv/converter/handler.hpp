@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,9 @@ class ConverterHandler : public http::Handler {
  private:
   http::Response route(std::string_view path,
                        const std::vector<std::pair<std::string, std::string>>& query) const;
+  std::optional<http::Response> rates_route(
+      std::string_view path, const std::vector<std::pair<std::string, std::string>>& query) const;
+  static http::Response not_loaded();
   http::Response render_metrics() const;
   static bool read_route(Route r) {
     return r == convert || r == rates || r == currencies || r == openapi || r == timeseries ||

@@ -186,6 +186,9 @@ http::Response ConverterHandler::render_metrics() const {
            "Access log lines dropped (sink too slow).");
   w.sample("conv_access_log_dropped_total", {}, log_.dropped());
   if (tls_ != nullptr) tls::write_metrics(w, *tls_, std::chrono::system_clock::now());
+  if (refresh_stats_ != nullptr) {
+    write_refresh_metrics(w, *refresh_stats_, std::chrono::floor<std::chrono::seconds>(clock_()));
+  }
   http::write_process_metrics(w);
   return r;
 }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "conv/converter/freshness.hpp"
+#include "conv/converter/live_rates.hpp"
 #include "conv/converter/rate_store.hpp"
 #include "conv/converter/read_policy.hpp"
 #include "conv/http/server_options.hpp"
@@ -14,6 +15,7 @@ namespace conv::converter {
 struct ConverterConfig {
   http::ServerOptions server;
   RatesSource rates;               // neither file nor store: the original's built-in rates
+  LiveRatesConfig live;            // providers fetched live into rates.store_path (--refresh)
   std::string name;                // X-Served-By
   std::string access_log = "-";    // "-", "off" or a path
   tls::EdgeOptions tls;            // HTTPS, if it has a certificate

@@ -26,8 +26,8 @@ struct ConverterConfig {
 };
 
 // Runs the converter role until SIGTERM/SIGINT. Returns the process exit code: 0 after a
-// graceful stop, 2 for a bad rates file, access log path or certificate, 1 if a port cannot be
-// bound.
+// graceful stop, 2 for a bad rates file or store, access log path or certificate, 1 if a port
+// cannot be bound. With live feeds (config.live), SIGHUP fetches them now instead of reloading.
 int run_converter(const ConverterConfig& config);
 
 }  // namespace conv::converter

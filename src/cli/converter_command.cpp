@@ -1,9 +1,11 @@
 #include "conv/cli/converter_command.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include "conv/cli/app.hpp"
 #include "conv/converter/rate_store.hpp"
+#include "conv/converter/rates_db.hpp"
 #include "conv/converter/role.hpp"
 #include "conv/log/logger.hpp"
 #include "conv/tls/termination.hpp"
@@ -19,7 +21,7 @@ ConverterCommand::ConverterCommand(CLI::App& app)
       "5.60 BRL/EUR. SIGHUP reloads it");
   cmd_->add_option("--store", store_,
                    "Serve a provider's whole history from this rates store (SQLite, filled by "
-                   "conv rates import); SIGHUP reloads it")
+                   "conv rates import, or by --refresh); SIGHUP reloads it")
       ->excludes(rates);
   cmd_->add_option("--stale-after", stale_after_,
                    "Seconds after a provider's next day was due that its latest rates are stale")
@@ -36,6 +38,7 @@ ConverterCommand::ConverterCommand(CLI::App& app)
   cmd_->add_option("--provider", provider_, "With --store: whose rates, ecb or bcb_ptax")
       ->check(CLI::IsMember({"ecb", "bcb_ptax"}))
       ->capture_default_str();
+  refresh_flags_.add_to(*cmd_);
   tls_flags_.add_to(*cmd_);
   cmd_->add_flag("--log-health-checks", log_health_checks_,
                  "Also write access log lines for GET /healthz and /readyz (the paths health "
@@ -62,6 +65,7 @@ int ConverterCommand::run() {
   if (auto error = tls_flags_.apply(config.tls)) return usage_error(who, *error);
   config.server = flags_.server;
   config.rates = {rates_, store_, provider_, store_read_only_};
+  if (auto error = refresh_flags_.apply(config.rates, config.live)) return usage_error(who, *error);
   config.stale = {std::chrono::seconds(stale_after_), stale_rates_ == "refuse"};
   config.name = flags_.name;
   config.access_log = flags_.access_log;
@@ -69,7 +73,7 @@ int ConverterCommand::run() {
   config.log_health_checks = log_health_checks_;
   if (auto error = read_policy(config.read)) return usage_error(who, *error);
   log::configure(who, config.logging);
-  if (check_) return check(config);
+  if (check_) return config.live.enabled() ? check_live(config) : check(config);
   return converter::run_converter(config);
 }
 
@@ -109,6 +113,38 @@ int ConverterCommand::check(const converter::ConverterConfig& config) const {
     return 0;
   } catch (const converter::RatesError& e) {
     std::cerr << who << ": bad rates: " << e.what() << "\n";
+  } catch (const tls::TlsError& e) {
+    std::cerr << who << ": TLS: " << e.what() << "\n";
+  }
+  return kUsageExit;
+}
+
+// --check with --refresh: the store as the refresher would open it (a missing one is created at
+// start, not now), and the days it holds of each provider.
+int ConverterCommand::check_live(const converter::ConverterConfig& config) const {
+  const std::string who = "conv converter";
+  const std::string& path = config.rates.store_path;
+  try {
+    if (config.tls.enabled()) tls::Termination check(config.tls.tls);
+    std::string days;
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) {
+      const converter::RatesDb db(path);
+      for (const auto& p : config.live.providers) {
+        const auto stored = db.load(p.name);
+        days += ", " + p.name + ": " + std::to_string(stored.size()) + " day(s)" +
+                (stored.empty() ? "" : " to " + stored.back().date.text());
+      }
+    } else {
+      days = ", a new store (created at start)";
+    }
+    std::cout << "configuration ok: listen " << config.server.host << ":" << config.server.port
+              << ", tls " << tls_summary(config.tls) << ", rates live from " << config.live.names()
+              << " into " << path << " (fallback after " << config.live.fallback_after.count()
+              << " s" << days << ")\n";
+    return 0;
+  } catch (const converter::StoreError& e) {
+    std::cerr << who << ": bad rates store: " << e.what() << "\n";
   } catch (const tls::TlsError& e) {
     std::cerr << who << ": TLS: " << e.what() << "\n";
   }

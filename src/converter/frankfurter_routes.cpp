@@ -181,6 +181,14 @@ std::string frankfurter_number(const Decimal& multiplier, const Decimal& amount,
   return places == 0 ? value.to_string() : float_text(value.to_string());
 }
 
+bool is_frankfurter_path(std::string_view path) {
+  if (path == "currencies" || path == "latest" || path == "current") return true;
+  const auto dots = path.find("..");
+  if (!Date::parse(path.substr(0, dots))) return false;
+  return dots == std::string_view::npos || dots + 2 == path.size() ||
+         Date::parse(path.substr(dots + 2)).has_value();
+}
+
 std::optional<http::Response> frankfurter_route(std::string_view path, const QueryParams& query,
                                                 const RatesView& view) {
   const RateTable& latest = view.catalog.latest();

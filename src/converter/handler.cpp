@@ -89,20 +89,11 @@ http::Response ConverterHandler::route(
     if (valor.find('/') != std::string_view::npos) {
       return http::error_response(404, "not_found", "no route for " + std::string(path));
     }
-    // A provider's rates are not BRL per USD and EUR: the original route keeps its own.
-    const RateTable& latest = store_.current();
-    return with_route(legacy_convert(valor, latest.legacy ? latest : original_), legacy);
-  }
-  const bool strict = policy_.strict_params;
-  if (path == "/v1/convert") {
-    return with_route(v1_convert(query, rates_view(), strict), convert);
-  }
-  if (path == "/v1/rates") return with_route(v1_rates(query, rates_view(), strict), rates);
-  if (path == "/v1/currencies") {
-    return with_route(v1_currencies(query, store_.current(), strict), currencies);
-  }
-  if (path == "/v1/timeseries") {
-    return with_route(v1_timeseries(query, rates_view(), strict), timeseries);
+    // A provider's rates are not BRL per USD and EUR: the original route keeps its own, and
+    // answers with them before any rates are loaded too.
+    const RatesCatalog* catalog = store_.catalog_or_null();
+    const bool own = catalog != nullptr && catalog->latest().legacy;
+    return with_route(legacy_convert(valor, own ? catalog->latest() : original_), legacy);
   }
   if (path == "/v1/openapi.json") {
     return with_route(text_response(std::string(openapi_document())), openapi);
@@ -112,16 +103,45 @@ http::Response ConverterHandler::route(
     if (draining_.load(std::memory_order_relaxed)) {
       return with_route(http::error_response(503, "draining", "shutting down"), readyz);
     }
-    if (!store_.snapshot()) {
-      return with_route(http::error_response(503, "rates_not_loaded", "no rates loaded"), readyz);
-    }
+    if (!store_.loaded()) return with_route(not_loaded(), readyz);
     return with_route(text_response("{\"status\":\"ready\"}\n"), readyz);
   }
   if (path == "/metrics") return with_route(render_metrics(), metrics);
-  if (auto r = frankfurter_route(frankfurter_path(path), query, rates_view())) {
-    return with_route(*std::move(r), frankfurter);
-  }
+  if (auto r = rates_route(path, query)) return *std::move(r);
   return http::error_response(404, "not_found", "no route for " + std::string(path));
+}
+
+// The routes that answer from the rates in force: 503 rates_not_loaded before there are any
+// (live feeds, an empty store, the first fetch not done). Nothing if `path` is none of them.
+std::optional<http::Response> ConverterHandler::rates_route(
+    std::string_view path, const std::vector<std::pair<std::string, std::string>>& query) const {
+  Route which = none;
+  if (path == "/v1/convert") which = convert;
+  if (path == "/v1/rates") which = rates;
+  if (path == "/v1/currencies") which = currencies;
+  if (path == "/v1/timeseries") which = timeseries;
+  if (which == none && is_frankfurter_path(frankfurter_path(path))) which = frankfurter;
+  if (which == none) return std::nullopt;
+  if (!store_.loaded()) return with_route(not_loaded(), which);
+  const bool strict = policy_.strict_params;
+  switch (which) {
+    case convert:
+      return with_route(v1_convert(query, rates_view(), strict), convert);
+    case rates:
+      return with_route(v1_rates(query, rates_view(), strict), rates);
+    case currencies:
+      return with_route(v1_currencies(query, store_.current(), strict), currencies);
+    case timeseries:
+      return with_route(v1_timeseries(query, rates_view(), strict), timeseries);
+    default:
+      break;
+  }
+  auto r = frankfurter_route(frankfurter_path(path), query, rates_view());
+  return r ? std::optional(with_route(*std::move(r), frankfurter)) : std::nullopt;
+}
+
+http::Response ConverterHandler::not_loaded() {
+  return http::error_response(503, "rates_not_loaded", "no rates loaded yet");
 }
 
 RatesView ConverterHandler::rates_view() const {
@@ -166,6 +186,9 @@ http::Response ConverterHandler::render_metrics() const {
            "Access log lines dropped (sink too slow).");
   w.sample("conv_access_log_dropped_total", {}, log_.dropped());
   if (tls_ != nullptr) tls::write_metrics(w, *tls_, std::chrono::system_clock::now());
+  if (refresh_stats_ != nullptr) {
+    write_refresh_metrics(w, *refresh_stats_, std::chrono::floor<std::chrono::seconds>(clock_()));
+  }
   http::write_process_metrics(w);
   return r;
 }

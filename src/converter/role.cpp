@@ -3,9 +3,11 @@
 #include <malloc.h>
 
 #include <boost/asio/steady_timer.hpp>
+#include <stdexcept>
 #include <system_error>
 
 #include "conv/converter/handler.hpp"
+#include "conv/converter/live_rates.hpp"
 #include "conv/converter/rate_store.hpp"
 #include "conv/http/runner.hpp"
 #include "conv/http/server.hpp"
@@ -14,14 +16,48 @@
 
 namespace conv::converter {
 
-int run_converter(const ConverterConfig& config) {
-  RateStore store(config.rates);
+namespace {
+
+// The rates at start: a file's or a store's, loaded now; or, with live feeds, the days the
+// store holds (published before this returns, none in a new store) and then what is fetched.
+// False (logged) if they cannot be had.
+bool start_rates(const ConverterConfig& config, RateStore& store,
+                 std::unique_ptr<LiveRates>& live) {
   try {
-    store.load();
+    if (!config.live.enabled()) {
+      store.load();
+      return true;
+    }
+    live =
+        std::make_unique<LiveRates>(refresher_options(config.live, config.rates.store_path), store);
+    live->start();
+    return true;
   } catch (const RatesError& e) {
     log::error() << "bad rates: " << e.what();
-    return 2;
+  } catch (const StoreError& e) {
+    log::error() << "bad rates store: " << e.what();
+  } catch (const FeedError& e) {
+    log::error() << "bad rates store: " << e.what();
+  } catch (const std::invalid_argument& e) {
+    log::error() << "bad live feeds: " << e.what();
   }
+  return false;
+}
+
+// What the start line says of the rates: where from, and as of when.
+std::string rates_line(const ConverterConfig& config, const RateStore& store) {
+  const auto catalog = store.snapshot();
+  const std::string as_of = catalog ? " as of " + catalog->latest().as_of : " (none yet)";
+  if (!config.live.enabled()) return config.rates.describe() + as_of;
+  return "live from " + config.live.names() + " into " + config.rates.store_path + as_of;
+}
+
+}  // namespace
+
+int run_converter(const ConverterConfig& config) {
+  RateStore store(config.rates);
+  std::unique_ptr<LiveRates> live;  // destroyed before `store`, which its thread publishes to
+  if (!start_rates(config, store, live)) return 2;
 
   const auto access = http::open_access_log(config.access_log, config.logging.format);
   if (!access) return 2;
@@ -31,6 +67,7 @@ int run_converter(const ConverterConfig& config) {
   handler.set_log_health_checks(config.log_health_checks);
   handler.set_read_policy(config.read);
   handler.set_stale_policy(config.stale);
+  if (live) handler.set_refresh_stats(&live->stats());
   http::Server server(config.server, handler, metrics, *access, {config.name});
   std::unique_ptr<http::TlsEdge> edge;
   if (config.tls.enabled()) {
@@ -47,10 +84,8 @@ int run_converter(const ConverterConfig& config) {
   if (!http::bind_server(server)) return 1;
   if (edge && !edge->bind()) return 1;
 
-  const RateTable& latest = store.snapshot()->latest();
   log::info() << http::listening_line(server) << " (name " << config.name << ", "
-              << config.server.threads << " thread(s), rates " << config.rates.describe()
-              << " as of " << latest.as_of << ")";
+              << config.server.threads << " thread(s), rates " << rates_line(config, store) << ")";
   if (edge) {
     log::info() << edge->describe(server);
     edge->start();
@@ -70,7 +105,10 @@ int run_converter(const ConverterConfig& config) {
   http::SignalHooks hooks;
   hooks.reload = [&] {
     if (edge) http::reload_certificates(edge->termination(), config.tls.tls, "SIGHUP");
-    if (auto error = store.reload()) {
+    if (live) {
+      live->refresh_now();  // the refresher's thread fetches; this one does not wait
+      log::info() << "SIGHUP: fetching " << config.live.names() << " now";
+    } else if (auto error = store.reload()) {
       handler.count_reload(false);
       log::error() << "SIGHUP: rates not reloaded, keeping those as of "
                    << store.snapshot()->latest().as_of << ": " << *error;

@@ -68,6 +68,20 @@ expect_usage_error "bad rates file" converter --rates "$WORK/bad.json"
 grep -q 'quotes.USD' "$WORK/err" || fail "bad rates message does not name the field"
 expect_usage_error "unwritable access log" converter --access-log /nonexistent-dir/a.log
 expect_usage_error "bad rates file under --check" converter --check --rates "$WORK/bad.json"
+# Live feeds: --refresh needs a writable --store and chooses the provider itself.
+expect_usage_error "--refresh without --store" converter --refresh ecb
+grep -q -- '--refresh: needs --store' "$WORK/err" || fail "--refresh without --store: $(cat "$WORK/err")"
+expect_usage_error "--refresh with --provider" converter --store "$WORK/r.db" --refresh ecb --provider ecb
+expect_usage_error "--refresh, read-only store" converter --store "$WORK/r.db" --refresh ecb --store-read-only
+expect_usage_error "--refresh unknown provider" converter --store "$WORK/r.db" --refresh ecb,frankfurter
+grep -q -- "--refresh 'frankfurter': unknown provider" "$WORK/err" || fail "unknown provider: $(cat "$WORK/err")"
+expect_usage_error "--refresh repeated provider" converter --store "$WORK/r.db" --refresh ecb,ecb
+expect_usage_error "--feed-url not refreshed" converter --store "$WORK/r.db" --refresh ecb \
+  --feed-url bcb_ptax=http://127.0.0.1:1/
+expect_usage_error "--fallback-after bad" converter --store "$WORK/r.db" --refresh ecb --fallback-after 1d
+[[ ! -e $WORK/r.db ]] || fail "a refused --refresh created its store"
+printf 'not a rates store, not even SQLite: just some text long enough\n' >"$WORK/bad.db"
+expect_usage_error "--refresh --check, bad store" converter --check --store "$WORK/bad.db" --refresh ecb
 printf '{\n  "base": "BRL",\n  "base": "USD"\n}\n' >"$WORK/dup.json"
 expect_usage_error "rates file with a duplicate key" converter --check --rates "$WORK/dup.json"
 grep -q "$WORK/dup.json:3:.*duplicate key \"base\"" "$WORK/err" || fail "duplicate key: $(cat "$WORK/err")"

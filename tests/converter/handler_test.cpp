@@ -278,3 +278,49 @@ TEST_F(ProviderHandlerTest, CachesUntilTheNextPublicationAndMarksOrRefusesStaleR
 
 }  // namespace
 }  // namespace conv::converter
+
+namespace conv::converter {
+namespace {
+
+// A converter whose rates come only from live feeds, before the first fetch into an empty
+// store: nothing has been published.
+class NoRatesHandlerTest : public HandlerTest {
+ protected:
+  NoRatesHandlerTest() : empty_(RatesSource{"", "/nonexistent/rates.db", "ecb", false}) {
+    handler_ = std::make_unique<ConverterHandler>(empty_, metrics_, *log_);
+  }
+  RateStore empty_;  // never loaded
+};
+
+TEST_F(NoRatesHandlerTest, RateRoutesAre503RatesNotLoaded) {
+  for (const char* t : {"/v1/rates", "/v1/convert?amount=1&from=EUR&to=USD", "/v1/currencies",
+                        "/v1/timeseries?start=2024-10-01", "/latest", "/v1/latest", "/2024-10-03",
+                        "/2024-10-01..", "/currencies"}) {
+    const auto r = get(t);
+    EXPECT_EQ(r.status, 503u) << t;
+    EXPECT_EQ(r.body.rfind("{\"error\":{\"status\":503,\"code\":\"rates_not_loaded\"", 0), 0u)
+        << t << ": " << r.body;
+    EXPECT_EQ(r.content_type, "application/json") << t;
+  }
+  EXPECT_EQ(get("/readyz").status, 503u);
+  EXPECT_NE(get("/readyz").body.find("rates_not_loaded"), std::string::npos);
+}
+
+TEST_F(NoRatesHandlerTest, TheOriginalRouteAndTheRestStillAnswer) {
+  const auto legacy = get("/convertepradolareuro/15.0");
+  EXPECT_EQ(legacy.status, 200u);
+  EXPECT_EQ(legacy.body,
+            "{\"conversao\":{\"dolar\":2.9411764705882355,\"euro\":2.678571428571429,"
+            "\"real\":15.0}}\n");
+  EXPECT_EQ(get("/healthz").status, 200u);
+  EXPECT_EQ(get("/v1/openapi.json").status, 200u);
+  const auto metrics = get("/metrics");
+  EXPECT_EQ(metrics.status, 200u);
+  EXPECT_EQ(metrics.body.find("conv_rates_as_of_timestamp_seconds"), std::string::npos);
+  for (const char* t : {"/nope", "/v1/nope", "/lates", "/2024-13-01"}) {
+    EXPECT_EQ(get(t).status, 404u) << t;
+  }
+}
+
+}  // namespace
+}  // namespace conv::converter

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "conv/cli/refresh_flags.hpp"
 #include "conv/cli/server_options.hpp"
 #include "conv/cli/tls_flags.hpp"
 #include "conv/converter/role.hpp"
@@ -17,11 +18,13 @@ class ConverterCommand {
 
  private:
   int check(const converter::ConverterConfig& config) const;
+  int check_live(const converter::ConverterConfig& config) const;
   std::optional<std::string> read_policy(converter::ReadPolicy& policy) const;
 
   CLI::App* cmd_;
   ServerFlags flags_;
   TlsFlags tls_flags_;
+  RefreshFlags refresh_flags_;
   std::string rates_;
   std::string store_;
   std::string provider_ = "ecb";

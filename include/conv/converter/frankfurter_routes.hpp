@@ -24,6 +24,9 @@ namespace conv::converter {
 std::optional<http::Response> frankfurter_route(std::string_view path, const QueryParams& query,
                                                 const RatesView& view);
 
+// Whether `path` (as for frankfurter_route) is one of Frankfurter's routes, whatever the rates.
+bool is_frankfurter_path(std::string_view path);
+
 // Frankfurter's rounding of a rate or an amount, as JSON number text ("1.0956", "165.2",
 // "12346").
 std::string frankfurter_number(const Decimal& multiplier, const Decimal& amount,

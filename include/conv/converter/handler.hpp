@@ -2,9 +2,11 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "conv/converter/feeds/refresh_stats.hpp"
 #include "conv/converter/freshness.hpp"
 #include "conv/converter/rate_store.hpp"
 #include "conv/converter/read_policy.hpp"
@@ -73,10 +75,16 @@ class ConverterHandler : public http::Handler {
   void set_clock(Clock clock) { clock_ = std::move(clock); }
   // The listener's TLS, whose certificates and handshakes /metrics shows; set before serving.
   void set_tls(const tls::Termination* tls) { tls_ = tls; }
+  // The live feeds' fetch counters, which /metrics shows (must outlive the handler); set
+  // before serving.
+  void set_refresh_stats(const RefreshStats* stats) { refresh_stats_ = stats; }
 
  private:
   http::Response route(std::string_view path,
                        const std::vector<std::pair<std::string, std::string>>& query) const;
+  std::optional<http::Response> rates_route(
+      std::string_view path, const std::vector<std::pair<std::string, std::string>>& query) const;
+  static http::Response not_loaded();
   http::Response render_metrics() const;
   static bool read_route(Route r) {
     return r == convert || r == rates || r == currencies || r == openapi || r == timeseries ||
@@ -94,6 +102,7 @@ class ConverterHandler : public http::Handler {
   std::atomic<std::uint64_t> reloads_ok_{0};
   std::atomic<std::uint64_t> reloads_failed_{0};
   const tls::Termination* tls_ = nullptr;
+  const RefreshStats* refresh_stats_ = nullptr;
   bool log_health_checks_ = false;
   ReadPolicy policy_;
   StalePolicy stale_;

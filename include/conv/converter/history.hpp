@@ -24,6 +24,7 @@ class RateHistory {
   std::span<const PublishedDay> between(Date first, Date last) const;
   const PublishedDay* latest() const { return days_.empty() ? nullptr : &days_.back(); }
   std::size_t size() const { return days_.size(); }
+  std::span<const PublishedDay> days() const { return days_; }
 
  private:
   std::vector<PublishedDay> days_;

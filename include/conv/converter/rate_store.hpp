@@ -35,8 +35,19 @@ class RateStore {
   // Loads them again; on error keeps those in force and returns why.
   std::optional<std::string> reload();
 
-  // The rates in force; load() must have succeeded. Valid until this thread calls catalog()
-  // or current() again.
+  // Puts `catalog` in force (the live feeds' history, converted off the request path). Any
+  // thread; readers move to it on their next request.
+  void publish(std::shared_ptr<const RatesCatalog> catalog) {
+    catalog_.publish(std::move(catalog));
+  }
+  // Whether any rates are in force yet (live feeds: not before the first fetch into an empty
+  // store). Lock-free but once per change per thread, as catalog().
+  bool loaded() const { return catalog_.current() != nullptr; }
+  // The rates in force, or null before any; the same lifetime as catalog()'s.
+  const RatesCatalog* catalog_or_null() const { return catalog_.current(); }
+
+  // The rates in force; load() (or publish()) must have succeeded. Valid until this thread calls
+  // catalog() or current() again.
   const RatesCatalog& catalog() const { return *catalog_.current(); }
   const RateTable& current() const { return catalog().latest(); }
   std::shared_ptr<const RatesCatalog> snapshot() const { return catalog_.snapshot(); }

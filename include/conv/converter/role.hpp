@@ -3,6 +3,7 @@
 #include <string>
 
 #include "conv/converter/freshness.hpp"
+#include "conv/converter/live_rates.hpp"
 #include "conv/converter/rate_store.hpp"
 #include "conv/converter/read_policy.hpp"
 #include "conv/http/server_options.hpp"
@@ -14,6 +15,7 @@ namespace conv::converter {
 struct ConverterConfig {
   http::ServerOptions server;
   RatesSource rates;               // neither file nor store: the original's built-in rates
+  LiveRatesConfig live;            // providers fetched live into rates.store_path (--refresh)
   std::string name;                // X-Served-By
   std::string access_log = "-";    // "-", "off" or a path
   tls::EdgeOptions tls;            // HTTPS, if it has a certificate
@@ -24,8 +26,8 @@ struct ConverterConfig {
 };
 
 // Runs the converter role until SIGTERM/SIGINT. Returns the process exit code: 0 after a
-// graceful stop, 2 for a bad rates file, access log path or certificate, 1 if a port cannot be
-// bound.
+// graceful stop, 2 for a bad rates file or store, access log path or certificate, 1 if a port
+// cannot be bound. With live feeds (config.live), SIGHUP fetches them now instead of reloading.
 int run_converter(const ConverterConfig& config);
 
 }  // namespace conv::converter

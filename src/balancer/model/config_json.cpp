@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "conv/balancer/model/config.hpp"
+#include "conv/util/duration.hpp"
 
 namespace conv::balancer::config_json {
 
@@ -31,41 +32,6 @@ const json::object& object_at(const json::value& v, const std::string& field) {
   return v.get_object();
 }
 
-namespace {
-
-// A duration written with units, as Envoy, Traefik and Go write them: one or more of a decimal
-// number and a unit (ms, s, m, h), "250ms", "30s", "5m", "1m30s", "1.5s"; in seconds.
-std::optional<double> duration_seconds(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  double total = 0;
-  while (!text.empty()) {
-    double number = 0;
-    const auto [end, ec] =
-        std::from_chars(text.data(), text.data() + text.size(), number, std::chars_format::fixed);
-    if (ec != std::errc() || text.front() == '-' || text.front() == '+') return std::nullopt;
-    text.remove_prefix(static_cast<std::size_t>(end - text.data()));
-    double unit = 0;
-    std::size_t unit_length = 1;
-    if (text.starts_with("ms")) {
-      unit = 0.001;
-      unit_length = 2;
-    } else if (text.starts_with('s')) {
-      unit = 1;
-    } else if (text.starts_with('m')) {
-      unit = 60;
-    } else if (text.starts_with('h')) {
-      unit = 3600;
-    } else {
-      return std::nullopt;
-    }
-    text.remove_prefix(unit_length);
-    total += number * unit;
-  }
-  return total;
-}
-
-}  // namespace
-
 // A number of seconds or a duration with units, > 0 (or >= 0 when zero is allowed), as
 // milliseconds.
 std::chrono::milliseconds seconds_at(const json::value& v, const std::string& field,
@@ -77,7 +43,7 @@ std::chrono::milliseconds seconds_at(const json::value& v, const std::string& fi
     s = static_cast<double>(v.get_uint64());
   } else if (v.is_double()) {
     s = v.get_double();
-  } else if (const auto d = v.is_string() ? duration_seconds(v.get_string()) : std::nullopt) {
+  } else if (const auto d = v.is_string() ? util::duration_seconds(v.get_string()) : std::nullopt) {
     s = *d;
   } else {
     fail(field, "expected a number of seconds or a duration such as \"250ms\", \"30s\", \"5m\"");

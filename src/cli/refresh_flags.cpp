@@ -1,0 +1,113 @@
+#include "conv/cli/refresh_flags.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "conv/util/duration.hpp"
+
+namespace conv::cli {
+
+namespace {
+
+constexpr double kMaxFallbackAfter = 365.0 * 86400;
+
+bool known_provider(std::string_view name) {
+  const auto names = converter::feed_source_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string known_list() {
+  std::string out;
+  for (auto n : converter::feed_source_names()) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+}  // namespace
+
+void RefreshFlags::add_to(CLI::App& cmd) {
+  cmd_ = &cmd;
+  cmd.add_option("--refresh", refresh_,
+                 "Fetch rates live from these providers, highest priority first (ecb, bcb_ptax, "
+                 "comma-separated), saving them into --store; SIGHUP fetches now");
+  cmd.add_option("--feed-url", feed_urls_,
+                 "NAME=URL: fetch provider NAME (one of --refresh) from URL instead of its own "
+                 "address; repeatable");
+  cmd.add_option("--feed-ca", feed_ca_,
+                 "CA bundle (PEM) to verify the feeds' TLS with; default: the system's CAs")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--fallback-after", fallback_after_,
+                 "With --refresh: how long a provider's rates may be overdue before the next "
+                 "provider's are served (seconds, or a duration such as 24h, 90m)")
+      ->capture_default_str();
+}
+
+std::optional<std::string> RefreshFlags::apply(const converter::RatesSource& rates,
+                                               converter::LiveRatesConfig& out) const {
+  out = {};
+  if (!given("--refresh")) {
+    for (const char* flag : {"--feed-url", "--feed-ca", "--fallback-after"}) {
+      if (given(flag)) return std::string(flag) + ": only with --refresh";
+    }
+    return std::nullopt;
+  }
+  if (!rates.rates_path.empty()) return "--refresh: cannot be used with --rates";
+  if (rates.store_path.empty()) return "--refresh: needs --store FILE (where the rates are saved)";
+  if (rates.store_read_only) return "--refresh: cannot save into a --store-read-only store";
+  if (given("--provider")) {
+    return "--refresh: cannot be used with --provider (the refresher chooses the provider in "
+           "force)";
+  }
+  if (auto error = read_providers(out)) return error;
+  if (auto error = read_feed_urls(out)) return error;
+  const auto seconds = util::seconds_or_duration(fallback_after_);
+  if (!seconds || *seconds > kMaxFallbackAfter) {
+    return "--fallback-after '" + fallback_after_ +
+           "': expected seconds or a duration such as 24h, at most 365 days";
+  }
+  out.fallback_after = std::chrono::seconds(std::llround(*seconds));
+  out.feed_ca = feed_ca_;
+  return std::nullopt;
+}
+
+// --refresh ecb,bcb_ptax: known names, each once, in priority order.
+std::optional<std::string> RefreshFlags::read_providers(converter::LiveRatesConfig& out) const {
+  for (std::size_t start = 0;;) {
+    const auto comma = refresh_.find(',', start);
+    const std::string name = refresh_.substr(start, comma - start);
+    if (!known_provider(name)) {
+      return "--refresh '" + name + "': unknown provider (expected " + known_list() + ")";
+    }
+    for (const auto& p : out.providers) {
+      if (p.name == name) return "--refresh: '" + name + "' is given twice";
+    }
+    out.providers.push_back({name, ""});
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return std::nullopt;
+}
+
+// --feed-url NAME=URL: NAME one of --refresh's, once; the URL checked by make_feed_source.
+std::optional<std::string> RefreshFlags::read_feed_urls(converter::LiveRatesConfig& out) const {
+  for (const auto& flag : feed_urls_) {
+    const auto eq = flag.find('=');
+    const std::string name = flag.substr(0, eq);
+    const auto it = std::find_if(out.providers.begin(), out.providers.end(),
+                                 [&](const auto& p) { return p.name == name; });
+    if (eq == std::string::npos || it == out.providers.end()) {
+      return "--feed-url '" + flag + "': expected NAME=URL with NAME one of --refresh's (" +
+             out.names() + ")";
+    }
+    if (!it->base_url.empty()) return "--feed-url: '" + name + "' is given twice";
+    it->base_url = flag.substr(eq + 1);
+    if (it->base_url.empty()) return "--feed-url '" + flag + "': the URL is empty";
+    try {
+      converter::make_feed_source(*it);
+    } catch (const std::invalid_argument& e) {
+      return "--feed-url '" + flag + "': " + e.what();
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace conv::cli

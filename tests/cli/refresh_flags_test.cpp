@@ -1,0 +1,110 @@
+// `conv converter --refresh` and its companions, through the whole command under --check: the
+// exit code is 2 for every combination the live feeds cannot run with, 0 for those they can.
+#include "conv/cli/refresh_flags.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "conv/cli/converter_command.hpp"
+#include "conv/converter/rates_db.hpp"
+
+namespace conv::cli {
+namespace {
+
+class RefreshFlagsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/conv-refresh-flags-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    dir_ = dir;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // The exit code of `conv converter --check ARGS...` (CLI11's parse errors count as 2).
+  static int check(std::vector<std::string> args) {
+    CLI::App app;
+    ConverterCommand command(app);
+    args.insert(args.begin(), {"converter", "--check", "--access-log", "off"});
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
+    try {
+      app.parse(reversed);
+    } catch (const CLI::ParseError&) {
+      return 2;
+    }
+    return command.run();
+  }
+
+  std::string db() const { return dir_ + "/rates.db"; }
+  std::string dir_;
+};
+
+TEST_F(RefreshFlagsTest, RefreshWithAStoreIsAccepted) {
+  EXPECT_EQ(check({"--store", db(), "--refresh", "ecb"}), 0);
+  EXPECT_FALSE(std::filesystem::exists(db()));  // --check creates nothing
+  EXPECT_EQ(
+      check({"--store", db(), "--refresh", "ecb,bcb_ptax", "--feed-url", "ecb=http://127.0.0.1:1/",
+             "--feed-url", "bcb_ptax=http://127.0.0.1:2/", "--fallback-after", "36h"}),
+      0);
+  EXPECT_EQ(check({"--store", db(), "--refresh", "bcb_ptax", "--fallback-after", "86400"}), 0);
+}
+
+TEST_F(RefreshFlagsTest, RefreshNeedsAWritableStoreAndNoOtherSource) {
+  std::ofstream(dir_ + "/r.json") << R"({"base":"BRL","as_of":"2024-10-03","source":"t",)"
+                                  << R"("quotes":{"USD":"5.10","EUR":"5.60"}})";
+  EXPECT_EQ(check({"--refresh", "ecb"}), 2);
+  EXPECT_EQ(check({"--store", db(), "--refresh", "ecb", "--store-read-only"}), 2);
+  EXPECT_EQ(check({"--rates", dir_ + "/r.json", "--refresh", "ecb"}), 2);
+  EXPECT_EQ(check({"--store", db(), "--refresh", "ecb", "--provider", "ecb"}), 2);
+}
+
+TEST_F(RefreshFlagsTest, ProviderNamesAreKnownAndGivenOnce) {
+  for (const char* list : {"frankfurter", "ecb,ecb", "ecb,", ",ecb", "", "ECB", "ecb, bcb_ptax"}) {
+    EXPECT_EQ(check({"--store", db(), "--refresh", list}), 2) << list;
+  }
+}
+
+TEST_F(RefreshFlagsTest, FeedUrlsNameAProviderOfRefresh) {
+  const auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"--store", db(), "--refresh", "ecb"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return check(args);
+  };
+  EXPECT_EQ(with({"--feed-url", "ecb=http://127.0.0.1:8080/feeds/"}), 0);
+  EXPECT_EQ(with({"--feed-url", "bcb_ptax=http://127.0.0.1:1/"}), 2);  // not in --refresh
+  EXPECT_EQ(with({"--feed-url", "nope=http://127.0.0.1:1/"}), 2);
+  EXPECT_EQ(with({"--feed-url", "http://127.0.0.1:1/"}), 2);
+  EXPECT_EQ(with({"--feed-url", "ecb="}), 2);
+  EXPECT_EQ(with({"--feed-url", "ecb=ftp://127.0.0.1/"}), 2);
+  EXPECT_EQ(with({"--feed-url", "ecb=http://a/", "--feed-url", "ecb=http://b/"}), 2);
+  EXPECT_EQ(with({"--feed-ca", dir_ + "/none.pem"}), 2);
+}
+
+TEST_F(RefreshFlagsTest, FallbackAfterTakesSecondsOrADuration) {
+  const auto with = [&](const char* value) {
+    return check({"--store", db(), "--refresh", "ecb", "--fallback-after", value});
+  };
+  for (const char* good : {"0", "24", "86400", "1h30m", "24h", "8760h"}) {
+    EXPECT_EQ(with(good), 0) << good;
+  }
+  for (const char* bad : {"-1", "a day", "1d", "24 h", "8761h", ""}) {  // 8761h: over a year
+    EXPECT_EQ(with(bad), 2) << bad;
+  }
+}
+
+TEST_F(RefreshFlagsTest, FeedFlagsNeedRefresh) {
+  EXPECT_EQ(check({"--store", db(), "--feed-url", "ecb=http://127.0.0.1:1/"}), 2);
+  EXPECT_EQ(check({"--fallback-after", "24h"}), 2);
+}
+
+TEST_F(RefreshFlagsTest, CheckRefusesABadStore) {
+  std::ofstream(db()) << "not a database, not at all, but long enough to be read as one...";
+  EXPECT_EQ(check({"--store", db(), "--refresh", "ecb"}), 2);
+}
+
+}  // namespace
+}  // namespace conv::cli

@@ -1,0 +1,127 @@
+#include "conv/converter/live_rates.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+#include "conv/converter/feeds/ecb_source.hpp"
+#include "conv/converter/feeds/ecb_xml.hpp"
+#include "converter/feeds/fake_feed_server.hpp"
+#include "converter/feeds/feed_fixture.hpp"
+
+namespace conv::converter {
+namespace {
+
+namespace chr = std::chrono;
+using namespace std::chrono_literals;
+using conv::testing::FakeFeedServer;
+
+// 16:00 UTC on `iso`: after the ECB's publication of that day.
+chr::sys_seconds afternoon(const char* iso) {
+  return chr::sys_seconds(chr::seconds(Date::parse(iso)->epoch_seconds())) + chr::hours(16);
+}
+
+// Polls `done` for at most 10 s: readiness is observed, never assumed after a sleep.
+template <typename Predicate>
+bool eventually(Predicate done) {
+  const auto deadline = chr::steady_clock::now() + 10s;
+  while (!done()) {
+    if (chr::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+class LiveRatesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/conv-live-rates-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    dir_ = dir;
+    ASSERT_TRUE(server_.listening());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string db() const { return dir_ + "/rates.db"; }
+
+  RefresherOptions options(const char* today) {
+    RefresherOptions o;
+    o.store = db();
+    o.providers = {std::make_shared<EcbSource>(server_.base_url())};
+    o.rules.plan.seed = 1;
+    o.rules.plan.jitter_permille = 0;
+    o.fetch.timeout = 2s;
+    const auto now = afternoon(today);
+    o.clock = [now] { return now; };
+    return o;
+  }
+
+  std::string dir_;
+  FakeFeedServer server_;
+  RateStore store_{RatesSource{"", "", "", false}};  // never loaded: only LiveRates publishes
+};
+
+TEST_F(LiveRatesTest, AStoreWithDaysIsPublishedBeforeStartReturns) {
+  RatesDb(db()).save(parse_ecb_xml(feed_fixture("eurofxref-hist-3d.xml")));
+  LiveRates live(options("2024-10-04"), store_);  // 4 October is stored: nothing to fetch
+  EXPECT_FALSE(store_.loaded());
+  live.start();
+  ASSERT_TRUE(store_.loaded());
+  EXPECT_EQ(live.published(), 1u);
+  const auto catalog = store_.snapshot();
+  EXPECT_EQ(catalog->size(), 3u);
+  EXPECT_EQ(catalog->latest().as_of, "2024-10-04");
+  EXPECT_EQ(catalog->latest().provider, "ecb");
+  EXPECT_EQ(catalog->latest().base, "EUR");
+  EXPECT_EQ(catalog->latest().quotes.at("USD").to_string(), "1.0994");
+  EXPECT_EQ(live.stats().in_force(), 0);
+  live.stop();
+  EXPECT_EQ(server_.requests(), 0);
+}
+
+TEST_F(LiveRatesTest, AnEmptyStorePublishesNothingUntilTheFirstFetch) {
+  server_.route("eurofxref-hist-90d.xml",
+                FakeFeedServer::answer(200, feed_fixture("eurofxref-daily.xml")));
+  LiveRates live(options("2024-10-03"), store_);
+  live.start();
+  EXPECT_EQ(live.published(), 0u);  // nothing stored: nothing in force yet
+  ASSERT_TRUE(eventually([&] { return live.fetches_done() >= 1; }));
+  ASSERT_TRUE(eventually([&] { return store_.loaded(); }));
+  EXPECT_EQ(live.published(), 1u);
+  EXPECT_EQ(store_.snapshot()->latest().as_of, "2024-10-03");
+  EXPECT_EQ(live.stats().at(0).fetches_ok(), 1u);
+  EXPECT_EQ(RatesDb(db()).load("ecb").size(), 1u);  // saved for the next start
+}
+
+TEST_F(LiveRatesTest, AFailedFetchPublishesNothing) {
+  server_.route("eurofxref-hist-90d.xml", FakeFeedServer::answer(500, "down"));
+  LiveRates live(options("2024-10-03"), store_);
+  live.start();
+  ASSERT_TRUE(eventually([&] { return live.fetches_done() >= 1; }));
+  EXPECT_FALSE(store_.loaded());
+  EXPECT_EQ(live.published(), 0u);
+  EXPECT_EQ(live.stats().at(0).fetches_failed(), 1u);
+}
+
+TEST(LiveRatesConfig, BuildsTheProvidersInPriorityOrder) {
+  LiveRatesConfig config;
+  config.providers = {{"bcb_ptax", "http://127.0.0.1:1/"}, {"ecb", ""}};
+  config.feed_ca = "/etc/ssl/certs/ca-certificates.crt";
+  config.fallback_after = chr::hours(48);
+  EXPECT_EQ(config.names(), "bcb_ptax,ecb");
+  const auto o = refresher_options(config, "/tmp/x.db");
+  ASSERT_EQ(o.providers.size(), 2u);
+  EXPECT_EQ(o.providers[0]->name(), "bcb_ptax");
+  EXPECT_EQ(o.providers[1]->name(), "ecb");
+  EXPECT_EQ(o.store, "/tmp/x.db");
+  EXPECT_EQ(o.fetch.tls.ca_file, config.feed_ca);
+  EXPECT_EQ(o.fallback_after, chr::hours(48));
+  config.providers = {{"nope", ""}};
+  EXPECT_THROW(refresher_options(config, "/tmp/x.db"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace conv::converter

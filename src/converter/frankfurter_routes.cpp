@@ -181,31 +181,31 @@ std::string frankfurter_number(const Decimal& multiplier, const Decimal& amount,
   return places == 0 ? value.to_string() : float_text(value.to_string());
 }
 
-bool is_frankfurter_path(std::string_view path) {
-  if (path == "currencies" || path == "latest" || path == "current") return true;
-  const auto dots = path.find("..");
-  if (!Date::parse(path.substr(0, dots))) return false;
-  return dots == std::string_view::npos || dots + 2 == path.size() ||
-         Date::parse(path.substr(dots + 2)).has_value();
-}
-
-std::optional<http::Response> frankfurter_route(std::string_view path, const QueryParams& query,
-                                                const RatesView& view) {
-  const RateTable& latest = view.catalog.latest();
-  if (path == "currencies") return currencies_answer(latest);
+std::optional<FrankfurterTarget> frankfurter_target(std::string_view path) {
+  using Kind = FrankfurterTarget::Kind;
+  if (path == "currencies") return FrankfurterTarget{Kind::currencies, {}, {}};
+  if (path == "latest" || path == "current") return FrankfurterTarget{Kind::day, {}, {}};
   const auto dots = path.find("..");
   const auto first = Date::parse(path.substr(0, dots));
-  if (path != "latest" && path != "current" && !first) return std::nullopt;
-  std::optional<Date> last;
-  if (dots != std::string_view::npos && dots + 2 < path.size()) {
-    last = Date::parse(path.substr(dots + 2));
-    if (!last) return std::nullopt;
-  }
+  if (!first) return std::nullopt;
+  if (dots == std::string_view::npos) return FrankfurterTarget{Kind::day, first, {}};
+  if (dots + 2 == path.size()) return FrankfurterTarget{Kind::interval, first, {}};
+  const auto last = Date::parse(path.substr(dots + 2));
+  if (!last) return std::nullopt;
+  return FrankfurterTarget{Kind::interval, first, last};
+}
+
+http::Response frankfurter_route(const FrankfurterTarget& target, const QueryParams& query,
+                                 const RatesView& view) {
+  const RateTable& latest = view.catalog.latest();
+  if (target.kind == FrankfurterTarget::Kind::currencies) return currencies_answer(latest);
   auto q = read_query(query, latest);
   if (auto* r = std::get_if<http::Response>(&q)) return std::move(*r);
   const Query& parsed = std::get<Query>(q);
-  if (dots != std::string_view::npos) return interval_answer(view, *first, last, parsed);
-  return day_answer(view, first, parsed);
+  if (target.kind == FrankfurterTarget::Kind::interval) {
+    return interval_answer(view, *target.first, target.last, parsed);
+  }
+  return day_answer(view, target.first, parsed);
 }
 
 }  // namespace conv::converter

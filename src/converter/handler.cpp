@@ -120,7 +120,8 @@ std::optional<http::Response> ConverterHandler::rates_route(
   if (path == "/v1/rates") which = rates;
   if (path == "/v1/currencies") which = currencies;
   if (path == "/v1/timeseries") which = timeseries;
-  if (which == none && is_frankfurter_path(frankfurter_path(path))) which = frankfurter;
+  std::optional<FrankfurterTarget> target;
+  if (which == none && (target = frankfurter_target(frankfurter_path(path)))) which = frankfurter;
   if (which == none) return std::nullopt;
   if (!store_.loaded()) return with_route(not_loaded(), which);
   const bool strict = policy_.strict_params;
@@ -134,10 +135,8 @@ std::optional<http::Response> ConverterHandler::rates_route(
     case timeseries:
       return with_route(v1_timeseries(query, rates_view(), strict), timeseries);
     default:
-      break;
+      return with_route(frankfurter_route(*target, query, rates_view()), frankfurter);
   }
-  auto r = frankfurter_route(frankfurter_path(path), query, rates_view());
-  return r ? std::optional(with_route(*std::move(r), frankfurter)) : std::nullopt;
 }
 
 http::Response ConverterHandler::not_loaded() {

@@ -12,9 +12,9 @@ namespace {
 namespace json = boost::json;
 
 http::Response get(std::string_view path, const QueryParams& query = {}) {
-  auto r = frankfurter_route(path, query, ecb_catalog());
-  EXPECT_TRUE(r.has_value()) << path;
-  return r ? *r : http::Response{};
+  const auto target = frankfurter_target(path);
+  EXPECT_TRUE(target.has_value()) << path;
+  return target ? frankfurter_route(*target, query, ecb_catalog()) : http::Response{};
 }
 
 TEST(Frankfurter, LatestHasFrankfurtersShapeAndNumbers) {
@@ -92,7 +92,7 @@ TEST(Frankfurter, ErrorsKeepItsStatusesAndMessageBesideConvsErrorObject) {
 TEST(Frankfurter, OtherPathsAreNotItsRoutes) {
   for (std::string_view path :
        {"", "nope", "2024-10-0", "2024-10-03..x", "latest2", "..", "2024-13-01"}) {
-    EXPECT_FALSE(frankfurter_route(path, {}, ecb_catalog()).has_value()) << path;
+    EXPECT_FALSE(frankfurter_target(path).has_value()) << path;
   }
 }
 

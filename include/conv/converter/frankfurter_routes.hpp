@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "conv/converter/catalog.hpp"
+#include "conv/converter/date.hpp"
 #include "conv/converter/v1_params.hpp"
 #include "conv/http/response.hpp"
 
@@ -20,12 +21,19 @@ namespace conv::converter {
 // Frankfurter rounds (2 to 6 places by size, whole units above 5000), computed exactly first.
 // Errors keep its statuses (404 not found, 422 bad input) and its top-level "message", beside
 // conv's one "error" object; stale rates refused are 503 rates_stale. Caching as on /v1.
-// Nothing if `path` is none of these.
-std::optional<http::Response> frankfurter_route(std::string_view path, const QueryParams& query,
-                                                const RatesView& view);
+struct FrankfurterTarget {
+  enum class Kind { currencies, day, interval } kind;
+  std::optional<Date> first;  // day: none for latest; interval: the first day
+  std::optional<Date> last;   // interval: none up to the latest
+};
 
-// Whether `path` (as for frankfurter_route) is one of Frankfurter's routes, whatever the rates.
-bool is_frankfurter_path(std::string_view path);
+// Which of these `path` is, whatever the rates (parsed once: before any rates are loaded the
+// handler answers 503 for these, 404 for other paths); nothing if none.
+std::optional<FrankfurterTarget> frankfurter_target(std::string_view path);
+
+// The answer to `target` from `view`'s rates.
+http::Response frankfurter_route(const FrankfurterTarget& target, const QueryParams& query,
+                                 const RatesView& view);
 
 // Frankfurter's rounding of a rate or an amount, as JSON number text ("1.0956", "165.2",
 // "12346").

@@ -39,13 +39,23 @@ void RefreshFlags::add_to(CLI::App& cmd) {
                  "With --refresh: how long a provider's rates may be overdue before the next "
                  "provider's are served (seconds, or a duration such as 24h, 90m)")
       ->capture_default_str();
+  cmd.add_option("--max-jump", max_jump_,
+                 "With --refresh: a day's move of a rate beyond this factor (up or down) since "
+                 "the previous day is a jump, logged")
+      ->capture_default_str();
+  cmd.add_option("--on-jump", on_jump_,
+                 "With --refresh: refuse a fetch with a jump (the last good rates stay) or only "
+                 "log it")
+      ->check(CLI::IsMember({"refuse", "log"}))
+      ->capture_default_str();
 }
 
 std::optional<std::string> RefreshFlags::apply(const converter::RatesSource& rates,
                                                converter::LiveRatesConfig& out) const {
   out = {};
   if (!given("--refresh")) {
-    for (const char* flag : {"--feed-url", "--feed-ca", "--fallback-after"}) {
+    for (const char* flag :
+         {"--feed-url", "--feed-ca", "--fallback-after", "--max-jump", "--on-jump"}) {
       if (given(flag)) return std::string(flag) + ": only with --refresh";
     }
     return std::nullopt;
@@ -59,6 +69,7 @@ std::optional<std::string> RefreshFlags::apply(const converter::RatesSource& rat
   }
   if (auto error = read_providers(out)) return error;
   if (auto error = read_feed_urls(out)) return error;
+  if (auto error = read_jumps(out)) return error;
   const auto seconds = util::seconds_or_duration(fallback_after_);
   if (!seconds || *seconds > kMaxFallbackAfter) {
     return "--fallback-after '" + fallback_after_ +
@@ -107,6 +118,18 @@ std::optional<std::string> RefreshFlags::read_feed_urls(converter::LiveRatesConf
       return "--feed-url '" + flag + "': " + e.what();
     }
   }
+  return std::nullopt;
+}
+
+// --max-jump FACTOR: a decimal above 1 (1.5: beyond x1.5 or /1.5), at most 1000;
+// --on-jump refuse|log (CLI11 has checked the word).
+std::optional<std::string> RefreshFlags::read_jumps(converter::LiveRatesConfig& out) const {
+  const auto factor = converter::Decimal::parse(max_jump_, 16);
+  if (!factor || *factor <= converter::Decimal(1, 0) || *factor > converter::Decimal(1000, 0)) {
+    return "--max-jump '" + max_jump_ + "': expected a factor above 1 and at most 1000, e.g. 1.5";
+  }
+  out.max_jump = *factor;
+  out.refuse_jumps = on_jump_ == "refuse";
   return std::nullopt;
 }
 

@@ -21,6 +21,8 @@ RefresherOptions refresher_options(const LiveRatesConfig& config, const std::str
   }
   options.fetch.tls.ca_file = config.feed_ca;
   options.fallback_after = config.fallback_after;
+  options.rules.max_factor = config.max_jump;
+  options.rules.refuse_jumps = config.refuse_jumps;
   return options;
 }
 

@@ -96,9 +96,28 @@ TEST_F(RefreshFlagsTest, FallbackAfterTakesSecondsOrADuration) {
   }
 }
 
+TEST_F(RefreshFlagsTest, MaxJumpIsAFactorAboveOneAndOnJumpRefusesOrLogs) {
+  const auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"--store", db(), "--refresh", "ecb"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return check(args);
+  };
+  for (const char* good : {"1.5", "2", "1.01", "1000"}) {
+    EXPECT_EQ(with({"--max-jump", good}), 0) << good;
+  }
+  for (const char* bad : {"1", "0.5", "-2", "1000.1", "x1.5", "", "1e3"}) {
+    EXPECT_EQ(with({"--max-jump", bad}), 2) << bad;
+  }
+  EXPECT_EQ(with({"--on-jump", "log"}), 0);
+  EXPECT_EQ(with({"--on-jump", "refuse", "--max-jump", "3"}), 0);
+  EXPECT_EQ(with({"--on-jump", "ignore"}), 2);
+}
+
 TEST_F(RefreshFlagsTest, FeedFlagsNeedRefresh) {
   EXPECT_EQ(check({"--store", db(), "--feed-url", "ecb=http://127.0.0.1:1/"}), 2);
   EXPECT_EQ(check({"--fallback-after", "24h"}), 2);
+  EXPECT_EQ(check({"--max-jump", "2"}), 2);
+  EXPECT_EQ(check({"--on-jump", "log"}), 2);
 }
 
 TEST_F(RefreshFlagsTest, CheckRefusesABadStore) {

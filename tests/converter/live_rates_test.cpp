@@ -119,6 +119,13 @@ TEST(LiveRatesConfig, BuildsTheProvidersInPriorityOrder) {
   EXPECT_EQ(o.store, "/tmp/x.db");
   EXPECT_EQ(o.fetch.tls.ca_file, config.feed_ca);
   EXPECT_EQ(o.fallback_after, chr::hours(48));
+  EXPECT_EQ(o.rules.max_factor, Decimal(15, 1));  // the defaults: x1.5, refused
+  EXPECT_TRUE(o.rules.refuse_jumps);
+  config.max_jump = Decimal(3, 0);
+  config.refuse_jumps = false;
+  const auto lenient = refresher_options(config, "/tmp/x.db");
+  EXPECT_EQ(lenient.rules.max_factor, Decimal(3, 0));
+  EXPECT_FALSE(lenient.rules.refuse_jumps);
   config.providers = {{"nope", ""}};
   EXPECT_THROW(refresher_options(config, "/tmp/x.db"), std::invalid_argument);
 }

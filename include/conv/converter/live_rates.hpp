@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "conv/converter/decimal.hpp"
 #include "conv/converter/feeds/feed_sources.hpp"
 #include "conv/converter/feeds/refresher.hpp"
 #include "conv/converter/rate_store.hpp"
@@ -18,6 +19,10 @@ struct LiveRatesConfig {
   std::vector<SourceSettings> providers;  // empty: no live feeds
   std::string feed_ca;                    // CA bundle for the feeds' TLS; empty: the system's
   std::chrono::seconds fallback_after{std::chrono::hours(24)};
+  // A day's move beyond x max_jump (or / max_jump) since the previous day is a jump: logged,
+  // and the whole fetch refused unless `refuse_jumps` is false.
+  Decimal max_jump{15, 1};
+  bool refuse_jumps = true;
 
   bool enabled() const { return !providers.empty(); }
   // "ecb,bcb_ptax": the providers, in priority order.

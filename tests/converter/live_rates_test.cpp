@@ -5,12 +5,12 @@
 
 #include <filesystem>
 #include <stdexcept>
-#include <thread>
 
 #include "conv/converter/feeds/ecb_source.hpp"
 #include "conv/converter/feeds/ecb_xml.hpp"
 #include "converter/feeds/fake_feed_server.hpp"
 #include "converter/feeds/feed_fixture.hpp"
+#include "support/eventually.hpp"
 
 namespace conv::converter {
 namespace {
@@ -24,16 +24,7 @@ chr::sys_seconds afternoon(const char* iso) {
   return chr::sys_seconds(chr::seconds(Date::parse(iso)->epoch_seconds())) + chr::hours(16);
 }
 
-// Polls `done` for at most 10 s: readiness is observed, never assumed after a sleep.
-template <typename Predicate>
-bool eventually(Predicate done) {
-  const auto deadline = chr::steady_clock::now() + 10s;
-  while (!done()) {
-    if (chr::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
+using conv::testing::eventually;
 
 class LiveRatesTest : public ::testing::Test {
  protected:

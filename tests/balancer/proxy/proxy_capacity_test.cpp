@@ -2,21 +2,17 @@
 // cap (max_conns), slow start, and a client that does not read its response.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 
 #include "proxy_fixture.hpp"
+#include "support/eventually.hpp"
 
 namespace conv::balancer::proxytest {
 namespace {
 
-// Polls `done` every 5 ms for at most 5 s.
-template <typename F>
-bool eventually(F done) {
-  for (int i = 0; i < 1000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return done();
+bool eventually(const std::function<bool()>& done) {
+  return conv::testing::eventually(done, 5s);
 }
 
 // max_conns 1 on each of two upstreams: while one holds a request, every other request goes

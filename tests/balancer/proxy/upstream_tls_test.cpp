@@ -3,9 +3,12 @@
 // test certificates (tests/support/make_test_certs.sh).
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "../../support/test_certs.hpp"
 #include "../../support/tls_upstream.hpp"
 #include "proxy_fixture.hpp"
+#include "support/eventually.hpp"
 
 namespace conv::balancer {
 namespace {
@@ -23,14 +26,8 @@ TlsUpstreamOptions serving(const std::string& name) {
   return {cert(name + ".pem"), cert(name + ".key"), "", false};
 }
 
-template <typename F>
-bool eventually(F done) {
-  const auto until = std::chrono::steady_clock::now() + 5s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
+bool eventually(const std::function<bool()>& done) {
+  return conv::testing::eventually(done, 5s);
 }
 
 class UpstreamTlsTest : public proxytest::BalancerTest {

@@ -14,6 +14,7 @@
 #include "conv/util/published.hpp"
 #include "converter/feeds/fake_feed_server.hpp"
 #include "converter/feeds/feed_fixture.hpp"
+#include "support/eventually.hpp"
 
 namespace conv::converter {
 namespace {
@@ -27,16 +28,7 @@ chr::sys_seconds at(const char* iso, int hour, int minute = 0) {
          chr::minutes(minute);
 }
 
-// Polls `done` until it holds or 10 s pass: readiness is observed, never assumed after a sleep.
-template <typename Predicate>
-bool eventually(Predicate done) {
-  const auto deadline = chr::steady_clock::now() + 10s;
-  while (!done()) {
-    if (chr::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
+using conv::testing::eventually;
 
 // The ECB's daily file for one day of USD and BRL.
 std::string ecb_daily(const char* day, const char* usd, const char* brl = "6.0119") {

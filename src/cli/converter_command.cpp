@@ -73,7 +73,7 @@ int ConverterCommand::run() {
   config.log_health_checks = log_health_checks_;
   if (auto error = read_policy(config.read)) return usage_error(who, *error);
   log::configure(who, config.logging);
-  if (check_) return config.live.enabled() ? check_live(config) : check(config);
+  if (check_) return check(config);
   return converter::run_converter(config);
 }
 
@@ -98,51 +98,51 @@ std::optional<std::string> ConverterCommand::read_policy(converter::ReadPolicy& 
   return std::nullopt;
 }
 
+namespace {
+
+// The rates a file or a store gives, loaded as at start.
+std::string rates_summary(const converter::ConverterConfig& config) {
+  converter::RateStore store(config.rates);
+  store.load();
+  const converter::RateTable& rates = store.current();
+  return config.rates.describe() + " (base " + rates.base + ", as of " + rates.as_of + ", " +
+         std::to_string(rates.quotes.size() - 1) + " quote(s), " +
+         std::to_string(store.catalog().size()) + " day(s))";
+}
+
+// With --refresh: the store as the refresher would open it (a missing one is created at start,
+// not now), and the days it holds of each provider.
+std::string live_summary(const converter::ConverterConfig& config) {
+  const std::string& path = config.rates.store_path;
+  std::string days;
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    const converter::RatesDb db(path);
+    for (const auto& p : config.live.providers) {
+      const auto stored = db.load(p.name);
+      days += ", " + p.name + ": " + std::to_string(stored.size()) + " day(s)" +
+              (stored.empty() ? "" : " to " + stored.back().date.text());
+    }
+  } else {
+    days = ", a new store (created at start)";
+  }
+  return "live from " + config.live.names() + " into " + path + " (fallback after " +
+         std::to_string(config.live.fallback_after.count()) + " s" + days + ")";
+}
+
+}  // namespace
+
 // --check: loads what the converter would load at start, without listening.
 int ConverterCommand::check(const converter::ConverterConfig& config) const {
   const std::string who = "conv converter";
   try {
-    converter::RateStore store(config.rates);
-    store.load();
-    const converter::RateTable& rates = store.current();
+    const std::string rates = config.live.enabled() ? live_summary(config) : rates_summary(config);
     if (config.tls.enabled()) tls::Termination check(config.tls.tls);
     std::cout << "configuration ok: listen " << config.server.host << ":" << config.server.port
-              << ", tls " << tls_summary(config.tls) << ", rates " << config.rates.describe()
-              << " (base " << rates.base << ", as of " << rates.as_of << ", "
-              << rates.quotes.size() - 1 << " quote(s), " << store.catalog().size() << " day(s))\n";
+              << ", tls " << tls_summary(config.tls) << ", rates " << rates << "\n";
     return 0;
   } catch (const converter::RatesError& e) {
     std::cerr << who << ": bad rates: " << e.what() << "\n";
-  } catch (const tls::TlsError& e) {
-    std::cerr << who << ": TLS: " << e.what() << "\n";
-  }
-  return kUsageExit;
-}
-
-// --check with --refresh: the store as the refresher would open it (a missing one is created at
-// start, not now), and the days it holds of each provider.
-int ConverterCommand::check_live(const converter::ConverterConfig& config) const {
-  const std::string who = "conv converter";
-  const std::string& path = config.rates.store_path;
-  try {
-    if (config.tls.enabled()) tls::Termination check(config.tls.tls);
-    std::string days;
-    std::error_code ec;
-    if (std::filesystem::exists(path, ec)) {
-      const converter::RatesDb db(path);
-      for (const auto& p : config.live.providers) {
-        const auto stored = db.load(p.name);
-        days += ", " + p.name + ": " + std::to_string(stored.size()) + " day(s)" +
-                (stored.empty() ? "" : " to " + stored.back().date.text());
-      }
-    } else {
-      days = ", a new store (created at start)";
-    }
-    std::cout << "configuration ok: listen " << config.server.host << ":" << config.server.port
-              << ", tls " << tls_summary(config.tls) << ", rates live from " << config.live.names()
-              << " into " << path << " (fallback after " << config.live.fallback_after.count()
-              << " s" << days << ")\n";
-    return 0;
   } catch (const converter::StoreError& e) {
     std::cerr << who << ": bad rates store: " << e.what() << "\n";
   } catch (const tls::TlsError& e) {

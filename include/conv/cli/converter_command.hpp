@@ -18,7 +18,6 @@ class ConverterCommand {
 
  private:
   int check(const converter::ConverterConfig& config) const;
-  int check_live(const converter::ConverterConfig& config) const;
   std::optional<std::string> read_policy(converter::ReadPolicy& policy) const;
 
   CLI::App* cmd_;

@@ -11,6 +11,9 @@ namespace conv::converter {
 
 namespace {
 
+// Frankfurter's, charset included: some clients check it.
+constexpr std::string_view kJsonType = "application/json; charset=utf-8";
+
 // {"message":..., "error":{...}}: Frankfurter's field, then conv's one error object.
 http::Response compat_error(unsigned status, std::string_view code, std::string_view message) {
   http::Response r = http::error_response(status, code, message);
@@ -157,6 +160,62 @@ http::Response currencies_answer(const RateTable& rates) {
   return r;
 }
 
+// NNNN-NN-NN: what Frankfurter's router takes for a date, before it reads one (422 if it is
+// none, such as 2010-31-01).
+bool date_shaped(std::string_view s) {
+  if (s.size() != 10) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 4 || i == 7;
+    if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9')) return false;
+  }
+  return true;
+}
+
+// A JavaScript name or member path ("cb", "jQuery3_1.done", "cbs[0]"), as Rack::JSONP allows.
+bool valid_callback(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool first = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+    const bool rest = (c >= '0' && c <= '9') || c == '.' || c == '[' || c == ']';
+    if (!first && !(i > 0 && rest)) return false;
+  }
+  return true;
+}
+
+// callback=NAME: the answer as a script that calls NAME, for pages that load it with a script
+// tag. "/**/" comes first, as Rack::JSONP writes it, so that the body never starts with
+// bytes the caller chose (the Rosetta Flash attack on JSONP).
+http::Response with_callback(http::Response r, const QueryParams& query, bool allowed) {
+  const std::string* callback = param(query, "callback");
+  if (!callback) return r;
+  if (!allowed || !valid_callback(*callback)) {
+    r = allowed ? compat_error(400, "invalid_callback", "invalid callback")
+                : compat_error(400, "jsonp_disabled",
+                               "callback= is off: cross-origin reads are limited to some origins");
+    r.content_type = kJsonType;
+    return r;
+  }
+  if (r.body.ends_with('\n')) r.body.pop_back();
+  r.body = "/**/" + *callback + "(" + r.body + ")\n";
+  r.content_type = "application/javascript; charset=utf-8";
+  return r;
+}
+
+http::Response answer(const FrankfurterTarget& target, const QueryParams& query,
+                      const RatesView& view) {
+  using Kind = FrankfurterTarget::Kind;
+  if (target.kind == Kind::bad_date) return compat_error(422, "invalid_date", "invalid date");
+  const RateTable& latest = view.catalog.latest();
+  if (target.kind == Kind::currencies) return currencies_answer(latest);
+  auto q = read_query(query, latest);
+  if (auto* r = std::get_if<http::Response>(&q)) return std::move(*r);
+  const Query& parsed = std::get<Query>(q);
+  if (target.kind == Kind::interval)
+    return interval_answer(view, *target.first, target.last, parsed);
+  return day_answer(view, target.first, parsed);
+}
+
 }  // namespace
 
 std::string frankfurter_number(const Decimal& multiplier, const Decimal& amount,
@@ -186,26 +245,21 @@ std::optional<FrankfurterTarget> frankfurter_target(std::string_view path) {
   if (path == "currencies") return FrankfurterTarget{Kind::currencies, {}, {}};
   if (path == "latest" || path == "current") return FrankfurterTarget{Kind::day, {}, {}};
   const auto dots = path.find("..");
-  const auto first = Date::parse(path.substr(0, dots));
-  if (!first) return std::nullopt;
+  const auto head = path.substr(0, dots);
+  const auto tail = dots == std::string_view::npos ? std::string_view{} : path.substr(dots + 2);
+  if (!date_shaped(head) || (!tail.empty() && !date_shaped(tail))) return std::nullopt;
+  const auto first = Date::parse(head);
+  const auto last = tail.empty() ? std::nullopt : Date::parse(tail);
+  if (!first || (!tail.empty() && !last)) return FrankfurterTarget{Kind::bad_date, {}, {}};
   if (dots == std::string_view::npos) return FrankfurterTarget{Kind::day, first, {}};
-  if (dots + 2 == path.size()) return FrankfurterTarget{Kind::interval, first, {}};
-  const auto last = Date::parse(path.substr(dots + 2));
-  if (!last) return std::nullopt;
   return FrankfurterTarget{Kind::interval, first, last};
 }
 
 http::Response frankfurter_route(const FrankfurterTarget& target, const QueryParams& query,
-                                 const RatesView& view) {
-  const RateTable& latest = view.catalog.latest();
-  if (target.kind == FrankfurterTarget::Kind::currencies) return currencies_answer(latest);
-  auto q = read_query(query, latest);
-  if (auto* r = std::get_if<http::Response>(&q)) return std::move(*r);
-  const Query& parsed = std::get<Query>(q);
-  if (target.kind == FrankfurterTarget::Kind::interval) {
-    return interval_answer(view, *target.first, target.last, parsed);
-  }
-  return day_answer(view, target.first, parsed);
+                                 const RatesView& view, bool jsonp) {
+  http::Response r = answer(target, query, view);
+  r.content_type = kJsonType;
+  return with_callback(std::move(r), query, jsonp);
 }
 
 }  // namespace conv::converter

@@ -135,7 +135,8 @@ std::optional<http::Response> ConverterHandler::rates_route(
     case timeseries:
       return with_route(v1_timeseries(query, rates_view(), strict), timeseries);
     default:
-      return with_route(frankfurter_route(*target, query, rates_view()), frankfurter);
+      return with_route(frankfurter_route(*target, query, rates_view(), policy_.any_origin()),
+                        frankfurter);
   }
 }
 

@@ -108,16 +108,16 @@ constexpr std::string_view kDocument = R"json({
       "get": {
         "summary": "Frankfurter: the latest rates",
         "parameters": [
-          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
-          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
-           "description": "or base; default: the provider's base"},
-          {"name": "to", "in": "query", "schema": {"type": "string"},
-           "description": "or symbols; comma-separated; default: every other currency"}
+          {"$ref": "#/components/parameters/callback"},
+          {"$ref": "#/components/parameters/amount"},
+          {"$ref": "#/components/parameters/from"},
+          {"$ref": "#/components/parameters/to"}
         ],
         "responses": {
           "200": {"description": "Frankfurter's shape",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterDay"}}}},
           "304": {"description": "Not modified (If-None-Match)"},
+          "400": {"$ref": "#/components/responses/CompatError"},
           "404": {"$ref": "#/components/responses/CompatError"},
           "422": {"$ref": "#/components/responses/CompatError"}
         }
@@ -127,11 +127,10 @@ constexpr std::string_view kDocument = R"json({
       "get": {
         "summary": "Frankfurter: the rates in force on a day",
         "parameters": [
-          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
-          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
-           "description": "or base; default: the provider's base"},
-          {"name": "to", "in": "query", "schema": {"type": "string"},
-           "description": "or symbols; comma-separated; default: every other currency"},
+          {"$ref": "#/components/parameters/callback"},
+          {"$ref": "#/components/parameters/amount"},
+          {"$ref": "#/components/parameters/from"},
+          {"$ref": "#/components/parameters/to"},
           {"name": "date", "in": "path", "required": true,
            "schema": {"$ref": "#/components/schemas/Date"}, "example": "2024-10-05"}
         ],
@@ -139,6 +138,7 @@ constexpr std::string_view kDocument = R"json({
           "200": {"description": "Frankfurter's shape",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterDay"}}}},
           "304": {"description": "Not modified (If-None-Match)"},
+          "400": {"$ref": "#/components/responses/CompatError"},
           "404": {"$ref": "#/components/responses/CompatError"},
           "422": {"$ref": "#/components/responses/CompatError"}
         }
@@ -148,11 +148,10 @@ constexpr std::string_view kDocument = R"json({
       "get": {
         "summary": "Frankfurter: every published day between",
         "parameters": [
-          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
-          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
-           "description": "or base; default: the provider's base"},
-          {"name": "to", "in": "query", "schema": {"type": "string"},
-           "description": "or symbols; comma-separated; default: every other currency"},
+          {"$ref": "#/components/parameters/callback"},
+          {"$ref": "#/components/parameters/amount"},
+          {"$ref": "#/components/parameters/from"},
+          {"$ref": "#/components/parameters/to"},
           {"name": "start", "in": "path", "required": true,
            "schema": {"$ref": "#/components/schemas/Date"}, "example": "2024-10-01"},
           {"name": "end", "in": "path", "required": true,
@@ -163,6 +162,7 @@ constexpr std::string_view kDocument = R"json({
           "200": {"description": "Frankfurter's shape",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterSeries"}}}},
           "304": {"description": "Not modified (If-None-Match)"},
+          "400": {"$ref": "#/components/responses/CompatError"},
           "404": {"$ref": "#/components/responses/CompatError"},
           "422": {"$ref": "#/components/responses/CompatError"}
         }
@@ -172,16 +172,16 @@ constexpr std::string_view kDocument = R"json({
       "get": {
         "summary": "Frankfurter: the latest rates",
         "parameters": [
-          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
-          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
-           "description": "or base; default: the provider's base"},
-          {"name": "to", "in": "query", "schema": {"type": "string"},
-           "description": "or symbols; comma-separated; default: every other currency"}
+          {"$ref": "#/components/parameters/callback"},
+          {"$ref": "#/components/parameters/amount"},
+          {"$ref": "#/components/parameters/from"},
+          {"$ref": "#/components/parameters/to"}
         ],
         "responses": {
           "200": {"description": "Frankfurter's shape",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterDay"}}}},
           "304": {"description": "Not modified (If-None-Match)"},
+          "400": {"$ref": "#/components/responses/CompatError"},
           "404": {"$ref": "#/components/responses/CompatError"},
           "422": {"$ref": "#/components/responses/CompatError"}
         }
@@ -191,11 +191,10 @@ constexpr std::string_view kDocument = R"json({
       "get": {
         "summary": "Frankfurter: the rates in force on a day",
         "parameters": [
-          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
-          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
-           "description": "or base; default: the provider's base"},
-          {"name": "to", "in": "query", "schema": {"type": "string"},
-           "description": "or symbols; comma-separated; default: every other currency"},
+          {"$ref": "#/components/parameters/callback"},
+          {"$ref": "#/components/parameters/amount"},
+          {"$ref": "#/components/parameters/from"},
+          {"$ref": "#/components/parameters/to"},
           {"name": "date", "in": "path", "required": true,
            "schema": {"$ref": "#/components/schemas/Date"}, "example": "2024-10-05"}
         ],
@@ -203,6 +202,7 @@ constexpr std::string_view kDocument = R"json({
           "200": {"description": "Frankfurter's shape",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterDay"}}}},
           "304": {"description": "Not modified (If-None-Match)"},
+          "400": {"$ref": "#/components/responses/CompatError"},
           "404": {"$ref": "#/components/responses/CompatError"},
           "422": {"$ref": "#/components/responses/CompatError"}
         }
@@ -212,11 +212,10 @@ constexpr std::string_view kDocument = R"json({
       "get": {
         "summary": "Frankfurter: every published day between",
         "parameters": [
-          {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
-          {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
-           "description": "or base; default: the provider's base"},
-          {"name": "to", "in": "query", "schema": {"type": "string"},
-           "description": "or symbols; comma-separated; default: every other currency"},
+          {"$ref": "#/components/parameters/callback"},
+          {"$ref": "#/components/parameters/amount"},
+          {"$ref": "#/components/parameters/from"},
+          {"$ref": "#/components/parameters/to"},
           {"name": "start", "in": "path", "required": true,
            "schema": {"$ref": "#/components/schemas/Date"}, "example": "2024-10-01"},
           {"name": "end", "in": "path", "required": true,
@@ -227,6 +226,7 @@ constexpr std::string_view kDocument = R"json({
           "200": {"description": "Frankfurter's shape",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FrankfurterSeries"}}}},
           "304": {"description": "Not modified (If-None-Match)"},
+          "400": {"$ref": "#/components/responses/CompatError"},
           "404": {"$ref": "#/components/responses/CompatError"},
           "422": {"$ref": "#/components/responses/CompatError"}
         }
@@ -235,11 +235,13 @@ constexpr std::string_view kDocument = R"json({
     "/currencies": {
       "get": {
         "summary": "Frankfurter: the currencies, by name",
+        "parameters": [{"$ref": "#/components/parameters/callback"}],
         "responses": {
           "200": {"description": "Frankfurter's shape",
                   "content": {"application/json": {"schema": {"type": "object",
                     "propertyNames": {"pattern": "^[A-Z]{3}$"}, "additionalProperties": {"type": "string"}}}}},
-          "304": {"description": "Not modified (If-None-Match)"}
+          "304": {"description": "Not modified (If-None-Match)"},
+          "400": {"$ref": "#/components/responses/CompatError"}
         }
       }
     },
@@ -277,6 +279,16 @@ constexpr std::string_view kDocument = R"json({
     }
   },
   "components": {
+    "parameters": {
+      "callback": {"name": "callback", "in": "query",
+                   "schema": {"type": "string", "pattern": "^[A-Za-z_$][A-Za-z0-9_$.\\[\\]]{0,127}$"},
+                   "description": "JSONP: the answer as /**/callback(...), application/javascript; refused (400) where CORS is limited to some origins"},
+      "amount": {"name": "amount", "in": "query", "schema": {"type": "string"}, "description": "default 1"},
+      "from": {"name": "from", "in": "query", "schema": {"$ref": "#/components/schemas/Currency"},
+               "description": "or base; default: the provider's base"},
+      "to": {"name": "to", "in": "query", "schema": {"type": "string"},
+             "description": "or symbols; comma-separated; default: every other currency"}
+    },
     "schemas": {
       "Currency": {"type": "string", "pattern": "^[A-Za-z]{3}$"},
       "DecimalString": {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"},

@@ -13,16 +13,12 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-bool any_origin(const ReadPolicy& p) {
-  return std::find(p.cors_origins.begin(), p.cors_origins.end(), "*") != p.cors_origins.end();
-}
-
 // The Access-Control-Allow-Origin value for the request's Origin, if it may read.
 std::optional<std::string> allowed_origin(const http::RequestHeader& request,
                                           const ReadPolicy& policy) {
   const auto origin = request.find(bhttp::field::origin);
   if (origin == request.end() || policy.cors_origins.empty()) return std::nullopt;
-  if (any_origin(policy)) return std::string("*");
+  if (policy.any_origin()) return std::string("*");
   const std::string_view value = origin->value();
   for (const auto& o : policy.cors_origins) {
     if (o == value) return o;
@@ -36,7 +32,8 @@ void add_cors(http::Response& r, const http::RequestHeader& request, const ReadP
     r.headers.emplace_back("Access-Control-Expose-Headers", "ETag, X-Request-Id");
   }
   // The answer differs by Origin: a shared cache must keep one per origin.
-  if (!policy.cors_origins.empty() && !any_origin(policy)) r.headers.emplace_back("Vary", "Origin");
+  if (!policy.cors_origins.empty() && !policy.any_origin())
+    r.headers.emplace_back("Vary", "Origin");
 }
 
 // The entity tags of an If-None-Match list, without their W/ prefix.
@@ -61,6 +58,10 @@ void for_each_tag(std::string_view list, F f) {
 }
 
 }  // namespace
+
+bool ReadPolicy::any_origin() const {
+  return std::find(cors_origins.begin(), cors_origins.end(), "*") != cors_origins.end();
+}
 
 void ReadPolicy::set_max_age(std::chrono::seconds age) {
   cache_control_ = "public, max-age=" + std::to_string(age.count());
@@ -139,7 +140,8 @@ std::optional<http::Response> preflight_answer(const http::RequestHeader& reques
     }
     r.headers.emplace_back("Access-Control-Max-Age", "86400");
   }
-  if (!policy.cors_origins.empty() && !any_origin(policy)) r.headers.emplace_back("Vary", "Origin");
+  if (!policy.cors_origins.empty() && !policy.any_origin())
+    r.headers.emplace_back("Vary", "Origin");
   return r;
 }
 

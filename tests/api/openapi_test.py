@@ -76,7 +76,8 @@ def main():
     for template, item in doc["paths"].items():
         op = item["get"]
         path, query = template, {}
-        for p in op.get("parameters", []):
+        params = [deref(doc, p) for p in op.get("parameters", [])]
+        for p in params:
             example = p.get("example")
             if SINGLE_DAY and p.get("schema", {}).get("$ref", "").endswith("/Date"):
                 example = "2024-10-03"
@@ -91,7 +92,6 @@ def main():
         # A documented 400: the error shape. A required parameter left out, else a bad value of
         # the first query parameter, else of the path parameter.
         if "400" in op["responses"]:
-            params = op.get("parameters", [])
             in_query = [p for p in params if p["in"] == "query"]
             if query:
                 status, headers, body = get(path, dict(list(query.items())[1:]))

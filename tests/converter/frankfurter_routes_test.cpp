@@ -11,10 +11,10 @@ namespace {
 
 namespace json = boost::json;
 
-http::Response get(std::string_view path, const QueryParams& query = {}) {
+http::Response get(std::string_view path, const QueryParams& query = {}, bool jsonp = true) {
   const auto target = frankfurter_target(path);
   EXPECT_TRUE(target.has_value()) << path;
-  return target ? frankfurter_route(*target, query, ecb_catalog()) : http::Response{};
+  return target ? frankfurter_route(*target, query, ecb_catalog(), jsonp) : http::Response{};
 }
 
 TEST(Frankfurter, LatestHasFrankfurtersShapeAndNumbers) {
@@ -91,9 +91,53 @@ TEST(Frankfurter, ErrorsKeepItsStatusesAndMessageBesideConvsErrorObject) {
 
 TEST(Frankfurter, OtherPathsAreNotItsRoutes) {
   for (std::string_view path :
-       {"", "nope", "2024-10-0", "2024-10-03..x", "latest2", "..", "2024-13-01"}) {
+       {"", "nope", "2024-10-0", "2024-10-03..x", "latest2", "..", "2024-1-01", "x2024-10-03"}) {
     EXPECT_FALSE(frankfurter_target(path).has_value()) << path;
   }
+}
+
+TEST(Frankfurter, ADateShapedPathThatIsNoDateIs422AsFrankfurterAnswersIt) {
+  for (std::string_view path : {"2010-31-01", "2024-02-30", "2024-10-03..2024-13-01"}) {
+    const auto r = get(path);
+    EXPECT_EQ(r.status, 422u) << path;
+    EXPECT_EQ(json::parse(r.body).at("message"), "invalid date") << path;
+    EXPECT_EQ(json::parse(r.body).at("error").at("code"), "invalid_date") << path;
+  }
+}
+
+TEST(Frankfurter, AnswersAndErrorsSayTheirCharsetAsFrankfurterDoes) {
+  for (const auto& r : {get("latest"), get("currencies"), get("2020-01-01"), get("2010-31-01")}) {
+    EXPECT_EQ(r.content_type, "application/json; charset=utf-8") << r.body;
+  }
+}
+
+TEST(Frankfurter, CallbackWrapsTheAnswerAsAScriptCallingIt) {
+  const auto plain = get("latest", {{"to", "USD"}});
+  const auto r = get("latest", {{"to", "USD"}, {"callback", "jQuery3_1.done"}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.content_type, "application/javascript; charset=utf-8");
+  const std::string prefix = "/**/jQuery3_1.done(";
+  ASSERT_TRUE(r.body.starts_with(prefix) && r.body.ends_with(")\n")) << r.body;
+  const auto inner = r.body.substr(prefix.size(), r.body.size() - prefix.size() - 2);
+  EXPECT_EQ(json::parse(inner), json::parse(plain.body));
+  // Errors are scripts too: the page's callback sees Frankfurter's message.
+  const auto missing = get("2020-01-01", {{"callback", "cb"}});
+  EXPECT_EQ(missing.status, 404u);
+  EXPECT_TRUE(missing.body.starts_with("/**/cb({\"message\":\"not found\"")) << missing.body;
+}
+
+TEST(Frankfurter, CallbackMustBeAJavaScriptNameAndNeedsAnyOriginAllowed) {
+  for (std::string_view bad : {"", "alert(1)", "1cb", "a b", "cb;x", "<script>"}) {
+    const auto r = get("latest", {{"callback", std::string(bad)}});
+    EXPECT_EQ(r.status, 400u) << bad;
+    EXPECT_EQ(json::parse(r.body).at("error").at("code"), "invalid_callback") << bad;
+  }
+  EXPECT_EQ(get("latest", {{"callback", std::string(129, 'a')}}).status, 400u);
+  // CORS limited to some origins: a script tag must not read what fetch() may not.
+  const auto off = get("latest", {{"callback", "cb"}}, false);
+  EXPECT_EQ(off.status, 400u);
+  EXPECT_EQ(json::parse(off.body).at("error").at("code"), "jsonp_disabled");
+  EXPECT_EQ(get("latest", {}, false).status, 200u);
 }
 
 TEST(Frankfurter, NumbersAreTextAsRubyPrintsFloats) {

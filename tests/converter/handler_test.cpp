@@ -317,7 +317,7 @@ TEST_F(NoRatesHandlerTest, TheOriginalRouteAndTheRestStillAnswer) {
   const auto metrics = get("/metrics");
   EXPECT_EQ(metrics.status, 200u);
   EXPECT_EQ(metrics.body.find("conv_rates_as_of_timestamp_seconds"), std::string::npos);
-  for (const char* t : {"/nope", "/v1/nope", "/lates", "/2024-13-01"}) {
+  for (const char* t : {"/nope", "/v1/nope", "/lates", "/2024-1-01"}) {
     EXPECT_EQ(get(t).status, 404u) << t;
   }
 }

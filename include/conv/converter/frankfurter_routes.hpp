@@ -19,10 +19,12 @@ namespace conv::converter {
 // with amount= (default 1), from= or base= (default the provider's base), to= or symbols=.
 // The shapes are Frankfurter's: numbers, not strings, each amount * rate rounded as
 // Frankfurter rounds (2 to 6 places by size, whole units above 5000), computed exactly first.
-// Errors keep its statuses (404 not found, 422 bad input) and its top-level "message", beside
-// conv's one "error" object; stale rates refused are 503 rates_stale. Caching as on /v1.
+// Errors keep its statuses (404 not found, 422 bad input, a date-shaped path that is no date
+// included) and its top-level "message", beside conv's one "error" object; stale rates refused
+// are 503 rates_stale. Caching as on /v1. Content-Type is Frankfurter's, with charset=utf-8;
+// callback=NAME wraps the answer as JSONP, as Frankfurter does, where CORS allows any origin.
 struct FrankfurterTarget {
-  enum class Kind { currencies, day, interval } kind;
+  enum class Kind { currencies, day, interval, bad_date } kind;
   std::optional<Date> first;  // day: none for latest; interval: the first day
   std::optional<Date> last;   // interval: none up to the latest
 };
@@ -31,9 +33,10 @@ struct FrankfurterTarget {
 // handler answers 503 for these, 404 for other paths); nothing if none.
 std::optional<FrankfurterTarget> frankfurter_target(std::string_view path);
 
-// The answer to `target` from `view`'s rates.
+// The answer to `target` from `view`'s rates. `jsonp`: whether callback= may wrap it (not when
+// CORS is limited to some origins: a script tag would read it from any page).
 http::Response frankfurter_route(const FrankfurterTarget& target, const QueryParams& query,
-                                 const RatesView& view);
+                                 const RatesView& view, bool jsonp);
 
 // Frankfurter's rounding of a rate or an amount, as JSON number text ("1.0956", "165.2",
 // "12346").

@@ -24,6 +24,8 @@ struct ReadPolicy {
   // Origins whose pages may read the answers: "*" (any, the default), or exact origins
   // ("https://app.example"); empty: no CORS headers at all.
   std::vector<std::string> cors_origins{"*"};
+  // Whether every origin may read ("*" among cors_origins).
+  bool any_origin() const;
   // Refuse unknown query parameters (400 unknown_parameter) instead of ignoring them.
   bool strict_params = false;
 

@@ -11,14 +11,6 @@ namespace conv::converter {
 namespace chr = std::chrono;
 namespace net = boost::asio;
 
-namespace {
-
-// A timer never sleeps longer than this before looking at the clock again: the wall clock
-// may jump (a suspended VM, NTP) while the timer counts steady time.
-constexpr chr::minutes kMaxSleep{10};
-
-}  // namespace
-
 Refresher::Refresher(RefresherOptions options, RatesUpdate on_update)
     : options_(std::move(options)),
       on_update_(std::move(on_update)),
@@ -75,7 +67,8 @@ void Refresher::refresh_now() {
 
 void Refresher::arm(std::size_t i) {
   const chr::sys_seconds at = providers_[i]->plan().next().at;
-  const auto wait = std::clamp<chr::seconds>(at - now(), chr::seconds(0), kMaxSleep);
+  const auto wait =
+      std::clamp<chr::milliseconds>(at - now(), chr::milliseconds(0), options_.max_sleep);
   timers_[i]->expires_after(wait);
   timers_[i]->async_wait([this, i, at](boost::system::error_code ec) {
     if (ec || in_flight_[i]) return;  // cancelled: refresh_now() fetches instead

@@ -33,6 +33,9 @@ struct RefresherOptions {
   std::chrono::seconds fallback_after{std::chrono::hours(24)};
   // The wall clock the plans and ages go by; null: the system clock. Tests give a fake one.
   std::function<std::chrono::sys_seconds()> clock = nullptr;
+  // A timer never sleeps longer than this before looking at the clock again: the wall clock
+  // may jump (a suspended VM, NTP; a test moving its fake clock) while timers count steady time.
+  std::chrono::milliseconds max_sleep{std::chrono::minutes(10)};
 };
 
 // Called with the history of the provider in force whenever it changes (new days, or another

@@ -4,18 +4,6 @@
 
 namespace conv::converter {
 
-namespace {
-
-// The day's rate of `code`, the base being exactly 1.
-std::optional<Decimal> rate_of(const PublishedDay& day, std::string_view code) {
-  if (code == day.base) return Decimal(1, 0);
-  const auto it = day.rates.find(code);
-  if (it == day.rates.end()) return std::nullopt;
-  return it->second;
-}
-
-}  // namespace
-
 RateHistory::RateHistory(std::vector<PublishedDay> days) : days_(std::move(days)) {
   std::sort(days_.begin(), days_.end(),
             [](const PublishedDay& a, const PublishedDay& b) { return a.date < b.date; });
@@ -45,18 +33,5 @@ std::span<const PublishedDay> RateHistory::between(Date first, Date last) const 
   return {from, to};
 }
 
-std::optional<Decimal> convert_on(const PublishedDay& day, const Decimal& amount,
-                                  std::string_view from, std::string_view to, unsigned scale,
-                                  Rounding rounding) {
-  const auto f = rate_of(day, from);
-  const auto t = rate_of(day, to);
-  if (!f || !t) return std::nullopt;
-  // in_base: a unit of X is worth rate(X) of the base: amount * rate(from) / rate(to).
-  // per_base: a unit of the base buys rate(X) of X: amount * rate(to) / rate(from).
-  if (day.direction == PublishedDay::Direction::in_base) {
-    return multiply_divide_rounded(amount, *f, *t, scale, rounding);
-  }
-  return multiply_divide_rounded(amount, *t, *f, scale, rounding);
-}
 
 }  // namespace conv::converter

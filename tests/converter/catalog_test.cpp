@@ -54,6 +54,28 @@ TEST(RatesCatalog, ADayKeepsItsProvidersDirectionAndTheBaseAtOne) {
   EXPECT_EQ(ptax.cross_rate("USD", "BRL"), "5.4516000000");
 }
 
+// An amount goes through the day's base whichever way the provider quotes, and is rounded once:
+// never through an inverted, rounded rate.
+TEST(RatesCatalog, AConversionGoesThroughTheBaseExactly) {
+  const RateTable ecb = table_from_day(published_day("2024-10-03", "USD=1.1036,BRL=6.0232"));
+  const auto converted = [](const RateTable& t, const char* amount, const char* from,
+                            const char* to) {
+    const auto f = t.factor(from, to);
+    return multiply_divide_rounded(*Decimal::parse(amount), f.multiplier, f.divisor, 2,
+                                   Rounding::half_away_from_zero)
+        .to_string();
+  };
+  EXPECT_EQ(converted(ecb, "100", "EUR", "USD"), "110.36");
+  EXPECT_EQ(converted(ecb, "110.36", "USD", "EUR"), "100.00");
+  EXPECT_EQ(converted(ecb, "100", "USD", "BRL"), "545.78");  // 100 * 6.0232 / 1.1036 = 545.77..
+  // PTAX quotes reais per unit: amount * rate(from) / rate(to).
+  const RateTable ptax =
+      table_from_day(published_day("2024-10-03", "USD=5.4607,EUR=6.0245", "bcb_ptax"));
+  EXPECT_EQ(converted(ptax, "100", "USD", "BRL"), "546.07");
+  EXPECT_EQ(converted(ptax, "546.07", "BRL", "USD"), "100.00");
+  EXPECT_EQ(converted(ptax, "100", "EUR", "USD"), "110.32");  // 602.45 / 5.4607 = 110.3247..
+}
+
 TEST(RatesCatalog, OnlyTheLatestDayHasItsCrossRatesMadeInAdvance) {
   const auto& c = ecb_catalog();
   EXPECT_FALSE(c.latest().cross.empty());

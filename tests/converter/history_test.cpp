@@ -20,10 +20,6 @@ PublishedDay ecb(const char* iso, const char* usd, const char* brl) {
   return d;
 }
 
-std::string converted(const PublishedDay& d, const char* amount, const char* from, const char* to) {
-  const auto v = convert_on(d, *Decimal::parse(amount), from, to, 2, Rounding::half_away_from_zero);
-  return v ? v->to_string() : "none";
-}
 
 TEST(RateHistory, AWeekendOrHolidayUsesTheLastEarlierDay) {
   // Thursday 3, Friday 4, Monday 7 October 2024; given out of order.
@@ -51,24 +47,6 @@ TEST(RateHistory, RefusesADayTwiceAndMixedBases) {
   EXPECT_THROW(RateHistory({ecb("2024-10-03", "1.1", "6"), ptax}), FeedError);
 }
 
-// The ECB quotes units per euro: amount * rate(to) / rate(from), never an inverted rate.
-TEST(ConvertOn, FollowsTheDirectionOfTheQuotes) {
-  const PublishedDay d = ecb("2024-10-03", "1.1036", "6.0232");
-  EXPECT_EQ(converted(d, "100", "EUR", "USD"), "110.36");
-  EXPECT_EQ(converted(d, "110.36", "USD", "EUR"), "100.00");
-  EXPECT_EQ(converted(d, "100", "USD", "BRL"), "545.78");  // 100 * 6.0232 / 1.1036 = 545.7774..
-  EXPECT_EQ(converted(d, "100", "USD", "GBP"), "none");
-  // PTAX quotes reais per unit: amount * rate(from) / rate(to).
-  PublishedDay ptax;
-  ptax.date = day("2024-10-03");
-  ptax.base = "BRL";
-  ptax.direction = PublishedDay::Direction::in_base;
-  ptax.rates.emplace("USD", *Decimal::parse("5.4607"));
-  ptax.rates.emplace("EUR", *Decimal::parse("6.0245"));
-  EXPECT_EQ(converted(ptax, "100", "USD", "BRL"), "546.07");
-  EXPECT_EQ(converted(ptax, "546.07", "BRL", "USD"), "100.00");
-  EXPECT_EQ(converted(ptax, "100", "EUR", "USD"), "110.32");  // 602.45 / 5.4607 = 110.3247..
-}
 
 }  // namespace
 }  // namespace conv::converter

@@ -1,11 +1,8 @@
 #pragma once
 
-#include <optional>
 #include <span>
-#include <string_view>
 #include <vector>
 
-#include "conv/converter/decimal.hpp"
 #include "conv/converter/feeds/published_day.hpp"
 
 namespace conv::converter {
@@ -29,12 +26,5 @@ class RateHistory {
  private:
   std::vector<PublishedDay> days_;
 };
-
-// `amount` of `from` in `to` with one day's rates, computed exactly through the day's base
-// whichever way the provider quotes (never inverting a rounded rate) and rounded once to
-// `scale` places. Nothing if the day does not quote one of the two.
-std::optional<Decimal> convert_on(const PublishedDay& day, const Decimal& amount,
-                                  std::string_view from, std::string_view to, unsigned scale,
-                                  Rounding rounding);
 
 }  // namespace conv::converter

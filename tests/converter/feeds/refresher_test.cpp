@@ -315,9 +315,7 @@ TEST_F(RefresherTest, RequestThreadsReadWholeHistoriesDuringUpdates) {
       const auto usd = h->latest()->rates.at("USD").to_string();
       const bool whole = h->size() >= 2 && h->size() <= 3 &&
                          (usd == "1.1036" || usd == "1.0994" || usd == "1.0995");
-      const auto amount =
-          convert_on(*h->latest(), Decimal(100, 0), "EUR", "USD", 2, Rounding::half_away_from_zero);
-      if (!whole || !amount) ++bad;
+      if (!whole) ++bad;
       ++reads;
       std::this_thread::yield();  // two cores: leave the refresher its share
     }

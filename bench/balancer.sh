@@ -8,10 +8,29 @@
 #
 # Usage: bench/balancer.sh [duration=10s]
 #   CONTENDERS="conv nginx haproxy" THREADS="1 2" CONNS="50 1000" STACKS=1 narrow a run;
-#   ROUNDS=3 repeats the balancer matrix, alternating contenders, and reports each row's
-#   median run (this machine is shared and noisy: single runs vary by 10% and more).
-#   CONV_BASELINE=path/to/older/conv adds that binary as one more contender, measured in
-#   the same rounds right after conv: the before/after figures of a change on the hot path.
+#   ROUNDS=3 repeats the balancer matrix and reports each row's median run (this machine is
+#   shared and noisy: single runs vary by 10% and more). The order of the contenders rotates
+#   every round (round 1: conv, nginx, haproxy; round 2: nginx, haproxy, conv; ...), and the
+#   two stacks alternate, so that none is always measured first or last; the output says the
+#   order of each round.
+#   CONV_BASELINE=path/to/older/conv adds that binary as one more contender, measured in the
+#   same rounds (it rotates with the others, following conv in round 1): the before/after
+#   figures of a change on the hot path.
+#   MAX_CONNS=4096: the client connections each balancer accepts (see "Equal limits").
+# Equal limits: the three balancers get the same ones, conv's defaults where conv has one.
+#   - Client connections: MAX_CONNS (conv --max-connections, HAProxy maxconn; nginx's
+#     worker_connections, per worker, counts a client's upstream connection too: 2 x MAX_CONNS).
+#   - Idle upstream connections kept for reuse: conv keeps at most 1,024 per upstream and thread
+#     (pool.max_idle_per_upstream), 30 s (pool.idle_timeout); nginx `keepalive` is per worker
+#     over the whole upstream group (1,024 x the upstreams), HAProxy `pool-max-conn` per
+#     server over all threads (1,024 x the threads), with `http-reuse always`; no cap on the
+#     requests per connection, and no cap per upstream, in any of the three.
+# RSS: of the balancer alone (stacks: their front), twice: what serves (nginx: its workers,
+# summed; conv and HAProxy: their one process with its threads) and the total (nginx: master +
+# workers).
+# A measurement that fails (the balancer does not start or dies, wrk fails or completes no
+# request) is a MISSING row, and its ratios "n/a (missing)", never a dropped row; the script
+# prints everything, then exits 1 if anything was missing.
 # Nothing is pinned: the balancer, its upstreams and wrk share this machine's CPUs alike for
 # every contender, so compare the ratios within one run.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +43,11 @@ THREAD_COUNTS=${THREADS:-1 2}
 CONN_COUNTS=${CONNS:-50 1000}
 STACKS=${STACKS:-1}
 ROUNDS=${ROUNDS:-1}
+MAX_CONNS=${MAX_CONNS:-4096}
+# conv balancer's defaults (include/conv/balancer/model/config.hpp: pool_max_idle,
+# pool_idle_timeout), which the peers are given too.
+POOL_MAX_IDLE=1024
+POOL_IDLE_SECONDS=30
 WRK_THREADS=2
 CLIENT_CPU=0-$(($(nproc) - 1))
 CONV=${CONV:-$here/../build/conv}
@@ -33,15 +57,23 @@ BODY='{"conversao":{"dolar":2.9411764705882355,"euro":2.678571428571429,"real":1
 bench_install nginx haproxy wrk python3-flask gunicorn curl python3
 [[ -x $CONV ]] || { echo "build conv first: $CONV" >&2; exit 1; }
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+for c in $CONN_COUNTS; do
+  ((c <= MAX_CONNS)) || { echo "CONNS: $c is more than MAX_CONNS ($MAX_CONNS)" >&2; exit 1; }
+done
+NGINX_VERSION=$(nginx -v 2>&1 | sed 's/.*\///')
+HAPROXY_VERSION=$(haproxy -v | awk 'NR==1 {print $3}')
 
-nginx_conf() {  # nginx_conf DIR WORKERS BODY_OR_EMPTY UPSTREAM_PORTS...
+# nginx_conf DIR WORKERS PORT MODE UPSTREAM_PORTS...: MODE "return" (an upstream: the body),
+# "proxy" (a contender: the equal limits above) or "original" (the original stack's front:
+# no upstream keep-alive, as it was deployed).
+nginx_conf() {
   local dir=$1 workers=$2 port=$3 mode=$4
   shift 4
   mkdir -p "$dir"
   {
     echo "worker_processes $workers; daemon off; pid $dir/nginx.pid; error_log $dir/error.log warn;"
     echo "worker_rlimit_nofile 65536;"
-    echo "events { worker_connections 8192; }"
+    echo "events { worker_connections $((2 * MAX_CONNS)); }"
     echo "http { access_log off; keepalive_requests 1000000000;"
     for t in client_body proxy fastcgi uwsgi scgi; do echo "${t}_temp_path $dir;"; done
     if [[ $mode == return ]]; then
@@ -50,7 +82,11 @@ nginx_conf() {  # nginx_conf DIR WORKERS BODY_OR_EMPTY UPSTREAM_PORTS...
     else
       echo "upstream backend {"
       for p in "$@"; do echo "  server 127.0.0.1:$p;"; done
-      echo "  keepalive 128; keepalive_requests 1000000000; }"
+      if [[ $mode == proxy ]]; then
+        echo "  keepalive $((POOL_MAX_IDLE * $#)); keepalive_timeout ${POOL_IDLE_SECONDS}s;"
+        echo "  keepalive_requests 1000000000;"
+      fi
+      echo "}"
       echo "server { listen 127.0.0.1:$port; location / { proxy_pass http://backend;"
       echo "  proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
     fi
@@ -59,7 +95,7 @@ nginx_conf() {  # nginx_conf DIR WORKERS BODY_OR_EMPTY UPSTREAM_PORTS...
 }
 
 start_nginx() {  # start_nginx DIR: starts nginx in the foreground mode, sets NGINX_PID
-  nginx -c "$1/nginx.conf" -e "$1/error.log" </dev/null >/dev/null 2>&1 &
+  nginx -c "$1/nginx.conf" -e "$1/error.log" </dev/null >/dev/null 2>"$1/stderr" &
   NGINX_PID=$!
   BENCH_PIDS+=("$NGINX_PID")
 }
@@ -70,7 +106,7 @@ haproxy_conf() {  # haproxy_conf FILE THREADS PORT UPSTREAM_PORTS...
   {
     echo "global"
     echo "  nbthread $threads"
-    echo "  maxconn 8000"
+    echo "  maxconn $MAX_CONNS"
     echo "defaults"
     echo "  mode http"
     echo "  timeout connect 1s"
@@ -79,7 +115,7 @@ haproxy_conf() {  # haproxy_conf FILE THREADS PORT UPSTREAM_PORTS...
     echo "  option http-keep-alive"
     echo "frontend fe"
     echo "  bind 127.0.0.1:$port"
-    echo "  maxconn 8000"
+    echo "  maxconn $MAX_CONNS"
     echo "  default_backend be"
     echo "backend be"
     echo "  balance roundrobin"
@@ -87,7 +123,8 @@ haproxy_conf() {  # haproxy_conf FILE THREADS PORT UPSTREAM_PORTS...
     local i=0
     for p in "$@"; do
       i=$((i + 1))
-      echo "  server s$i 127.0.0.1:$p maxconn 10000"
+      echo "  server s$i 127.0.0.1:$p pool-max-conn $((POOL_MAX_IDLE * threads))" \
+        "pool-purge-delay ${POOL_IDLE_SECONDS}s max-reuse -1"
     done
   } >"$file"
 }
@@ -101,19 +138,31 @@ for p in "$up1" "$up2"; do
 done
 for p in "$up1" "$up2"; do wait_http "http://127.0.0.1:$p$URL_PATH"; done
 
-# measure NAME URL PID: warm-up, load, and one result line.
+# results: "NAME|CONNS|req/s|p50|p99|errors|RSS KiB serving|RSS KiB total" per measurement,
+# or "NAME|CONNS|MISSING" for one that failed (listed in missing_runs too).
 results=()
+missing_runs=()
+missing() {  # missing NAME CONNS WHY
+  results+=("$1|$2|MISSING")
+  missing_runs+=("round $round: $1, $2 connections: $3")
+  echo "MISSING: $1, $2 connections: $3" >&2
+}
+
+# measure NAME URL PID CONNS: warm-up, load, and one result line.
 measure() {
-  echo "bench: $1, $4 connections" >&2
-  local name=$1 url=$2 pid=$3 conns=$4 out rps p50 p99 errs non2xx
+  local name=$1 url=$2 pid=$3 conns=$4 out rc=0 summary rps p50 p99 errs
+  echo "bench: round $round, $name, $conns connections" >&2
   wrk -t"$WRK_THREADS" -c"$conns" -d2s "$url" >/dev/null 2>&1 || true
-  out=$(wrk -t"$WRK_THREADS" -c"$conns" -d"$DURATION" --latency "$url" 2>&1)
-  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
-  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
-  errs=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"$out")
-  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-  results+=("$name|$conns|$rps|$p50|$p99|$((${errs:-0} + ${non2xx:-0}))|$(rss_kb "$pid")")
+  out=$(wrk -t"$WRK_THREADS" -c"$conns" -d"$DURATION" --latency "$url" 2>&1) || rc=$?
+  summary=$(wrk_summary "$out")
+  if ! alive "$pid"; then
+    missing "$name" "$conns" "the balancer exited"
+  elif ((rc != 0)) || [[ -z $summary ]]; then
+    missing "$name" "$conns" "wrk exited with $rc and no result: $(tail -2 <<<"$out" | tr '\n' ' ')"
+  else
+    read -r rps p50 p99 errs <<<"$summary"
+    results+=("$name|$conns|$rps|$p50|$p99|$errs|$(rss_workers_kb "$pid")|$(rss_kb "$pid")")
+  fi
 }
 
 wants() { [[ " $CONTENDERS " == *" $1 "* ]]; }
@@ -121,7 +170,10 @@ wants() { [[ " $CONTENDERS " == *" $1 "* ]]; }
 # Whole stacks: the original (two gunicorn -w 4 behind nginx, worker_processes auto) and the
 # new one as scripts/run-local.sh starts it (two conv converters with a quarter of the CPUs
 # each, at least one thread, behind conv balancer with its default threads). Started once,
-# measured in every round like the balancers.
+# measured in every round like the balancers; one that does not start is MISSING in each.
+ORIG_NAME="original stack: nginx + 2 x gunicorn -w 4 (Flask)"
+NEW_NAME="new stack: conv balancer + 2 x conv converter"
+orig_ok=0 new_ok=0
 if ((STACKS)); then
 g1=$(free_port); g2=$(free_port)
 for p in "$g1" "$g2"; do
@@ -130,11 +182,10 @@ for p in "$g1" "$g2"; do
   BENCH_PIDS+=("$!")
 done
 orig_port=$(free_port)
-nginx_conf "$BENCH_DIR/orig" auto "$orig_port" proxy "$g1" "$g2"
-sed -i 's/keepalive 128; keepalive_requests 1000000000; //' "$BENCH_DIR/orig/nginx.conf"
+nginx_conf "$BENCH_DIR/orig" auto "$orig_port" original "$g1" "$g2"
 start_nginx "$BENCH_DIR/orig"
 orig_pid=$NGINX_PID
-wait_http "http://127.0.0.1:$orig_port$URL_PATH"
+if wait_http "http://127.0.0.1:$orig_port$URL_PATH" "$orig_pid"; then orig_ok=1; fi
 
 c1=$(free_port); c2=$(free_port); new_port=$(free_port)
 for p in "$c1" "$c2"; do
@@ -143,81 +194,125 @@ for p in "$c1" "$c2"; do
   BENCH_PIDS+=("$!")
 done
 "$CONV" balancer --host 127.0.0.1 --port "$new_port" --access-log off --admin off -u "127.0.0.1:$c1" \
-  -u "127.0.0.1:$c2" 2>/dev/null &
+  -u "127.0.0.1:$c2" 2>"$BENCH_DIR/new-stack.err" &
 new_pid=$!
 BENCH_PIDS+=("$new_pid")
-wait_http "http://127.0.0.1:$new_port$URL_PATH"
+if wait_http "http://127.0.0.1:$new_port$URL_PATH" "$new_pid"; then new_ok=1; fi
 fi
 
-# run_conv NAME BINARY THREADS: one conv balancer in front of the upstreams, at each
-# connection count.
-run_conv() {
-  local name=$1 bin=$2 threads=$3 port pid conns
-  port=$(free_port)
-  "$bin" balancer --host 127.0.0.1 --port "$port" --threads "$threads" --access-log off \
-    --max-connections 20000 --admin off -u "127.0.0.1:$up1" -u "127.0.0.1:$up2" 2>"$BENCH_DIR/conv.err" &
-  pid=$!
-  BENCH_PIDS+=("$pid")
-  wait_http "http://127.0.0.1:$port$URL_PATH"
-  for conns in $CONN_COUNTS; do measure "$name --threads $threads" "http://127.0.0.1:$port$URL_PATH" "$pid" "$conns"; done
-  kill -TERM "$pid"
-  wait "$pid" || true
+# start_contender KIND THREADS PORT: starts one balancer (conv, baseline, nginx or haproxy)
+# in front of the upstreams, with the equal limits; sets PID.
+start_contender() {
+  local kind=$1 threads=$2 port=$3 bin=$CONV
+  case $kind in
+    conv | baseline)
+      [[ $kind == conv ]] || bin=$CONV_BASELINE
+      "$bin" balancer --host 127.0.0.1 --port "$port" --threads "$threads" --access-log off \
+        --max-connections "$MAX_CONNS" --admin off -u "127.0.0.1:$up1" -u "127.0.0.1:$up2" \
+        2>"$BENCH_DIR/$kind.err" &
+      PID=$!
+      BENCH_PIDS+=("$PID") ;;
+    nginx)
+      nginx_conf "$BENCH_DIR/lb-nginx-$threads" "$threads" "$port" proxy "$up1" "$up2"
+      start_nginx "$BENCH_DIR/lb-nginx-$threads"
+      PID=$NGINX_PID ;;
+    haproxy)
+      haproxy_conf "$BENCH_DIR/haproxy-$threads.cfg" "$threads" "$port" "$up1" "$up2"
+      haproxy -f "$BENCH_DIR/haproxy-$threads.cfg" -db 2>"$BENCH_DIR/haproxy.err" &
+      PID=$!
+      BENCH_PIDS+=("$PID") ;;
+  esac
 }
 
+label() {  # label KIND THREADS: a contender's name in the table
+  case $1 in
+    conv) echo "conv balancer --threads $2" ;;
+    baseline) echo "conv baseline --threads $2" ;;
+    nginx) echo "nginx $NGINX_VERSION, $2 worker(s)" ;;
+    haproxy) echo "HAProxy $HAPROXY_VERSION, $2 thread(s)" ;;
+  esac
+}
+
+# run_contender KIND THREADS: one balancer, measured at each connection count, then stopped.
+run_contender() {
+  local kind=$1 threads=$2 name port conns
+  name=$(label "$kind" "$threads")
+  port=$(free_port)
+  start_contender "$kind" "$threads" "$port"
+  if ! wait_http "http://127.0.0.1:$port$URL_PATH" "$PID"; then
+    for conns in $CONN_COUNTS; do missing "$name" "$conns" "did not start"; done
+  else
+    for conns in $CONN_COUNTS; do measure "$name" "http://127.0.0.1:$port$URL_PATH" "$PID" "$conns"; done
+  fi
+  stop "$PID"
+}
+
+# The contenders, in the order of round 1; each round starts one further along.
+kinds=()
+if wants conv; then kinds+=(conv); fi
+if [[ -n ${CONV_BASELINE:-} ]]; then kinds+=(baseline); fi
+if wants nginx; then kinds+=(nginx); fi
+if wants haproxy; then kinds+=(haproxy); fi
+orders=()
 for ((round = 1; round <= ROUNDS; round++)); do
-for threads in $THREAD_COUNTS; do
-  if wants conv; then run_conv "conv balancer" "$CONV" "$threads"; fi
-  if [[ -n ${CONV_BASELINE:-} ]]; then run_conv "conv baseline" "$CONV_BASELINE" "$threads"; fi
-
-  if wants nginx; then
-  port=$(free_port)
-  nginx_conf "$BENCH_DIR/lb-nginx-$threads" "$threads" "$port" proxy "$up1" "$up2"
-  start_nginx "$BENCH_DIR/lb-nginx-$threads"
-  pid=$NGINX_PID
-  wait_http "http://127.0.0.1:$port$URL_PATH"
-  for conns in $CONN_COUNTS; do measure "nginx $(nginx -v 2>&1 | sed 's/.*\///'), $threads worker(s)" "http://127.0.0.1:$port$URL_PATH" "$pid" "$conns"; done
-  kill -TERM "$pid"; wait "$pid" || true
+  order=$(rotate $((round - 1)) "${kinds[@]}")
+  stacks_order="original new"
+  ((round % 2)) || stacks_order="new original"
+  orders+=("round $round: ${order// /, }")
+  if ((STACKS)); then orders[-1]+="; stacks: ${stacks_order// /, }"; fi
+  echo "bench: round $round of $ROUNDS, order: $order" >&2
+  for threads in $THREAD_COUNTS; do
+    for kind in $order; do run_contender "$kind" "$threads"; done
+  done
+  if ((STACKS)); then
+    for stack in $stacks_order; do
+      if [[ $stack == original ]]; then
+        if ((orig_ok)); then measure "$ORIG_NAME" "http://127.0.0.1:$orig_port$URL_PATH" "$orig_pid" 50
+        else missing "$ORIG_NAME" 50 "did not start"; fi
+      else
+        if ((new_ok)); then measure "$NEW_NAME" "http://127.0.0.1:$new_port$URL_PATH" "$new_pid" 50
+        else missing "$NEW_NAME" 50 "did not start"; fi
+      fi
+    done
   fi
-
-  if wants haproxy; then
-  port=$(free_port)
-  haproxy_conf "$BENCH_DIR/haproxy-$threads.cfg" "$threads" "$port" "$up1" "$up2"
-  haproxy -f "$BENCH_DIR/haproxy-$threads.cfg" -db 2>"$BENCH_DIR/haproxy.err" &
-  pid=$!
-  BENCH_PIDS+=("$pid")
-  wait_http "http://127.0.0.1:$port$URL_PATH"
-  for conns in $CONN_COUNTS; do measure "HAProxy $(haproxy -v | awk 'NR==1 {print $3}'), $threads thread(s)" "http://127.0.0.1:$port$URL_PATH" "$pid" "$conns"; done
-  kill -TERM "$pid"; wait "$pid" || true
-  fi
-done
-if ((STACKS)); then
-  measure "original stack: nginx + 2 x gunicorn -w 4 (Flask)" "http://127.0.0.1:$orig_port$URL_PATH" "$orig_pid" 50
-  measure "new stack: conv balancer + 2 x conv converter" "http://127.0.0.1:$new_port$URL_PATH" "$new_pid" 50
-fi
 done
 
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, nothing pinned; wrk -t$WRK_THREADS -d$DURATION --latency;" \
-  "upstreams: 2 x nginx return 200 (1 worker); RSS of the balancer alone (stacks: the front);" \
-  "median of $ROUNDS round(s)"
-printf '| balancer | conns | req/s | range req/s | p50 ms | p99 ms | errors | RSS MiB |\n'
-printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
-# One row per contender and connection count, in first-seen order: the median run by req/s,
-# with the lowest and highest req/s of all rounds. Then conv's ratios to each peer with the
-# same threads and connections (medians), and the new stack's to the original's.
+  "upstreams: 2 x nginx return 200 (1 worker); median of $ROUNDS round(s)"
+echo "# equal limits: $MAX_CONNS client connections (conv --max-connections, HAProxy maxconn;" \
+  "nginx worker_connections $((2 * MAX_CONNS)) per worker, upstream connections included);" \
+  "idle upstream connections kept: $POOL_MAX_IDLE per upstream and thread/worker, ${POOL_IDLE_SECONDS} s" \
+  "(conv's default; nginx keepalive $((2 * POOL_MAX_IDLE)) per worker over its 2 upstreams," \
+  "HAProxy http-reuse always, pool-max-conn $POOL_MAX_IDLE x threads per server); no request cap per connection"
+echo "# RSS of the balancer alone (stacks: the front): serving = nginx's workers (summed), conv's" \
+  "and HAProxy's one process; total = nginx's master + workers"
+echo "# order: $(printf '%s | ' "${orders[@]}" | sed 's/ | $//')"
+printf '| balancer | conns | req/s | range req/s | p50 ms | p99 ms | errors | RSS MiB serving | RSS MiB total | runs |\n'
+printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+# One row per contender and connection count, in first-seen order: the median run by req/s
+# (of the runs that did not fail), with the lowest and highest req/s of them all, and how many
+# runs of how many rounds count; MISSING if none. Then conv's ratios to each peer with the
+# same threads and connections (medians), and the new stack's to the original's: "n/a
+# (missing)" where either side is missing.
 printf '%s\n' "${results[@]}" | awk -F'|' '
-  { key = $1 "|" $2; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
-    runs[key, ++count[key]] = $0 }
+  { key = $1 "|" $2; if (!(key in seen)) { seen[key] = 1; order[++n] = key; count[key] = 0 }
+    rounds[key]++
+    if ($3 != "MISSING") runs[key, ++count[key]] = $0 }
   END {
     for (i = 1; i <= n; i++) {
       key = order[i]; m = count[key]
-      for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) {
-        split(runs[key, a], x, "|"); split(runs[key, b], y, "|")
-        if (y[3] + 0 < x[3] + 0) { t = runs[key, a]; runs[key, a] = runs[key, b]; runs[key, b] = t }
+      split(key, k, "|"); name = k[1]; conns = k[2] + 0
+      if (m == 0) {
+        printf "| %s | %d | MISSING | | | | | | | 0/%d |\n", name, conns, rounds[key]
+      } else {
+        for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) {
+          split(runs[key, a], x, "|"); split(runs[key, b], y, "|")
+          if (y[3] + 0 < x[3] + 0) { t = runs[key, a]; runs[key, a] = runs[key, b]; runs[key, b] = t }
+        }
+        split(runs[key, 1], lo, "|"); split(runs[key, m], hi, "|")
+        split(runs[key, int((m + 1) / 2)], f, "|")
+        printf "| %s | %d | %.0f | %.0f-%.0f | %.2f | %.2f | %d | %.1f | %.1f | %d/%d |\n", name, conns, f[3], lo[3], hi[3], f[4], f[5], f[6], f[7] / 1024, f[8] / 1024, m, rounds[key]
       }
-      split(runs[key, 1], lo, "|"); split(runs[key, m], hi, "|")
-      split(runs[key, int((m + 1) / 2)], f, "|")
-      printf "| %s | %d | %.0f | %.0f-%.0f | %.2f | %.2f | %d | %.1f |\n", f[1], f[2], f[3], lo[3], hi[3], f[4], f[5], f[6], f[7] / 1024
-      name = f[1]
       if (name ~ /^conv baseline/ && match(name, /--threads [0-9]+$/)) { kind = "baseline"; t = substr(name, RSTART + 10) }
       else if (match(name, /--threads [0-9]+$/)) { kind = "conv"; t = substr(name, RSTART + 10) }
       else if (match(name, /[0-9]+ worker\(s\)$/)) { kind = "nginx"; t = substr(name, RSTART) + 0 }
@@ -225,19 +320,32 @@ printf '%s\n' "${results[@]}" | awk -F'|' '
       else if (name ~ /^original stack/) { kind = "orig"; t = 0 }
       else if (name ~ /^new stack/) { kind = "new"; t = 0 }
       else continue
-      rps[kind, t + 0, f[2] + 0] = f[3]; p99[kind, t + 0, f[2] + 0] = f[5]
-      if (kind == "conv") { rows[++r] = (t + 0) "|" (f[2] + 0) }
+      have[kind, t + 0, conns] = 1
+      if (m > 0) { rps[kind, t + 0, conns] = f[3]; p99[kind, t + 0, conns] = f[5] }
+      if (kind == "conv") rows[++r] = (t + 0) "|" conns
     }
     for (i = 1; i <= r; i++) {
       split(rows[i], k, "|"); t = k[1]; c = k[2]
       line = sprintf("conv vs peers, %d thread(s), %d conns:", t, c)
       for (j = 1; j <= 3; j++) {
         peer = j == 1 ? "nginx" : j == 2 ? "haproxy" : "baseline"
-        if ((peer, t, c) in rps && rps[peer, t, c] > 0)
+        if (!((peer, t, c) in have)) continue
+        if (!(("conv", t, c) in rps) || !((peer, t, c) in rps) || rps[peer, t, c] <= 0 || p99[peer, t, c] <= 0)
+          line = line sprintf(" %s n/a (missing);", peer)
+        else
           line = line sprintf(" %s %.2fx req/s, p99 %.2fx;", peer, rps["conv", t, c] / rps[peer, t, c], p99["conv", t, c] / p99[peer, t, c])
       }
       print line
     }
-    if (("orig", 0, 50) in rps && rps["orig", 0, 50] > 0)
-      printf "new stack vs original stack: %.1fx req/s\n", rps["new", 0, 50] / rps["orig", 0, 50]
+    if (("orig", 0, 50) in have) {
+      if (("orig", 0, 50) in rps && ("new", 0, 50) in rps && rps["orig", 0, 50] > 0)
+        printf "new stack vs original stack: %.1fx req/s\n", rps["new", 0, 50] / rps["orig", 0, 50]
+      else
+        print "new stack vs original stack: n/a (missing)"
+    }
   }'
+if ((${#missing_runs[@]} > 0)); then
+  echo "MISSING: ${#missing_runs[@]} measurement(s) failed:"
+  printf '  %s\n' "${missing_runs[@]}"
+  exit 1
+fi

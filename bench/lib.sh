@@ -40,11 +40,40 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# wait_http URL: polls until URL answers (10 s at most).
+# alive PID: whether the process runs (a zombie, exited but not yet waited for, does not).
+alive() {
+  local state
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [[ -n $state && $state != Z && $state != X ]]
+}
+
+# stop PID: TERM, wait, and forget it (bench_cleanup stops what is still running on exit, and
+# must not signal a PID the system has since given to another process).
+stop() {
+  kill -TERM "$1" 2>/dev/null || true
+  reap "$1"
+}
+
+# reap PID: waits for a process that ends by itself, and forgets it.
+reap() {
+  local i
+  wait "$1" 2>/dev/null || true
+  for i in "${!BENCH_PIDS[@]}"; do
+    [[ ${BENCH_PIDS[i]} != "$1" ]] || unset 'BENCH_PIDS[i]'
+  done
+  BENCH_PIDS=("${BENCH_PIDS[@]}")
+}
+
+# wait_http URL [PID]: polls until URL answers (10 s at most); with PID, gives up as soon as
+# that process (the server) has exited.
 wait_http() {
   local i
   for ((i = 0; i < 200; i++)); do
     curl -sf -o /dev/null "$1" && return 0
+    if [[ -n ${2:-} ]] && ! alive "$2"; then
+      echo "exited before answering: $1" >&2
+      break
+    fi
     sleep 0.05
   done
   echo "not answering: $1" >&2
@@ -78,6 +107,43 @@ cpu_ticks_of() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 rss_kb() { tree_sum rss_kb_of "$@"; }
 # cpu_ticks PID...: their user + system CPU time, descendants included, in clock ticks.
 cpu_ticks() { tree_sum cpu_ticks_of "$@"; }
+# rss_workers_kb PID: the resident memory of what serves: the children of PID if it has any
+# (nginx's workers under their master, gunicorn's under its arbiter), else PID itself (conv,
+# HAProxy in the foreground: one process with its threads). Shared pages count once per
+# process, as in any sum of RSS.
+rss_workers_kb() {
+  local kids
+  kids=$(pgrep -P "$1" || true)
+  # shellcheck disable=SC2086
+  if [[ -n $kids ]]; then rss_kb $kids; else rss_kb "$1"; fi
+}
+
+# rotate N WORD...: the words, starting from the (N mod count)th (0-based), wrapping around:
+# round r of a benchmark measures its contenders in the order `rotate $((r - 1)) ...`, so that
+# none is always first (after a cold start) or always last.
+rotate() {
+  local n=$1
+  shift
+  (($# > 0)) || return 0
+  local words=("$@") i
+  for ((i = 0; i < $#; i++)); do
+    printf '%s\n' "${words[(i + n) % $#]}"
+  done | paste -sd' '
+}
+
+# wrk_summary OUTPUT: "req/s p50 p99 errors" of a `wrk --latency` run's output (latencies in
+# ms; errors: socket errors + non-2xx answers), or nothing if the run completed no request.
+wrk_summary() {
+  local rps n p50 p99 errs non2xx
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$1")
+  n=$(awk '/ requests in / {print $1}' <<<"$1")
+  [[ -n $rps && ${n:-0} =~ ^[0-9]+$ ]] && ((n > 0)) || return 0
+  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$1")")
+  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$1")")
+  errs=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"$1")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$1")
+  echo "$rps $p50 $p99 $((${errs:-0} + ${non2xx:-0}))"
+}
 
 # run_wrk NAME URL: loads URL and prints "NAME req/s p50 p99" (latencies in ms).
 run_wrk() {

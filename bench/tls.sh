@@ -60,22 +60,6 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 make_certs
 export CURL_CA_BUNDLE=$CERTS/ca.pem  # wait_http's curl trusts the test CA
 
-# stop PID: TERM, wait, and forget it (bench_cleanup stops what is still running on exit).
-stop() {
-  kill -TERM "$1" 2>/dev/null || true
-  reap "$1"
-}
-
-# reap PID: waits for a process that ends by itself, and forgets it.
-reap() {
-  local i
-  wait "$1" 2>/dev/null || true
-  for i in "${!BENCH_PIDS[@]}"; do
-    [[ ${BENCH_PIDS[i]} != "$1" ]] || unset 'BENCH_PIDS[i]'
-  done
-  BENCH_PIDS=("${BENCH_PIDS[@]}")
-}
-
 # The two upstreams every contender shares: conv converters, 1 thread each, plain HTTP.
 start_converters "$CONV" 2
 

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "conv/cli/app.hpp"
+#include "conv/converter/feeds/feed_file.hpp"
 #include "conv/converter/rate_store.hpp"
 #include "conv/converter/rates_db.hpp"
 #include "conv/converter/role.hpp"
@@ -110,6 +111,20 @@ std::string rates_summary(const converter::ConverterConfig& config) {
          std::to_string(store.catalog().size()) + " day(s))";
 }
 
+// With file in --refresh: its file, read and checked as each fetch will read it (a bad one is a
+// failed fetch every time: said now). Throws RatesError, naming the file.
+std::string file_summary(const std::string& path) {
+  const auto read = converter::read_feed_file(path, converter::FetchSettings{}.max_file);
+  if (!read.ok()) throw converter::RatesError(path + ": " + read.detail);
+  try {
+    const auto day = converter::parse_rates_day(read.body);
+    return ", file: " + path + " (base " + day.base + ", as of " + day.date.text() + ", " +
+           std::to_string(day.rates.size()) + " quote(s))";
+  } catch (const converter::RatesError& e) {
+    throw converter::RatesError(path + ": " + e.what());
+  }
+}
+
 // With --refresh: the store as the refresher would open it (a missing one is created at start,
 // not now), and the days it holds of each provider.
 std::string live_summary(const converter::ConverterConfig& config) {
@@ -125,6 +140,9 @@ std::string live_summary(const converter::ConverterConfig& config) {
     }
   } else {
     days = ", a new store (created at start)";
+  }
+  for (const auto& p : config.live.providers) {
+    if (p.name == "file") days += file_summary(p.path);
   }
   return "live from " + config.live.names() + " into " + path + " (fallback after " +
          std::to_string(config.live.fallback_after.count()) + " s" + days + ")";

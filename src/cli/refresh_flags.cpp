@@ -28,10 +28,13 @@ void RefreshFlags::add_to(CLI::App& cmd) {
   cmd_ = &cmd;
   cmd.add_option("--refresh", refresh_,
                  "Fetch rates live from these providers, highest priority first (ecb, bcb_ptax, "
-                 "comma-separated), saving them into --store; SIGHUP fetches now");
+                 "file; comma-separated), saving them into --store; SIGHUP fetches now");
   cmd.add_option("--feed-url", feed_urls_,
                  "NAME=URL: fetch provider NAME (one of --refresh) from URL instead of its own "
                  "address; repeatable");
+  cmd.add_option("--feed-file", feed_file_,
+                 "With file in --refresh: the rates file (JSON, as --rates) the file provider "
+                 "reads, at start, every 5 minutes and on SIGHUP");
   cmd.add_option("--feed-ca", feed_ca_,
                  "CA bundle (PEM) to verify the feeds' TLS with; default: the system's CAs")
       ->check(CLI::ExistingFile);
@@ -54,8 +57,8 @@ std::optional<std::string> RefreshFlags::apply(const converter::RatesSource& rat
                                                converter::LiveRatesConfig& out) const {
   out = {};
   if (!given("--refresh")) {
-    for (const char* flag :
-         {"--feed-url", "--feed-ca", "--fallback-after", "--max-jump", "--on-jump"}) {
+    for (const char* flag : {"--feed-url", "--feed-file", "--feed-ca", "--fallback-after",
+                             "--max-jump", "--on-jump"}) {
       if (given(flag)) return std::string(flag) + ": only with --refresh";
     }
     return std::nullopt;
@@ -68,6 +71,7 @@ std::optional<std::string> RefreshFlags::apply(const converter::RatesSource& rat
            "force)";
   }
   if (auto error = read_providers(out)) return error;
+  if (auto error = read_file_provider(out)) return error;
   if (auto error = read_feed_urls(out)) return error;
   if (auto error = read_jumps(out)) return error;
   const auto seconds = util::seconds_or_duration(fallback_after_);
@@ -118,6 +122,20 @@ std::optional<std::string> RefreshFlags::read_feed_urls(converter::LiveRatesConf
       return "--feed-url '" + flag + "': " + e.what();
     }
   }
+  return std::nullopt;
+}
+
+// --feed-file PATH: given if and only if `file` is one of --refresh's providers. The file
+// itself is not read here: a missing one is a failed fetch at run time (--check reads it).
+std::optional<std::string> RefreshFlags::read_file_provider(converter::LiveRatesConfig& out) const {
+  const auto it = std::find_if(out.providers.begin(), out.providers.end(),
+                               [](const auto& p) { return p.name == "file"; });
+  if (it == out.providers.end()) {
+    if (given("--feed-file")) return "--feed-file: only with file in --refresh";
+    return std::nullopt;
+  }
+  if (feed_file_.empty()) return "--refresh: the file provider needs --feed-file PATH";
+  it->path = feed_file_;
   return std::nullopt;
 }
 

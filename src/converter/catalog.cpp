@@ -10,6 +10,8 @@ namespace {
 std::string source_of(std::string_view provider) {
   if (provider == "ecb") return "European Central Bank, euro foreign exchange reference rates";
   if (provider == "bcb_ptax") return "Banco Central do Brasil, PTAX closing rates";
+  // A store keeps no source text: the file's own is in the file, for whoever wrote it.
+  if (provider == "file") return "the operator's rates file";
   return std::string(provider);
 }
 

@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -75,7 +76,40 @@ RateTable parse_rates(std::string_view text) {
 
 namespace {
 
-RateTable apply_rates(const json::value& root) {
+// The quotes of a rates file: known ISO 4217 codes, other than the base, at positive decimals.
+std::map<std::string, Decimal, std::less<>> read_quotes(const json::object& obj,
+                                                        std::string_view base) {
+  const json::value* quotes = obj.if_contains("quotes");
+  if (!quotes) fail("quotes", "required");
+  if (!quotes->is_object() || quotes->get_object().empty()) {
+    fail("quotes", "expected a non-empty object such as {\"USD\": \"5.10\"}");
+  }
+  std::map<std::string, Decimal, std::less<>> out;
+  for (const auto& kv : quotes->get_object()) {
+    const std::string code(kv.key());
+    const std::string field = "quotes." + code;
+    if (!is_currency_code(code)) fail(field, "expected an ISO 4217 code such as \"USD\"");
+    if (!find_currency(code)) fail(field, "unknown ISO 4217 currency");
+    if (code == base) fail(field, "the base currency is not quoted against itself");
+    if (!kv.value().is_string()) {
+      fail(field, "expected a decimal string such as \"5.10\" (numbers would lose precision)");
+    }
+    auto d = Decimal::parse(kv.value().get_string(), 40);
+    if (!d || d->sign() <= 0) fail(field, "expected a positive decimal string such as \"5.10\"");
+    out.emplace(code, std::move(*d));
+  }
+  return out;
+}
+
+// A rates file's fields, validated: its day as a provider's published day (the quotes are
+// units of the base one unit of each costs: in_base), and the source it names. Both a
+// RateTable (--rates) and the `file` provider's day (--refresh ...,file) are made from this.
+struct RatesFile {
+  PublishedDay day;
+  std::string source;
+};
+
+RatesFile read_rates(const json::value& root) {
   if (!root.is_object()) throw RatesError("expected a JSON object at the top level");
   const json::object& obj = root.get_object();
 
@@ -86,36 +120,29 @@ RateTable apply_rates(const json::value& root) {
     }
   }
 
-  RateTable t;
-  t.base = require_string(obj, "base");
-  if (!is_currency_code(t.base)) fail("base", "expected an ISO 4217 code such as \"BRL\"");
-  if (!find_currency(t.base)) fail("base", "unknown ISO 4217 currency \"" + t.base + "\"");
+  RatesFile f;
+  f.day.provider = "file";
+  f.day.direction = PublishedDay::Direction::in_base;
+  f.day.base = require_string(obj, "base");
+  if (!is_currency_code(f.day.base)) fail("base", "expected an ISO 4217 code such as \"BRL\"");
+  if (!find_currency(f.day.base)) fail("base", "unknown ISO 4217 currency \"" + f.day.base + "\"");
 
-  t.as_of = require_string(obj, "as_of");
-  const auto as_of = Date::parse(t.as_of);
+  const auto as_of = Date::parse(require_string(obj, "as_of"));
   if (!as_of) fail("as_of", "expected a date such as \"2024-10-03\"");
-  t.as_of_epoch = as_of->epoch_seconds();
+  f.day.date = *as_of;
+  f.source = require_string(obj, "source");
+  f.day.rates = read_quotes(obj, f.day.base);
+  return f;
+}
 
-  t.source = require_string(obj, "source");
-
-  const json::value* quotes = obj.if_contains("quotes");
-  if (!quotes) fail("quotes", "required");
-  if (!quotes->is_object() || quotes->get_object().empty()) {
-    fail("quotes", "expected a non-empty object such as {\"USD\": \"5.10\"}");
-  }
-  for (const auto& kv : quotes->get_object()) {
-    const std::string code(kv.key());
-    const std::string field = "quotes." + code;
-    if (!is_currency_code(code)) fail(field, "expected an ISO 4217 code such as \"USD\"");
-    if (!find_currency(code)) fail(field, "unknown ISO 4217 currency");
-    if (code == t.base) fail(field, "the base currency is not quoted against itself");
-    if (!kv.value().is_string()) {
-      fail(field, "expected a decimal string such as \"5.10\" (numbers would lose precision)");
-    }
-    auto d = Decimal::parse(kv.value().get_string(), 40);
-    if (!d || d->sign() <= 0) fail(field, "expected a positive decimal string such as \"5.10\"");
-    t.quotes.emplace(code, std::move(*d));
-  }
+RateTable apply_rates(const json::value& root) {
+  RatesFile f = read_rates(root);
+  RateTable t;
+  t.base = std::move(f.day.base);
+  t.as_of = f.day.date.text();
+  t.as_of_epoch = f.day.date.epoch_seconds();
+  t.source = std::move(f.source);
+  t.quotes = std::move(f.day.rates);
   t.quotes.emplace(t.base, Decimal(1, 0));
   const Decimal* usd = t.quote("USD");
   const Decimal* eur = t.quote("EUR");
@@ -129,6 +156,10 @@ RateTable apply_rates(const json::value& root) {
 }
 
 }  // namespace
+
+PublishedDay parse_rates_day(std::string_view text) {
+  return read_rates(util::parse_json_text_as<RatesError>(text, "")).day;
+}
 
 RateTable load_rates_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

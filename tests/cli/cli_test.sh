@@ -76,6 +76,8 @@ expect_usage_error "--refresh, read-only store" converter --store "$WORK/r.db" -
 expect_usage_error "--refresh unknown provider" converter --store "$WORK/r.db" --refresh ecb,frankfurter
 grep -q -- "--refresh 'frankfurter': unknown provider" "$WORK/err" || fail "unknown provider: $(cat "$WORK/err")"
 expect_usage_error "--refresh repeated provider" converter --store "$WORK/r.db" --refresh ecb,ecb
+expect_usage_error "--refresh file without --feed-file" converter --store "$WORK/r.db" --refresh ecb,file
+grep -q -- "the file provider needs --feed-file PATH" "$WORK/err" || fail "file without a path: $(cat "$WORK/err")"
 expect_usage_error "--feed-url not refreshed" converter --store "$WORK/r.db" --refresh ecb \
   --feed-url bcb_ptax=http://127.0.0.1:1/
 expect_usage_error "--fallback-after bad" converter --store "$WORK/r.db" --refresh ecb --fallback-after 1d

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -123,6 +124,39 @@ TEST_F(RefreshFlagsTest, FeedFlagsNeedRefresh) {
 TEST_F(RefreshFlagsTest, CheckRefusesABadStore) {
   std::ofstream(db()) << "not a database, not at all, but long enough to be read as one...";
   EXPECT_EQ(check({"--store", db(), "--refresh", "ecb"}), 2);
+}
+
+TEST_F(RefreshFlagsTest, TheFileProviderReadsFeedFile) {
+  const std::string rates = dir_ + "/rates.json";
+  std::ofstream(rates) << R"({"base":"BRL","as_of":"2024-10-03","source":"t",)"
+                       << R"("quotes":{"USD":"5.10","EUR":"5.60"}})";
+  const auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"--store", db()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return check(args);
+  };
+  EXPECT_EQ(with({"--refresh", "ecb,file", "--feed-file", rates}), 0);
+  EXPECT_EQ(with({"--refresh", "file", "--feed-file", rates, "--fallback-after", "1h"}), 0);
+  EXPECT_EQ(with({"--refresh", "ecb", "--feed-file", rates}), 2);  // no file provider
+  EXPECT_EQ(with({"--feed-file", rates}), 2);
+  EXPECT_EQ(with({"--refresh", "ecb,file", "--feed-file", rates, "--feed-url",
+                  "file=http://127.0.0.1:1/"}),
+            2);  // a file has no URL
+  EXPECT_EQ(with({"--refresh", "ecb,file,file", "--feed-file", rates}), 2);
+  // --check reads the file as every fetch will: a missing or bad one is said now.
+  EXPECT_EQ(with({"--refresh", "ecb,file", "--feed-file", dir_ + "/none.json"}), 2);
+  std::ofstream(dir_ + "/bad.json") << R"({"base":"BRL"})";
+  EXPECT_EQ(with({"--refresh", "ecb,file", "--feed-file", dir_ + "/bad.json"}), 2);
+}
+
+TEST_F(RefreshFlagsTest, UsageErrorsAreOneLineOnStderr) {
+  for (const char* list : {"ecb,file", "ecb,ftp"}) {  // file without its path; unknown
+    ::testing::internal::CaptureStderr();
+    EXPECT_EQ(check({"--store", db(), "--refresh", list}), 2) << list;
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+    EXPECT_TRUE(err.starts_with("conv converter: error: --refresh")) << err;
+  }
 }
 
 }  // namespace

@@ -88,5 +88,26 @@ TEST(Rates, LoadFileNamesTheFile) {
   }
 }
 
+TEST(Rates, AFileIsOnePublishedDayOfTheFileProvider) {
+  const PublishedDay day = parse_rates_day(
+      R"({"base":"BRL","as_of":"2024-10-03","source":"ops","quotes":{"USD":"5.10","EUR":"5.60"}})");
+  EXPECT_EQ(day.provider, "file");
+  EXPECT_EQ(day.date.text(), "2024-10-03");
+  EXPECT_EQ(day.base, "BRL");
+  EXPECT_EQ(day.direction, PublishedDay::Direction::in_base);
+  ASSERT_EQ(day.rates.size(), 2u);  // the base is not quoted against itself
+  EXPECT_EQ(day.rates.at("USD").to_string(), "5.10");
+  EXPECT_EQ(day.rates.at("EUR").to_string(), "5.60");
+}
+
+TEST(Rates, AFileDayIsCheckedAsTheFileIs) {
+  EXPECT_THROW(parse_rates_day(R"({"base":"BRL","as_of":"2024-10-03","source":"s","quotes":{}})"),
+               RatesError);
+  EXPECT_THROW(parse_rates_day(R"({"base":"BRL","as_of":"03/10/2024","source":"s",)"
+                               R"("quotes":{"USD":"5.1"}})"),
+               RatesError);
+  EXPECT_THROW(parse_rates_day("{"), RatesError);
+}
+
 }  // namespace
 }  // namespace conv::converter

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "conv/converter/decimal.hpp"
+#include "conv/converter/feeds/published_day.hpp"
 
 namespace conv::converter {
 
@@ -66,6 +67,12 @@ inline constexpr unsigned kRateDecimals = 10;
 //   {"base":"BRL","as_of":"2024-10-03","source":"...","quotes":{"USD":"5.10","EUR":"5.60"}}
 // Throws RatesError.
 RateTable parse_rates(std::string_view json);
+
+// The same format, checked the same way, as one published day of the provider "file" (the
+// live feeds' `file` provider): the date is as_of, the quotes are in_base, without the base's
+// own quote of 1. The `source` is checked but not kept (a store keeps no source). Throws
+// RatesError.
+PublishedDay parse_rates_day(std::string_view json);
 
 // Reads and parses a file. Throws RatesError, naming the file.
 RateTable load_rates_file(const std::string& path);

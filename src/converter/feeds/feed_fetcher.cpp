@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "conv/converter/feeds/feed_file.hpp"
 #include "conv/http/async_probe.hpp"
 #include "conv/http/probe.hpp"
 #include "conv/tls/certificate.hpp"
@@ -36,6 +37,9 @@ FeedFetcher::FeedFetcher(net::io_context& ctx, FetchSettings settings)
 }
 
 void FeedFetcher::fetch(const std::string& url, std::function<void(FetchResult)> done) {
+  if (const auto path = file_url_path(url)) {
+    return post(std::move(done), read_feed_file(*path, settings_.max_file));
+  }
   const auto where = http::parse_http_url(url);
   FetchResult refused;
   http::ProbeRequest request{where ? where->target : "", where ? where->host_header : "",
@@ -51,15 +55,17 @@ void FeedFetcher::fetch(const std::string& url, std::function<void(FetchResult)>
       refused.detail = e.what();
     }
   }
-  if (refused.failure) {
-    net::post(ctx_,
-              [done = std::move(done), r = std::move(refused)]() mutable { done(std::move(r)); });
-    return;
-  }
+  if (refused.failure) return post(std::move(done), std::move(refused));
   http::async_probe(ctx_, where->host, where->port, std::move(request), settings_.timeout,
                     [done = std::move(done)](http::ProbeResult p) {
                       done(fetch_result(p.status, p.reason, std::move(p.error), std::move(p.body)));
                     });
+}
+
+// A result known at once still reaches `done` on ctx_, as an answer would: never inside fetch().
+void FeedFetcher::post(std::function<void(FetchResult)> done, FetchResult result) {
+  net::post(ctx_,
+            [done = std::move(done), r = std::move(result)]() mutable { done(std::move(r)); });
 }
 
 std::shared_ptr<const tls::ClientContext> FeedFetcher::tls_for(const std::string& host) {

@@ -18,6 +18,8 @@ std::string_view to_string(FetchFailure f) {
       return "too_large";
     case FetchFailure::http_status:
       return "http_status";
+    case FetchFailure::unreadable:
+      return "unreadable";
     case FetchFailure::malformed:
       return "malformed";
     case FetchFailure::implausible:

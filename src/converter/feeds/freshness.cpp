@@ -6,14 +6,19 @@ namespace conv::converter {
 
 namespace chr = std::chrono;
 
-chr::seconds rates_age(Provider provider, Date latest, chr::sys_seconds now) {
-  return std::max(chr::seconds(0), now - expected_at(provider, latest));
+chr::seconds rates_age(std::optional<Provider> provider, Date latest, chr::sys_seconds now) {
+  // A file's as_of names a day, not an hour: it counts from the day's start.
+  const chr::sys_seconds published = provider
+                                         ? expected_at(*provider, latest)
+                                         : chr::sys_seconds(chr::seconds(latest.epoch_seconds()));
+  return std::max(chr::seconds(0), now - published);
 }
 
-chr::seconds overdue(Provider provider, Date latest, chr::sys_seconds now) {
+chr::seconds overdue(std::optional<Provider> provider, Date latest, chr::sys_seconds now) {
+  if (!provider) return chr::seconds(0);
   // The next publication after `latest`'s own; the calendar's bound (next_publication)
   // applies.
-  const chr::sys_seconds due = next_publication(provider, expected_at(provider, latest));
+  const chr::sys_seconds due = next_publication(*provider, expected_at(*provider, latest));
   return std::max(chr::seconds(0), now - due);
 }
 

@@ -21,17 +21,18 @@ Date day_of(chr::sys_seconds t) {
 
 }  // namespace
 
-RefreshPlan::RefreshPlan(Provider provider, PlanSettings settings, std::optional<Date> latest,
-                         chr::sys_seconds now)
+RefreshPlan::RefreshPlan(std::optional<Provider> provider, PlanSettings settings,
+                         std::optional<Date> latest, chr::sys_seconds now)
     : provider_(provider), settings_(settings), latest_(latest), random_(seed_of(settings.seed)) {
   plan(now, false);
 }
 
 Date RefreshPlan::expected_day(chr::sys_seconds now) const {
   Date day = day_of(now);
+  if (!provider_) return day;
   // No calendar closes for two weeks; the bound keeps the loop finite whatever the clock says.
   for (int i = 0; i < 15; ++i, day = day.previous()) {
-    if (publishes_on(provider_, day) && expected_at(provider_, day) + settings_.grace <= now) {
+    if (publishes_on(*provider_, day) && expected_at(*provider_, day) + settings_.grace <= now) {
       return day;
     }
   }
@@ -39,13 +40,14 @@ Date RefreshPlan::expected_day(chr::sys_seconds now) const {
 }
 
 void RefreshPlan::plan(chr::sys_seconds now, bool just_fetched) {
+  if (!provider_) return plan_reread(now, just_fetched);
   const Date expected = expected_day(now);
   const bool behind = !latest_ || *latest_ < expected;
-  const bool gave_up = now > expected_at(provider_, expected) + settings_.repoll_for;
+  const bool gave_up = now > expected_at(*provider_, expected) + settings_.repoll_for;
   if (!behind || (just_fetched && gave_up)) {
     // Up to date, or the expected day never came: the next publication. Counting from
     // now - grace keeps a publication whose grace is still running.
-    next_.at = next_publication(provider_, now - settings_.grace) + settings_.grace;
+    next_.at = next_publication(*provider_, now - settings_.grace) + settings_.grace;
     next_.kind = FetchKind::latest;
     next_.day = expected_day(next_.at);
     next_.first = next_.day;
@@ -56,6 +58,14 @@ void RefreshPlan::plan(chr::sys_seconds now, bool just_fetched) {
   next_.kind = wide ? FetchKind::backfill : FetchKind::latest;
   next_.day = expected;
   next_.first = wide ? Date::from_days(expected.days() - settings_.backfill_days) : expected;
+}
+
+// No day is ever due, so none is behind and none is back-filled: the file says which day it is.
+void RefreshPlan::plan_reread(chr::sys_seconds now, bool just_fetched) {
+  next_.at = just_fetched ? now + settings_.reread : now;
+  next_.kind = FetchKind::latest;
+  next_.day = day_of(next_.at);
+  next_.first = next_.day;
 }
 
 void RefreshPlan::succeeded(chr::sys_seconds now, std::optional<Date> latest) {
@@ -70,7 +80,9 @@ void RefreshPlan::failed(chr::sys_seconds now) {
   // enough to back-fill): the retry asks for that. A failed fetch that was not due (a manual
   // refresh while up to date) waits for the next publication, not for the backoff.
   plan(now, false);
-  if (next_.at <= now) next_.at = now + backoff();
+  if (next_.at > now) return;
+  // A local file costs nothing to read again; an operator who fixed it expects it soon.
+  next_.at = now + (provider_ ? backoff() : std::min(backoff(), settings_.reread));
 }
 
 chr::seconds RefreshPlan::backoff() {

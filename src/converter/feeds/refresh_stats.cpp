@@ -32,7 +32,7 @@ std::optional<Date> ProviderStats::latest() const {
   return Date::from_days(d);
 }
 
-ProviderStats& RefreshStats::add(std::string name, Provider schedule) {
+ProviderStats& RefreshStats::add(std::string name, std::optional<Provider> schedule) {
   providers_.push_back(std::make_unique<ProviderStats>(std::move(name), schedule));
   return *providers_.back();
 }

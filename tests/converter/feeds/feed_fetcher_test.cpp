@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "converter/feeds/fake_feed_server.hpp"
 #include "converter/feeds/feed_fixture.hpp"
 #include "support/test_certs.hpp"
@@ -85,6 +88,19 @@ TEST(FeedFetcher, FetchesOverTlsAndRefusesAnUntrustedServer) {
   EXPECT_EQ(untrusted.failure, FetchFailure::tls);
   EXPECT_NE(untrusted.detail.find("certificate verify failed"), std::string::npos)
       << untrusted.detail;
+}
+
+TEST(FeedFetcher, AFileUrlIsReadFromDiskWithItsOwnLimit) {
+  const std::string path = ::testing::TempDir() + "conv-feed-fetcher-file.json";
+  std::ofstream(path) << "{}";
+  const auto r = fetch("file://" + path);  // posted on the io_context, as an answer is
+  EXPECT_TRUE(r.ok()) << r.detail;
+  EXPECT_EQ(r.body, "{}");
+  FetchSettings tiny;
+  tiny.max_file = 1;
+  EXPECT_EQ(fetch("file://" + path, tiny).failure, FetchFailure::too_large);
+  std::filesystem::remove(path);
+  EXPECT_EQ(fetch("file://" + path).failure, FetchFailure::unreadable);
 }
 
 }  // namespace

@@ -46,5 +46,18 @@ TEST(Freshness, OldRatesBeatNone) {
   EXPECT_EQ(choose_in_force(none, now, chr::hours(6)), std::nullopt);
 }
 
+TEST(Freshness, WithoutACalendarNothingIsEverOverdue) {
+  // An operator's file of 1 September, on a Monday in October.
+  EXPECT_EQ(overdue(std::nullopt, day("2024-09-01"), at("2024-10-07", 20)), chr::seconds(0));
+  EXPECT_EQ(rates_age(std::nullopt, day("2024-10-07"), at("2024-10-07", 20)), chr::hours(20));
+  // So an overdue ECB gives way to the file, and takes over again once it is fresh.
+  const std::vector<ProviderFreshness> stale = {{Provider::ecb, day("2024-10-01")},
+                                                {std::nullopt, day("2024-10-01")}};
+  EXPECT_EQ(choose_in_force(stale, at("2024-10-07", 20), chr::hours(24)), 1u);
+  const std::vector<ProviderFreshness> fresh = {{Provider::ecb, day("2024-10-07")},
+                                                {std::nullopt, day("2024-10-07")}};
+  EXPECT_EQ(choose_in_force(fresh, at("2024-10-07", 20), chr::hours(24)), 0u);
+}
+
 }  // namespace
 }  // namespace conv::converter

@@ -169,5 +169,27 @@ TEST(RefreshPlan, TheLatestDayNeverGoesBack) {
   EXPECT_EQ(plan.latest(), day("2024-10-03"));
 }
 
+TEST(RefreshPlan, WithoutACalendarReadsAtOnceThenEveryReread) {
+  const auto now = at("2024-10-05", 10);  // a Saturday: no calendar closes a file
+  RefreshPlan plan(std::nullopt, no_jitter(), day("2024-09-01"), now);
+  EXPECT_EQ(plan.next().at, now);  // at start, whatever the file's day
+  EXPECT_EQ(plan.next().kind, FetchKind::latest);
+  plan.succeeded(now, day("2024-09-01"));  // an old as_of is not "behind": nothing is due
+  EXPECT_EQ(plan.next().at, now + chr::minutes(5));
+  EXPECT_EQ(plan.next().kind, FetchKind::latest);
+  EXPECT_EQ(plan.expected_day(now), day("2024-10-05"));
+}
+
+TEST(RefreshPlan, WithoutACalendarAFailedReadIsRetriedWithinReread) {
+  auto settings = no_jitter();
+  const auto now = at("2024-10-05", 10);
+  RefreshPlan plan(std::nullopt, settings, std::nullopt, now);
+  plan.failed(now);
+  EXPECT_EQ(plan.next().at, now + chr::minutes(1));  // the backoff, while shorter
+  for (int i = 0; i < 10; ++i) plan.failed(now);
+  EXPECT_EQ(plan.next().at, now + settings.reread);  // not the 30-minute cap
+  EXPECT_EQ(plan.failures(), 11u);
+}
+
 }  // namespace
 }  // namespace conv::converter

@@ -6,10 +6,12 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "conv/converter/feeds/ecb_source.hpp"
 #include "conv/converter/feeds/ecb_xml.hpp"
+#include "conv/converter/feeds/file_source.hpp"
 #include "conv/converter/feeds/ptax_source.hpp"
 #include "conv/util/published.hpp"
 #include "converter/feeds/fake_feed_server.hpp"
@@ -73,6 +75,19 @@ class RefresherTest : public ::testing::Test {
     return std::make_shared<EcbSource>(server_.base_url());
   }
   void set_now(chr::sys_seconds t) { now_ = t.time_since_epoch().count(); }
+
+  // The operator's rates file (the `file` provider), rewritten whole.
+  std::string rates_file() const { return dir_ + "/rates.json"; }
+  void write_rates_file(const std::string& content) const {
+    std::ofstream(rates_file(), std::ios::binary | std::ios::trunc) << content;
+  }
+  void write_rates_file(const char* as_of, const char* usd) const {
+    write_rates_file(std::string(R"({"base":"BRL","as_of":")") + as_of +
+                     R"(","source":"ops","quotes":{"USD":")" + usd + R"(","EUR":"6.0119"}})");
+  }
+  std::shared_ptr<const FeedSource> file() const {
+    return std::make_shared<FileSource>(rates_file());
+  }
 
   // What the converter does with an update: publishes it to the request threads.
   RatesUpdate publish() {
@@ -340,6 +355,90 @@ TEST_F(RefresherTest, RequestThreadsReadWholeHistoriesDuringUpdates) {
   EXPECT_GT(reads.load(), 0);
   EXPECT_EQ(updates_.load(), 12);  // the stored history, then every fetch
   EXPECT_EQ(published_days(), 3u);
+}
+
+TEST_F(RefresherTest, TheFileProviderIsReadAtStartStoredAndReadAgainLater) {
+  write_rates_file("2024-10-05", "5.4607");
+  set_now(at("2024-10-05", 10));  // a Saturday: a file has no calendar
+  Refresher refresher(options({file()}), publish());
+  refresher.start();
+  ASSERT_TRUE(eventually([&] { return refresher.fetches_done() == 1; }));
+  EXPECT_EQ(refresher.stats().at(0).fetches_ok(), 1u);
+  EXPECT_EQ(refresher.stats().in_force(), 0);
+  const auto h = published_.snapshot();
+  ASSERT_EQ(h->size(), 1u);
+  EXPECT_EQ(h->latest()->provider, "file");
+  EXPECT_EQ(h->latest()->date.text(), "2024-10-05");
+  EXPECT_EQ(h->latest()->base, "BRL");
+  EXPECT_EQ(h->latest()->direction, PublishedDay::Direction::in_base);
+  EXPECT_EQ(h->latest()->rates.at("USD").to_string(), "5.4607");
+  EXPECT_EQ(RatesDb(store()).load("file").size(), 1u);
+  EXPECT_EQ(refresher.planned("file")->at, at("2024-10-05", 10, 5));
+  EXPECT_EQ(server_.requests(), 0);
+}
+
+TEST_F(RefresherTest, ABadFileIsAFailedFetchAndKeepsTheRates) {
+  write_rates_file("2024-10-04", "5.4607");
+  set_now(at("2024-10-05", 10));
+  Refresher refresher(options({file()}), publish());
+  refresher.start();
+  ASSERT_TRUE(eventually([&] { return refresher.fetches_done() == 1; }));
+  const auto& stats = refresher.stats().at(0);
+  const auto kept = published_.snapshot();
+  const auto expect_refused = [&](std::uint64_t k, FetchFailure why) {
+    refresher.refresh_now();  // SIGHUP
+    ASSERT_TRUE(eventually([&] { return refresher.fetches_done() == k; })) << k;
+    EXPECT_EQ(stats.failures(why), 1u) << to_string(why);
+    EXPECT_EQ(stats.fetches_failed(), k - 1);
+    EXPECT_EQ(published_.snapshot(), kept);
+    EXPECT_EQ(updates_.load(), 1);
+    const auto retry = refresher.planned("file")->at;  // the backoff, at most 5 minutes
+    EXPECT_GT(retry, at("2024-10-05", 10));
+    EXPECT_LE(retry, at("2024-10-05", 10, 5));
+  };
+  write_rates_file(R"({"base":"BRL","as_of":"2024-10-05","quotes":)");
+  expect_refused(2, FetchFailure::malformed);
+  write_rates_file("2024-10-05", "9.5");  // USD x1.7 in a day
+  expect_refused(3, FetchFailure::implausible);
+  write_rates_file(std::string(1024 * 1024 + 1, ' '));  // over 1 MiB
+  expect_refused(4, FetchFailure::too_large);
+  std::filesystem::remove(rates_file());
+  expect_refused(5, FetchFailure::unreadable);
+  EXPECT_EQ(stats.fetches_ok(), 1u);
+  EXPECT_EQ(RatesDb(store()).load("file").size(), 1u);
+  write_rates_file("2024-10-05", "5.5");  // fixed: the next read takes it
+  refresher.refresh_now();
+  ASSERT_TRUE(eventually([&] { return refresher.fetches_done() == 6; }));
+  EXPECT_EQ(published_.snapshot()->latest()->rates.at("USD").to_string(), "5.5");
+}
+
+// --refresh ecb,file: the ECB normally; the operator's file once the ECB has been failing past
+// --fallback-after; the ECB again as soon as it is back.
+TEST_F(RefresherTest, TheFileIsTheLastResortWhileTheEcbIsOverdue) {
+  seed_store("2024-10-04");  // Friday's ECB rates; Monday's were due at 14:00 UTC on the 7th
+  write_rates_file("2024-10-08", "5.4607");
+  server_.route("eurofxref-daily.xml", FakeFeedServer::answer(503, "down"));
+  set_now(at("2024-10-08", 16));  // the ECB 26 hours overdue: past the 24h of fallback_after
+  Refresher refresher(options({ecb(), file()}), publish());
+  refresher.start();
+  EXPECT_EQ(refresher.stats().in_force(), 0);  // no file day stored yet: old rates beat none
+  ASSERT_TRUE(eventually([&] { return refresher.fetches_done() == 2; }));
+  EXPECT_EQ(refresher.stats().at(0).failures(FetchFailure::http_status), 1u);
+  EXPECT_EQ(refresher.stats().in_force(), 1);
+  EXPECT_EQ(published_.snapshot()->latest()->provider, "file");
+  EXPECT_EQ(published_.snapshot()->latest()->base, "BRL");
+
+  server_.route("eurofxref-daily.xml",
+                FakeFeedServer::answer(200, ecb_daily("2024-10-08", "1.0950")));
+  refresher.refresh_now();
+  ASSERT_TRUE(eventually([&] { return refresher.fetches_done() == 4; }));
+  EXPECT_EQ(refresher.stats().at(0).fetches_ok(), 1u);
+  EXPECT_EQ(refresher.stats().in_force(), 0);
+  const auto h = published_.snapshot();
+  EXPECT_EQ(h->latest()->provider, "ecb");
+  EXPECT_EQ(h->latest()->date.text(), "2024-10-08");
+  EXPECT_EQ(h->latest()->rates.at("USD").to_string(), "1.0950");
+  EXPECT_EQ(RatesDb(store()).load("file").size(), 1u);  // kept, for the next outage
 }
 
 }  // namespace

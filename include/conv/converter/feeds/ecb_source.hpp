@@ -17,7 +17,7 @@ class EcbSource final : public FeedSource {
   explicit EcbSource(std::string base_url = kDefaultBaseUrl) : base_url_(std::move(base_url)) {}
 
   std::string_view name() const override { return "ecb"; }
-  Provider schedule() const override { return Provider::ecb; }
+  std::optional<Provider> schedule() const override { return Provider::ecb; }
   std::vector<FeedRequest> latest(Date day) const override;
   std::vector<FeedRequest> backfill(Date first, Date last) const override;
   std::vector<PublishedDay> parse(const FeedRequest& request, std::string_view body) const override;

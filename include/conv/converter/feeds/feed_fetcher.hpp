@@ -20,6 +20,9 @@ struct FetchSettings {
   // The largest body read: the ECB's 90-day file is about 200 KB, a year of PTAX bulletins for
   // one currency about 150 KB; beyond this the answer is refused (too_large), not buffered.
   std::size_t max_body = 8 * 1024 * 1024;
+  // The largest local file read (file:// requests: the `file` provider's rates.json, a few KB
+  // even with every currency); a larger one is refused (too_large), not read.
+  std::size_t max_file = 1024 * 1024;
   std::string user_agent = {};  // empty: "conv-rates/<version>"
   // For https:// URLs: the system's CAs and the URL's host verified, unless configured.
   tls::ClientSettings tls = {};
@@ -34,21 +37,24 @@ struct FetchResult {
 };
 
 // GETs a feed's URL with the balancer's client stack (async_probe: one deadline, a bounded
-// body, TLS through tls::ClientContext), on an io_context the caller runs. Not thread-safe: it
-// belongs to the thread that runs `ctx` (the refresher's), which also keeps the TLS contexts
-// it builds, one per host, for later fetches. `ctx` must outlive it.
+// body, TLS through tls::ClientContext), on an io_context the caller runs; reads a file://
+// URL from disk instead (feed_file.hpp), on the same thread: a local read, bounded. Not
+// thread-safe: it belongs to the thread that runs `ctx` (the refresher's), which also keeps the TLS
+// contexts it builds, one per host, for later fetches. `ctx` must outlive it.
 class FeedFetcher {
  public:
   FeedFetcher(boost::asio::io_context& ctx, FetchSettings settings);
   FeedFetcher(const FeedFetcher&) = delete;
   FeedFetcher& operator=(const FeedFetcher&) = delete;
 
-  // `done` runs once, on `ctx`, never inside this call. A URL that is not http(s) fails
-  // as `resolve` (no address to connect to); a TLS context that cannot be built, as `tls`.
+  // `done` runs once, on `ctx`, never inside this call. A URL that is not http(s) or file://
+  // fails as `resolve` (no address to connect to); a TLS context that cannot be built, as
+  // `tls`; a file that cannot be read, as `unreadable`.
   void fetch(const std::string& url, std::function<void(FetchResult)> done);
 
  private:
   std::shared_ptr<const tls::ClientContext> tls_for(const std::string& host);
+  void post(std::function<void(FetchResult)> done, FetchResult result);
 
   boost::asio::io_context& ctx_;
   FetchSettings settings_;

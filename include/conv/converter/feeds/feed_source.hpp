@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,7 +20,8 @@ struct FeedRequest {
 
 // One provider of reference rates, as the refresher sees it: which GETs bring its latest day
 // or a range of past days, and how to read each answer. Pure: no I/O, no clock, so that each
-// provider is a small module tested on recorded answers. Implementations are immutable and
+// provider is a small module tested on recorded answers (a `file://` request is read from disk
+// by the fetcher, not by the source). Implementations are immutable and
 // shared by the refresher's thread only.
 class FeedSource {
  public:
@@ -27,8 +29,8 @@ class FeedSource {
 
   // The provider's name in the store, in metrics and in answers: "ecb", "bcb_ptax".
   virtual std::string_view name() const = 0;
-  // Its publication calendar (schedule.hpp).
-  virtual Provider schedule() const = 0;
+  // Its publication calendar (schedule.hpp); none for a provider read at a fixed interval.
+  virtual std::optional<Provider> schedule() const = 0;
   // The GETs that bring the rates of `day` (the day expected; an answer may hold earlier days
   // too). All must succeed for the fetch to count.
   virtual std::vector<FeedRequest> latest(Date day) const = 0;

@@ -8,9 +8,9 @@
 namespace conv::converter {
 
 // Why a fetch of a provider's feed did not replace the rates in force: the `reason` label of
-// conv_rates_fetch_failures_total. The first seven are the transport's (async_probe's
-// reasons, plus a status other than 2xx); the others are what the refresher found in a
-// complete answer.
+// conv_rates_fetch_failures_total. The first eight are the transport's (async_probe's
+// reasons, a status other than 2xx, a local file that cannot be read); the others are what the
+// refresher found in a complete answer.
 enum class FetchFailure {
   timeout,          // the deadline passed (a provider that accepts and never answers)
   resolve,          // the provider's name did not resolve
@@ -19,18 +19,19 @@ enum class FetchFailure {
   reset,            // the connection ended before a whole answer (a body cut short)
   too_large,        // a body beyond the fetch's limit
   http_status,      // an answer other than 2xx
+  unreadable,       // a local file (the `file` provider) missing, not a file, or unreadable
   malformed,        // the answer or its body did not parse (FeedError)
   implausible,      // parsed, but refused by the checks (a jump, a future day, no rates)
   store,            // the store could not save the days (disk full...)
 };
 
-inline constexpr std::size_t kFetchFailureCount = 10;
+inline constexpr std::size_t kFetchFailureCount = 11;
 
 inline constexpr std::array<FetchFailure, kFetchFailureCount> kAllFetchFailures = {
-    FetchFailure::timeout,     FetchFailure::resolve,   FetchFailure::connect_refused,
-    FetchFailure::tls,         FetchFailure::reset,     FetchFailure::too_large,
-    FetchFailure::http_status, FetchFailure::malformed, FetchFailure::implausible,
-    FetchFailure::store};
+    FetchFailure::timeout,     FetchFailure::resolve,    FetchFailure::connect_refused,
+    FetchFailure::tls,         FetchFailure::reset,      FetchFailure::too_large,
+    FetchFailure::http_status, FetchFailure::unreadable, FetchFailure::malformed,
+    FetchFailure::implausible, FetchFailure::store};
 
 std::string_view to_string(FetchFailure f);
 

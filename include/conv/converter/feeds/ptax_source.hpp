@@ -21,7 +21,7 @@ class PtaxSource final : public FeedSource {
   explicit PtaxSource(std::vector<std::string> currencies, std::string base_url = kDefaultBaseUrl);
 
   std::string_view name() const override { return "bcb_ptax"; }
-  Provider schedule() const override { return Provider::bcb_ptax; }
+  std::optional<Provider> schedule() const override { return Provider::bcb_ptax; }
   std::vector<FeedRequest> latest(Date day) const override;
   std::vector<FeedRequest> backfill(Date first, Date last) const override;
   std::vector<PublishedDay> parse(const FeedRequest& request, std::string_view body) const override;

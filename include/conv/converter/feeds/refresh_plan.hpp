@@ -19,6 +19,9 @@ struct PlanSettings {
   // ...until this long after the expected time; then the day is taken as not published (a
   // closing day the calendar does not know) and the next publication is waited for.
   seconds repoll_for{std::chrono::hours(6)};
+  // A provider without a calendar (an operator's rates file) is read again this often; a failed
+  // read is retried with the backoff below, but never later than this.
+  seconds reread{std::chrono::minutes(5)};
   // Failed fetches are retried after first, 2x first, 4x first..., at most cap, each shortened
   // by a random part of up to jitter_permille/1000 of itself, so that replicas restarted
   // together do not fetch together for ever.
@@ -51,10 +54,14 @@ struct PlannedFetch {
 // due now: a back-fill if the gap is wide, else the latest feed. A successful fetch that still
 // did not bring the expected day polls again every `repoll`, for at most `repoll_for` after the
 // expected time. A failed fetch (transport, malformed, implausible) is retried with exponential
-// backoff and jitter; a success resets the backoff. Not thread-safe.
+// backoff and jitter; a success resets the backoff.
+//
+// A provider without a calendar (`provider` empty: a local file) has no day expected: it is
+// read at once, then every `reread` (the latest fetch, for today), and a failed read is retried
+// after the backoff or `reread`, whichever is sooner. Not thread-safe.
 class RefreshPlan {
  public:
-  RefreshPlan(Provider provider, PlanSettings settings, std::optional<Date> latest,
+  RefreshPlan(std::optional<Provider> provider, PlanSettings settings, std::optional<Date> latest,
               std::chrono::sys_seconds now);
 
   const PlannedFetch& next() const { return next_; }
@@ -66,14 +73,15 @@ class RefreshPlan {
   // A fetch failed: what is due, after the backoff (nothing sooner if nothing is due).
   void failed(std::chrono::sys_seconds now);
 
-  // The day expected at `now` (see the class comment).
+  // The day expected at `now` (see the class comment); today (UTC) without a calendar.
   Date expected_day(std::chrono::sys_seconds now) const;
 
  private:
   void plan(std::chrono::sys_seconds now, bool just_fetched);
+  void plan_reread(std::chrono::sys_seconds now, bool just_fetched);
   std::chrono::seconds backoff();
 
-  Provider provider_;
+  std::optional<Provider> provider_;
   PlanSettings settings_;
   std::optional<Date> latest_;
   PlannedFetch next_;

@@ -26,7 +26,7 @@ class ProviderStats {
  public:
   static constexpr std::int32_t kNoDay = INT32_MIN;
 
-  ProviderStats(std::string name, Provider schedule)
+  ProviderStats(std::string name, std::optional<Provider> schedule)
       : name_(std::move(name)), schedule_(schedule) {}
   ProviderStats(const ProviderStats&) = delete;
   ProviderStats& operator=(const ProviderStats&) = delete;
@@ -36,7 +36,7 @@ class ProviderStats {
   void set_latest(std::optional<Date> day);
 
   const std::string& name() const { return name_; }
-  Provider schedule() const { return schedule_; }
+  std::optional<Provider> schedule() const { return schedule_; }
   std::uint64_t fetches_ok() const { return ok_.load(std::memory_order_relaxed); }
   std::uint64_t fetches_failed() const { return failed_.load(std::memory_order_relaxed); }
   std::uint64_t failures(FetchFailure why) const;
@@ -46,7 +46,7 @@ class ProviderStats {
 
  private:
   const std::string name_;
-  const Provider schedule_;
+  const std::optional<Provider> schedule_;
   std::atomic<std::uint64_t> ok_{0};
   std::atomic<std::uint64_t> failed_{0};
   std::array<std::atomic<std::uint64_t>, kFetchFailureCount> failures_{};
@@ -59,7 +59,8 @@ class RefreshStats {
  public:
   static constexpr int kNone = -1;
 
-  ProviderStats& add(std::string name, Provider schedule);  // before other threads read
+  ProviderStats& add(std::string name,
+                     std::optional<Provider> schedule);  // before other threads read
   std::size_t size() const { return providers_.size(); }
   const ProviderStats& at(std::size_t i) const { return *providers_[i]; }
   ProviderStats& at(std::size_t i) { return *providers_[i]; }

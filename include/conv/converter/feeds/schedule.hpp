@@ -7,7 +7,9 @@
 namespace conv::converter {
 
 // When each provider publishes, so that the refresher fetches soon after and answers can be
-// cached until the next publication (Cache-Control).
+// cached until the next publication (Cache-Control). A provider without a calendar (the
+// `file` provider: an operator's rates file) has none: std::optional<Provider> is empty, and
+// it is read at a fixed interval and never overdue (refresh_plan.hpp, freshness.hpp).
 enum class Provider {
   ecb,       // about 16:00 CET/CEST, on TARGET2 business days
   bcb_ptax,  // the closing PTAX about 13:00 Brasília time (UTC-3), on Brazilian business days

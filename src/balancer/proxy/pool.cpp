@@ -37,13 +37,15 @@ bool clean(UpstreamConnection& c) {
 }  // namespace
 
 ConnectionPool::ConnectionPool(std::size_t upstreams, unsigned max_idle,
-                               std::chrono::milliseconds idle_timeout, bool locked)
+                               std::chrono::milliseconds idle_timeout, bool locked,
+                               std::chrono::milliseconds watch_after)
     : locked_(locked),
       idle_(upstreams),
       counters_(upstreams),
       sessions_(upstreams),
       max_idle_(max_idle),
-      idle_timeout_(idle_timeout) {}
+      idle_timeout_(idle_timeout),
+      watch_after_(watch_after) {}
 
 void ConnectionPool::count_attempt(std::size_t upstream, bool retry) {
   auto& c = counters_[upstream];
@@ -68,8 +70,11 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::take(
       UpstreamCounters::bump(counters_[upstream].discarded);
       continue;
     }
-    boost::system::error_code ignored;
-    conn->socket.cancel(ignored);  // its watch completes as aborted and touches nothing
+    if (conn->watched) {
+      boost::system::error_code ignored;
+      conn->socket.cancel(ignored);  // its watch completes as aborted and touches nothing
+      conn->watched = false;
+    }
     conn->idle_serial = 0;
     found = std::move(conn);
   }
@@ -84,18 +89,56 @@ void ConnectionPool::put(std::size_t upstream, std::unique_ptr<UpstreamConnectio
   if (list.size() >= max_idle_ || conn->buffer.size() != 0) return;  // dropped: closes it
   conn->idle_since = now;
   conn->idle_serial = ++next_serial_;
-  watch(upstream, *conn);
+  if (watch_after_.count() == 0) {
+    watch(upstream, *conn);
+  } else {
+    sweep_at(now + watch_after_, conn->socket.get_executor());
+  }
   list.push_back(std::move(conn));
   set_pooled(upstream);
 }
 
+void ConnectionPool::sweep_at(std::chrono::steady_clock::time_point at,
+                              const boost::asio::any_io_executor& ex) {
+  if (sweep_due_ && *sweep_due_ <= at) return;
+  if (!sweep_) sweep_ = std::make_unique<boost::asio::steady_timer>(ex);
+  sweep_due_ = at;
+  sweep_->expires_at(at);  // a wait pending for later completes as aborted
+  sweep_->async_wait([this](boost::system::error_code ec) {
+    if (ec == boost::asio::error::operation_aborted) return;  // re-armed, or the pool cleared
+    sweep();
+  });
+}
+
+// Watches the connections idle for watch_after, drops the expired ones, and comes back a
+// watch_after later while some are unwatched (so a connection is watched after between one and
+// two of them: a sweep per watch_after at most, however busy the pool), else when the first
+// expires; not at all once the pool is empty.
+void ConnectionPool::sweep() {
+  const auto lock = guard();
+  sweep_due_.reset();
+  const auto now = std::chrono::steady_clock::now();
+  std::optional<std::chrono::steady_clock::time_point> next;
+  for (std::size_t i = 0; i < idle_.size(); ++i) {
+    auto& list = idle_[i];
+    std::erase_if(list, [&](const auto& c) { return now - c->idle_since >= idle_timeout_; });
+    for (auto& c : list) {
+      if (!c->watched && now - c->idle_since >= watch_after_) watch(i, *c);
+      const auto due = c->watched ? c->idle_since + idle_timeout_ : now + watch_after_;
+      next = next ? std::min(*next, due) : due;
+    }
+    set_pooled(i);
+  }
+  if (next && sweep_) sweep_at(*next, sweep_->get_executor());
+}
+
 // Arms the watch of an idle connection: a read of one byte, which completes only if the
-// upstream sends something or closes. (Not async_wait: Asio re-arms epoll for every wait,
-// a system call per request; a read after the response's last, short read is queued without
-// one, and one that finds bytes already there completes at once.) The handler finds the
+// upstream sends something or closes. (Not async_wait: Asio re-arms epoll for every wait; a
+// read is tried at once instead, which also finds bytes already there.) The handler finds the
 // connection by its serial, which is never reused: once the connection has been taken (or
 // closed) the serial matches nothing.
 void ConnectionPool::watch(std::size_t upstream, UpstreamConnection& conn) {
+  conn.watched = true;
   if (conn.tls) {
     conn.socket.async_wait(
         boost::asio::ip::tcp::socket::wait_read,
@@ -132,6 +175,8 @@ void ConnectionPool::on_readable(std::size_t upstream, std::uint64_t serial) {
 
 void ConnectionPool::clear() {
   const auto lock = guard();
+  sweep_.reset();  // its wait completes as aborted
+  sweep_due_.reset();
   for (std::size_t i = 0; i < idle_.size(); ++i) {
     idle_[i].clear();
     set_pooled(i);

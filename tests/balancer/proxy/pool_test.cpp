@@ -112,6 +112,36 @@ TEST_F(PoolTest, TakeChecksEveryConnectionHoweverBrieflyIdle) {
   EXPECT_TRUE(upstream_sees_close(p.upstream));
 }
 
+// Arming a watch costs a system call; a connection taken again before watch_after never had
+// one (the peek in take() keeps it safe), one idle longer is watched by the sweep.
+TEST_F(PoolTest, OnlyConnectionsIdleForWatchAfterAreWatched) {
+  ConnectionPool lazy{1, 8, 30s, false, 20ms};
+  Pair a(io), b(io);
+  auto* raw = a.conn.get();
+  lazy.put(0, std::move(a.conn), Clock::now());
+  EXPECT_FALSE(raw->watched);
+  auto again = lazy.take(0, 0, Clock::now());
+  ASSERT_EQ(again.get(), raw);
+  EXPECT_FALSE(again->watched);
+  auto* idle = b.conn.get();
+  lazy.put(0, std::move(b.conn), Clock::now());
+  EXPECT_TRUE(run_until([&] { return idle->watched; }));
+  b.upstream.close();  // and the watch closes it at once
+  EXPECT_TRUE(run_until([&] { return lazy.idle(0) == 0; }));
+  EXPECT_EQ(lazy.counters(0).discarded.load(), 1u);
+  lazy.clear();
+}
+
+// Expired connections are closed by the sweep, not left open until the next request.
+TEST_F(PoolTest, TheSweepClosesExpiredConnectionsWithoutATake) {
+  ConnectionPool quick{1, 8, 50ms, false, 10ms};
+  Pair p(io);
+  quick.put(0, std::move(p.conn), Clock::now());
+  EXPECT_TRUE(run_until([&] { return quick.idle(0) == 0; }));
+  EXPECT_TRUE(upstream_sees_close(p.upstream));
+  EXPECT_EQ(quick.counters(0).discarded.load(), 0u);  // expired, not misbehaving
+}
+
 TEST_F(PoolTest, AConnectionWithUnparsedBytesIsNeverPooled) {
   Pair p(io);
   auto b = p.conn->buffer.prepare(3);

@@ -3,11 +3,13 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "conv/balancer/proxy/upstream_counters.hpp"
@@ -45,19 +47,26 @@ struct UpstreamConnection {
   std::chrono::steady_clock::time_point idle_since;
   std::uint64_t generation = 0;      // the upstream's address generation it was opened under
   std::uint64_t idle_serial = 0;     // which stay in the pool this is (see ConnectionPool)
+  bool watched = false;              // its idle watch is armed
   std::array<char, 1> watch_byte{};  // where the idle watch reads (ConnectionPool::watch)
 };
 
 // Idle keep-alive connections to each upstream, for one thread. At most `max_idle` per
-// upstream; older than `idle_timeout` they are dropped when next looked at.
+// upstream; older than `idle_timeout` they are dropped (by the sweep, or when next looked at).
 //
 // An idle connection must stay silent: bytes or an EOF from it while it waits are a stray
 // response or a close, and a request sent on it would be answered by them (a response
-// desync between clients). So, as nginx's upstream keepalive does, every idle connection is
-// watched: a one-byte read is started when it is put back, and if it completes the
-// connection is closed at once. A connection is also peeked just before reuse (bytes may
-// have arrived that the reactor has not reported yet, or the watch's completion may still be
-// queued behind the request that takes it).
+// desync between clients). So every connection is peeked just before reuse, however briefly
+// it was idle: one recv(MSG_PEEK) that must find nothing.
+//
+// A connection idle for `watch_after` or longer is also watched, as nginx's upstream
+// keepalive does: a one-byte read is started, and if it completes (the upstream spoke or
+// closed) the connection is closed at once, so that no socket lingers in CLOSE_WAIT. A
+// connection reused sooner is not watched at all: arming a watch costs a system call (Asio
+// tries the read at once, or re-arms epoll for a wait), and under load most connections are
+// taken again within microseconds; the peek keeps them safe. A sweep timer on the pool's
+// thread watches the connections as they reach `watch_after` and drops the expired ones;
+// it runs only while the pool holds connections. (watch_after 0: watched when put back.)
 //
 // Over TLS the idle watch cannot read a byte of the socket (it would eat a TLS record), and a
 // TLS 1.3 server may send session tickets after the handshake: the watch of a TLS connection
@@ -68,15 +77,19 @@ struct UpstreamConnection {
 // Also keeps, per upstream, the last TLS session a connection to it got, to resume on the next
 // new connection (this thread's only: no lock).
 //
-// take() and put() run on the pool's own thread; a watch completes on whichever thread runs
-// the socket's io_context, which is the same thread but in the `shared` I/O model: there
-// (`locked`) a mutex guards the lists; in the per-thread model nothing needs one. Also holds this
-// thread's counters per upstream, without sharing a cache line between threads. Indexed by
-// UpstreamTable index, for up to `upstreams` upstreams.
+// take() and put() run on the pool's own thread; watches and the sweep complete on whichever
+// thread runs the sockets' io_context, which is the same thread but in the `shared` I/O model:
+// there (`locked`) a mutex guards the lists; in the per-thread model nothing needs one. Also
+// holds this thread's counters per upstream, without sharing a cache line between threads.
+// Indexed by UpstreamTable index, for up to `upstreams` upstreams. clear() must run before the
+// sockets' io_context is destroyed.
 class ConnectionPool {
  public:
+  // How long a connection stays idle before the pool watches it (see above).
+  static constexpr std::chrono::milliseconds kWatchAfter{100};
+
   ConnectionPool(std::size_t upstreams, unsigned max_idle, std::chrono::milliseconds idle_timeout,
-                 bool locked = false);
+                 bool locked = false, std::chrono::milliseconds watch_after = kWatchAfter);
   // An idle connection to `upstream` opened under `generation` (older ones went to an address
   // the upstream no longer has, and are dropped).
   std::unique_ptr<UpstreamConnection> take(std::size_t upstream, std::uint64_t generation,
@@ -102,6 +115,9 @@ class ConnectionPool {
   void set_pooled(std::size_t upstream);
   void watch(std::size_t upstream, UpstreamConnection& conn);
   void on_readable(std::size_t upstream, std::uint64_t serial);
+  // Arms the sweep for `at` unless it is armed for then or sooner. Under guard().
+  void sweep_at(std::chrono::steady_clock::time_point at, const boost::asio::any_io_executor& ex);
+  void sweep();
   std::unique_lock<std::mutex> guard() const {
     return locked_ ? std::unique_lock(mutex_) : std::unique_lock<std::mutex>();
   }
@@ -114,6 +130,9 @@ class ConnectionPool {
   std::vector<tls::SessionPtr> sessions_;  // by upstream; only this pool's thread uses them
   unsigned max_idle_;
   std::chrono::milliseconds idle_timeout_;
+  std::chrono::milliseconds watch_after_;
+  std::unique_ptr<boost::asio::steady_timer> sweep_;  // on the first socket's executor
+  std::optional<std::chrono::steady_clock::time_point> sweep_due_;  // armed for then
 };
 
 // One ConnectionPool per thread, created on first use. clear_all() must run while no thread

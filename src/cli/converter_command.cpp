@@ -33,6 +33,11 @@ ConverterCommand::ConverterCommand(CLI::App& app)
                    "rates_stale)")
       ->check(CLI::IsMember({"mark", "refuse"}))
       ->capture_default_str();
+  cmd_->add_option("--legacy-rates", legacy_rates_,
+                   "What the original route divides by: fixed (5.10 and 5.60, or a BRL-based "
+                   "rates file's own) or follow (BRL per USD and EUR of the latest rates in force)")
+      ->check(CLI::IsMember({"fixed", "follow"}))
+      ->capture_default_str();
   cmd_->add_flag("--store-read-only", store_read_only_,
                  "Open the --store file read-only and immutable: a file prepared elsewhere and "
                  "shared (a read-only volume); nothing may write it meanwhile");
@@ -68,6 +73,8 @@ int ConverterCommand::run() {
   config.rates = {rates_, store_, provider_, store_read_only_};
   if (auto error = refresh_flags_.apply(config.rates, config.live)) return usage_error(who, *error);
   config.stale = {std::chrono::seconds(stale_after_), stale_rates_ == "refuse"};
+  config.legacy_rates =
+      legacy_rates_ == "follow" ? converter::LegacyRates::follow : converter::LegacyRates::fixed;
   config.name = flags_.name;
   config.access_log = flags_.access_log;
   config.logging = flags_.logging;
@@ -106,9 +113,15 @@ std::string rates_summary(const converter::ConverterConfig& config) {
   converter::RateStore store(config.rates);
   store.load();
   const converter::RateTable& rates = store.current();
+  std::string legacy;
+  if (config.legacy_rates == converter::LegacyRates::follow) {
+    legacy = store.catalog().followed_legacy()
+                 ? "; the original route follows them"
+                 : "; the original route cannot follow them (no BRL, USD or EUR): 503";
+  }
   return config.rates.describe() + " (base " + rates.base + ", as of " + rates.as_of + ", " +
          std::to_string(rates.quotes.size() - 1) + " quote(s), " +
-         std::to_string(store.catalog().size()) + " day(s))";
+         std::to_string(store.catalog().size()) + " day(s))" + legacy;
 }
 
 // With file in --refresh: its file, read and checked as each fetch will read it (a bad one is a

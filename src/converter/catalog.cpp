@@ -30,6 +30,7 @@ RatesCatalog::RatesCatalog(std::vector<RateTable> days) : days_(std::move(days))
     }
   }
   if (days_.back().cross.empty()) days_.back().prepare_cross_rates();
+  followed_legacy_ = converter::followed_legacy(days_.back());
 }
 
 const RateTable* RatesCatalog::on(Date date) const {

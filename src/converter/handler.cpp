@@ -3,7 +3,6 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "conv/converter/frankfurter_routes.hpp"
-#include "conv/converter/legacy_route.hpp"
 #include "conv/converter/openapi.hpp"
 #include "conv/converter/v1_routes.hpp"
 #include "conv/converter/v1_timeseries.hpp"
@@ -89,11 +88,7 @@ http::Response ConverterHandler::route(
     if (valor.find('/') != std::string_view::npos) {
       return http::error_response(404, "not_found", "no route for " + std::string(path));
     }
-    // A provider's rates are not BRL per USD and EUR: the original route keeps its own, and
-    // answers with them before any rates are loaded too.
-    const RatesCatalog* catalog = store_.catalog_or_null();
-    const bool own = catalog != nullptr && catalog->latest().legacy;
-    return with_route(legacy_convert(valor, own ? catalog->latest() : original_), legacy);
+    return with_route(legacy_answer(valor), legacy);
   }
   if (path == "/v1/openapi.json") {
     return with_route(text_response(std::string(openapi_document())), openapi);
@@ -109,6 +104,20 @@ http::Response ConverterHandler::route(
   if (path == "/metrics") return with_route(render_metrics(), metrics);
   if (auto r = rates_route(path, query)) return *std::move(r);
   return http::error_response(404, "not_found", "no route for " + std::string(path));
+}
+
+// The original route. Fixed: a provider's rates are not BRL per USD and EUR, so it keeps its
+// own (a BRL-based file's, else the original's), and answers with them before any rates are
+// loaded too. Following: the latest day's, made when the catalog was; none loaded yet is the
+// other rates routes' 503, as there is nothing to follow.
+http::Response ConverterHandler::legacy_answer(std::string_view valor) const {
+  const RatesCatalog* catalog = store_.catalog_or_null();
+  if (legacy_rates_ == LegacyRates::follow) {
+    if (catalog == nullptr) return not_loaded();
+    return legacy_convert(valor, catalog->followed_legacy());
+  }
+  const bool own = catalog != nullptr && catalog->latest().legacy;
+  return legacy_convert(valor, own ? catalog->latest() : original_);
 }
 
 // The routes that answer from the rates in force: 503 rates_not_loaded before there are any

@@ -28,7 +28,8 @@ bool is_legacy_amount(std::string_view s) {
 
 }  // namespace
 
-http::Response legacy_convert(std::string_view valor, const RateTable& rates) {
+http::Response legacy_convert(std::string_view valor,
+                              const std::optional<RateTable::Legacy>& rates) {
   if (valor.empty()) {
     return http::error_response(400, "invalid_amount",
                                 "missing amount: use /convertepradolareuro/<amount>, e.g. 15.0");
@@ -40,9 +41,9 @@ http::Response legacy_convert(std::string_view valor, const RateTable& rates) {
     return http::error_response(400, "invalid_amount",
                                 "amount must be a non-negative decimal number such as 15.0");
   }
-  if (!rates.legacy) {
+  if (!rates) {
     return http::error_response(503, "rates_unavailable",
-                                "this route needs BRL as the base with USD and EUR quoted");
+                                "this route needs the rates in force to quote BRL, USD and EUR");
   }
   // Python's float() of the text: correctly rounded, as glibc's strtod is (C locale).
   const std::string text(valor);
@@ -51,8 +52,8 @@ http::Response legacy_convert(std::string_view valor, const RateTable& rates) {
     return http::error_response(400, "amount_out_of_range",
                                 "amount is too large to convert (the result would be infinite)");
   }
-  const double dolar = real / rates.legacy->dolar;
-  const double euro = real / rates.legacy->euro;
+  const double dolar = real / rates->dolar;
+  const double euro = real / rates->euro;
 
   http::Response r;
   r.body.reserve(96);

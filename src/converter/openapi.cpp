@@ -24,7 +24,8 @@ constexpr std::string_view kDocument = R"json({
         "responses": {
           "200": {"description": "The conversion",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Legacy"}}}},
-          "400": {"$ref": "#/components/responses/Error"}
+          "400": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"}
         }
       }
     },

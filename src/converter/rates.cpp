@@ -70,6 +70,17 @@ void RateTable::prepare_cross_rates() {
   }
 }
 
+std::optional<RateTable::Legacy> followed_legacy(const RateTable& day) {
+  if (day.legacy) return day.legacy;
+  if (!day.quote("BRL") || !day.quote("USD") || !day.quote("EUR")) return std::nullopt;
+  // strtod rounds correctly: the double nearest the decimal /v1/rates shows, as Python's
+  // float() of that text would be.
+  const auto brl_per = [&](std::string_view code) {
+    return std::strtod(day.cross_rate(code, "BRL").c_str(), nullptr);
+  };
+  return RateTable::Legacy{brl_per("USD"), brl_per("EUR")};
+}
+
 RateTable parse_rates(std::string_view text) {
   return apply_rates(util::parse_json_text_as<RatesError>(text, ""));
 }

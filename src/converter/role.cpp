@@ -52,12 +52,23 @@ std::string rates_line(const ConverterConfig& config, const RateStore& store) {
   return "live from " + config.live.names() + " into " + config.rates.store_path + as_of;
 }
 
+// Following rates whose latest day lacks BRL, USD or EUR (a PTAX store of USD alone), the
+// original route answers 503 rates_unavailable: said once at start rather than found by clients.
+void warn_unfollowable(const ConverterConfig& config, const RateStore& store) {
+  const auto catalog = store.snapshot();
+  if (config.legacy_rates != LegacyRates::follow || !catalog || catalog->followed_legacy()) return;
+  log::warn() << "--legacy-rates follow: the rates as of " << catalog->latest().as_of
+              << " do not quote BRL, USD and EUR; the original route answers 503 "
+                 "rates_unavailable until they do";
+}
+
 }  // namespace
 
 int run_converter(const ConverterConfig& config) {
   RateStore store(config.rates);
   std::unique_ptr<LiveRates> live;  // destroyed before `store`, which its thread publishes to
   if (!start_rates(config, store, live)) return 2;
+  warn_unfollowable(config, store);
 
   const auto access = http::open_access_log(config.access_log, config.logging.format);
   if (!access) return 2;
@@ -67,6 +78,7 @@ int run_converter(const ConverterConfig& config) {
   handler.set_log_health_checks(config.log_health_checks);
   handler.set_read_policy(config.read);
   handler.set_stale_policy(config.stale);
+  handler.set_legacy_rates(config.legacy_rates);
   if (live) handler.set_refresh_stats(&live->stats());
   http::Server server(config.server, handler, metrics, *access, {config.name});
   std::unique_ptr<http::TlsEdge> edge;

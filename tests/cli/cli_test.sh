@@ -61,6 +61,9 @@ expect_usage_error "bad CORS origin" converter --cors-origins https://a.example/
 grep -q "expected \*, off, or origins" "$WORK/err" || fail "--cors-origins message: $(cat "$WORK/err")"
 expect_usage_error "empty CORS origin" converter --cors-origins ""
 expect_usage_error "cache age out of range" converter --cache-max-age 99999999
+expect_usage_error "bad --legacy-rates" converter --legacy-rates floating
+grep -q -- '--legacy-rates: floating not in {fixed,follow}' "$WORK/err" ||
+  fail "--legacy-rates message: $(cat "$WORK/err")"
 expect_usage_error "bad name" converter --name "$(printf 'a\tb')"
 expect_usage_error "missing rates file" converter --rates "$WORK/none.json"
 echo '{"base":"BRL","as_of":"2024-10-03","source":"x","quotes":{"USD":5.1}}' >"$WORK/bad.json"

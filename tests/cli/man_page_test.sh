@@ -37,7 +37,7 @@ expect_flags() {
   done
 }
 expect_flags converter --port --threads --rates --access-log --io-model --max-body-bytes \
-  --header-timeout --drain-timeout --log-level --log-format --log-health-checks
+  --header-timeout --drain-timeout --log-level --log-format --log-health-checks --legacy-rates
 expect_flags balancer --config --upstream --admin --admin-token-file --metrics --check \
   --max-body-bytes --idle-timeout --log-level --log-format
 expect_flags probe --timeout --ca --insecure 'http\[s\]://HOST'

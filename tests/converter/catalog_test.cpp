@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "rates_fixture.hpp"
 
 namespace conv::converter {
@@ -80,6 +82,33 @@ TEST(RatesCatalog, OnlyTheLatestDayHasItsCrossRatesMadeInAdvance) {
   const auto& c = ecb_catalog();
   EXPECT_FALSE(c.latest().cross.empty());
   EXPECT_TRUE(c.on(d("2024-10-03"))->cross.empty());
+}
+
+// --legacy-rates follow: the latest day's BRL per USD and per EUR, made with the catalog, each
+// the double nearest the cross rate /v1/rates shows.
+TEST(RatesCatalog, TheLatestDaysLegacyRatesAreMadeOnce) {
+  const auto& c = ecb_catalog();
+  ASSERT_TRUE(c.followed_legacy().has_value());
+  EXPECT_EQ(c.latest().cross_rate("USD", "BRL"), "5.5677842566");  // 6.1112 / 1.0976
+  EXPECT_EQ(c.followed_legacy()->dolar, std::strtod("5.5677842566", nullptr));
+  EXPECT_EQ(c.followed_legacy()->euro, 6.1112);
+  const auto ptax =
+      catalog_from_days({published_day("2024-10-04", "USD=5.4516,EUR=5.9942", "bcb_ptax")});
+  ASSERT_TRUE(ptax->followed_legacy().has_value());
+  EXPECT_EQ(ptax->followed_legacy()->dolar, 5.4516);
+  EXPECT_EQ(ptax->followed_legacy()->euro, 5.9942);
+}
+
+TEST(RatesCatalog, NoLegacyRatesToFollowWithoutBrlUsdAndEur) {
+  EXPECT_FALSE(
+      catalog_from_days({published_day("2024-10-04", "USD=1.0994,JPY=162.14")})->followed_legacy());
+  EXPECT_FALSE(catalog_from_days({published_day("2024-10-04", "BRL=6.0119")})->followed_legacy());
+  EXPECT_FALSE(catalog_from_days({published_day("2024-10-04", "USD=5.4516", "bcb_ptax")})
+                   ->followed_legacy());
+  // Only the latest day counts: an earlier day with all three does not help.
+  EXPECT_FALSE(catalog_from_days({published_day("2024-10-03", "USD=1.1036,BRL=6.0029"),
+                                  published_day("2024-10-04", "USD=1.0994")})
+                   ->followed_legacy());
 }
 
 }  // namespace

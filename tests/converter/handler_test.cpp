@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <boost/json/parse.hpp>
+#include <cstdlib>
 #include <filesystem>
 
+#include "conv/converter/python_float.hpp"
 #include "conv/converter/rates_db.hpp"
+#include "golden.hpp"
 #include "rates_fixture.hpp"
 
 namespace conv::converter {
@@ -320,6 +324,141 @@ TEST_F(NoRatesHandlerTest, TheOriginalRouteAndTheRestStillAnswer) {
   for (const char* t : {"/nope", "/v1/nope", "/lates", "/2024-1-01"}) {
     EXPECT_EQ(get(t).status, 404u) << t;
   }
+}
+
+}  // namespace
+}  // namespace conv::converter
+
+namespace conv::converter {
+namespace {
+
+// What the original route answers for `real`, divided in doubles as the Flask app did.
+std::string legacy_body(double real, double brl_per_usd, double brl_per_eur) {
+  return "{\"conversao\":{\"dolar\":" + python_float(real / brl_per_usd) +
+         ",\"euro\":" + python_float(real / brl_per_eur) + ",\"real\":" + python_float(real) +
+         "}}\n";
+}
+
+// The original route with --legacy-rates follow, over a store the live feeds publish into (a
+// catalog is put in force as the refresher does, without fetching).
+class FollowHandlerTest : public HandlerTest {
+ protected:
+  FollowHandlerTest() : live_(RatesSource{"", "/nonexistent/rates.db", "ecb", false}) {
+    handler_ = std::make_unique<ConverterHandler>(live_, metrics_, *log_);
+    handler_->set_legacy_rates(LegacyRates::follow);
+  }
+  void publish(std::vector<PublishedDay> days) {
+    live_.publish(catalog_from_days(std::move(days)));
+  }
+
+  // The rate /v1/rates shows for one `from` in BRL, read as Python's float() reads it.
+  double shown_brl_per(const std::string& from) {
+    const auto r = get("/v1/rates?base=" + from + "&symbols=BRL");
+    EXPECT_EQ(r.status, 200u) << r.body;
+    const auto rate = boost::json::parse(r.body).at("rates").at("BRL").as_string();
+    return std::strtod(std::string(rate).c_str(), nullptr);
+  }
+  static std::string error_code(const http::Response& r) {
+    return std::string(boost::json::parse(r.body).at("error").at("code").as_string());
+  }
+
+  RateStore live_;
+};
+
+const std::string kOriginalBody =
+    "{\"conversao\":{\"dolar\":2.9411764705882355,\"euro\":2.678571428571429,\"real\":15.0}}\n";
+
+// ECB: base EUR, per_base. BRL per EUR is the BRL quote; BRL per USD the exact cross rate
+// 6.1112 / 1.0976, rounded to 10 places as /v1/rates shows it (5.5677842566).
+TEST_F(FollowHandlerTest, FollowsAnEcbDayThroughItsCrossRates) {
+  publish({published_day("2024-10-04", "USD=1.0994,BRL=6.0119"),
+           published_day("2024-10-07", "USD=1.0976,BRL=6.1112")});
+  const double usd = shown_brl_per("USD");
+  const double eur = shown_brl_per("EUR");
+  EXPECT_EQ(usd, 5.5677842566);
+  EXPECT_EQ(eur, 6.1112);
+  const auto r = get("/convertepradolareuro/15.0");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.route, ConverterHandler::legacy);
+  EXPECT_EQ(r.body, legacy_body(15.0, usd, eur));
+  // Python: 15.0 / 5.5677842566, 15.0 / 6.1112.
+  EXPECT_EQ(r.body,
+            "{\"conversao\":{\"dolar\":2.694069904418286,\"euro\":2.454509752585417,"
+            "\"real\":15.0}}\n");
+  EXPECT_EQ(get("/convertepradolareuro/0.1").body, legacy_body(0.1, usd, eur));
+}
+
+// PTAX: base BRL, in_base: the quotes are BRL per USD and per EUR already.
+TEST_F(FollowHandlerTest, FollowsAPtaxDay) {
+  publish({published_day("2024-10-07", "USD=5.4515,EUR=5.9823", "bcb_ptax")});
+  EXPECT_EQ(get("/convertepradolareuro/15.0").body, legacy_body(15.0, 5.4515, 5.9823));
+  EXPECT_EQ(get("/convertepradolareuro/15.0").body,
+            "{\"conversao\":{\"dolar\":2.7515362744198844,\"euro\":2.5073968206208312,"
+            "\"real\":15.0}}\n");
+}
+
+// The rates of the latest day only, made anew with each catalog the feeds publish.
+TEST_F(FollowHandlerTest, FollowsEachNewCatalog) {
+  publish({published_day("2024-10-07", "USD=5.4515,EUR=5.9823", "bcb_ptax")});
+  publish({published_day("2024-10-07", "USD=5.4515,EUR=5.9823", "bcb_ptax"),
+           published_day("2024-10-08", "USD=5,EUR=4", "bcb_ptax")});
+  EXPECT_EQ(get("/convertepradolareuro/10.0").body,
+            "{\"conversao\":{\"dolar\":2.0,\"euro\":2.5,\"real\":10.0}}\n");
+}
+
+TEST_F(FollowHandlerTest, ALatestDayWithoutBrlUsdOrEurIs503RatesUnavailable) {
+  for (auto day : {published_day("2024-10-07", "USD=1.0976,JPY=163.59"),
+                   published_day("2024-10-07", "USD=5.4515", "bcb_ptax")}) {
+    publish({published_day("2024-10-04", "USD=1.0994,BRL=6.0119"), std::move(day)});
+    const auto r = get("/convertepradolareuro/15.0");
+    EXPECT_EQ(r.status, 503u) << r.body;
+    EXPECT_EQ(r.content_type, "application/json");
+    EXPECT_EQ(error_code(r), "rates_unavailable");
+    EXPECT_EQ(r.route, ConverterHandler::legacy);
+    EXPECT_EQ(get("/convertepradolareuro/abc").status, 400u);  // the amount is checked first
+  }
+}
+
+TEST_F(FollowHandlerTest, BeforeAnyRatesIs503RatesNotLoaded) {
+  const auto r = get("/convertepradolareuro/15.0");
+  EXPECT_EQ(r.status, 503u) << r.body;
+  EXPECT_EQ(error_code(r), "rates_not_loaded");
+  EXPECT_EQ(r.route, ConverterHandler::legacy);
+  EXPECT_EQ(get("/convertepradolareuro/15.0/x").status, 404u);
+}
+
+// Fixed, the default: a provider's rates change nothing, the original's bytes stay.
+TEST_F(FollowHandlerTest, FixedKeepsTheOriginalRatesWhateverIsPublished) {
+  handler_->set_legacy_rates(LegacyRates::fixed);
+  EXPECT_EQ(get("/convertepradolareuro/15.0").body, kOriginalBody);  // none published yet
+  publish({published_day("2024-10-07", "USD=1.0976,BRL=6.1112")});
+  EXPECT_EQ(get("/convertepradolareuro/15.0").body, kOriginalBody);
+  publish({published_day("2024-10-07", "USD=5.4515,EUR=5.9823", "bcb_ptax")});
+  EXPECT_EQ(get("/convertepradolareuro/15.0").body, kOriginalBody);
+}
+
+// Following the built-in rates or a BRL-based rates file is the same as fixed: their own
+// USD and EUR quotes, exactly as given.
+TEST_F(HandlerTest, FollowingTheBuiltInRatesOrABrlFileIsFixed) {
+  handler_->set_legacy_rates(LegacyRates::follow);
+  EXPECT_EQ(get("/convertepradolareuro/15.0").body, kOriginalBody);
+  const auto golden = conv::testing::read_golden(CONV_TEST_DATA_DIR "/legacy_bodies.tsv");
+  ASSERT_GT(golden.size(), 500u);
+  for (const auto& [valor, body] : golden) {
+    EXPECT_EQ(get("/convertepradolareuro/" + valor).body, body + "\n") << valor;
+  }
+  RateStore file("");
+  file.publish(std::make_shared<const RatesCatalog>(
+      std::vector<RateTable>{parse_rates(R"({"base":"BRL","as_of":"2024-10-03","source":"s",)"
+                                         R"("quotes":{"USD":"5.123456789012345","EUR":"4"}})")}));
+  ConverterHandler follow(file, metrics_, *log_);
+  follow.set_legacy_rates(LegacyRates::follow);
+  ConverterHandler fixed(file, metrics_, *log_);
+  http::RequestHeader req;
+  req.method(bhttp::verb::get);
+  req.target("/convertepradolareuro/10.0");
+  EXPECT_EQ(follow.respond(req).body, fixed.respond(req).body);
+  EXPECT_EQ(follow.respond(req).body, legacy_body(10.0, 5.123456789012345, 4.0));
 }
 
 }  // namespace

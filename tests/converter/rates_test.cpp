@@ -45,6 +45,25 @@ TEST(Rates, LegacyNeedsBrlBase) {
   EXPECT_FALSE(t.legacy.has_value());
 }
 
+// Following a BRL-based file is fixed: its own quotes, unrounded; any other base is followed
+// through the cross rates, rounded to kRateDecimals as /v1/rates shows them.
+TEST(Rates, FollowedLegacyRatesKeepAFilesOwn) {
+  const RateTable brl = parse_rates(R"({"base":"BRL","as_of":"2024-10-03","source":"s",)"
+                                    R"("quotes":{"USD":"5.123456789012345","EUR":"4"}})");
+  ASSERT_TRUE(followed_legacy(brl).has_value());
+  EXPECT_EQ(followed_legacy(brl)->dolar, brl.legacy->dolar);
+  EXPECT_EQ(followed_legacy(brl)->dolar, 5.123456789012345);
+  EXPECT_EQ(followed_legacy(original_rates())->euro, 5.60);
+  // One BRL costs 0.18 USD, one EUR 1.1 USD.
+  const RateTable usd = parse_rates(
+      R"({"base":"USD","as_of":"2024-10-03","source":"s","quotes":{"BRL":"0.18","EUR":"1.1"}})");
+  ASSERT_TRUE(followed_legacy(usd).has_value());
+  EXPECT_EQ(usd.cross_rate("USD", "BRL"), "5.5555555556");  // 1 / 0.18
+  EXPECT_EQ(usd.cross_rate("EUR", "BRL"), "6.1111111111");  // 1.1 / 0.18
+  EXPECT_EQ(followed_legacy(usd)->dolar, 5.5555555556);
+  EXPECT_EQ(followed_legacy(usd)->euro, 6.1111111111);
+}
+
 TEST(Rates, ErrorsNameTheField) {
   const std::string ok_tail = R"("as_of":"2024-10-03","source":"s","quotes":{"USD":"5.10"}})";
   EXPECT_NE(error_of("{").find("not valid JSON"), std::string::npos);

@@ -30,6 +30,7 @@ class ConverterCommand {
   bool store_read_only_ = false;
   unsigned stale_after_ = 6 * 3600;
   std::string stale_rates_ = "mark";
+  std::string legacy_rates_ = "fixed";
   bool check_ = false;
   bool log_health_checks_ = false;
   std::string cors_origins_ = "*";

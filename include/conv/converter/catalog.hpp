@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -20,6 +21,9 @@ class RatesCatalog {
   explicit RatesCatalog(std::vector<RateTable> days);
 
   const RateTable& latest() const { return days_.back(); }
+  // The latest day's BRL per USD and per EUR for the legacy route with --legacy-rates follow
+  // (followed_legacy()), made with the catalog so that requests only read them.
+  const std::optional<RateTable::Legacy>& followed_legacy() const { return followed_legacy_; }
   // The rates in force on `date`: that day's, else the last earlier day's (a weekend, a
   // holiday). Null before the first day.
   const RateTable* on(Date date) const;
@@ -34,6 +38,7 @@ class RatesCatalog {
 
  private:
   std::vector<RateTable> days_;
+  std::optional<RateTable::Legacy> followed_legacy_;
 };
 
 // One published day as the converter serves it (exact, in the provider's own direction).

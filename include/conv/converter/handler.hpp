@@ -8,6 +8,7 @@
 
 #include "conv/converter/feeds/refresh_stats.hpp"
 #include "conv/converter/freshness.hpp"
+#include "conv/converter/legacy_route.hpp"
 #include "conv/converter/rate_store.hpp"
 #include "conv/converter/read_policy.hpp"
 #include "conv/converter/v1_params.hpp"
@@ -68,6 +69,9 @@ class ConverterHandler : public http::Handler {
   void set_log_health_checks(bool on) { log_health_checks_ = on; }
   // CORS, caching and parameter checks of the /v1 read routes; set before serving.
   void set_read_policy(ReadPolicy policy) { policy_ = std::move(policy); }
+  // Whether the original route keeps its fixed rates or follows the rates in force (then 503
+  // before any are loaded, like the other rates routes); set before serving.
+  void set_legacy_rates(LegacyRates which) { legacy_rates_ = which; }
   // When the latest rates are stale, and whether answers then refuse them; set before serving.
   void set_stale_policy(StalePolicy policy) { stale_ = policy; }
   // The clock freshness is judged by (tests move it); set before serving.
@@ -84,6 +88,7 @@ class ConverterHandler : public http::Handler {
                        const std::vector<std::pair<std::string, std::string>>& query) const;
   std::optional<http::Response> rates_route(
       std::string_view path, const std::vector<std::pair<std::string, std::string>>& query) const;
+  http::Response legacy_answer(std::string_view valor) const;
   static http::Response not_loaded();
   http::Response render_metrics() const;
   static bool read_route(Route r) {
@@ -104,6 +109,7 @@ class ConverterHandler : public http::Handler {
   const tls::Termination* tls_ = nullptr;
   const RefreshStats* refresh_stats_ = nullptr;
   bool log_health_checks_ = false;
+  LegacyRates legacy_rates_ = LegacyRates::fixed;
   ReadPolicy policy_;
   StalePolicy stale_;
   Clock clock_ = [] { return std::chrono::system_clock::now(); };

@@ -63,6 +63,13 @@ struct RateTable {
 // Display rates are rounded to this many decimal places.
 inline constexpr unsigned kRateDecimals = 10;
 
+// What the legacy route divides by when it follows a provider (--legacy-rates follow): BRL per
+// USD and per EUR of `day`, whatever its base and direction, each the exact cross rate rounded
+// as /v1/rates shows it, then read as a double. A table with legacy rates of its own (a
+// BRL-based rates file) keeps them, so following a file is the same as fixed. None if BRL, USD
+// or EUR is not quoted. Big-integer divisions: made once per catalog, never per request.
+std::optional<RateTable::Legacy> followed_legacy(const RateTable& day);
+
 // Parses and validates the rates file format (see docs/api.md, "Rates file"):
 //   {"base":"BRL","as_of":"2024-10-03","source":"...","quotes":{"USD":"5.10","EUR":"5.60"}}
 // Throws RatesError.

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "conv/converter/freshness.hpp"
+#include "conv/converter/legacy_route.hpp"
 #include "conv/converter/live_rates.hpp"
 #include "conv/converter/rate_store.hpp"
 #include "conv/converter/read_policy.hpp"
@@ -23,6 +24,7 @@ struct ConverterConfig {
   bool log_health_checks = false;  // access log lines for GET /healthz and /readyz too
   ReadPolicy read;                 // CORS, caching and parameter checks of /v1
   StalePolicy stale;               // when a provider's latest rates are stale
+  LegacyRates legacy_rates = LegacyRates::fixed;  // the original route's rates (--legacy-rates)
 };
 
 // Runs the converter role until SIGTERM/SIGINT. Returns the process exit code: 0 after a

@@ -33,5 +33,4 @@ std::span<const PublishedDay> RateHistory::between(Date first, Date last) const 
   return {from, to};
 }
 
-
 }  // namespace conv::converter

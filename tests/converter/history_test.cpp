@@ -20,7 +20,6 @@ PublishedDay ecb(const char* iso, const char* usd, const char* brl) {
   return d;
 }
 
-
 TEST(RateHistory, AWeekendOrHolidayUsesTheLastEarlierDay) {
   // Thursday 3, Friday 4, Monday 7 October 2024; given out of order.
   const RateHistory h({ecb("2024-10-07", "1.0982", "6.0327"), ecb("2024-10-03", "1.1036", "6.0232"),
@@ -46,7 +45,6 @@ TEST(RateHistory, RefusesADayTwiceAndMixedBases) {
   ptax.base = "BRL";
   EXPECT_THROW(RateHistory({ecb("2024-10-03", "1.1", "6"), ptax}), FeedError);
 }
-
 
 }  // namespace
 }  // namespace conv::converter

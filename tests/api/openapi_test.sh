@@ -6,13 +6,10 @@
 # recorded history from a store (the dated routes need more than one day), then the built-in
 # rates (the file provider's shapes).
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tests/smoke/lib.sh
-source "$here/../smoke/lib.sh"
+# shellcheck source=tests/api/lib.sh
+source "$here/lib.sh"
 
-python3 -c 'import jsonschema' 2>/dev/null || fail "python3-jsonschema is not installed (scripts/install-deps.sh installs it)"
-"$CONV" rates --store "$WORK/rates.db" import "$here/../converter/data/feeds/eurofxref-hist-3d.xml" >/dev/null ||
-  fail "cannot import the recorded ECB history"
-start_conv ecb converter --threads 1 --access-log off --store "$WORK/rates.db"
+start_recorded_ecb ecb
 python3 "$here/openapi_test.py" "http://127.0.0.1:$PORT_ecb" || fail "the OpenAPI document and the ECB-backed converter disagree"
 start_conv file converter --threads 1 --access-log off
 python3 "$here/openapi_test.py" "http://127.0.0.1:$PORT_file" --single-day ||

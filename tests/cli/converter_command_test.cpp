@@ -7,32 +7,21 @@
 #include <string>
 #include <vector>
 
+#include "support/converter_check.hpp"
+
 namespace conv::cli {
 namespace {
 
-// The exit code of `conv converter --check ARGS...` (CLI11's parse errors count as 2, as
-// app.cpp makes them).
-int check(std::vector<std::string> args) {
-  CLI::App app;
-  ConverterCommand command(app);
-  args.insert(args.begin(), {"converter", "--check", "--access-log", "off"});
-  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
-  try {
-    app.parse(reversed);
-  } catch (const CLI::ParseError&) {
-    return 2;
-  }
-  return command.run();
-}
+using conv::testing::converter_check;
 
 TEST(ConverterCommand, LegacyRatesAreFixedOrFollow) {
-  EXPECT_EQ(check({}), 0);
-  EXPECT_EQ(check({"--legacy-rates", "fixed"}), 0);
-  EXPECT_EQ(check({"--legacy-rates", "follow"}), 0);
+  EXPECT_EQ(converter_check({}), 0);
+  EXPECT_EQ(converter_check({"--legacy-rates", "fixed"}), 0);
+  EXPECT_EQ(converter_check({"--legacy-rates", "follow"}), 0);
   for (const char* bad : {"", "FOLLOW", "floating", "follow,fixed", "1"}) {
-    EXPECT_EQ(check({"--legacy-rates", bad}), 2) << bad;
+    EXPECT_EQ(converter_check({"--legacy-rates", bad}), 2) << bad;
   }
-  EXPECT_EQ(check({"--legacy-rates"}), 2);
+  EXPECT_EQ(converter_check({"--legacy-rates"}), 2);
 }
 
 TEST(ConverterCommand, HelpNamesTheLegacyRatesAndTheirDefault) {

@@ -13,6 +13,7 @@
 
 #include "conv/cli/converter_command.hpp"
 #include "conv/converter/rates_db.hpp"
+#include "support/converter_check.hpp"
 
 namespace conv::cli {
 namespace {
@@ -26,18 +27,8 @@ class RefreshFlagsTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  // The exit code of `conv converter --check ARGS...` (CLI11's parse errors count as 2).
   static int check(std::vector<std::string> args) {
-    CLI::App app;
-    ConverterCommand command(app);
-    args.insert(args.begin(), {"converter", "--check", "--access-log", "off"});
-    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
-    try {
-      app.parse(reversed);
-    } catch (const CLI::ParseError&) {
-      return 2;
-    }
-    return command.run();
+    return testing::converter_check(std::move(args));
   }
 
   std::string db() const { return dir_ + "/rates.db"; }

@@ -26,8 +26,9 @@ RefresherOptions refresher_options(const LiveRatesConfig& config, const std::str
   return options;
 }
 
-LiveRates::LiveRates(RefresherOptions options, RateStore& store)
+LiveRates::LiveRates(RefresherOptions options, RateStore& store, std::function<void()> published)
     : store_(store),
+      on_published_(std::move(published)),
       refresher_(std::move(options),
                  [this](std::shared_ptr<const RateHistory> history) { publish(history); }) {}
 
@@ -41,6 +42,7 @@ void LiveRates::publish(const std::shared_ptr<const RateHistory>& history) {
     if (!catalog) return;
     store_.publish(std::move(catalog));
     published_.fetch_add(1, std::memory_order_release);
+    if (on_published_) on_published_();
   } catch (const std::exception& e) {
     log::error() << "live rates not published, keeping those in force: " << e.what();
   }

@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <stdexcept>
 #include <system_error>
@@ -18,18 +19,40 @@ namespace conv::converter {
 
 namespace {
 
+// A second after the rates in force are replaced (a reload, a live publish) the replaced ones
+// are released (readers move to the new ones on their next request): their pages go back to
+// the system then, so that RSS stays that of one history between changes instead of keeping
+// the freed one's heap. Changes within that second share one trim.
+class TrimAfterSwap {
+ public:
+  explicit TrimAfterSwap(boost::asio::io_context& control) : timer_(control) {}
+
+  // Any thread: the timer is only touched on `control`'s.
+  void later() {
+    boost::asio::post(timer_.get_executor(), [this] {
+      timer_.expires_after(std::chrono::seconds(1));
+      timer_.async_wait([](boost::system::error_code ec) {
+        if (!ec) ::malloc_trim(0);
+      });
+    });
+  }
+
+ private:
+  boost::asio::steady_timer timer_;
+};
+
 // The rates at start: a file's or a store's, loaded now; or, with live feeds, the days the
 // store holds (published before this returns, none in a new store) and then what is fetched.
 // False (logged) if they cannot be had.
-bool start_rates(const ConverterConfig& config, RateStore& store,
-                 std::unique_ptr<LiveRates>& live) {
+bool start_rates(const ConverterConfig& config, RateStore& store, std::unique_ptr<LiveRates>& live,
+                 TrimAfterSwap& trim) {
   try {
     if (!config.live.enabled()) {
       store.load();
       return true;
     }
-    live =
-        std::make_unique<LiveRates>(refresher_options(config.live, config.rates.store_path), store);
+    live = std::make_unique<LiveRates>(refresher_options(config.live, config.rates.store_path),
+                                       store, [&trim] { trim.later(); });
     live->start();
     return true;
   } catch (const RatesError& e) {
@@ -66,8 +89,11 @@ void warn_unfollowable(const ConverterConfig& config, const RateStore& store) {
 
 int run_converter(const ConverterConfig& config) {
   RateStore store(config.rates);
-  std::unique_ptr<LiveRates> live;  // destroyed before `store`, which its thread publishes to
-  if (!start_rates(config, store, live)) return 2;
+  boost::asio::io_context control;
+  TrimAfterSwap trim(control);
+  // Destroyed before `store`, which its thread publishes to, and `trim`, which it calls.
+  std::unique_ptr<LiveRates> live;
+  if (!start_rates(config, store, live, trim)) return 2;
   warn_unfollowable(config, store);
 
   const auto access = http::open_access_log(config.access_log, config.logging.format);
@@ -103,17 +129,6 @@ int run_converter(const ConverterConfig& config) {
     edge->start();
   }
 
-  // A second after a reload the replaced history is released (readers move to the new one on
-  // their next request): its pages go back to the system then, so that RSS stays that of one
-  // history between reloads instead of keeping the freed one's heap.
-  boost::asio::io_context control;
-  boost::asio::steady_timer trim(control);
-  const auto trim_later = [&] {
-    trim.expires_after(std::chrono::seconds(1));
-    trim.async_wait([](boost::system::error_code ec) {
-      if (!ec) ::malloc_trim(0);
-    });
-  };
   http::SignalHooks hooks;
   hooks.reload = [&] {
     if (edge) http::reload_certificates(edge->termination(), config.tls.tls, "SIGHUP");
@@ -127,7 +142,7 @@ int run_converter(const ConverterConfig& config) {
     } else {
       handler.count_reload(true);
       log::info() << "SIGHUP: rates reloaded, as of " << store.snapshot()->latest().as_of;
-      trim_later();
+      trim.later();
     }
   };
   hooks.reopen_logs = [&] { access->reopen(); };

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <stdexcept>
 
@@ -95,6 +96,29 @@ TEST_F(LiveRatesTest, AFailedFetchPublishesNothing) {
   EXPECT_FALSE(store_.loaded());
   EXPECT_EQ(live.published(), 0u);
   EXPECT_EQ(live.stats().at(0).fetches_failed(), 1u);
+}
+
+// The converter gives the replaced catalog's memory back after each publish (malloc_trim, as
+// after a SIGHUP reload): the hook runs once per catalog put in force, after it is in force.
+TEST_F(LiveRatesTest, TheHookRunsAfterEachPublish) {
+  server_.route("eurofxref-hist-90d.xml",
+                FakeFeedServer::answer(200, feed_fixture("eurofxref-daily.xml")));
+  std::atomic<int> calls{0};
+  std::atomic<bool> in_force_first{true};
+  LiveRates live(options("2024-10-03"), store_, [&] {
+    if (!store_.loaded()) in_force_first = false;
+    ++calls;
+  });
+  live.start();
+  EXPECT_EQ(calls, 0);  // nothing stored: nothing published
+  ASSERT_TRUE(eventually([&] { return live.fetches_done() >= 1; }));
+  EXPECT_EQ(live.published(), 1u);
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(in_force_first);
+  live.refresh_now();  // the same day again: nothing new, nothing published
+  ASSERT_TRUE(eventually([&] { return live.fetches_done() >= 2; }));
+  EXPECT_EQ(live.published(), 1u);
+  EXPECT_EQ(calls, 1);
 }
 
 TEST(LiveRatesConfig, BuildsTheProvidersInPriorityOrder) {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,8 +40,9 @@ RefresherOptions refresher_options(const LiveRatesConfig& config, const std::str
 // read what RateStore publishes.
 class LiveRates {
  public:
-  // `store` must outlive this.
-  LiveRates(RefresherOptions options, RateStore& store);
+  // `store` must outlive this. `published`, if any, runs after each catalog is put in force,
+  // on the thread that published it (the converter gives the replaced one's memory back then).
+  LiveRates(RefresherOptions options, RateStore& store, std::function<void()> published = nullptr);
   LiveRates(const LiveRates&) = delete;
   LiveRates& operator=(const LiveRates&) = delete;
 
@@ -60,6 +62,7 @@ class LiveRates {
   void publish(const std::shared_ptr<const RateHistory>& history);
 
   RateStore& store_;
+  std::function<void()> on_published_;
   std::atomic<std::uint64_t> published_{0};
   Refresher refresher_;  // last: its thread calls publish() until it is destroyed
 };

@@ -5,18 +5,12 @@
 #include <ostream>  // Boost 1.81's core/detail/string_view.hpp uses std::ostream without including it
 
 #include "conv/http/clock.hpp"
+#include "conv/http/header_line.hpp"
 #include "conv/version.hpp"
 
 namespace conv::http {
 
 namespace {
-
-void append_header(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
-}
 
 void append_number(std::string& out, std::uint64_t n) {
   char buf[24];

@@ -5,6 +5,7 @@
 #include <boost/beast/http/status.hpp>
 #include <charconv>
 
+#include "conv/http/header_line.hpp"
 #include "conv/http/request_validator.hpp"
 
 namespace conv::balancer {
@@ -118,20 +119,14 @@ bool forwards_as_is(Managed kind, const ForwardedFor& fwd) {
   return false;
 }
 
-void header(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
-}
-
 void framing_header(std::string& out, Framing framing, std::uint64_t length) {
   if (framing == Framing::length) {
     char buf[24];
     const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, length);
-    header(out, "Content-Length", std::string_view(buf, static_cast<std::size_t>(end - buf)));
+    http::append_header(out, "Content-Length",
+                        std::string_view(buf, static_cast<std::size_t>(end - buf)));
   } else if (framing == Framing::chunked) {
-    header(out, "Transfer-Encoding", "chunked");
+    http::append_header(out, "Transfer-Encoding", "chunked");
   }
 }
 
@@ -241,26 +236,26 @@ std::string upstream_request_head(const http::RequestHeader& request, const Forw
     if (is_hop_by_hop(id) || id == bhttp::field::expect) continue;
     // Connection may name any end-to-end header, but never Host.
     if (id != bhttp::field::host && options.lists(name)) continue;
-    header(out, name, f.value());
+    http::append_header(out, name, f.value());
   }
   add_value(xff, fwd.client_address);
-  header(out, "X-Forwarded-For", xff);
-  header(out, "X-Forwarded-Proto", fwd.proto);
+  http::append_header(out, "X-Forwarded-For", xff);
+  http::append_header(out, "X-Forwarded-Proto", fwd.proto);
   if (has_host) {
-    header(out, "X-Forwarded-Host", host);
+    http::append_header(out, "X-Forwarded-Host", host);
   } else {
     // An HTTP/1.0 client may omit Host, but what goes upstream is HTTP/1.1, which must have
     // one: empty, as RFC 9112 3.2 says for a target without an authority.
-    header(out, "Host", "");
+    http::append_header(out, "Host", "");
   }
   add_value(via, fwd.via);
-  header(out, "Via", via);
-  if (!fwd.request_id.empty()) header(out, "X-Request-Id", fwd.request_id);
-  if (fwd.trace) header(out, "traceparent", fwd.trace->text());
+  http::append_header(out, "Via", via);
+  if (!fwd.request_id.empty()) http::append_header(out, "X-Request-Id", fwd.request_id);
+  if (fwd.trace) http::append_header(out, "traceparent", fwd.trace->text());
   framing_header(out, framing, length);
   if (!protocols.empty()) {
-    header(out, "Connection", "Upgrade");
-    header(out, "Upgrade", protocols);
+    http::append_header(out, "Connection", "Upgrade");
+    http::append_header(out, "Upgrade", protocols);
   }
   out.append("\r\n");
   return out;
@@ -324,19 +319,19 @@ std::string response_head(const Header& response, unsigned client_version, Frami
     if (!added.request_id.empty() && managed_kind(f.name(), name) == Managed::request_id) {
       continue;
     }
-    header(out, name, f.value());
+    http::append_header(out, name, f.value());
   }
   add_value(v, added.via);
-  header(out, "Via", v);
+  http::append_header(out, "Via", v);
   framing_header(out, framing, length);
   out.append(added.extra_headers);
-  if (!added.request_id.empty()) header(out, "X-Request-Id", added.request_id);
+  if (!added.request_id.empty()) http::append_header(out, "X-Request-Id", added.request_id);
   if (added.upgrade) {
-    header(out, "Connection", "Upgrade");
+    http::append_header(out, "Connection", "Upgrade");
   } else if (!keep_alive && client_version != 10) {
-    header(out, "Connection", "close");
+    http::append_header(out, "Connection", "close");
   } else if (keep_alive && client_version == 10) {
-    header(out, "Connection", "keep-alive");
+    http::append_header(out, "Connection", "keep-alive");
   }
   out.append("\r\n");
   return out;

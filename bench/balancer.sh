@@ -25,6 +25,9 @@
 #     over the whole upstream group (1,024 x the upstreams), HAProxy `pool-max-conn` per
 #     server over all threads (1,024 x the threads), with `http-reuse always`; no cap on the
 #     requests per connection, and no cap per upstream, in any of the three.
+# CPU us/req: the balancer's user + system time (its process tree) over the timed load, per
+# request; syscalls/req: its system calls per request, counted by `perf stat` over the warm-up
+# (so the timed load runs with nothing attached), n/a where perf does not work.
 # RSS: of the balancer alone (stacks: their front), twice: what serves (nginx: its workers,
 # summed; conv and HAProxy: their one process with its threads) and the total (nginx: master +
 # workers).
@@ -55,6 +58,10 @@ URL_PATH=/convertepradolareuro/15.0
 BODY='{"conversao":{"dolar":2.9411764705882355,"euro":2.678571428571429,"real":15.0}}'
 
 bench_install nginx haproxy wrk python3-flask gunicorn curl python3
+CLK_TCK=$(getconf CLK_TCK)
+# System calls are counted with perf (Debian's linux-perf) where it works; elsewhere they read n/a.
+HAVE_PERF=0
+if perf stat -x, -e raw_syscalls:sys_enter -o /dev/null true 2>/dev/null; then HAVE_PERF=1; fi
 [[ -x $CONV ]] || { echo "build conv first: $CONV" >&2; exit 1; }
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 for c in $CONN_COUNTS; do
@@ -138,8 +145,8 @@ for p in "$up1" "$up2"; do
 done
 for p in "$up1" "$up2"; do wait_http "http://127.0.0.1:$p$URL_PATH"; done
 
-# results: "NAME|CONNS|req/s|p50|p99|errors|RSS KiB serving|RSS KiB total" per measurement,
-# or "NAME|CONNS|MISSING" for one that failed (listed in missing_runs too).
+# results: "NAME|CONNS|req/s|p50|p99|errors|RSS KiB serving|RSS KiB total|CPU us/req|syscalls/req"
+# per measurement, or "NAME|CONNS|MISSING" for one that failed (listed in missing_runs too).
 results=()
 missing_runs=()
 missing() {  # missing NAME CONNS WHY
@@ -148,20 +155,50 @@ missing() {  # missing NAME CONNS WHY
   echo "MISSING: $1, $2 connections: $3" >&2
 }
 
-# measure NAME URL PID CONNS: warm-up, load, and one result line.
+# measure NAME URL PID CONNS: warm-up, load, and one result line. The warm-up doubles as the
+# system-call count (syscalls_per_request), so the timed load runs with nothing attached; the
+# CPU time is the balancer's (its whole process tree) over the timed load.
 measure() {
-  local name=$1 url=$2 pid=$3 conns=$4 out rc=0 summary rps p50 p99 errs
+  local name=$1 url=$2 pid=$3 conns=$4 out rc=0 summary rps p50 p99 errs ticks calls cpu
   echo "bench: round $round, $name, $conns connections" >&2
-  wrk -t"$WRK_THREADS" -c"$conns" -d2s "$url" >/dev/null 2>&1 || true
+  calls=$(syscalls_per_request "$url" "$pid" "$conns")
+  ticks=$(cpu_ticks "$pid")
   out=$(wrk -t"$WRK_THREADS" -c"$conns" -d"$DURATION" --latency "$url" 2>&1) || rc=$?
+  ticks=$(($(cpu_ticks "$pid") - ticks))
   summary=$(wrk_summary "$out")
+  cpu=$(awk -v t="$ticks" -v hz="$CLK_TCK" '/ requests in / && $1 > 0 {printf "%.1f", t * 1e6 / hz / $1}' <<<"$out")
   if ! alive "$pid"; then
     missing "$name" "$conns" "the balancer exited"
   elif ((rc != 0)) || [[ -z $summary ]]; then
     missing "$name" "$conns" "wrk exited with $rc and no result: $(tail -2 <<<"$out" | tr '\n' ' ')"
   else
     read -r rps p50 p99 errs <<<"$summary"
-    results+=("$name|$conns|$rps|$p50|$p99|$errs|$(rss_workers_kb "$pid")|$(rss_kb "$pid")")
+    results+=("$name|$conns|$rps|$p50|$p99|$errs|$(rss_workers_kb "$pid")|$(rss_kb "$pid")|${cpu:-n/a}|$calls")
+  fi
+}
+
+# syscalls_per_request URL PID CONNS: a 2 s load of URL (the warm-up) with `perf stat`
+# counting the system calls of PID's process tree (every thread); prints calls per request, or
+# n/a without perf.
+syscalls_per_request() {
+  local url=$1 conns=$3 pids out n calls
+  pids=$(tree_pids "$2" | paste -sd,)
+  if ! ((HAVE_PERF)); then
+    wrk -t"$WRK_THREADS" -c"$conns" -d2s "$url" >/dev/null 2>&1 || true
+    echo n/a
+    return 0
+  fi
+  perf stat -x, -e raw_syscalls:sys_enter -p "$pids" -o "$BENCH_DIR/perf.out" &
+  local perf_pid=$!
+  out=$(wrk -t"$WRK_THREADS" -c"$conns" -d2s "$url" 2>&1) || true
+  kill -INT "$perf_pid" 2>/dev/null || true
+  wait "$perf_pid" 2>/dev/null || true
+  n=$(awk '/ requests in / {print $1}' <<<"$out")
+  calls=$(awk -F, '/raw_syscalls:sys_enter/ {print $1}' "$BENCH_DIR/perf.out" 2>/dev/null)
+  if [[ ${n:-0} =~ ^[0-9]+$ && ${calls:-} =~ ^[0-9]+$ ]] && ((n > 0)); then
+    awk -v c="$calls" -v n="$n" 'BEGIN {printf "%.2f", c / n}'
+  else
+    echo n/a
   fi
 }
 
@@ -287,8 +324,10 @@ echo "# equal limits: $MAX_CONNS client connections (conv --max-connections, HAP
 echo "# RSS of the balancer alone (stacks: the front): serving = nginx's workers (summed), conv's" \
   "and HAProxy's one process; total = nginx's master + workers"
 echo "# order: $(printf '%s | ' "${orders[@]}" | sed 's/ | $//')"
-printf '| balancer | conns | req/s | range req/s | p50 ms | p99 ms | errors | RSS MiB serving | RSS MiB total | runs |\n'
-printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+echo "# CPU us/req: the balancer's user + system time over the timed load, per request; syscalls/req:" \
+  "perf stat over the 2 s warm-up (n/a without perf)"
+printf '| balancer | conns | req/s | range req/s | p50 ms | p99 ms | errors | RSS MiB serving | RSS MiB total | CPU us/req | syscalls/req | runs |\n'
+printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 # One row per contender and connection count, in first-seen order: the median run by req/s
 # (of the runs that did not fail), with the lowest and highest req/s of them all, and how many
 # runs of how many rounds count; MISSING if none. Then conv's ratios to each peer with the
@@ -303,7 +342,7 @@ printf '%s\n' "${results[@]}" | awk -F'|' '
       key = order[i]; m = count[key]
       split(key, k, "|"); name = k[1]; conns = k[2] + 0
       if (m == 0) {
-        printf "| %s | %d | MISSING | | | | | | | 0/%d |\n", name, conns, rounds[key]
+        printf "| %s | %d | MISSING | | | | | | | | | 0/%d |\n", name, conns, rounds[key]
       } else {
         for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) {
           split(runs[key, a], x, "|"); split(runs[key, b], y, "|")
@@ -311,7 +350,7 @@ printf '%s\n' "${results[@]}" | awk -F'|' '
         }
         split(runs[key, 1], lo, "|"); split(runs[key, m], hi, "|")
         split(runs[key, int((m + 1) / 2)], f, "|")
-        printf "| %s | %d | %.0f | %.0f-%.0f | %.2f | %.2f | %d | %.1f | %.1f | %d/%d |\n", name, conns, f[3], lo[3], hi[3], f[4], f[5], f[6], f[7] / 1024, f[8] / 1024, m, rounds[key]
+        printf "| %s | %d | %.0f | %.0f-%.0f | %.2f | %.2f | %d | %.1f | %.1f | %s | %s | %d/%d |\n", name, conns, f[3], lo[3], hi[3], f[4], f[5], f[6], f[7] / 1024, f[8] / 1024, f[9], f[10], m, rounds[key]
       }
       if (name ~ /^conv baseline/ && match(name, /--threads [0-9]+$/)) { kind = "baseline"; t = substr(name, RSTART + 10) }
       else if (match(name, /--threads [0-9]+$/)) { kind = "conv"; t = substr(name, RSTART + 10) }
@@ -321,7 +360,7 @@ printf '%s\n' "${results[@]}" | awk -F'|' '
       else if (name ~ /^new stack/) { kind = "new"; t = 0 }
       else continue
       have[kind, t + 0, conns] = 1
-      if (m > 0) { rps[kind, t + 0, conns] = f[3]; p99[kind, t + 0, conns] = f[5] }
+      if (m > 0) { rps[kind, t + 0, conns] = f[3]; p99[kind, t + 0, conns] = f[5]; cpu[kind, t + 0, conns] = f[9] }
       if (kind == "conv") rows[++r] = (t + 0) "|" conns
     }
     for (i = 1; i <= r; i++) {
@@ -332,8 +371,11 @@ printf '%s\n' "${results[@]}" | awk -F'|' '
         if (!((peer, t, c) in have)) continue
         if (!(("conv", t, c) in rps) || !((peer, t, c) in rps) || rps[peer, t, c] <= 0 || p99[peer, t, c] <= 0)
           line = line sprintf(" %s n/a (missing);", peer)
-        else
-          line = line sprintf(" %s %.2fx req/s, p99 %.2fx;", peer, rps["conv", t, c] / rps[peer, t, c], p99["conv", t, c] / p99[peer, t, c])
+        else {
+          line = line sprintf(" %s %.2fx req/s, p99 %.2fx", peer, rps["conv", t, c] / rps[peer, t, c], p99["conv", t, c] / p99[peer, t, c])
+          if (cpu["conv", t, c] + 0 > 0 && cpu[peer, t, c] + 0 > 0) line = line sprintf(", CPU/req %.2fx", cpu["conv", t, c] / cpu[peer, t, c])
+          line = line ";"
+        }
       }
       print line
     }

@@ -99,6 +99,17 @@ tree_sum() {
   echo "$total"
 }
 
+# tree_pids PID...: these processes and all their descendants, one a line.
+tree_pids() {
+  local pid kids
+  for pid in "$@"; do
+    echo "$pid"
+    kids=$(pgrep -P "$pid" || true)
+    # shellcheck disable=SC2086
+    if [[ -n $kids ]]; then tree_pids $kids; fi
+  done
+}
+
 rss_kb_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # user + system time (fields 14 and 15 of /proc/PID/stat, counted after the command name).
 cpu_ticks_of() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }

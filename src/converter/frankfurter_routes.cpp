@@ -6,6 +6,7 @@
 #include "conv/converter/v1_timeseries.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/util/json_fields.hpp"
+#include "conv/util/split_list.hpp"
 
 namespace conv::converter {
 
@@ -53,12 +54,12 @@ std::variant<Query, http::Response> read_query(const QueryParams& query, const R
   const std::string* to = param(query, "to");
   if (!to) to = param(query, "symbols");
   if (to) {
+    // An empty to= lists nothing; a final comma ends the list (no empty item after it).
     std::vector<std::string> list;
-    std::string_view rest = *to;
-    while (!rest.empty()) {
-      const auto comma = std::min(rest.find(','), rest.size());
-      list.push_back(upper(rest.substr(0, comma)));
-      rest.remove_prefix(std::min(comma + 1, rest.size()));
+    std::string_view items = *to;
+    if (!items.empty()) {
+      if (items.ends_with(',')) items.remove_suffix(1);
+      for (const std::string_view code : util::split_list(items)) list.push_back(upper(code));
     }
     if (list.size() == 1 && list.front() == q.base) {
       return compat_error(422, "same_currency", "bad currency pair");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <string_view>
 #include <vector>
 
@@ -10,27 +11,40 @@ namespace {
 
 using Items = std::vector<std::string_view>;
 
+Items items(std::string_view list, char separator = ',') {
+  Items out;
+  for (const std::string_view item : split_list(list, separator)) out.push_back(item);
+  return out;
+}
+
 TEST(SplitList, EveryItemBetweenSeparatorsAsItIs) {
-  EXPECT_EQ(split_list("ecb,bcb_ptax"), (Items{"ecb", "bcb_ptax"}));
-  EXPECT_EQ(split_list("USD"), (Items{"USD"}));
-  EXPECT_EQ(split_list("a, b ,c"), (Items{"a", " b ", "c"}));  // nothing trimmed
-  EXPECT_EQ(split_list("a;b,c", ';'), (Items{"a", "b,c"}));
+  EXPECT_EQ(items("ecb,bcb_ptax"), (Items{"ecb", "bcb_ptax"}));
+  EXPECT_EQ(items("USD"), (Items{"USD"}));
+  EXPECT_EQ(items("a, b ,c"), (Items{"a", " b ", "c"}));  // nothing trimmed
+  EXPECT_EQ(items("a;b,c", ';'), (Items{"a", "b,c"}));
 }
 
 TEST(SplitList, EmptyItemsAreKept) {
-  EXPECT_EQ(split_list(""), (Items{""}));
-  EXPECT_EQ(split_list(","), (Items{"", ""}));
-  EXPECT_EQ(split_list("a,,b"), (Items{"a", "", "b"}));
-  EXPECT_EQ(split_list(",a"), (Items{"", "a"}));
-  EXPECT_EQ(split_list("a,"), (Items{"a", ""}));
+  EXPECT_EQ(items(""), (Items{""}));
+  EXPECT_EQ(items(","), (Items{"", ""}));
+  EXPECT_EQ(items("a,,b"), (Items{"a", "", "b"}));
+  EXPECT_EQ(items(",a"), (Items{"", "a"}));
+  EXPECT_EQ(items("a,"), (Items{"a", ""}));
 }
 
 TEST(SplitList, ItemsPointIntoTheList) {
   const std::string_view list = "ab,cd";
-  const auto items = split_list(list);
-  ASSERT_EQ(items.size(), 2u);
-  EXPECT_EQ(items[0].data(), list.data());
-  EXPECT_EQ(items[1].data(), list.data() + 3);
+  const Items found = items(list);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].data(), list.data());
+  EXPECT_EQ(found[1].data(), list.data() + 3);
+}
+
+TEST(SplitList, IsAnInputRange) {
+  const SplitList list = split_list("a,b");
+  static_assert(std::input_iterator<SplitList::iterator>);
+  EXPECT_EQ(std::distance(list.begin(), list.end()), 2);
+  EXPECT_EQ(*list.begin(), "a");
 }
 
 }  // namespace

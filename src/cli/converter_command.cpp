@@ -10,6 +10,7 @@
 #include "conv/converter/role.hpp"
 #include "conv/log/logger.hpp"
 #include "conv/tls/termination.hpp"
+#include "conv/util/split_list.hpp"
 
 namespace conv::cli {
 
@@ -90,15 +91,13 @@ std::optional<std::string> ConverterCommand::read_policy(converter::ReadPolicy& 
   policy.cors_origins.clear();
   if (cors_origins_ != "off") {
     std::string_view list = cors_origins_;
-    while (!list.empty() || policy.cors_origins.empty()) {
-      const auto comma = std::min(list.find(','), list.size());
-      const std::string_view origin = list.substr(0, comma);
+    if (list.ends_with(',')) list.remove_suffix(1);  // a final comma ends the list
+    for (const std::string_view origin : util::split_list(list)) {
       if (origin != "*" && !converter::valid_origin(origin)) {
         return "--cors-origins '" + std::string(origin) +
                "': expected *, off, or origins such as https://app.example";
       }
       policy.cors_origins.emplace_back(origin);
-      list.remove_prefix(std::min(comma + 1, list.size()));
     }
   }
   policy.set_max_age(std::chrono::seconds(cache_max_age_));

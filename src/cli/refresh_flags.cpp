@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "conv/util/duration.hpp"
+#include "conv/util/split_list.hpp"
 
 namespace conv::cli {
 
@@ -86,9 +87,8 @@ std::optional<std::string> RefreshFlags::apply(const converter::RatesSource& rat
 
 // --refresh ecb,bcb_ptax: known names, each once, in priority order.
 std::optional<std::string> RefreshFlags::read_providers(converter::LiveRatesConfig& out) const {
-  for (std::size_t start = 0;;) {
-    const auto comma = refresh_.find(',', start);
-    const std::string name = refresh_.substr(start, comma - start);
+  for (const std::string_view item : util::split_list(refresh_)) {
+    const std::string name(item);
     if (!known_provider(name)) {
       return "--refresh '" + name + "': unknown provider (expected " + known_list() + ")";
     }
@@ -96,8 +96,6 @@ std::optional<std::string> RefreshFlags::read_providers(converter::LiveRatesConf
       if (p.name == name) return "--refresh: '" + name + "' is given twice";
     }
     out.providers.push_back({name, ""});
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   return std::nullopt;
 }

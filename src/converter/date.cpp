@@ -9,20 +9,26 @@ namespace {
 
 namespace chr = std::chrono;
 
-// Digits only: the value, or -1.
-int number(std::string_view s) {
+// The value of a run of digits.
+int number(std::string_view digits) {
   int v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return -1;
-    v = v * 10 + (c - '0');
-  }
+  for (char c : digits) v = v * 10 + (c - '0');
   return v;
 }
 
 }  // namespace
 
+bool Date::shaped(std::string_view s) {
+  if (s.size() != 10) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 4 || i == 7;
+    if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9')) return false;
+  }
+  return true;
+}
+
 std::optional<Date> Date::parse(std::string_view iso) {
-  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return std::nullopt;
+  if (!shaped(iso)) return std::nullopt;
   const int y = number(iso.substr(0, 4));
   const int m = number(iso.substr(5, 2));
   const int d = number(iso.substr(8, 2));

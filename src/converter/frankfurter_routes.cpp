@@ -6,6 +6,7 @@
 #include "conv/converter/v1_timeseries.hpp"
 #include "conv/http/error_response.hpp"
 #include "conv/util/json_fields.hpp"
+#include "conv/util/split_list.hpp"
 
 namespace conv::converter {
 
@@ -53,12 +54,12 @@ std::variant<Query, http::Response> read_query(const QueryParams& query, const R
   const std::string* to = param(query, "to");
   if (!to) to = param(query, "symbols");
   if (to) {
+    // An empty to= lists nothing; a final comma ends the list (no empty item after it).
     std::vector<std::string> list;
-    std::string_view rest = *to;
-    while (!rest.empty()) {
-      const auto comma = std::min(rest.find(','), rest.size());
-      list.push_back(upper(rest.substr(0, comma)));
-      rest.remove_prefix(std::min(comma + 1, rest.size()));
+    std::string_view items = *to;
+    if (!items.empty()) {
+      if (items.ends_with(',')) items.remove_suffix(1);
+      for (const std::string_view code : util::split_list(items)) list.push_back(upper(code));
     }
     if (list.size() == 1 && list.front() == q.base) {
       return compat_error(422, "same_currency", "bad currency pair");
@@ -160,17 +161,6 @@ http::Response currencies_answer(const RateTable& rates) {
   return r;
 }
 
-// NNNN-NN-NN: what Frankfurter's router takes for a date, before it reads one (422 if it is
-// none, such as 2010-31-01).
-bool date_shaped(std::string_view s) {
-  if (s.size() != 10) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 4 || i == 7;
-    if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9')) return false;
-  }
-  return true;
-}
-
 // A JavaScript name or member path ("cb", "jQuery3_1.done", "cbs[0]"), as Rack::JSONP allows.
 bool valid_callback(std::string_view name) {
   if (name.empty() || name.size() > 128) return false;
@@ -247,7 +237,9 @@ std::optional<FrankfurterTarget> frankfurter_target(std::string_view path) {
   const auto dots = path.find("..");
   const auto head = path.substr(0, dots);
   const auto tail = dots == std::string_view::npos ? std::string_view{} : path.substr(dots + 2);
-  if (!date_shaped(head) || (!tail.empty() && !date_shaped(tail))) return std::nullopt;
+  // NNNN-NN-NN is what Frankfurter's router takes for a date, before it reads one (422 if it
+  // is none, such as 2010-31-01).
+  if (!Date::shaped(head) || (!tail.empty() && !Date::shaped(tail))) return std::nullopt;
   const auto first = Date::parse(head);
   const auto last = tail.empty() ? std::nullopt : Date::parse(tail);
   if (!first || (!tail.empty() && !last)) return FrankfurterTarget{Kind::bad_date, {}, {}};

@@ -4,6 +4,7 @@
 
 #include "conv/converter/currency.hpp"
 #include "conv/http/error_response.hpp"
+#include "conv/util/split_list.hpp"
 
 namespace conv::converter {
 
@@ -63,9 +64,8 @@ Param<std::string> currency_param(std::string_view raw, std::string_view name,
 Param<std::vector<std::string>> currency_list(std::string_view list, std::string_view name,
                                               const RateTable& rates, std::string_view except) {
   std::vector<std::string> codes;
-  while (true) {
-    const auto comma = list.find(',');
-    auto c = currency_param(list.substr(0, comma), name, rates);
+  for (const std::string_view item : util::split_list(list)) {
+    auto c = currency_param(item, name, rates);
     if (auto* e = std::get_if<ApiError>(&c)) return *e;
     std::string code = std::get<std::string>(std::move(c));
     if (code == except) {
@@ -78,9 +78,8 @@ Param<std::vector<std::string>> currency_list(std::string_view list, std::string
                       code + " is listed twice in '" + std::string(name) + "'"};
     }
     codes.push_back(std::move(code));
-    if (comma == std::string_view::npos) return codes;
-    list.remove_prefix(comma + 1);
   }
+  return codes;
 }
 
 Param<Decimal> amount_param(const QueryParams& query) {

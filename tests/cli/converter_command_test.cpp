@@ -24,6 +24,19 @@ TEST(ConverterCommand, LegacyRatesAreFixedOrFollow) {
   EXPECT_EQ(converter_check({"--legacy-rates"}), 2);
 }
 
+// --cors-origins is split at each comma, a final comma ending the list; an empty origin is
+// none of *, off or an origin.
+TEST(ConverterCommand, CorsOriginsIsACommaList) {
+  for (const char* good :
+       {"*", "off", "https://a.example,http://b.example:8080", "https://a.example,", "*,"}) {
+    EXPECT_EQ(converter_check({"--cors-origins", good}), 0) << good;
+  }
+  for (const char* bad : {"", ",", "https://a.example,,", ",https://a.example",
+                          "https://a.example, https://b.example", "https://a.example/path"}) {
+    EXPECT_EQ(converter_check({"--cors-origins", bad}), 2) << bad;
+  }
+}
+
 TEST(ConverterCommand, HelpNamesTheLegacyRatesAndTheirDefault) {
   CLI::App app;
   ConverterCommand command(app);

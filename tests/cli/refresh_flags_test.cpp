@@ -3,7 +3,6 @@
 #include "conv/cli/refresh_flags.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -14,25 +13,19 @@
 #include "conv/cli/converter_command.hpp"
 #include "conv/converter/rates_db.hpp"
 #include "support/converter_check.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conv::cli {
 namespace {
 
 class RefreshFlagsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/conv-refresh-flags-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   static int check(std::vector<std::string> args) {
     return testing::converter_check(std::move(args));
   }
 
-  std::string db() const { return dir_ + "/rates.db"; }
-  std::string dir_;
+  std::string db() const { return dir_.file("rates.db"); }
+  testing::TempDir dir_{"conv-refresh-flags"};
 };
 
 TEST_F(RefreshFlagsTest, RefreshWithAStoreIsAccepted) {
@@ -46,11 +39,11 @@ TEST_F(RefreshFlagsTest, RefreshWithAStoreIsAccepted) {
 }
 
 TEST_F(RefreshFlagsTest, RefreshNeedsAWritableStoreAndNoOtherSource) {
-  std::ofstream(dir_ + "/r.json") << R"({"base":"BRL","as_of":"2024-10-03","source":"t",)"
-                                  << R"("quotes":{"USD":"5.10","EUR":"5.60"}})";
+  std::ofstream(dir_.file("r.json")) << R"({"base":"BRL","as_of":"2024-10-03","source":"t",)"
+                                     << R"("quotes":{"USD":"5.10","EUR":"5.60"}})";
   EXPECT_EQ(check({"--refresh", "ecb"}), 2);
   EXPECT_EQ(check({"--store", db(), "--refresh", "ecb", "--store-read-only"}), 2);
-  EXPECT_EQ(check({"--rates", dir_ + "/r.json", "--refresh", "ecb"}), 2);
+  EXPECT_EQ(check({"--rates", dir_.file("r.json"), "--refresh", "ecb"}), 2);
   EXPECT_EQ(check({"--store", db(), "--refresh", "ecb", "--provider", "ecb"}), 2);
 }
 
@@ -73,7 +66,7 @@ TEST_F(RefreshFlagsTest, FeedUrlsNameAProviderOfRefresh) {
   EXPECT_EQ(with({"--feed-url", "ecb="}), 2);
   EXPECT_EQ(with({"--feed-url", "ecb=ftp://127.0.0.1/"}), 2);
   EXPECT_EQ(with({"--feed-url", "ecb=http://a/", "--feed-url", "ecb=http://b/"}), 2);
-  EXPECT_EQ(with({"--feed-ca", dir_ + "/none.pem"}), 2);
+  EXPECT_EQ(with({"--feed-ca", dir_.file("none.pem")}), 2);
 }
 
 TEST_F(RefreshFlagsTest, FallbackAfterTakesSecondsOrADuration) {
@@ -118,7 +111,7 @@ TEST_F(RefreshFlagsTest, CheckRefusesABadStore) {
 }
 
 TEST_F(RefreshFlagsTest, TheFileProviderReadsFeedFile) {
-  const std::string rates = dir_ + "/rates.json";
+  const std::string rates = dir_.file("rates.json");
   std::ofstream(rates) << R"({"base":"BRL","as_of":"2024-10-03","source":"t",)"
                        << R"("quotes":{"USD":"5.10","EUR":"5.60"}})";
   const auto with = [&](std::vector<std::string> extra) {
@@ -135,9 +128,9 @@ TEST_F(RefreshFlagsTest, TheFileProviderReadsFeedFile) {
             2);  // a file has no URL
   EXPECT_EQ(with({"--refresh", "ecb,file,file", "--feed-file", rates}), 2);
   // --check reads the file as every fetch will: a missing or bad one is said now.
-  EXPECT_EQ(with({"--refresh", "ecb,file", "--feed-file", dir_ + "/none.json"}), 2);
-  std::ofstream(dir_ + "/bad.json") << R"({"base":"BRL"})";
-  EXPECT_EQ(with({"--refresh", "ecb,file", "--feed-file", dir_ + "/bad.json"}), 2);
+  EXPECT_EQ(with({"--refresh", "ecb,file", "--feed-file", dir_.file("none.json")}), 2);
+  std::ofstream(dir_.file("bad.json")) << R"({"base":"BRL"})";
+  EXPECT_EQ(with({"--refresh", "ecb,file", "--feed-file", dir_.file("bad.json")}), 2);
 }
 
 TEST_F(RefreshFlagsTest, UsageErrorsAreOneLineOnStderr) {

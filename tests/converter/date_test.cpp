@@ -19,6 +19,17 @@ TEST(Date, ParsesAndPrintsRealDaysOnly) {
   }
 }
 
+TEST(Date, ShapedChecksTheShapeOnly) {
+  for (const char* good : {"2024-10-03", "2010-31-01", "0000-00-00", "1969-12-31", "9999-99-99"}) {
+    EXPECT_TRUE(Date::shaped(good)) << good;
+  }
+  for (const char* bad : {"", "24-10-03", "2024/10/03", "2024-1-03", "2024-10-0x", "2024-10-031",
+                          "2024-10-3 ", " 024-10-03", "2024--10-03", "2024-10-03..2024-10-04"}) {
+    EXPECT_FALSE(Date::shaped(bad)) << bad;
+  }
+  EXPECT_FALSE(Date::shaped(std::string_view("2024-10-03", 9)));
+}
+
 TEST(Date, KnowsWeekends) {
   EXPECT_FALSE(Date::parse("2024-10-04")->weekend());  // a Friday
   EXPECT_TRUE(Date::parse("2024-10-05")->weekend());

@@ -67,6 +67,21 @@ TEST(Frankfurter, AnIntervalListsEachPublishedDay) {
   EXPECT_EQ(open.at("rates").as_object().size(), 3u);
 }
 
+// to= is split at each comma, a final comma ending the list (no empty item after it), an
+// empty to= listing nothing; an empty item names no currency.
+TEST(Frankfurter, ToIsSplitAtCommasAndMayEndInOne) {
+  const auto status = [](const char* from, const char* to) {
+    return get("latest", {{"from", from}, {"to", to}}).status;
+  };
+  EXPECT_EQ(get("latest", {{"to", "usd,jpy,"}}).body, get("latest", {{"to", "USD,JPY"}}).body);
+  EXPECT_EQ(get("latest", {{"to", "USD,,JPY"}}).body, get("latest", {{"to", "USD,JPY"}}).body);
+  EXPECT_EQ(status("EUR", "EUR,"), 422u);   // one symbol, the base
+  EXPECT_EQ(status("EUR", "EUR,,"), 404u);  // the base and an empty item: nothing to answer
+  EXPECT_EQ(status("EUR", ",EUR"), 404u);
+  EXPECT_EQ(status("", ""), 404u);   // no symbols
+  EXPECT_EQ(status("", ","), 422u);  // one empty symbol, the (empty) base
+}
+
 TEST(Frankfurter, CurrenciesNamesEachCode) {
   const auto b = json::parse(get("currencies").body);
   EXPECT_EQ(b.at("USD"), "US dollar");

@@ -1,7 +1,6 @@
 #include "conv/converter/handler.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <boost/json/parse.hpp>
 #include <cstdlib>
@@ -11,6 +10,7 @@
 #include "conv/converter/rates_db.hpp"
 #include "golden.hpp"
 #include "rates_fixture.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conv::converter {
 namespace {
@@ -186,9 +186,7 @@ namespace {
 class ProviderHandlerTest : public HandlerTest {
  protected:
   ProviderHandlerTest() {
-    char dir[] = "/tmp/conv-handler-XXXXXX";
-    dir_ = ::mkdtemp(dir);
-    const std::string path = dir_ + "/rates.db";
+    const std::string path = dir_.file("rates.db");
     RatesDb(path).save({published_day("2024-10-03", "USD=1.1036,BRL=6.0029"),
                         published_day("2024-10-04", "USD=1.0994,BRL=6.0119"),
                         published_day("2024-10-07", "USD=1.0976,BRL=6.1112")});
@@ -196,9 +194,8 @@ class ProviderHandlerTest : public HandlerTest {
     provider_store_->load();
     handler_ = std::make_unique<ConverterHandler>(*provider_store_, metrics_, *log_);
   }
-  ~ProviderHandlerTest() override { std::filesystem::remove_all(dir_); }
 
-  std::string dir_;
+  conv::testing::TempDir dir_{"conv-handler"};
   std::unique_ptr<RateStore> provider_store_;
 };
 

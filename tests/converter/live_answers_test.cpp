@@ -3,7 +3,6 @@
 // publishing into the RateStore, and the ConverterHandler answering from it, all on the same
 // clock. What a client sees: which day, how fresh, cached for how long, and when it is refused.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <boost/json/parse.hpp>
@@ -18,6 +17,7 @@
 #include "converter/feeds/feed_fixture.hpp"
 #include "converter/feeds/moved_clock.hpp"
 #include "support/eventually.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conv::converter {
 namespace {
@@ -41,26 +41,20 @@ std::string monday_feed() {
 class LiveAnswersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir[] = "/tmp/conv-live-answers-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
     ASSERT_TRUE(server_.listening());
     // Wednesday 2 to Friday 4 October 2024 are stored.
-    RatesDb(dir_ + "/rates.db").save(parse_ecb_xml(feed_fixture("eurofxref-hist-3d.xml")));
+    RatesDb(dir_.file("rates.db")).save(parse_ecb_xml(feed_fixture("eurofxref-hist-3d.xml")));
     log_ = http::AccessLog::open("off");
     handler_ = std::make_unique<ConverterHandler>(store_, metrics_, *log_);
     handler_->set_clock([this] { return chr::system_clock::time_point(now_.load()); });
   }
-  void TearDown() override {
-    live_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { live_.reset(); }
 
   // Starts the live feeds at `now`; `retry_after`: the first backoff after a failed fetch.
   void start(chr::sys_seconds now, chr::seconds retry_after = 1min) {
     now_ = now;
     RefresherOptions o;
-    o.store = dir_ + "/rates.db";
+    o.store = dir_.file("rates.db");
     o.providers = {std::make_shared<EcbSource>(server_.base_url())};
     o.rules.plan.seed = 1;
     o.rules.plan.jitter_permille = 0;
@@ -97,7 +91,7 @@ class LiveAnswersTest : public ::testing::Test {
     return eventually([&] { return get("/v1/rates").body.find(as_of) != std::string::npos; });
   }
 
-  std::string dir_;
+  conv::testing::TempDir dir_{"conv-live-answers"};
   FakeFeedServer server_;
   std::atomic<chr::sys_seconds> now_{};
   RateStore store_{RatesSource{"", "", "", false}};  // only LiveRates publishes

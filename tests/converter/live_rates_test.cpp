@@ -1,7 +1,6 @@
 #include "conv/converter/live_rates.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include "converter/feeds/fake_feed_server.hpp"
 #include "converter/feeds/feed_fixture.hpp"
 #include "support/eventually.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conv::converter {
 namespace {
@@ -29,15 +29,9 @@ using conv::testing::eventually;
 
 class LiveRatesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/conv-live-rates-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-    ASSERT_TRUE(server_.listening());
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { ASSERT_TRUE(server_.listening()); }
 
-  std::string db() const { return dir_ + "/rates.db"; }
+  std::string db() const { return dir_.file("rates.db"); }
 
   RefresherOptions options(const char* today) {
     RefresherOptions o;
@@ -51,7 +45,7 @@ class LiveRatesTest : public ::testing::Test {
     return o;
   }
 
-  std::string dir_;
+  conv::testing::TempDir dir_{"conv-live-rates"};
   FakeFeedServer server_;
   RateStore store_{RatesSource{"", "", "", false}};  // never loaded: only LiveRates publishes
 };

@@ -1,10 +1,10 @@
 #include "conv/converter/rates_db.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
+
+#include "support/temp_dir.hpp"
 
 namespace conv::converter {
 namespace {
@@ -22,14 +22,8 @@ PublishedDay ecb(const char* iso, const char* usd) {
 
 class RatesDbTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/conv-ratesdb-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string path() const { return dir_ + "/rates.db"; }
-  std::string dir_;
+  std::string path() const { return dir_.file("rates.db"); }
+  conv::testing::TempDir dir_{"conv-ratesdb"};
 };
 
 TEST_F(RatesDbTest, KeepsEveryDayExactlyAcrossReopening) {
@@ -84,7 +78,7 @@ TEST_F(RatesDbTest, AFileThatIsNotAStoreIsAClearError) {
   } catch (const StoreError& e) {
     EXPECT_NE(std::string(e.what()).find(path()), std::string::npos) << e.what();
   }
-  EXPECT_THROW(RatesDb(dir_ + "/no/such/dir/rates.db"), StoreError);
+  EXPECT_THROW(RatesDb(dir_.file("no/such/dir/rates.db")), StoreError);
 }
 
 }  // namespace
@@ -94,7 +88,7 @@ namespace conv::converter {
 namespace {
 
 TEST_F(RatesDbTest, AReadOnlySharedFileIsReadWithoutWritingAnything) {
-  const std::string odd = dir_ + "/a?b#c%d.db";  // characters a URI gives a meaning to
+  const std::string odd = dir_.file("a?b#c%d.db");  // characters a URI gives a meaning to
   { RatesDb(odd).save({ecb("2024-10-04", "1.0994")}); }
   ASSERT_FALSE(std::filesystem::exists(odd + "-wal"));
   RatesDb shared(odd, RatesDb::Mode::read_only);
@@ -105,8 +99,8 @@ TEST_F(RatesDbTest, AReadOnlySharedFileIsReadWithoutWritingAnything) {
   EXPECT_FALSE(std::filesystem::exists(odd + "-wal"));
   EXPECT_FALSE(std::filesystem::exists(odd + "-shm"));
   // Read-only never creates a file.
-  EXPECT_THROW(RatesDb(dir_ + "/none.db", RatesDb::Mode::read_only), StoreError);
-  EXPECT_FALSE(std::filesystem::exists(dir_ + "/none.db"));
+  EXPECT_THROW(RatesDb(dir_.file("none.db"), RatesDb::Mode::read_only), StoreError);
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("none.db")));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "fuzz/heap_meter.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conv::http {
 namespace {
@@ -80,14 +81,13 @@ TEST(AccessLogLine, JsonWithoutARequestLineOrExtraFields) {
 // file and the working directory an empty one, writing, flushing and closing the log leave
 // both empty.
 TEST(AccessLog, OffWritesNothing) {
-  char dir[] = "/tmp/conv-log-off-XXXXXX";
-  ASSERT_NE(::mkdtemp(dir), nullptr);
-  const std::string out_path = std::string(dir) + "/stdout";
+  const conv::testing::TempDir dir("conv-log-off");
+  const std::string out_path = dir.file("stdout");
   const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   ASSERT_GE(out, 0);
   char cwd[4096];
   ASSERT_NE(::getcwd(cwd, sizeof cwd), nullptr);
-  ASSERT_EQ(::chdir(dir), 0);
+  ASSERT_EQ(::chdir(dir.path().c_str()), 0);
   std::fflush(stdout);
   const int saved_stdout = ::dup(STDOUT_FILENO);
   ::dup2(out, STDOUT_FILENO);
@@ -108,10 +108,7 @@ TEST(AccessLog, OffWritesNothing) {
   EXPECT_FALSE(enabled);
   EXPECT_EQ(dropped, 0u);  // not written, and not counted as dropped either
   EXPECT_EQ(read_file(out_path), "");
-  EXPECT_NE(::access((std::string(dir) + "/off").c_str(), F_OK), 0) << "a file named off";
-  std::remove(out_path.c_str());
-  std::remove((std::string(dir) + "/off").c_str());
-  ::rmdir(dir);
+  EXPECT_NE(::access(dir.file("off").c_str(), F_OK), 0) << "a file named off";
 }
 
 // Once a thread's buffers have grown to what it logs between drains, logging allocates

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "support/temp_dir.hpp"
+
 namespace conv::testing {
 
 class TestCerts {
@@ -19,24 +21,16 @@ class TestCerts {
     return certs;
   }
   // "server.pem" -> its full path.
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  const std::filesystem::path& dir() const { return dir_; }
-
-  ~TestCerts() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
+  std::string path(const std::string& name) const { return dir_.file(name); }
+  const std::filesystem::path& dir() const { return dir_.path(); }
 
  private:
   TestCerts() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "conv-certs.XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = pattern;
     const std::string cmd = std::string("bash '") + CONV_SOURCE_DIR +
-                            "/tests/support/make_test_certs.sh' '" + dir_.string() + "'";
+                            "/tests/support/make_test_certs.sh' '" + dir_.path().string() + "'";
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("make_test_certs.sh failed");
   }
-  std::filesystem::path dir_;
+  TempDir dir_{"conv-certs"};
 };
 
 }  // namespace conv::testing

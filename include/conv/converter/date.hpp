@@ -13,6 +13,9 @@ class Date {
  public:
   // "YYYY-MM-DD" between 1970-01-01 and 9999-12-31, a real day of the calendar.
   static std::optional<Date> parse(std::string_view iso);
+  // "NNNN-NN-NN", digits and dashes in place, whether or not it names a real day (2010-31-01
+  // is shaped). parse() takes nothing that is not.
+  static bool shaped(std::string_view s);
   static constexpr Date from_days(std::int32_t days) { return Date(days); }
 
   std::string text() const;  // "YYYY-MM-DD"

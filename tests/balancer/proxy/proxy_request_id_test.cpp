@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "proxy_fixture.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conv::balancer::proxytest {
 namespace {
@@ -124,9 +125,8 @@ TEST_F(RequestIdTest, EachAttemptSendsTheTraceWithANewSpan) {
 }
 
 TEST_F(RequestIdTest, TheAccessLogShowsTheId) {
-  char dir[] = "/tmp/conv-rid-XXXXXX";
-  ASSERT_NE(::mkdtemp(dir), nullptr);
-  const std::string path = std::string(dir) + "/access.log";
+  const conv::testing::TempDir dir("conv-rid");
+  const std::string path = dir.file("access.log");
   log_ = http::AccessLog::open(path);
   TestUpstream a("api1");
   start({a.port});
@@ -145,8 +145,6 @@ TEST_F(RequestIdTest, TheAccessLogShowsTheId) {
   EXPECT_NE(text.find(" rid=\"logged-7\" ua="), std::string::npos) << text;
   EXPECT_NE(text.find(" rid=\"" + made + "\" ua="), std::string::npos) << text;
   BalancerTest::TearDown();
-  std::remove(path.c_str());
-  ::rmdir(dir);
 }
 
 }  // namespace

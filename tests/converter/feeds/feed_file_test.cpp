@@ -2,30 +2,24 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "support/temp_dir.hpp"
 
 namespace conv::converter {
 namespace {
 
 class FeedFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/conv-feed-file-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string write(const std::string& name, const std::string& content) const {
-    const std::string path = dir_ + "/" + name;
+    const std::string path = dir_.file(name);
     std::ofstream(path, std::ios::binary) << content;
     return path;
   }
 
-  std::string dir_;
+  conv::testing::TempDir dir_{"conv-feed-file"};
 };
 
 TEST_F(FeedFileTest, AFileUrlIsTheSchemeAndThePathAsIs) {
@@ -42,16 +36,16 @@ TEST_F(FeedFileTest, ReadsTheWholeFile) {
 }
 
 TEST_F(FeedFileTest, AMissingFileOrADirectoryIsUnreadable) {
-  const auto missing = read_feed_file(dir_ + "/none.json", 1024);
+  const auto missing = read_feed_file(dir_.file("none.json"), 1024);
   EXPECT_EQ(missing.failure, FetchFailure::unreadable);
   EXPECT_NE(missing.detail.find("No such file"), std::string::npos) << missing.detail;
-  const auto directory = read_feed_file(dir_, 1024);
+  const auto directory = read_feed_file(dir_.path().string(), 1024);
   EXPECT_EQ(directory.failure, FetchFailure::unreadable);
   EXPECT_EQ(directory.detail, "not a regular file");
 }
 
 TEST_F(FeedFileTest, AFifoIsRefusedWithoutWaitingForAWriter) {
-  const std::string fifo = dir_ + "/fifo";
+  const std::string fifo = dir_.file("fifo");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   EXPECT_EQ(read_feed_file(fifo, 1024).failure, FetchFailure::unreadable);
 }

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -17,6 +16,7 @@
 #include "converter/feeds/fake_feed_server.hpp"
 #include "converter/feeds/feed_fixture.hpp"
 #include "support/eventually.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conv::converter {
 namespace {
@@ -44,15 +44,9 @@ std::string ecb_daily(const char* day, const char* usd, const char* brl = "6.011
 
 class RefresherTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/conv-refresher-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-    ASSERT_TRUE(server_.listening());
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { ASSERT_TRUE(server_.listening()); }
 
-  std::string store() const { return dir_ + "/rates.db"; }
+  std::string store() const { return dir_.file("rates.db"); }
 
   // The recorded 3-day history, up to `last`, as a previous run would have stored it.
   void seed_store(const char* last) {
@@ -77,7 +71,7 @@ class RefresherTest : public ::testing::Test {
   void set_now(chr::sys_seconds t) { now_ = t.time_since_epoch().count(); }
 
   // The operator's rates file (the `file` provider), rewritten whole.
-  std::string rates_file() const { return dir_ + "/rates.json"; }
+  std::string rates_file() const { return dir_.file("rates.json"); }
   void write_rates_file(const std::string& content) const {
     std::ofstream(rates_file(), std::ios::binary | std::ios::trunc) << content;
   }
@@ -122,7 +116,7 @@ class RefresherTest : public ::testing::Test {
     EXPECT_EQ(refresher.planned("ecb")->at, at("2024-10-04", 16) + 1min);  // backoff
   }
 
-  std::string dir_;
+  conv::testing::TempDir dir_{"conv-refresher"};
   FakeFeedServer server_;
   std::atomic<std::int64_t> now_{0};
   util::Published<RateHistory> published_;

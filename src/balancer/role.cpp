@@ -148,6 +148,7 @@ int run_balancer(const BalancerConfig& initial, ConfigLoader load) {
     hooks.reload = [&] { reloader.reload(); };
     hooks.reopen_logs = [&] { access_log->reopen(); };
     hooks.draining = [&] { cluster.set_draining(); };
+    hooks.worker_draining = [&] { cluster.pools().drain_local(); };
     rc = http::run_until_stopped(server, control, config.server.drain_timeout, hooks);
     if (edge) edge->stop();
     health.stop();

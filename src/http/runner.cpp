@@ -64,7 +64,7 @@ int run_until_stopped(Server& server, net::io_context& control,
       log::info() << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ": draining (up to "
                   << drain_timeout.count() << " ms)";
       if (hooks.draining) hooks.draining();
-      server.shutdown();
+      server.shutdown(hooks.worker_draining);
       drain_timer.expires_after(drain_timeout);
       drain_timer.async_wait([&](error_code tec) {
         if (tec || stopped) return;

@@ -270,13 +270,14 @@ void Server::start(std::function<void()> on_stopped) {
   }
 }
 
-void Server::shutdown() {
+void Server::shutdown(std::function<void()> on_worker) {
   if (shared_->draining.exchange(true)) return;
   for (auto& w : workers_) {
-    net::post(w->ctx, [&w = *w] {
+    net::post(w->ctx, [&w = *w, on_worker] {
       error_code ignored;
       for (auto& timer : w.retry_timers) timer->cancel();
       for (auto& acceptor : w.acceptors) acceptor->close(ignored);
+      if (on_worker) on_worker();
       for (auto& session : w.registry.snapshot()) {
         net::post(session->executor(), [session] { session->drain(); });
       }

@@ -145,8 +145,7 @@ pass "--check warns of an admin API on 0.0.0.0"
 # The admin API serves the running configuration (GET /config) as --check --dump prints it
 # with the same flags, and again after a reload.
 start_conv lb balancer -c "$WORK/dump.json" --admin 127.0.0.1:0
-admin_port=$(sed -n 's/.*admin API on 127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/lb.err")
-[[ -n $admin_port ]] || fail "no admin port: $(cat "$WORK/lb.err")"
+admin_port=$(logged_port lb "admin API on") || exit 1
 grep -q "warn conv balancer: health_check: off" "$WORK/lb.err" ||
   fail "no warning at start: $(cat "$WORK/lb.err")"
 "$CONV" balancer --check --dump -c "$WORK/dump.json" --admin 127.0.0.1:0 --host 127.0.0.1 \

@@ -165,7 +165,8 @@ JSON
 }
 lb6_config 1 30
 start_conv lb6 balancer --config "$WORK/lb6.json"
-admin6="http://127.0.0.1:$(sed -n 's/.*admin API on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/lb6.err")"
+admin6_port=$(logged_port lb6 "admin API on") || exit 1
+admin6="http://127.0.0.1:$admin6_port"
 reloads() { curl -s "$admin6/metrics" | sed -n "s/^conv_balancer_reloads_total{result=\"$1\"} //p"; }
 reloads_ok_are() { [[ $(reloads ok) == "$1" ]]; }
 k1_weight() { curl -s "$admin6/upstreams/0" | grep -o '"weight":[0-9]*' | cut -d: -f2; }

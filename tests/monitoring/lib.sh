@@ -28,8 +28,7 @@ cat >"$WORK/lb.json" <<JSON
 JSON
 start_conv lb balancer --config "$WORK/lb.json" --tls-cert "$WORK/certs/server.pem" \
   --tls-key "$WORK/certs/server.key"
-metrics_port=$(sed -n 's/.*metrics on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/lb.err")
-[[ -n $metrics_port ]] || fail "no 'metrics on' line"
+metrics_port=$(logged_port lb "metrics on") || exit 1
 for _ in 1 2 3 4 5 6; do
   curl -s --cacert "$WORK/certs/ca.pem" -o /dev/null \
     "https://127.0.0.1:$PORT_lb/convertepradolareuro/1.0" || fail "a request through the balancer"

@@ -15,9 +15,9 @@ cat >"$WORK/lb.json" <<JSON
  "health_check": null, "timeouts": {"header": 1}, "upstreams": ["127.0.0.1:$PORT_api"]}
 JSON
 start_conv lb balancer --config "$WORK/lb.json"
-admin_port() { sed -n "s/.*$2 on 127\.0\.0\.1:\([0-9]*\).*/\1/p" "$WORK/$1.err"; }
-admin="http://127.0.0.1:$(admin_port lb 'admin API')"
-metrics="http://127.0.0.1:$(admin_port lb metrics)"
+admin_port=$(logged_port lb "admin API on") || exit 1
+metrics_port=$(logged_port lb "metrics on") || exit 1
+admin="http://127.0.0.1:$admin_port" metrics="http://127.0.0.1:$metrics_port"
 state() { curl -s "$admin/upstreams/0" | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'; }
 code() { curl -s -o "$WORK/body" -w '%{http_code}' "$@"; }
 
@@ -40,7 +40,7 @@ pass "admin: cross-site and rebound-name requests get 403 and change nothing; th
 
 # A silent admin connection goes with the header timeout (1 s here), not the 60 s idle one.
 t0=$(date +%s%N)
-python3 - "$(admin_port lb 'admin API')" <<'PY' || fail "a silent admin connection stayed open"
+python3 - "$admin_port" <<'PY' || fail "a silent admin connection stayed open"
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 s.settimeout(5)
@@ -68,7 +68,8 @@ printf 's3cret-%s\n' "$RANDOM$RANDOM" >"$WORK/token"
 token=$(cat "$WORK/token")
 start_conv lbt balancer --upstream "127.0.0.1:$PORT_api" --admin 127.0.0.1:0 \
   --admin-token-file "$WORK/token" --threads 1 --access-log off
-admin_t="http://127.0.0.1:$(admin_port lbt 'admin API')"
+admin_t_port=$(logged_port lbt "admin API on") || exit 1
+admin_t="http://127.0.0.1:$admin_t_port"
 [[ $(code -X POST "$admin_t/upstreams/0/drain") == 401 ]] || fail "a POST without the token"
 [[ $(code -X POST -H 'Authorization: Bearer nope' "$admin_t/upstreams/0/drain") == 401 ]] ||
   fail "a POST with a wrong token"

@@ -26,8 +26,7 @@ JSON
 }
 write_config "\"$a1\", \"$a2\""
 start_conv lb balancer --config "$WORK/lb.json"
-admin_port=$(sed -n 's/.*admin API on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/lb.err")
-[[ -n $admin_port ]] || fail "no 'admin API on' line"
+admin_port=$(logged_port lb "admin API on") || exit 1
 base="http://127.0.0.1:$PORT_lb" admin="http://127.0.0.1:$admin_port"
 
 served_by() { curl -s -D - -o /dev/null "$@" | tr -d '\r' | sed -n 's/^X-Served-By: //p'; }

@@ -2,7 +2,8 @@
 # shellcheck disable=SC2154  # PORT_<name>, PID_<name> are set by start_conv (printf -v)
 # Real processes on loopback: three `conv converter --name apiN` behind `conv balancer`.
 # Rotation, a converter killed under concurrent load (no GET may fail), its return, all
-# upstreams down, SIGTERM, and the balancer's CLI and config errors.
+# upstreams down, SIGTERM (with and without idle upstream connections), and the balancer's CLI
+# and config errors.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/smoke/lib.sh
 source "$here/lib.sh"
@@ -114,6 +115,21 @@ kill -TERM "$PID_lb"
 wait_exit "$PID_lb" 15
 [[ $EXIT_CODE == 0 ]] || fail "balancer exit after SIGTERM: $EXIT_CODE"
 pass "SIGTERM: exit 0"
+
+# 7b. SIGTERM with idle upstream connections in the pools, from traffic a moment ago: nothing
+# is in flight, so the balancer exits at once; the idle connections must not hold the drain
+# up to its timeout (30 s here).
+start_conv api4 converter --name api4 --threads 1 --access-log off
+start_conv lb2 balancer --threads 2 --drain-timeout 30 --admin off --access-log off \
+  --upstream "127.0.0.1:$PORT_api4"
+for _ in 1 2 3 4 5 6; do
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT_lb2/convertepradolareuro/15.0" || fail "lb2 did not answer"
+done
+kill -TERM "$PID_lb2"
+wait_exit "$PID_lb2" 5
+[[ $EXIT_CODE == 0 ]] || fail "idle drain with pooled connections: exit $EXIT_CODE (drain timeout 30 s)"
+! grep -q "drain timeout" "$WORK/lb2.err" || fail "an idle drain waited for its timeout"
+pass "SIGTERM with idle upstream connections: exit 0 at once"
 
 # 8. CLI and config errors: one line, exit 2, naming the field.
 expect2() {

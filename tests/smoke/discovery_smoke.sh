@@ -103,7 +103,8 @@ cat >"$WORK/balancer.json" <<JSON
 JSON
 start_conv lb balancer --config "$WORK/balancer.json"
 base="http://127.0.0.1:$PORT_lb"
-admin="http://127.0.0.1:$(sed -n 's/.*admin API on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/lb.err")"
+admin_port=$(logged_port lb "admin API on") || exit 1
+admin="http://127.0.0.1:$admin_port"
 
 poll_until 10 rotates_over r2 r3 || fail "two addresses: $(served 6)"
 pass "a name with two addresses is two upstreams in strict rotation: $(served 4)"

@@ -86,6 +86,23 @@ wait_exit() {
   done
 }
 
+# logged_port NAME WHAT: the port of the "WHAT 127.0.0.1:PORT" line of NAME's event log, once
+# it is there: a role logs its other listeners (admin API, metrics) just after the "listening
+# on" line start_conv waits for, so it may not be written yet. Fails after 5 s; in $(...), as
+# `x=$(logged_port lb "admin API on") || exit 1`.
+logged_port() {
+  local port i
+  for ((i = 0; i < 100; i++)); do
+    port=$(sed -n "s/.*$2 127\.0\.0\.1:\([0-9]*\).*/\1/p" "$WORK/$1.err" | head -1)
+    if [[ -n $port ]]; then
+      echo "$port"
+      return 0
+    fi
+    sleep 0.05
+  done
+  fail "no '$2 127.0.0.1:PORT' line in $1's log: $(cat "$WORK/$1.err")"
+}
+
 # poll_until SECONDS COMMAND...: retries COMMAND until it succeeds or time runs out.
 poll_until() {
   local limit=$1 i

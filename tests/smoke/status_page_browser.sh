@@ -31,7 +31,7 @@ cat >"$WORK/lb.json" <<JSON
 }
 JSON
 start_conv lb balancer --config "$WORK/lb.json"
-admin_port=$(sed -n 's/.*admin API on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/lb.err")
+admin_port=$(logged_port lb "admin API on") || exit 1
 base="http://127.0.0.1:$PORT_lb" admin="http://127.0.0.1:$admin_port"
 curl -s -o /dev/null -X POST "$admin/upstreams/127.0.0.1:$PORT_api3/drain"
 

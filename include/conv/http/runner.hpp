@@ -15,6 +15,9 @@ struct SignalHooks {
   std::function<void()> reload;       // SIGHUP
   std::function<void()> reopen_logs;  // SIGUSR1
   std::function<void()> draining;     // first SIGTERM/SIGINT, before the server drains
+  // Then on each worker thread as it starts draining (once in the shared I/O model): what the
+  // role keeps per thread that would hold the drain up, such as idle upstream connections.
+  std::function<void()> worker_draining;
 };
 
 // Start-up steps both roles share. Each says in the event log (conv/log/logger.hpp) what went

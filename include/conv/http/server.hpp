@@ -54,7 +54,9 @@ class Server {
   void start(std::function<void()> on_stopped = {});
 
   // Stop accepting, close idle connections, let requests in flight finish, then stop.
-  void shutdown();
+  // `on_worker` runs on each worker's thread once it stops accepting (once in the shared
+  // I/O model, where the workers are one).
+  void shutdown(std::function<void()> on_worker = {});
   // Stop now, dropping whatever is in flight.
   void stop();
   void wait();

@@ -89,7 +89,9 @@ void Attempt::save_session() {
 
 void Attempt::finish(bool reusable) {
   save_session();  // a TLS 1.3 ticket came with the response
-  if (reusable && conn_) ctx_.pools.local().put(upstream_->index(), std::move(conn_), Clock::now());
+  if (reusable && conn_ && !ctx_.pools.draining()) {
+    ctx_.pools.local().put(upstream_->index(), std::move(conn_), Clock::now());
+  }
   conn_.reset();
 }
 

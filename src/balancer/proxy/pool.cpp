@@ -211,4 +211,13 @@ void PoolSet::clear_all() {
   pools_.for_each([](ConnectionPool& p) { p.clear(); });
 }
 
+void PoolSet::drain_local() {
+  draining_.store(true, std::memory_order_relaxed);
+  if (shared_io_) {
+    clear_all();  // one io_context for every thread: its pools lock, and any thread may clear
+  } else {
+    local().clear();
+  }
+}
+
 }  // namespace conv::balancer

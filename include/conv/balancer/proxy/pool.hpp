@@ -144,6 +144,12 @@ class PoolSet {
           bool shared_io = false);
   ConnectionPool& local();
   void clear_all();
+  // Draining: closes this thread's idle connections (every thread's in the shared I/O model),
+  // and from now on none is kept (see draining()), so that no idle connection, watched or
+  // swept, holds the server's drain up until its timeout. On each worker thread as it drains.
+  void drain_local();
+  // Whether a finished connection must be closed rather than put back.
+  bool draining() const { return draining_.load(std::memory_order_relaxed); }
   std::uint64_t attempts(std::size_t upstream) const;  // summed over threads
   // Calls f(const ConnectionPool&) for each thread's pool (under a lock: not for requests).
   template <typename F>
@@ -156,6 +162,7 @@ class PoolSet {
   unsigned max_idle_;
   std::chrono::milliseconds idle_timeout_;
   bool shared_io_;
+  std::atomic<bool> draining_{false};
   util::PerThread<ConnectionPool> pools_;
 };
 

@@ -57,9 +57,9 @@ CONV=${CONV:-$here/../build/conv}
 URL_PATH=/convertepradolareuro/15.0
 BODY='{"conversao":{"dolar":2.9411764705882355,"euro":2.678571428571429,"real":15.0}}'
 
-bench_install nginx haproxy wrk python3-flask gunicorn curl python3
+bench_install nginx haproxy wrk python3-flask gunicorn curl python3 linux-perf
 CLK_TCK=$(getconf CLK_TCK)
-# System calls are counted with perf (Debian's linux-perf) where it works; elsewhere they read n/a.
+# System calls are counted with perf (Debian's linux-perf) where the kernel lets it; else n/a.
 HAVE_PERF=0
 if perf stat -x, -e raw_syscalls:sys_enter -o /dev/null true 2>/dev/null; then HAVE_PERF=1; fi
 [[ -x $CONV ]] || { echo "build conv first: $CONV" >&2; exit 1; }

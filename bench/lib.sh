@@ -82,23 +82,6 @@ wait_http() {
   return 1
 }
 
-# tree_sum FN PID...: the sum of `FN PID` (a number) over these processes and all their
-# descendants; 0 for a process that has gone.
-tree_sum() {
-  local fn=$1 total=0 pid kids value
-  shift
-  for pid in "$@"; do
-    value=$("$fn" "$pid" 2>/dev/null || echo 0)
-    total=$((total + ${value:-0}))
-    kids=$(pgrep -P "$pid" || true)
-    if [[ -n $kids ]]; then
-      # shellcheck disable=SC2086
-      total=$((total + $(tree_sum "$fn" $kids)))
-    fi
-  done
-  echo "$total"
-}
-
 # tree_pids PID...: these processes and all their descendants, one a line.
 tree_pids() {
   local pid kids
@@ -108,6 +91,18 @@ tree_pids() {
     # shellcheck disable=SC2086
     if [[ -n $kids ]]; then tree_pids $kids; fi
   done
+}
+
+# tree_sum FN PID...: the sum of `FN PID` (a number) over these processes and all their
+# descendants; 0 for a process that has gone.
+tree_sum() {
+  local fn=$1 total=0 pid value
+  shift
+  for pid in $(tree_pids "$@"); do
+    value=$("$fn" "$pid" 2>/dev/null || echo 0)
+    total=$((total + ${value:-0}))
+  done
+  echo "$total"
 }
 
 rss_kb_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }

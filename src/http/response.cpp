@@ -37,9 +37,7 @@ void serialize_response(std::string& out, const Response& response, const Respon
   // (which may only repeat the 200's, 8.6 again: the 200's body is not at hand).
   const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
   if (!bodiless) {
-    out.append("Content-Length: ");
-    append_number(out, response.body.size());
-    out.append("\r\n");
+    append_header(out, "Content-Length", response.body.size());
   }
   if (!id.served_by.empty()) append_header(out, "X-Served-By", id.served_by);
   for (const auto& [name, value] : response.headers) append_header(out, name, value);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -21,6 +23,13 @@ inline void append_header(std::string& out, std::string_view name, std::string_v
   p += value.size();
   *p++ = '\r';
   *p = '\n';
+}
+
+// The same with a number for the value ("Content-Length: 80").
+inline void append_header(std::string& out, std::string_view name, std::uint64_t value) {
+  char digits[20];  // the most a 64-bit number needs
+  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  append_header(out, name, std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
 }  // namespace conv::http

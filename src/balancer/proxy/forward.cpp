@@ -121,10 +121,7 @@ bool forwards_as_is(Managed kind, const ForwardedFor& fwd) {
 
 void framing_header(std::string& out, Framing framing, std::uint64_t length) {
   if (framing == Framing::length) {
-    char buf[24];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, length);
-    http::append_header(out, "Content-Length",
-                        std::string_view(buf, static_cast<std::size_t>(end - buf)));
+    http::append_header(out, "Content-Length", length);
   } else if (framing == Framing::chunked) {
     http::append_header(out, "Transfer-Encoding", "chunked");
   }

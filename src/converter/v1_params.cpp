@@ -143,8 +143,8 @@ Param<DayServed> serve_day(const RatesView& view, std::optional<Date> date) {
                     "no rates on or before " + date->text() + " (the first day is " +
                         catalog.first_date().text() + ")"};
   }
-  if (!follows_latest(view, *day, date)) return DayServed{day, date, false, kPastDayCacheControl};
-  DayServed served{day, date, false, cache_control_until(view, *day)};
+  DayServed served{day, date, false, cache_control_until(view, *day, date)};
+  if (!follows_latest(view, *day, date)) return served;
   if (view.fresh && view.fresh->stale) {
     if (view.refuse_stale) {
       return ApiError{503, "rates_stale",
@@ -155,8 +155,9 @@ Param<DayServed> serve_day(const RatesView& view, std::optional<Date> date) {
   return served;
 }
 
-std::string_view cache_control_until(const RatesView& view, const RateTable& last) {
-  if (&last != &view.catalog.latest()) return kPastDayCacheControl;
+std::string_view cache_control_until(const RatesView& view, const RateTable& last,
+                                     std::optional<Date> end) {
+  if (!follows_latest(view, last, end)) return kPastDayCacheControl;
   return view.fresh ? std::string_view(view.fresh->cache_control) : std::string_view{};
 }
 

@@ -328,6 +328,22 @@ TEST_F(OverdueHandlerTest, TheWeekendAfterTheLatestDayIsHistoryNotStale) {
   EXPECT_EQ(get("/2024-10-07").status, 503u);
 }
 
+TEST_F(OverdueHandlerTest, ARangeEndingOnTheWeekendAfterTheLatestDayIsHistory) {
+  for (const char* t : {"/v1/timeseries?start=2024-10-03&end=2024-10-06", "/2024-10-03..2024-10-06",
+                        "/v1/timeseries?start=2024-10-03&end=2024-10-04"}) {
+    const auto r = get(t);
+    ASSERT_EQ(r.status, 200u) << t << r.body;
+    EXPECT_EQ(header(r, "Cache-Control"), "public, max-age=86400") << t;
+  }
+  // Open, or up to Monday: Monday's rates would join them.
+  for (const char* t : {"/v1/timeseries?start=2024-10-03", "/2024-10-03..",
+                        "/v1/timeseries?start=2024-10-03&end=2024-10-07"}) {
+    const auto r = get(t);
+    ASSERT_EQ(r.status, 200u) << t << r.body;
+    EXPECT_EQ(header(r, "Cache-Control"), "public, max-age=60") << t;
+  }
+}
+
 }  // namespace
 }  // namespace conv::converter
 

@@ -107,10 +107,16 @@ std::optional<std::string> ConverterCommand::read_policy(converter::ReadPolicy& 
 
 namespace {
 
-// The rates a file or a store gives, loaded as at start.
+// The rates a file or a store gives, loaded as at start (but a store only read).
 std::string rates_summary(const converter::ConverterConfig& config) {
+  const std::string& path = config.rates.store_path;
+  std::error_code ec;
+  if (!path.empty() && !std::filesystem::exists(path, ec)) {
+    throw converter::RatesError(
+        path + ": no such file (conv rates import FILE makes one, with a provider's history)");
+  }
   converter::RateStore store(config.rates);
-  store.load();
+  store.inspect();
   const converter::RateTable& rates = store.current();
   std::string legacy;
   if (config.legacy_rates == converter::LegacyRates::follow) {
@@ -137,14 +143,14 @@ std::string file_summary(const std::string& path) {
   }
 }
 
-// With --refresh: the store as the refresher would open it (a missing one is created at start,
-// not now), and the days it holds of each provider.
+// With --refresh: the store the refresher would open, only read (a missing one is created at
+// start, not now), and the days it holds of each provider.
 std::string live_summary(const converter::ConverterConfig& config) {
   const std::string& path = config.rates.store_path;
   std::string days;
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
-    const converter::RatesDb db(path);
+    const converter::RatesDb db(path, converter::RatesDb::Mode::inspect);
     for (const auto& p : config.live.providers) {
       const auto stored = db.load(p.name);
       days += ", " + p.name + ": " + std::to_string(stored.size()) + " day(s)" +

@@ -135,7 +135,7 @@ http::Response interval_answer(const RatesView& view, Date first, std::optional<
   out.close();
   if (start_date.empty()) return compat_error(404, "no_rates", "not found");
   http::Response r;
-  if (const auto cache = cache_control_until(view, span.back()); !cache.empty()) {
+  if (const auto cache = cache_control_until(view, span.back(), last); !cache.empty()) {
     r.headers.emplace_back("Cache-Control", cache);
   }
   util::JsonFields body(r.body);

@@ -6,11 +6,10 @@ namespace conv::converter {
 
 namespace {
 
-std::shared_ptr<const RatesCatalog> load_catalog(const RatesSource& source) {
+// `source`'s days; a store opened in `mode`.
+std::shared_ptr<const RatesCatalog> load_catalog(const RatesSource& source, RatesDb::Mode mode) {
   if (!source.store_path.empty()) {
     try {
-      const auto mode =
-          source.store_read_only ? RatesDb::Mode::read_only : RatesDb::Mode::read_write;
       auto catalog = catalog_from_days(RatesDb(source.store_path, mode).load(source.provider));
       if (!catalog) {
         throw RatesError(source.store_path + ": no rates of " + source.provider +
@@ -38,7 +37,12 @@ std::string RatesSource::describe() const {
 RateStore::RateStore(RatesSource source) : source_(std::move(source)) {}
 
 void RateStore::load() {
-  catalog_.publish(load_catalog(source_));
+  const auto mode = source_.store_read_only ? RatesDb::Mode::read_only : RatesDb::Mode::read_write;
+  catalog_.publish(load_catalog(source_, mode));
+}
+
+void RateStore::inspect() {
+  catalog_.publish(load_catalog(source_, RatesDb::Mode::inspect));
 }
 
 std::optional<std::string> RateStore::reload() {

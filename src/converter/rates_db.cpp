@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <map>
 
 namespace conv::converter {
@@ -34,8 +35,8 @@ std::string_view column_text(sqlite3_stmt* s, int i) {
   return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : "";
 }
 
-// "file:PATH?immutable=1", with the characters a URI gives a meaning to escaped.
-std::string immutable_uri(const std::string& path) {
+// "file:PATH?QUERY", with the characters a URI gives a meaning to escaped.
+std::string file_uri(const std::string& path, std::string_view query) {
   std::string uri = "file:";
   for (const char c : path) {
     if (c == '%' || c == '?' || c == '#') {
@@ -47,23 +48,43 @@ std::string immutable_uri(const std::string& path) {
       uri += c;
     }
   }
-  return uri + "?immutable=1";
+  return uri + "?" + std::string(query);
+}
+
+// What sqlite3_open_v2 opens in `mode`, and how.
+struct OpenAs {
+  std::string name;
+  int flags = 0;
+};
+
+OpenAs open_as(const std::string& path, RatesDb::Mode mode) {
+  constexpr int kReadOnly = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+  switch (mode) {
+    case RatesDb::Mode::read_write:
+      return {path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE};
+    case RatesDb::Mode::read_only:
+      return {file_uri(path, "immutable=1"), kReadOnly};
+    case RatesDb::Mode::inspect:
+      break;
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw StoreError(path + ": no such file");
+  const bool open_elsewhere =
+      std::filesystem::exists(path + "-wal", ec) && std::filesystem::exists(path + "-shm", ec);
+  return {file_uri(path, open_elsewhere ? "mode=ro" : "immutable=1"), kReadOnly};
 }
 
 }  // namespace
 
 RatesDb::RatesDb(const std::string& path, Mode mode) : path_(path) {
-  const bool read_only = mode == Mode::read_only;
-  const std::string name = read_only ? immutable_uri(path) : path;
-  const int flags = read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
-                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  const OpenAs open = open_as(path, mode);
+  if (sqlite3_open_v2(open.name.c_str(), &db_, open.flags, nullptr) != SQLITE_OK) {
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw StoreError(path + ": " + why);
   }
   sqlite3_busy_timeout(db_, 5000);  // another process (conv rates import) holding the lock
-  if (read_only) return;
+  if (mode != Mode::read_write) return;
   try {
     // WAL: readers never wait for the writer, and a crash mid-write leaves the last
     // committed state; synchronous=NORMAL keeps that (a power cut may lose the last fetch,

@@ -8,6 +8,17 @@
 
 namespace conv::converter {
 
+namespace {
+
+// Whether the answer for `date` (none: the latest) is the latest day's, which the next
+// publication changes; else it is history: a past day's, or the latest settled on `date`.
+bool follows_latest(const RatesView& view, const RateTable& day, std::optional<Date> date) {
+  if (&day != &view.catalog.latest()) return false;
+  return !date || !settled_on(day, *date);
+}
+
+}  // namespace
+
 http::Response ApiError::response() const {
   return http::error_response(status, code, message);
 }
@@ -132,8 +143,9 @@ Param<DayServed> serve_day(const RatesView& view, std::optional<Date> date) {
                     "no rates on or before " + date->text() + " (the first day is " +
                         catalog.first_date().text() + ")"};
   }
-  DayServed served{day, date, false, cache_control_until(view, *day)};
-  if (day == &catalog.latest() && view.fresh && view.fresh->stale) {
+  DayServed served{day, date, false, cache_control_until(view, *day, date)};
+  if (!follows_latest(view, *day, date)) return served;
+  if (view.fresh && view.fresh->stale) {
     if (view.refuse_stale) {
       return ApiError{503, "rates_stale",
                       "the latest rates, of " + day->as_of + ", are stale: newer ones are overdue"};
@@ -143,8 +155,9 @@ Param<DayServed> serve_day(const RatesView& view, std::optional<Date> date) {
   return served;
 }
 
-std::string_view cache_control_until(const RatesView& view, const RateTable& last) {
-  if (&last != &view.catalog.latest()) return kPastDayCacheControl;
+std::string_view cache_control_until(const RatesView& view, const RateTable& last,
+                                     std::optional<Date> end) {
+  if (!follows_latest(view, last, end)) return kPastDayCacheControl;
   return view.fresh ? std::string_view(view.fresh->cache_control) : std::string_view{};
 }
 

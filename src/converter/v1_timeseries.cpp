@@ -81,7 +81,8 @@ http::Response v1_timeseries(const QueryParams& query, const RatesView& view, bo
   const auto span = std::get<std::span<const RateTable>>(days);
 
   http::Response response;
-  if (const auto cache = cache_control_until(view, span.back()); !cache.empty()) {
+  const auto end = param(query, "end") ? std::optional<Date>(last) : std::nullopt;
+  if (const auto cache = cache_control_until(view, span.back(), end); !cache.empty()) {
     response.headers.emplace_back("Cache-Control", cache);
   }
   util::JsonFields body(response.body);

@@ -4,15 +4,38 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "conv/converter/rates_db.hpp"
+#include "converter/rates_fixture.hpp"
 #include "support/converter_check.hpp"
+#include "support/dir_snapshot.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conv::cli {
 namespace {
 
 using conv::testing::converter_check;
+
+// --check --store neither creates the store nor writes it (the converter would open it
+// read-write, making a missing one and its schema).
+TEST(ConverterCommand, CheckNeitherCreatesNorWritesTheStore) {
+  const conv::testing::TempDir dir("conv-converter-check");
+  const std::string db = dir.file("rates.db");
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(converter_check({"--store", db}), 2);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find(db + ": no such file"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(db));
+
+  converter::RatesDb(db).save({converter::published_day("2024-10-03", "USD=1.1036")});
+  conv::testing::backdate(db);
+  const auto before = conv::testing::dir_snapshot(dir.path());
+  EXPECT_EQ(converter_check({"--store", db}), 0);
+  EXPECT_EQ(conv::testing::dir_snapshot(dir.path()), before);
+}
 
 TEST(ConverterCommand, LegacyRatesAreFixedOrFollow) {
   EXPECT_EQ(converter_check({}), 0);

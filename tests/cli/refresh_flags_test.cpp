@@ -12,7 +12,9 @@
 
 #include "conv/cli/converter_command.hpp"
 #include "conv/converter/rates_db.hpp"
+#include "converter/rates_fixture.hpp"
 #include "support/converter_check.hpp"
+#include "support/dir_snapshot.hpp"
 #include "support/temp_dir.hpp"
 
 namespace conv::cli {
@@ -36,6 +38,31 @@ TEST_F(RefreshFlagsTest, RefreshWithAStoreIsAccepted) {
              "--feed-url", "bcb_ptax=http://127.0.0.1:2/", "--fallback-after", "36h"}),
       0);
   EXPECT_EQ(check({"--store", db(), "--refresh", "bcb_ptax", "--fallback-after", "86400"}), 0);
+}
+
+// A check reads the store the refresher will write, and writes nothing (nor does SQLite: no
+// -wal or -shm file is left beside it).
+TEST_F(RefreshFlagsTest, CheckReadsTheStoreWithoutWritingIt) {
+  converter::RatesDb(db()).save({converter::published_day("2024-10-03", "USD=1.1036")});
+  testing::backdate(db());
+  const auto before = testing::dir_snapshot(dir_.path());
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(check({"--store", db(), "--refresh", "ecb"}), 0);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("ecb: 1 day(s) to 2024-10-03"), std::string::npos) << out;
+  EXPECT_EQ(testing::dir_snapshot(dir_.path()), before);
+}
+
+// While a converter has the store open, its last days may be only in the -wal file: the check
+// reads them there too.
+TEST_F(RefreshFlagsTest, CheckReadsTheDaysARunningConverterSaved) {
+  converter::RatesDb(db()).save({converter::published_day("2024-10-03", "USD=1.1036")});
+  converter::RatesDb running(db());
+  running.save({converter::published_day("2024-10-04", "USD=1.0994")});
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(check({"--store", db(), "--refresh", "ecb"}), 0);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("ecb: 2 day(s) to 2024-10-04"), std::string::npos) << out;
 }
 
 TEST_F(RefreshFlagsTest, RefreshNeedsAWritableStoreAndNoOtherSource) {

@@ -50,6 +50,23 @@ TEST(AnswerFreshness, HolidaysPushTheNextPublicationBack) {
   EXPECT_EQ(f.cache_control, "public, max-age=" + std::to_string(26 * 3600));
 }
 
+TEST(AnswerFreshness, ADaySettlesTheDaysUpToItsProvidersNextPublishingDay) {
+  const auto date = [](const char* iso) { return *Date::parse(iso); };
+  // Friday's rates are Friday's and the weekend's for good; Monday's may still come.
+  for (const char* provider : {"ecb", "bcb_ptax"}) {
+    EXPECT_TRUE(settled_on(friday(provider), date("2024-10-04"))) << provider;
+    EXPECT_TRUE(settled_on(friday(provider), date("2024-10-06"))) << provider;
+    EXPECT_FALSE(settled_on(friday(provider), date("2024-10-07"))) << provider;
+    EXPECT_FALSE(settled_on(friday(provider), date("9999-12-31"))) << provider;
+  }
+  // Maundy Thursday 2024: the ECB publishes nothing from Good Friday to Easter Monday.
+  const RateTable thursday = table_from_day(published_day("2024-03-28", "USD=1.0811"));
+  EXPECT_TRUE(settled_on(thursday, date("2024-04-01")));
+  EXPECT_FALSE(settled_on(thursday, date("2024-04-02")));
+  // A rates file has no calendar: it may change any day.
+  EXPECT_FALSE(settled_on(original_rates(), date(original_rates().as_of.c_str())));
+}
+
 TEST(AnswerFreshness, RatesWithoutAScheduleAreNeverStale) {
   const auto f = freshness_of(original_rates(), at(2030, 1, 1, 0), {});
   EXPECT_FALSE(f.stale);

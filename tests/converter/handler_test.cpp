@@ -277,6 +277,73 @@ TEST_F(ProviderHandlerTest, CachesUntilTheNextPublicationAndMarksOrRefusesStaleR
   EXPECT_EQ(get("/v1/rates?date=2024-10-04").status, 200u) << "a past day is never stale";
 }
 
+// A converter whose latest rates are Friday 4 October 2024's, on Monday at 21:00 UTC: Monday's
+// were due at 14:00, 7 hours ago.
+class OverdueHandlerTest : public HandlerTest {
+ protected:
+  OverdueHandlerTest() {
+    const std::string path = dir_.file("rates.db");
+    RatesDb(path).save({published_day("2024-10-03", "USD=1.1036,BRL=6.0029"),
+                        published_day("2024-10-04", "USD=1.0994,BRL=6.0119")});
+    provider_store_ = std::make_unique<RateStore>(RatesSource{"", path, "ecb", false});
+    provider_store_->load();
+    handler_ = std::make_unique<ConverterHandler>(*provider_store_, metrics_, *log_);
+    handler_->set_clock([] {
+      return std::chrono::sys_days{std::chrono::year{2024} / 10 / 7} + std::chrono::hours(21);
+    });
+  }
+
+  conv::testing::TempDir dir_{"conv-handler"};
+  std::unique_ptr<RateStore> provider_store_;
+};
+
+TEST_F(OverdueHandlerTest, TheWeekendAfterTheLatestDayIsHistoryNotStale) {
+  auto r = get("/v1/rates?symbols=USD");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_NE(r.body.find(R"("stale":true)"), std::string::npos) << r.body;
+  EXPECT_EQ(header(r, "Cache-Control"), "public, max-age=60");
+  // Friday's rates are the weekend's for good (the ECB publishes nothing in between): a past
+  // day's answer, as for a day stored after them.
+  for (const char* t :
+       {"/v1/rates?symbols=USD&date=2024-10-05", "/v1/convert?amount=1&to=USD&date=2024-10-06",
+        "/v1/rates?symbols=USD&date=2024-10-04"}) {
+    r = get(t);
+    ASSERT_EQ(r.status, 200u) << t << r.body;
+    EXPECT_NE(r.body.find(R"("as_of":"2024-10-04")"), std::string::npos) << t << r.body;
+    EXPECT_NE(r.body.find(R"("stale":false)"), std::string::npos) << t << r.body;
+    EXPECT_EQ(header(r, "Cache-Control"), "public, max-age=86400") << t;
+  }
+  // Monday's rates may still come: an answer for Monday is the latest's, stale.
+  r = get("/v1/rates?symbols=USD&date=2024-10-07");
+  EXPECT_NE(r.body.find(R"("stale":true)"), std::string::npos) << r.body;
+  EXPECT_EQ(header(r, "Cache-Control"), "public, max-age=60");
+
+  handler_->set_stale_policy({std::chrono::hours(6), true});
+  for (const char* t : {"/v1/rates?date=2024-10-06", "/2024-10-05", "/v1/rates?date=2024-10-04"}) {
+    r = get(t);
+    EXPECT_EQ(r.status, 200u) << t << r.body;
+    EXPECT_EQ(header(r, "Cache-Control"), "public, max-age=86400") << t;
+  }
+  EXPECT_EQ(get("/v1/rates?date=2024-10-07").status, 503u);
+  EXPECT_EQ(get("/2024-10-07").status, 503u);
+}
+
+TEST_F(OverdueHandlerTest, ARangeEndingOnTheWeekendAfterTheLatestDayIsHistory) {
+  for (const char* t : {"/v1/timeseries?start=2024-10-03&end=2024-10-06", "/2024-10-03..2024-10-06",
+                        "/v1/timeseries?start=2024-10-03&end=2024-10-04"}) {
+    const auto r = get(t);
+    ASSERT_EQ(r.status, 200u) << t << r.body;
+    EXPECT_EQ(header(r, "Cache-Control"), "public, max-age=86400") << t;
+  }
+  // Open, or up to Monday: Monday's rates would join them.
+  for (const char* t : {"/v1/timeseries?start=2024-10-03", "/2024-10-03..",
+                        "/v1/timeseries?start=2024-10-03&end=2024-10-07"}) {
+    const auto r = get(t);
+    ASSERT_EQ(r.status, 200u) << t << r.body;
+    EXPECT_EQ(header(r, "Cache-Control"), "public, max-age=60") << t;
+  }
+}
+
 }  // namespace
 }  // namespace conv::converter
 

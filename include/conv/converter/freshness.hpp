@@ -34,7 +34,14 @@ std::optional<Provider> scheduled_provider(std::string_view name);
 Freshness freshness_of(const RateTable& latest, std::chrono::sys_seconds now,
                        const StalePolicy& policy);
 
-// Cache-Control of an answer from a past day's rates, which do not change.
+// Whether `day`'s rates are for good those in force on `date` (not before it): its provider
+// publishes on no day after `day` up to `date` (`date` is `day`, or a weekend or holidays after
+// it), so no publication to come changes an answer for `date`. Never for rates without a
+// schedule (a rates file may change at any time).
+bool settled_on(const RateTable& day, Date date);
+
+// Cache-Control of an answer from a past day's rates, which do not change (and of one settled_on
+// its date).
 inline constexpr std::string_view kPastDayCacheControl = "public, max-age=86400";
 
 }  // namespace conv::converter

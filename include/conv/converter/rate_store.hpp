@@ -31,6 +31,9 @@ class RateStore {
 
   // Loads the rates. Throws RatesError (a bad file, an empty or unreadable store).
   void load();
+  // Loads them as load() does, but reads the store without writing or creating it
+  // (RatesDb::Mode::inspect): for --check.
+  void inspect();
 
   // Loads them again; on error keeps those in force and returns why.
   std::optional<std::string> reload();

@@ -30,6 +30,11 @@ class RatesDb {
     // opened as immutable, so SQLite needs neither write access nor the -wal and -shm files.
     // Nothing may write it meanwhile.
     read_only,
+    // Read and never written, nor created (conv converter --check): through the -wal file, as
+    // one more reader, when a converter has the store open (a -wal and a -shm file beside it);
+    // else the file alone, which then holds every commit, as immutable (so that SQLite makes no
+    // -wal or -shm file either). A missing file is a StoreError.
+    inspect,
   };
   explicit RatesDb(const std::string& path, Mode mode = Mode::read_write);  // throws StoreError
   ~RatesDb();

@@ -45,18 +45,21 @@ struct RatesView {
 struct DayServed {
   const RateTable* day = nullptr;
   std::optional<Date> requested;   // date=, when given
-  bool stale = false;              // the latest day, and it is stale
+  bool stale = false;              // the latest day's, a publication to come may change: stale
   std::string_view cache_control;  // empty: the read policy's
 
   // Cache-Control, when the day's freshness decides it.
   void set_cache_control(http::Response& r) const;
 };
 
-// The day in force on `date` (or the latest), with its freshness; 404 no_rates before the
-// first day, 503 rates_stale for stale latest rates when the view refuses them.
+// The day in force on `date` (or the latest), with its freshness: the latest day's, unless it
+// is settled_on `date` (then a past day's); 404 no_rates before the first day, 503 rates_stale
+// for stale latest rates when the view refuses them.
 Param<DayServed> serve_day(const RatesView& view, std::optional<Date> date);
-// The Cache-Control of an answer spanning days up to `last`.
-std::string_view cache_control_until(const RatesView& view, const RateTable& last);
+// The Cache-Control of an answer spanning days up to `last`, asked up to `end` (none: open, up to
+// whatever the latest day is).
+std::string_view cache_control_until(const RatesView& view, const RateTable& last,
+                                     std::optional<Date> end);
 
 // Each `allowed` parameter at most once; with `strict`, no other but the cache-buster `_`
 // (others are ignored, as public read APIs do).

@@ -13,8 +13,9 @@ namespace conv::converter {
 // force that day: its own, else the last earlier day's (a weekend, a holiday), and the answer
 // shows requested_date beside as_of. Before the first stored day: 404 no_rates. "stale" is
 // true when the latest rates are past the view's stale policy (or 503 rates_stale, if it
-// refuses them). Cache-Control follows the day: until the provider's next publication for the
-// latest rates, a day for a past day's.
+// refuses them), unless date= is a day they are settled on (freshness.hpp: a weekend after
+// them). Cache-Control follows the day: until the provider's next publication for the latest
+// rates, a day for a past day's or for settled ones.
 //
 // GET /v1/convert?amount=15.00&from=BRL&to=USD,EUR[&rounding=half_even][&date=2024-10-03]
 //   amount: required, > 0, at most kMaxAmount, at most kMaxAmountScale decimal places.

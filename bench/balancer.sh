@@ -24,9 +24,15 @@
 #     (pool.max_idle_per_upstream), 30 s (pool.idle_timeout); nginx `keepalive` is per worker
 #     over the whole upstream group (1,024 x the upstreams), HAProxy `pool-max-conn` per
 #     server over all threads (1,024 x the threads), with `http-reuse always`; no cap on the
-#     requests per connection, and no cap per upstream, in any of the three.
+#     requests per connection, and no cap per upstream, in any of the three. HAProxy also stops
+#     keeping idle server connections once a quarter of its descriptors (about 2 x maxconn) are
+#     in use (tune.pool-high-fd-ratio 25, low 20), which 1,000 clients and their server
+#     connections reach: it would close and reopen a server connection per request (9.8 system
+#     calls per request instead of 4.4, half the req/s). Its ratios are raised to 90 and 80, so
+#     that it keeps connections up to the same limits as the others.
 # CPU us/req: the balancer's user + system time (its process tree) over the timed load, per
-# request; syscalls/req: its system calls per request, counted by `perf stat` over the warm-up
+# request, and kernel us/req, the system time alone (what a proxy's own code cannot shrink but
+# by fewer or cheaper system calls); syscalls/req: its system calls per request, counted by `perf stat` over the warm-up
 # (so the timed load runs with nothing attached), n/a where perf does not work.
 # RSS: of the balancer alone (stacks: their front), twice: what serves (nginx: its workers,
 # summed; conv and HAProxy: their one process with its threads) and the total (nginx: master +
@@ -114,6 +120,8 @@ haproxy_conf() {  # haproxy_conf FILE THREADS PORT UPSTREAM_PORTS...
     echo "global"
     echo "  nbthread $threads"
     echo "  maxconn $MAX_CONNS"
+    echo "  tune.pool-high-fd-ratio 90"
+    echo "  tune.pool-low-fd-ratio 80"
     echo "defaults"
     echo "  mode http"
     echo "  timeout connect 1s"
@@ -145,8 +153,9 @@ for p in "$up1" "$up2"; do
 done
 for p in "$up1" "$up2"; do wait_http "http://127.0.0.1:$p$URL_PATH"; done
 
-# results: "NAME|CONNS|req/s|p50|p99|errors|RSS KiB serving|RSS KiB total|CPU us/req|syscalls/req"
-# per measurement, or "NAME|CONNS|MISSING" for one that failed (listed in missing_runs too).
+# results: "NAME|CONNS|req/s|p50|p99|errors|RSS KiB serving|RSS KiB total|CPU us/req|
+# kernel us/req|syscalls/req" per measurement, or "NAME|CONNS|MISSING" for one that failed
+# (listed in missing_runs too).
 results=()
 missing_runs=()
 missing() {  # missing NAME CONNS WHY
@@ -159,21 +168,23 @@ missing() {  # missing NAME CONNS WHY
 # system-call count (syscalls_per_request), so the timed load runs with nothing attached; the
 # CPU time is the balancer's (its whole process tree) over the timed load.
 measure() {
-  local name=$1 url=$2 pid=$3 conns=$4 out rc=0 summary rps p50 p99 errs ticks calls cpu
+  local name=$1 url=$2 pid=$3 conns=$4 out rc=0 summary rps p50 p99 errs ticks sys calls cpu
   echo "bench: round $round, $name, $conns connections" >&2
   calls=$(syscalls_per_request "$url" "$pid" "$conns")
   ticks=$(cpu_ticks "$pid")
+  sys=$(sys_ticks "$pid")
   out=$(wrk -t"$WRK_THREADS" -c"$conns" -d"$DURATION" --latency "$url" 2>&1) || rc=$?
   ticks=$(($(cpu_ticks "$pid") - ticks))
+  sys=$(($(sys_ticks "$pid") - sys))
   summary=$(wrk_summary "$out")
-  cpu=$(awk -v t="$ticks" -v hz="$CLK_TCK" '/ requests in / && $1 > 0 {printf "%.1f", t * 1e6 / hz / $1}' <<<"$out")
+  cpu=$(awk -v t="$ticks" -v s="$sys" -v hz="$CLK_TCK" '/ requests in / && $1 > 0 {printf "%.1f|%.1f", t * 1e6 / hz / $1, s * 1e6 / hz / $1}' <<<"$out")
   if ! alive "$pid"; then
     missing "$name" "$conns" "the balancer exited"
   elif ((rc != 0)) || [[ -z $summary ]]; then
     missing "$name" "$conns" "wrk exited with $rc and no result: $(tail -2 <<<"$out" | tr '\n' ' ')"
   else
     read -r rps p50 p99 errs <<<"$summary"
-    results+=("$name|$conns|$rps|$p50|$p99|$errs|$(rss_workers_kb "$pid")|$(rss_kb "$pid")|${cpu:-n/a}|$calls")
+    results+=("$name|$conns|$rps|$p50|$p99|$errs|$(rss_workers_kb "$pid")|$(rss_kb "$pid")|${cpu:-n/a|n/a}|$calls")
   fi
 }
 
@@ -324,10 +335,10 @@ echo "# equal limits: $MAX_CONNS client connections (conv --max-connections, HAP
 echo "# RSS of the balancer alone (stacks: the front): serving = nginx's workers (summed), conv's" \
   "and HAProxy's one process; total = nginx's master + workers"
 echo "# order: $(printf '%s | ' "${orders[@]}" | sed 's/ | $//')"
-echo "# CPU us/req: the balancer's user + system time over the timed load, per request; syscalls/req:" \
-  "perf stat over the 2 s warm-up (n/a without perf)"
-printf '| balancer | conns | req/s | range req/s | p50 ms | p99 ms | errors | RSS MiB serving | RSS MiB total | CPU us/req | syscalls/req | runs |\n'
-printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+echo "# CPU us/req: the balancer's user + system time over the timed load, per request (kernel: the" \
+  "system time alone); syscalls/req: perf stat over the 2 s warm-up (n/a without perf)"
+printf '| balancer | conns | req/s | range req/s | p50 ms | p99 ms | errors | RSS MiB serving | RSS MiB total | CPU us/req | kernel us/req | syscalls/req | runs |\n'
+printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 # One row per contender and connection count, in first-seen order: the median run by req/s
 # (of the runs that did not fail), with the lowest and highest req/s of them all, and how many
 # runs of how many rounds count; MISSING if none. Then conv's ratios to each peer with the
@@ -342,7 +353,7 @@ printf '%s\n' "${results[@]}" | awk -F'|' '
       key = order[i]; m = count[key]
       split(key, k, "|"); name = k[1]; conns = k[2] + 0
       if (m == 0) {
-        printf "| %s | %d | MISSING | | | | | | | | | 0/%d |\n", name, conns, rounds[key]
+        printf "| %s | %d | MISSING | | | | | | | | | | 0/%d |\n", name, conns, rounds[key]
       } else {
         for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) {
           split(runs[key, a], x, "|"); split(runs[key, b], y, "|")
@@ -350,7 +361,7 @@ printf '%s\n' "${results[@]}" | awk -F'|' '
         }
         split(runs[key, 1], lo, "|"); split(runs[key, m], hi, "|")
         split(runs[key, int((m + 1) / 2)], f, "|")
-        printf "| %s | %d | %.0f | %.0f-%.0f | %.2f | %.2f | %d | %.1f | %.1f | %s | %s | %d/%d |\n", name, conns, f[3], lo[3], hi[3], f[4], f[5], f[6], f[7] / 1024, f[8] / 1024, f[9], f[10], m, rounds[key]
+        printf "| %s | %d | %.0f | %.0f-%.0f | %.2f | %.2f | %d | %.1f | %.1f | %s | %s | %s | %d/%d |\n", name, conns, f[3], lo[3], hi[3], f[4], f[5], f[6], f[7] / 1024, f[8] / 1024, f[9], f[10], f[11], m, rounds[key]
       }
       if (name ~ /^conv baseline/ && match(name, /--threads [0-9]+$/)) { kind = "baseline"; t = substr(name, RSTART + 10) }
       else if (match(name, /--threads [0-9]+$/)) { kind = "conv"; t = substr(name, RSTART + 10) }

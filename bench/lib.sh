@@ -108,11 +108,15 @@ tree_sum() {
 rss_kb_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # user + system time (fields 14 and 15 of /proc/PID/stat, counted after the command name).
 cpu_ticks_of() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+# system time alone (field 15).
+sys_ticks_of() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $13}'; }
 
 # rss_kb PID...: resident memory of these processes and all their descendants, in KiB.
 rss_kb() { tree_sum rss_kb_of "$@"; }
 # cpu_ticks PID...: their user + system CPU time, descendants included, in clock ticks.
 cpu_ticks() { tree_sum cpu_ticks_of "$@"; }
+# sys_ticks PID...: their system CPU time alone, descendants included, in clock ticks.
+sys_ticks() { tree_sum sys_ticks_of "$@"; }
 # rss_workers_kb PID: the resident memory of what serves: the children of PID if it has any
 # (nginx's workers under their master, gunicorn's under its arbiter), else PID itself (conv,
 # HAProxy in the foreground: one process with its threads). Shared pages count once per

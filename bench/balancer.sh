@@ -8,6 +8,9 @@
 #
 # Usage: bench/balancer.sh [duration=10s]
 #   CONTENDERS="conv nginx haproxy" THREADS="1 2" CONNS="50 1000" STACKS=1 narrow a run;
+#   BODY_BYTES=1048576 has the upstreams answer a body of that many bytes (a file, sent with
+#   sendfile) instead of the converter's 80 bytes: what copying large bodies costs each
+#   balancer. The two stacks, which serve the converter's body, are then left out.
 #   ROUNDS=3 repeats the balancer matrix and reports each row's median run (this machine is
 #   shared and noisy: single runs vary by 10% and more). The order of the contenders rotates
 #   every round (round 1: conv, nginx, haproxy; round 2: nginx, haproxy, conv; ...), and the
@@ -51,6 +54,8 @@ CONTENDERS=${CONTENDERS:-conv nginx haproxy}
 THREAD_COUNTS=${THREADS:-1 2}
 CONN_COUNTS=${CONNS:-50 1000}
 STACKS=${STACKS:-1}
+BODY_BYTES=${BODY_BYTES:-0}
+if ((BODY_BYTES > 0)); then STACKS=0; fi
 ROUNDS=${ROUNDS:-1}
 MAX_CONNS=${MAX_CONNS:-4096}
 # conv balancer's defaults (include/conv/balancer/model/config.hpp: pool_max_idle,
@@ -76,6 +81,10 @@ done
 NGINX_VERSION=$(nginx -v 2>&1 | sed 's/.*\///')
 HAPROXY_VERSION=$(haproxy -v | awk 'NR==1 {print $3}')
 
+body_description() {
+  if ((BODY_BYTES > 0)); then echo "a $BODY_BYTES-byte file"; else echo "return 200, 80 bytes"; fi
+}
+
 # nginx_conf DIR WORKERS PORT MODE UPSTREAM_PORTS...: MODE "return" (an upstream: the body),
 # "proxy" (a contender: the equal limits above) or "original" (the original stack's front:
 # no upstream keep-alive, as it was deployed).
@@ -89,7 +98,13 @@ nginx_conf() {
     echo "events { worker_connections $((2 * MAX_CONNS)); }"
     echo "http { access_log off; keepalive_requests 1000000000;"
     for t in client_body proxy fastcgi uwsgi scgi; do echo "${t}_temp_path $dir;"; done
-    if [[ $mode == return ]]; then
+    if [[ $mode == return ]] && ((BODY_BYTES > 0)); then
+      head -c "$BODY_BYTES" /dev/zero | tr '\0' x >"$dir/body"
+      chmod a+rX "$BENCH_DIR" "$dir" "$dir/body"  # nginx's workers run as nobody
+      echo "sendfile on;"
+      echo "server { listen 127.0.0.1:$port; location / { default_type application/octet-stream;"
+      echo "  root $dir; try_files /body =404; } }"
+    elif [[ $mode == return ]]; then
       # shellcheck disable=SC2028  # the \n is for nginx, which turns it into a newline
       echo "server { listen 127.0.0.1:$port; location / { default_type application/json; return 200 '$BODY\n'; } }"
     else
@@ -326,7 +341,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 done
 
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, nothing pinned; wrk -t$WRK_THREADS -d$DURATION --latency;" \
-  "upstreams: 2 x nginx return 200 (1 worker); median of $ROUNDS round(s)"
+  "upstreams: 2 x nginx (1 worker) answering $(body_description); median of $ROUNDS round(s)"
 echo "# equal limits: $MAX_CONNS client connections (conv --max-connections, HAProxy maxconn;" \
   "nginx worker_connections $((2 * MAX_CONNS)) per worker, upstream connections included);" \
   "idle upstream connections kept: $POOL_MAX_IDLE per upstream and thread/worker, ${POOL_IDLE_SECONDS} s" \

@@ -87,6 +87,7 @@ void ConnectionPool::put(std::size_t upstream, std::unique_ptr<UpstreamConnectio
   const auto lock = guard();
   auto& list = idle_[upstream];
   if (list.size() >= max_idle_ || conn->buffer.size() != 0) return;  // dropped: closes it
+  conn->trim_for_idle();
   conn->idle_since = now;
   conn->idle_serial = ++next_serial_;
   if (watch_after_.count() == 0) {

@@ -173,6 +173,7 @@ void ResponseLeg::relay_body() {
   body.size = x_.relay_.size();
   x_.arm(x_.ctx_.settings.response_timeout());
   auto& conn = x_.attempt_.connection();
+  conn.size_for_body(x_.relay_.size());
   conn.io([this, &conn](auto& stream) {
     bhttp::async_read_some(
         stream, conn.buffer, *parser_,

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <cstring>
 
 namespace conv::balancer {
@@ -140,6 +141,32 @@ TEST_F(PoolTest, TheSweepClosesExpiredConnectionsWithoutATake) {
   EXPECT_TRUE(run_until([&] { return quick.idle(0) == 0; }));
   EXPECT_TRUE(upstream_sees_close(p.upstream));
   EXPECT_EQ(quick.counters(0).discarded.load(), 0u);  // expired, not misbehaving
+}
+
+// A large body is read a relay piece at a time, not into the 512 bytes a head's read leaves
+// the buffer (Beast reads into the room the buffer has): 64 KiB a system call, not 512.
+TEST_F(PoolTest, ABodyIsReadAPieceAtATime) {
+  Pair p(io);
+  auto& buffer = p.conn->buffer;
+  buffer.commit(net::buffer_copy(buffer.prepare(512), net::buffer(std::string(512, 'h'))));
+  buffer.consume(buffer.size());  // a head, parsed
+  ASSERT_LT(boost::beast::read_size(buffer, 65536), 1024u);
+  p.conn->size_for_body(64 * 1024);
+  EXPECT_EQ(boost::beast::read_size(buffer, 65536), 64u * 1024);
+  p.conn->size_for_body(1u << 30);  // never past kMaxBuffered
+  EXPECT_LE(buffer.capacity(), UpstreamConnection::kMaxBuffered);
+}
+
+// ...and gives that room back when it goes idle: 1,024 pooled connections must not hold
+// 64 KiB each because each once carried a large body.
+TEST_F(PoolTest, APooledConnectionKeepsOnlyAHeadsRoom) {
+  Pair p(io);
+  p.conn->size_for_body(64 * 1024);
+  ASSERT_GE(p.conn->buffer.capacity(), 64u * 1024);
+  pool.put(0, std::move(p.conn), Clock::now());
+  auto again = pool.take(0, 0, Clock::now());
+  ASSERT_NE(again, nullptr);
+  EXPECT_LE(again->buffer.capacity(), UpstreamConnection::kIdleCapacity);
 }
 
 TEST_F(PoolTest, AConnectionWithUnparsedBytesIsNeverPooled) {

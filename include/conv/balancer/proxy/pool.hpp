@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
@@ -26,7 +27,21 @@ struct UpstreamConnection {
   // (a field value of 65,534 bytes or more: std::length_error, out of an async read).
   static constexpr std::size_t kMaxBuffered = 64 * 1024;
 
+  // What a pooled connection's buffer keeps: room for a head, not for a large body's pieces.
+  static constexpr std::size_t kIdleCapacity = 4 * 1024;
+
   explicit UpstreamConnection(boost::asio::ip::tcp::socket s) : socket(std::move(s)) {}
+
+  // Beast reads a body into the room the buffer already has (at least 512 bytes), and a
+  // head's read leaves it about that much: a large body would come 512 bytes a system call.
+  // Its pieces are read `piece` bytes at a time instead (at most kMaxBuffered).
+  void size_for_body(std::size_t piece) {
+    if (buffer.capacity() < piece) buffer.reserve(std::min(piece, kMaxBuffered));
+  }
+  // Gives back the room a large body took, when the connection goes idle.
+  void trim_for_idle() {
+    if (buffer.capacity() > kIdleCapacity) buffer.shrink_to_fit();
+  }
 
   // Runs f on the stream requests and responses go over: the socket, or for an upstream with
   // TLS the TLS stream over it. One branch, no indirection, on the plain path.

@@ -118,7 +118,7 @@ void ResponseLeg::write_head() {
     append_piece(got);
   }
   x_.stage_ = Stage::writing_head;
-  write_client();
+  write_client(net::buffer(out_));
 }
 
 // Parses response body bytes already read from the upstream into the relay; returns how many.
@@ -151,8 +151,21 @@ void ResponseLeg::append_piece(std::size_t got) {
   if (last && plan_.framing == Framing::chunked) plan_.last_chunk_sent = true;
 }
 
-void ResponseLeg::write_client() {
-  x_.responder_.write(net::buffer(out_), x_.bind([](Exchange& x, error_code ec) {
+// A piece that needs no framing goes to the client from the relay itself, not copied into
+// out_ first: the relay stays as it is until the write completes (the next read waits for it).
+void ResponseLeg::write_piece(std::size_t got) {
+  if (plan_.framing == Framing::chunked) {
+    out_.clear();
+    append_piece(got);
+    write_client(net::buffer(out_));
+    return;
+  }
+  x_.body_bytes_ += got;
+  write_client(net::buffer(x_.relay_.data(), got));
+}
+
+void ResponseLeg::write_client(net::const_buffer data) {
+  x_.responder_.write(data, x_.bind([](Exchange& x, error_code ec) {
     if (ec) {
       x.end(Outcome::client_gone());
       return;
@@ -199,9 +212,7 @@ void ResponseLeg::on_body(error_code ec) {
     relay_body();
     return;
   }
-  out_.clear();
-  append_piece(got);
-  write_client();
+  write_piece(got);
 }
 
 void ResponseLeg::finish() {

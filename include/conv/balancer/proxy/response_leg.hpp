@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <boost/asio/buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/system/error_code.hpp>
@@ -30,7 +31,8 @@ class ResponseLeg {
   void write_head();
   std::size_t take_buffered_body(boost::system::error_code& ec);
   void append_piece(std::size_t got);
-  void write_client();
+  void write_piece(std::size_t got);
+  void write_client(boost::asio::const_buffer data);
   void relay_body();
   void on_body(boost::system::error_code ec);
   void finish();

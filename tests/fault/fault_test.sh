@@ -54,15 +54,13 @@ behind() {
   LB_PORT=${!port}
 }
 
-lines_over() { [[ $(wc -l <"$1") -gt $2 ]]; }
-
 # --- 1. An upstream killed and restarted during load: no GET fails, and it rejoins while the
 #        load still runs.
 start_conv k1 converter --name k1 --threads 1 --access-log off
 start_conv k2 converter --name k2 --threads 1 --access-log off
 balancer lb1 ', "health_check": {"interval": 0.2, "timeout": 0.5, "fails": 1, "passes": 1}' \
   "$PORT_k1" "$PORT_k2"
-load "http://127.0.0.1:$PORT_lb1/convertepradolareuro/15.0" 12000 16 "$WORK/codes1"
+load_until_stopped "http://127.0.0.1:$PORT_lb1/convertepradolareuro/15.0" "$WORK/codes1"
 poll_until 20 lines_over "$WORK/codes1" 1000 || fail "load did not start"
 kill -KILL "$PID_k2"
 wait "$PID_k2" 2>/dev/null || true
@@ -74,13 +72,15 @@ restarted_at=$(wc -l <"$WORK/codes1")
 rejoined() { tail -n +"$((restarted_at + 1))" "$WORK/codes1" | grep -q ' k2$'; }
 poll_until 20 rejoined || fail "k2 did not rejoin under load"
 rejoined_at=$(wc -l <"$WORK/codes1")
-wait "$LOAD_PID" || true
+poll_until 10 lines_over "$WORK/codes1" $((rejoined_at + 1000)) || fail "load stalled after the rejoin"
+stop_load "$WORK/codes1"
 total=$(wc -l <"$WORK/codes1")
 bad=$(grep -vc '^200 ' "$WORK/codes1" || true)
-[[ $total == 12000 && $bad == 0 ]] ||
+k2_after=$(tail -n +"$((rejoined_at + 1))" "$WORK/codes1" | grep -c ' k2$' || true)
+((total % 500 == 0 && bad == 0)) ||
   fail "kill/restart under load: $bad of $total failed: $(cut -d' ' -f1 "$WORK/codes1" | sort | uniq -c)"
-((rejoined_at < total)) || fail "k2 rejoined only after the load"
-pass "k2 killed at response $killed_at and restarted at $restarted_at under load: 12000 of 12000 GETs 200, k2 served again by response $rejoined_at"
+((k2_after > 0)) || fail "k2 served nothing in the $((total - rejoined_at)) responses after it rejoined"
+pass "k2 killed at response $killed_at and restarted at $restarted_at under load: $total of $total GETs 200, k2 served again by response $rejoined_at and $k2_after of the $((total - rejoined_at)) after"
 
 # --- 2. An upstream that accepts and never answers: 504 within the response timeout, then
 #        it is taken out and the other upstream serves everything.
@@ -171,17 +171,7 @@ reloads() { curl -s "$admin6/metrics" | sed -n "s/^conv_balancer_reloads_total{r
 reloads_ok_are() { [[ $(reloads ok) == "$1" ]]; }
 k1_weight() { curl -s "$admin6/upstreams/0" | grep -o '"weight":[0-9]*' | cut -d: -f2; }
 reloads_ok_are 0 || fail "reloads before any SIGHUP: '$(reloads ok)'"
-# The load: batches of 500 GETs, 16 at a time, one after another until $WORK/stop6 exists
-# (at most 100 batches), so that it lasts as long as the SIGHUPs take on any machine.
-for ((n = 0; n < 500; n++)); do
-  printf 'url = "http://127.0.0.1:%s/convertepradolareuro/15.0"\noutput = "/dev/null"\n' "$PORT_lb6"
-done >"$WORK/urls6"
-for ((batch = 0; batch < 100; batch++)); do
-  [[ -e $WORK/stop6 ]] && break
-  curl -s --parallel --parallel-max 16 --config "$WORK/urls6" \
-    -w '%{http_code} %header{x-served-by}\n' >>"$WORK/codes6" 2>/dev/null || true
-done &
-LOAD_PID=$!
+load_until_stopped "http://127.0.0.1:$PORT_lb6/convertepradolareuro/15.0" "$WORK/codes6"
 poll_until 20 lines_over "$WORK/codes6" 500 || fail "load did not start"
 sighups=0
 for i in $(seq 1 10); do
@@ -193,8 +183,7 @@ for i in $(seq 1 10); do
   poll_until 10 lines_over "$WORK/codes6" $(($(wc -l <"$WORK/codes6") + 100)) ||
     fail "load stalled after SIGHUP $i"
 done
-touch "$WORK/stop6"
-wait "$LOAD_PID" || true
+stop_load "$WORK/codes6"
 kill -0 "$PID_lb6" || fail "the balancer died on SIGHUP"
 [[ $(reloads failed) == 0 ]] || fail "failed reloads: $(reloads failed)"
 total=$(wc -l <"$WORK/codes6")

@@ -99,34 +99,28 @@ expect_error 405 method_not_allowed -X POST "$admin/status"
 expect_error 404 not_found "$admin/nothing"
 pass "admin errors: 404, 405 and 400 in the JSON error shape"
 
-# start_load N: N GETs, 16 at a time over kept-alive connections; codes in $WORK/codes.
-start_load() {
-  local i
-  for ((i = 1; i <= $1; i++)); do
-    printf 'url = "%s"\noutput = "/dev/null"\n' "$base/convertepradolareuro/$i.0"
-  done >"$WORK/urls"
-  : >"$WORK/codes"
-  curl -s --parallel --parallel-max 16 --config "$WORK/urls" -w '%{http_code}\n' \
-    >"$WORK/codes" 2>/dev/null &
-  LOAD=$!
+# check_load WHAT: stops the load; every answer was a 200, in whole batches; sets LOAD_TOTAL.
+check_load() {
+  stop_load "$WORK/codes"
+  local bad
+  LOAD_TOTAL=$(wc -l <"$WORK/codes")
+  bad=$(grep -vc '^200 ' "$WORK/codes" || true)
+  ((LOAD_TOTAL % 500 == 0 && bad == 0)) ||
+    fail "$1: $bad of $LOAD_TOTAL failed: $(cut -d' ' -f1 "$WORK/codes" | sort | uniq -c | tr '\n' ' ')"
 }
-done_count() { wc -l <"$WORK/codes"; }
-check_load() {  # check_load N WHAT: every one of N answered 200
-  wait "$LOAD" || true
-  local total bad
-  total=$(done_count)
-  bad=$(grep -vc '^200$' "$WORK/codes" || true)
-  [[ $total == "$1" ]] || fail "$2: $total responses of $1"
-  [[ $bad == 0 ]] || fail "$2: $bad of $1 failed: $(sort "$WORK/codes" | uniq -c | tr '\n' ' ')"
+# more_load N WHAT: waits until the load has answered N more requests.
+more_load() {
+  poll_until 20 lines_over "$WORK/codes" $(($(wc -l <"$WORK/codes") + $1)) || fail "load stalled $2"
 }
 
 # 2. Drain under load: no request fails, and then api1 gets none.
-start_load 10000
-poll_until 10 bash -c "(( \$(wc -l <'$WORK/codes') > 300 ))" || fail "load did not start"
+: >"$WORK/codes"
+load_until_stopped "$base/convertepradolareuro/1.0" "$WORK/codes"
+more_load 300 "at the start"
 [[ $(code_of -X POST "$admin/upstreams/$a1/drain") == 200 ]] || fail "drain: $(cat "$WORK/body")"
 grep -Eq '"state":"(draining|drained)"' "$WORK/body" || fail "drain answer: $(cat "$WORK/body")"
-(( $(done_count) < 10000 )) || fail "the load ended before the drain: make it longer"
-check_load 10000 "drain under load"
+more_load 1000 "after the drain"
+check_load "drain under load"
 drained() { curl -s "$admin/upstreams/$a1" | grep -q '"state":"drained"'; }
 poll_until 5 drained || fail "api1 never reported drained"
 seq=$(for _ in 1 2 3 4 5 6; do served_by "$base/convertepradolareuro/1.0"; done | tr '\n' ' ')
@@ -134,7 +128,7 @@ seq=$(for _ in 1 2 3 4 5 6; do served_by "$base/convertepradolareuro/1.0"; done 
 [[ $(code_of -X POST "$admin/upstreams/0/enable") == 200 ]] || fail "enable"
 seq=$(for _ in 1 2 3 4; do served_by "$base/convertepradolareuro/1.0"; done | tr '\n' ' ')
 [[ $seq == *api1* && $seq == *api2* ]] || fail "enabled upstream not back in rotation: $seq"
-pass "drain under load: 10000 of 10000 answered 200, then only api2; enable brings api1 back"
+pass "drain under load: $LOAD_TOTAL of $LOAD_TOTAL answered 200, then only api2; enable brings api1 back"
 
 # 3. Runtime weight: 3 to 1 gives api2 six of every eight requests.
 [[ $(code_of -X POST "$admin/upstreams/$a2/weight?value=3") == 200 ]] || fail "weight"
@@ -152,12 +146,12 @@ configs=(
   "{\"address\": \"$a2\", \"weight\": 3}, \"$a3\"|, \"retries\": {\"tries\": 2}"
   "\"$a2\", \"$a3\""
 )
-start_load 24000
+: >"$WORK/codes"
+rm -f "$WORK/codes.stop"
+load_until_stopped "$base/convertepradolareuro/1.0" "$WORK/codes"
 reloaded=0
 for ((k = 0; k < ${#configs[@]}; k++)); do
-  target=$(((k + 1) * 1500))
-  poll_until 20 bash -c "(( \$(wc -l <'$WORK/codes') >= $target ))" || fail "load stalled"
-  kill -0 "$LOAD" 2>/dev/null || fail "the load ended before reload $k: make it longer"
+  more_load 1000 "before reload $k"
   IFS='|' read -r ups extra <<<"${configs[$k]}"
   write_config "$ups" "$extra"
   if ((k % 2 == 0)); then
@@ -167,7 +161,8 @@ for ((k = 0; k < ${#configs[@]}; k++)); do
   fi
   reloaded=$((reloaded + 1))
 done
-check_load 24000 "reload under load"
+more_load 1000 "after the last reload"
+check_load "reload under load"
 poll_until 5 bash -c "curl -s '$admin/status' | grep -q '\"reloads\":{\"ok\":5,'" ||
   fail "not 5 reloads: $(curl -s "$admin/status")"
 curl -s "$admin/status" >"$WORK/status"
@@ -176,7 +171,7 @@ seq=$(for _ in 1 2 3 4 5 6; do served_by "$base/convertepradolareuro/1.0"; done 
 [[ $seq == *api3* && $seq != *api1* ]] || fail "after the reloads: $seq"
 grep -q "reload: upstream $a3 added" "$WORK/lb.err" || fail "no 'added' line"
 grep -q "reload: upstream $a1 removed" "$WORK/lb.err" || fail "no 'removed' line"
-pass "$reloaded reloads (POST /reload and SIGHUP) under load: 24000 of 24000 answered 200"
+pass "$reloaded reloads (POST /reload and SIGHUP) under load: $LOAD_TOTAL of $LOAD_TOTAL answered 200"
 
 # 5. A bad file keeps the old configuration and says why, by either path.
 echo '{"upstreams": ["127.0.0.1:1", "nope"]}' >"$WORK/lb.json"

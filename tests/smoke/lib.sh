@@ -114,6 +114,31 @@ poll_until() {
   return 1
 }
 
+# lines_over FILE N: FILE has more than N lines.
+lines_over() { [[ $(wc -l <"$1") -gt $2 ]]; }
+
+# load_until_stopped URL OUT: batches of 500 GETs, 16 at a time, one after another in the
+# background until $OUT.stop exists (at most 100 batches), so that the load lasts as long as
+# the test needs on any machine, however fast; one line "status served-by" per response in
+# OUT; sets LOAD_PID. stop_load ends it after the batch in progress.
+load_until_stopped() {
+  local url=$1 out=$2 n batch
+  for ((n = 0; n < 500; n++)); do
+    printf 'url = "%s"\noutput = "/dev/null"\n' "$url"
+  done >"$out.urls"
+  for ((batch = 0; batch < 100; batch++)); do
+    [[ -e $out.stop ]] && break
+    curl -s --parallel --parallel-max 16 --config "$out.urls" \
+      -w '%{http_code} %header{x-served-by}\n' >>"$out" 2>/dev/null || true
+  done &
+  LOAD_PID=$!
+}
+# stop_load OUT: ends the load writing OUT after its batch in progress, and waits for it.
+stop_load() {
+  touch "$1.stop"
+  wait "$LOAD_PID" || true
+}
+
 # served N: X-Served-By of N GETs to $base on one keep-alive connection, space-separated; a
 # non-200 shows as its status.
 served() {

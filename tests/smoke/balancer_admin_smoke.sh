@@ -114,7 +114,6 @@ more_load() {
 }
 
 # 2. Drain under load: no request fails, and then api1 gets none.
-: >"$WORK/codes"
 load_until_stopped "$base/convertepradolareuro/1.0" "$WORK/codes"
 more_load 300 "at the start"
 [[ $(code_of -X POST "$admin/upstreams/$a1/drain") == 200 ]] || fail "drain: $(cat "$WORK/body")"
@@ -146,8 +145,6 @@ configs=(
   "{\"address\": \"$a2\", \"weight\": 3}, \"$a3\"|, \"retries\": {\"tries\": 2}"
   "\"$a2\", \"$a3\""
 )
-: >"$WORK/codes"
-rm -f "$WORK/codes.stop"
 load_until_stopped "$base/convertepradolareuro/1.0" "$WORK/codes"
 reloaded=0
 for ((k = 0; k < ${#configs[@]}; k++)); do

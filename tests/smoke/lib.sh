@@ -120,9 +120,12 @@ lines_over() { [[ $(wc -l <"$1") -gt $2 ]]; }
 # load_until_stopped URL OUT: batches of 500 GETs, 16 at a time, one after another in the
 # background until $OUT.stop exists (at most 100 batches), so that the load lasts as long as
 # the test needs on any machine, however fast; one line "status served-by" per response in
-# OUT; sets LOAD_PID. stop_load ends it after the batch in progress.
+# OUT (emptied first, so that OUT can be used again); sets LOAD_PID. stop_load ends it after
+# the batch in progress.
 load_until_stopped() {
   local url=$1 out=$2 n batch
+  : >"$out"
+  rm -f "$out.stop"
   for ((n = 0; n < 500; n++)); do
     printf 'url = "%s"\noutput = "/dev/null"\n' "$url"
   done >"$out.urls"
